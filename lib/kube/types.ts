@@ -1,0 +1,72 @@
+/**
+ * What roles see of the cluster. Implemented in lib/kube (client-node adapter), lib/helm and
+ * lib/wait; roles only use these interfaces, so they never know whether the API is reached by
+ * kubeconfig or through an SSH tunnel.
+ */
+import type { TaskResult } from '../role.ts';
+
+export type ChartSource =
+  /** A chart repository: repo URL + chart name + pinned version. */
+  | { repo: string; name: string; version: string }
+  /** An OCI reference, e.g. oci://registry.example/charts/metallb, with a pinned version. */
+  | { oci: string; version: string }
+  /** A local chart directory or .tgz (air-gapped sites, tests). */
+  | { path: string };
+
+export interface HelmReleaseSpec {
+  name: string;
+  namespace: string;
+  chart: ChartSource;
+  values: Record<string, unknown>;
+  state?: 'present' | 'absent';
+  createNamespace?: boolean;
+  /** Wait for the release's workloads (translated per Helm major). Default true. */
+  wait?: boolean;
+  timeoutSeconds?: number;
+}
+
+export interface ApplyOptions {
+  /** Take over fields owned by another field manager instead of failing. */
+  force?: boolean;
+}
+
+/** A Kubernetes object as plain JSON. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+export interface Cluster {
+  /** Install/upgrade/uninstall one release idempotently; honours check/diff from the task. */
+  helmRelease(spec: HelmReleaseSpec, opts: { check: boolean; diff: boolean; log: (m: string) => void }): Promise<TaskResult>;
+  /** Server-side apply with field manager `capstan`; ok when nothing changed. */
+  apply(objects: KubeObject[], opts: { check: boolean; diff: boolean; force?: boolean }): Promise<TaskResult>;
+  /** Ensure a namespace exists with (at least) these labels. */
+  ensureNamespace(name: string, labels: Record<string, string>, opts: { check: boolean }): Promise<TaskResult>;
+  /** Delete objects (absent state); ok when already gone. */
+  delete(objects: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>[], opts: { check: boolean }): Promise<TaskResult>;
+  get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | undefined>;
+  list(apiVersion: string, kind: string, opts?: { namespace?: string; labelSelector?: string }): Promise<KubeObject[]>;
+  rolloutRestart(namespace: string, deploymentNames: string[], opts: { check: boolean }): Promise<TaskResult>;
+  /** Bounded, watch-based waits that report what they are waiting for. See lib/wait. */
+  readonly wait: Waiter;
+}
+
+export interface WaitOptions {
+  timeoutSeconds: number;
+  log: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface Waiter {
+  rollout(kind: 'Deployment' | 'DaemonSet' | 'StatefulSet', namespace: string, name: string, o: WaitOptions): Promise<void>;
+  crdEstablished(name: string, o: WaitOptions): Promise<void>;
+  serviceEndpointsReady(namespace: string, name: string, o: WaitOptions): Promise<void>;
+  /** Returns the assigned ingress IP; fails when `expectedIp` is set and differs. */
+  loadBalancerIp(namespace: string, name: string, o: WaitOptions & { expectedIp?: string }): Promise<string>;
+  podsReady(namespace: string, labelSelector: string, o: WaitOptions): Promise<void>;
+  jobComplete(namespace: string, name: string, o: WaitOptions): Promise<void>;
+  nodesReady(names: string[], o: WaitOptions): Promise<void>;
+}

@@ -1,0 +1,132 @@
+/**
+ * The role contract. A role is a folder `roles/<name>/` whose index.ts default-exports a Role:
+ * typed vars in (schema in vars.ts / defaults), tasks out. Tasks follow facts → plan → apply:
+ * `describe` is pure and offline (feeds --plan), `run` reads facts, works out what would change,
+ * and applies it unless ctx.check is set.
+ */
+import type { Problem } from './errors.ts';
+import type { Transport } from './transport/types.ts';
+import type { VarDefs, VarsOf } from './vars/schema.ts';
+
+export type TaskStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
+
+export interface TaskResult {
+  status: Exclude<TaskStatus, 'unreachable' | 'failed'>;
+  /** Why: "istiod 1.30.3 already deployed with these values", "skipped: enable_istio is false". */
+  msg?: string;
+  /** A unified diff (or several) for --diff. Passed through the secret masker. */
+  diff?: string;
+  /** Small structured data for --json events and later tasks (e.g. a verify table). */
+  data?: Record<string, unknown>;
+}
+
+/** What --plan prints for a task: offline, from vars alone. */
+export type PlanEntry =
+  | { kind: 'helm'; release: string; namespace: string; chart: string; version?: string; values: unknown; state: 'present' | 'absent' }
+  | { kind: 'manifest'; description: string; yaml: string }
+  | { kind: 'file'; path: string; mode?: string; content: string }
+  | { kind: 'command'; text: string }
+  | { kind: 'note'; text: string };
+
+/** One host as the runner sees it. */
+export interface HostInfo {
+  /** The inventory host name. */
+  readonly name: string;
+  /** Groups the host belongs to (not including 'all'). */
+  readonly groups: readonly string[];
+  /** All resolved vars of this host (inventory + role defaults + -e), templates rendered. */
+  readonly vars: Readonly<Record<string, unknown>>;
+}
+
+/** Progress and output from inside a task. */
+export interface TaskLog {
+  /** A line shown while the task runs: "waiting for deployment istio-system/istiod: 0/1 available, 14s". */
+  progress(message: string): void;
+  /** Shown with -v. */
+  verbose(message: string): void;
+  /** A warning, shown always. */
+  warn(message: string): void;
+}
+
+export interface TaskContext {
+  readonly host: HostInfo;
+  /** All hosts of the play (after --limit), e.g. to build a node list. */
+  readonly playHosts: readonly HostInfo[];
+  /** Every inventory host's vars, by name (Ansible's hostvars). */
+  readonly hostvars: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Every group's host list (Ansible's groups). */
+  readonly groups: Readonly<Record<string, readonly string[]>>;
+  /** --check: read what is there, write nothing anywhere. */
+  readonly check: boolean;
+  /** --diff: put a diff into the result when something changes (or would). */
+  readonly diff: boolean;
+  readonly log: TaskLog;
+  readonly signal: AbortSignal;
+  /** The connection to this host (SSH or local), opened on first use and kept for the run. */
+  transport(): Promise<Transport>;
+  /** Per-run, per-host fact cache: compute once, then reuse. */
+  fact<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /** Run-wide shared state between tasks/roles (e.g. the kubeconfig the k3s role wrote). */
+  readonly shared: Map<string, unknown>;
+  /** Access to the cluster (kubeconfig or SSH tunnel), opened on first use; see lib/kube. */
+  cluster(): Promise<import('./kube/types.ts').Cluster>;
+}
+
+export interface Task {
+  readonly name: string;
+  /** Tags beyond the role's own (e.g. 'verify'). */
+  readonly tags?: readonly string[];
+  /** Run on the first host of the play only (cluster-level work: Helm, Kubernetes API). */
+  readonly runOnce?: boolean;
+  /** When set, the task is skipped with this reason (computed in TypeScript, from vars). */
+  readonly skipReason?: string;
+  /**
+   * Adjacent tasks marked concurrent run together, each starting when the tasks named in its
+   * `after` (within the same batch) have finished: independent Helm releases in parallel.
+   */
+  readonly concurrent?: boolean;
+  readonly after?: readonly string[];
+  /** Offline description for --plan. No I/O. */
+  describe?(): PlanEntry[];
+  run(ctx: TaskContext): Promise<TaskResult>;
+}
+
+export interface ValidateContext {
+  /** Vars of every selected role for this host, merged (for cross-role checks such as NodePort clashes). */
+  readonly allVars: Readonly<Record<string, unknown>>;
+  readonly host: HostInfo;
+  /** Names of the roles selected in this run. */
+  readonly selectedRoles: readonly string[];
+  /** Where a var came from, for `file › key` messages. */
+  sourceOf(varName: string): string;
+}
+
+export interface RoleContext {
+  readonly host: HostInfo;
+  readonly playHosts: readonly HostInfo[];
+  readonly groups: Readonly<Record<string, readonly string[]>>;
+  readonly hostvars: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Names of the roles selected in this run (after --tags). */
+  readonly selectedRoles: readonly string[];
+  /** Directory of the inventory, for template overrides and relative paths. */
+  readonly inventoryDir: string;
+}
+
+export interface Role<D extends VarDefs = VarDefs> {
+  readonly name: string;
+  /** One line, for `--list-tags` and docs. */
+  readonly description: string;
+  /** The role's tags; its name is always one of them. */
+  readonly tags: readonly string[];
+  /** Roles that must run before this one when both are selected in a run. */
+  readonly dependencies?: readonly string[];
+  readonly vars: D;
+  /** Cross-field checks beyond each var's own schema; every problem at once. */
+  validate?(vars: VarsOf<D>, ctx: ValidateContext): Problem[];
+  /** The tasks for one host. Pure: no I/O here. */
+  tasks(vars: VarsOf<D>, ctx: RoleContext): Task[];
+}
+
+export function defineRole<D extends VarDefs>(role: Role<D>): Role<D> {
+  return role;
+}

@@ -1,0 +1,72 @@
+/**
+ * The transport interface: the same for SSH (ssh2, lib/transport/ssh.ts) and local (zx,
+ * lib/transport/local.ts), so a role never knows where it runs.
+ */
+import type { Cmd } from '../shell.ts';
+
+export interface RunOptions {
+  /** Kill the command after this long; the result then has code null and timedOut true. */
+  timeoutMs?: number;
+  /** Extra environment variables for the command. */
+  env?: Record<string, string>;
+  /** Written to the command's stdin, then stdin is closed. */
+  stdin?: string | Buffer;
+  /** Run through become (sudo) with the host's ansible_become_* settings. */
+  become?: boolean;
+  /** Streamed output, as it arrives. */
+  onStdout?: (chunk: string) => void;
+  onStderr?: (chunk: string) => void;
+  /** Abort the command (Ctrl-C, run cancelled). */
+  signal?: AbortSignal;
+}
+
+export interface CommandResult {
+  /** Exit code; null when killed by timeout or signal. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export interface PutOptions {
+  /** File mode, e.g. 0o644. Default 0o644. */
+  mode?: number;
+  owner?: string;
+  group?: string;
+  /** Use become for the final rename/chown. */
+  become?: boolean;
+}
+
+export interface Transport {
+  /** The inventory host name. */
+  readonly host: string;
+  /** 'ssh' or 'local'. */
+  readonly kind: 'ssh' | 'local';
+  /** Run a command. Never throws for a non-zero exit; throws ConnectionError when the host is gone. */
+  run(cmd: Cmd, options?: RunOptions): Promise<CommandResult>;
+  /** Write a file atomically (temp file in the same directory + rename), with mode and owner. */
+  put(remotePath: string, content: string | Buffer, options?: PutOptions): Promise<void>;
+  /** Read a file; undefined when it does not exist. */
+  get(remotePath: string, options?: { become?: boolean }): Promise<Buffer | undefined>;
+  /** Close the connection (idempotent). */
+  close(): Promise<void>;
+}
+
+/** Connection settings resolved from the inventory's ansible_* vars for one host. */
+export interface ConnectionSpec {
+  host: string;
+  connection: 'ssh' | 'local';
+  address: string;
+  port: number;
+  user: string;
+  privateKeyFile?: string;
+  password?: string;
+  become: boolean;
+  becomeUser: string;
+  becomePassword?: string;
+  /** ansible_ssh_common_args / ansible_ssh_extra_args as given (ProxyJump is honoured). */
+  sshCommonArgs?: string;
+  /** Known-hosts file to verify against (default ~/.ssh/known_hosts). */
+  knownHostsFile?: string;
+}
