@@ -49,6 +49,12 @@ export interface Transport {
   put(remotePath: string, content: string | Buffer, options?: PutOptions): Promise<void>;
   /** Read a file; undefined when it does not exist. */
   get(remotePath: string, options?: { become?: boolean }): Promise<Buffer | undefined>;
+  /**
+   * SSH only: a local TCP listener on 127.0.0.1 (ephemeral port) whose connections are forwarded
+   * through this host's SSH connection to remoteHost:remotePort as seen from the host (the tunnel
+   * to a k3s server's API port).
+   */
+  forward?(remoteHost: string, remotePort: number): Promise<{ port: number; close(): Promise<void> }>;
   /** Close the connection (idempotent). */
   close(): Promise<void>;
 }
