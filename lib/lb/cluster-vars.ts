@@ -1,0 +1,67 @@
+/**
+ * The vars other roles own that the load balancer reads: which services are enabled, their
+ * NodePorts, the API port and the k3s group names. Read from a host's resolved vars with the
+ * same defaults those roles declare, so lb-config works when only it is selected.
+ */
+import { z } from 'zod';
+import type { Problem } from '../errors.ts';
+import { InputError } from '../errors.ts';
+import { nodePort, port } from '../vars/types.ts';
+import type { LbVars } from './vars.ts';
+import { lbVars } from './vars.ts';
+
+const clusterVarDefs = {
+  enable_istio: { schema: z.boolean(), default: true },
+  enable_ingress_nginx: { schema: z.boolean(), default: false },
+  enable_seldon: { schema: z.boolean(), default: false },
+  istio_gateway_http_nodeport: { schema: nodePort, default: 31080 },
+  istio_gateway_https_nodeport: { schema: nodePort, default: 31443 },
+  istio_gateway_status_nodeport: { schema: nodePort, default: 31021 },
+  ingress_nginx_http_nodeport: { schema: nodePort, default: 30080 },
+  ingress_nginx_https_nodeport: { schema: nodePort, default: 30443 },
+  seldon_mesh_nodeport: { schema: nodePort, default: 32000 },
+  api_port: { schema: port, default: 6443 },
+  k3s_server_group: { schema: z.string().min(1), default: 'server' },
+  k3s_agent_group: { schema: z.string().min(1), default: 'agent' },
+  k3s_cluster_group: { schema: z.string().min(1), default: 'k3s_cluster' },
+} as const;
+
+type Defs = typeof clusterVarDefs;
+export type ClusterVars = { readonly [K in keyof Defs]: z.infer<Defs[K]['schema']> };
+
+/** Parse vars against defs with defaults; every problem at once (key, message). */
+function parseWithDefaults(
+  defs: Readonly<Record<string, { schema: z.ZodType; default?: unknown; optional?: boolean }>>,
+  vars: Readonly<Record<string, unknown>>,
+  sourceOf: (name: string) => string,
+): { values: Record<string, unknown>; problems: Problem[] } {
+  const values: Record<string, unknown> = {};
+  const problems: Problem[] = [];
+  for (const [name, def] of Object.entries(defs)) {
+    const raw = vars[name] ?? def.default;
+    if (raw === undefined) {
+      if (!def.optional) problems.push({ file: sourceOf(name), key: name, message: 'is required; set it in group_vars' });
+      continue;
+    }
+    const parsed = def.schema.safeParse(raw);
+    if (parsed.success) values[name] = parsed.data;
+    else for (const issue of parsed.error.issues) {
+      problems.push({ file: sourceOf(name), key: [name, ...issue.path.map(String)].join('.'), message: issue.message });
+    }
+  }
+  return { values, problems };
+}
+
+/** The cluster vars of one host's resolved vars, defaults applied. Throws InputError naming each bad key. */
+export function readClusterVars(vars: Readonly<Record<string, unknown>>, sourceOf: (name: string) => string = () => ''): ClusterVars {
+  const { values, problems } = parseWithDefaults(clusterVarDefs, vars, sourceOf);
+  if (problems.length) throw new InputError(problems, 'invalid vars for the load balancer');
+  return values as ClusterVars;
+}
+
+/** lb_* vars from raw vars (defaults applied), for callers outside the runner (tests, bench). */
+export function readLbVars(vars: Readonly<Record<string, unknown>>, sourceOf: (name: string) => string = () => ''): LbVars {
+  const { values, problems } = parseWithDefaults(lbVars, vars, sourceOf);
+  if (problems.length) throw new InputError(problems, 'invalid load-balancer vars');
+  return values as unknown as LbVars;
+}

@@ -1,0 +1,126 @@
+/**
+ * The load-balancer model: one typed description of frontends, backends, members and health
+ * checks, built from the inventory by a pure function. haproxy.cfg, the AS3 declaration and the
+ * tmsh commands are all rendered from it, so they cannot disagree.
+ */
+import type { Problem } from '../errors.ts';
+import { InputError } from '../errors.ts';
+import type { ClusterVars } from './cluster-vars.ts';
+import { lbProblems } from './problems.ts';
+import { serviceSpecs } from './services.ts';
+import type { LbVars } from './vars.ts';
+
+export type Balance = 'roundrobin' | 'leastconn';
+
+export interface Member {
+  /** The inventory host name (sanitised for config files). */
+  readonly name: string;
+  /** ansible_host, else the host name. */
+  readonly address: string;
+  readonly port: number;
+}
+
+export type HealthCheck =
+  | { readonly type: 'tcp' }
+  /** HTTP GET `path` on `port` of each member, expecting `expectStatus`. */
+  | { readonly type: 'http'; readonly path: string; readonly port: number; readonly expectStatus: number };
+
+export interface Backend {
+  readonly name: string;
+  /** Which service this is (istio-http, api, ...), for humans and F5 remarks. */
+  readonly service: string;
+  /** http: HAProxy parses HTTP; tcp: bytes pass through. */
+  readonly mode: 'http' | 'tcp';
+  readonly balance: Balance;
+  readonly members: readonly Member[];
+  readonly health: HealthCheck;
+  readonly proxyProtocol: boolean;
+}
+
+export interface Bind {
+  readonly port: number;
+  /** TLS terminated here with this PEM. */
+  readonly certificate?: string;
+}
+
+export interface Frontend {
+  readonly name: string;
+  readonly service: string;
+  readonly mode: 'http' | 'tcp';
+  readonly address: string;
+  readonly binds: readonly Bind[];
+  /** Redirect plain HTTP requests to HTTPS (301). */
+  readonly redirectToHttps: boolean;
+  readonly backend: string;
+  /** Which F5 virtual address: the main one or the API one. */
+  readonly vip: 'main' | 'api';
+}
+
+export interface LbModel {
+  readonly name: string;
+  readonly frontends: readonly Frontend[];
+  readonly backends: readonly Backend[];
+  readonly check: { readonly interval: string; readonly fall: number; readonly rise: number };
+  readonly timeouts: { readonly connect: string; readonly client: string; readonly server: string };
+  readonly maxconn: number;
+  readonly stats?: { readonly port: number; readonly user: string; readonly password: string; readonly address: string };
+}
+
+export interface LbInput {
+  /** The lb_* vars (typed, defaults applied). */
+  readonly vars: LbVars;
+  /** Vars owned by other roles (NodePorts, enable_*, api_port, group names). */
+  readonly cluster: ClusterVars;
+  /** Every host's vars (for ansible_host). */
+  readonly hostvars: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly groups: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Host names and addresses of a group, in inventory order. */
+function groupMembers(input: LbInput, group: string): { name: string; address: string }[] {
+  return (input.groups[group] ?? []).map((host) => {
+    const address = input.hostvars[host]?.ansible_host;
+    return { name: host.replace(/[^A-Za-z0-9._:-]/g, '_'), address: typeof address === 'string' && address ? address : host };
+  });
+}
+
+/** Build the model, or throw InputError with every problem (missing nodes, terminate without a certificate, ...). */
+export function buildModel(input: LbInput): LbModel {
+  const { vars, cluster } = input;
+  const problems: Problem[] = lbProblems(vars, cluster);
+  const nodes = groupMembers(input, cluster.k3s_cluster_group);
+  const servers = groupMembers(input, cluster.k3s_server_group);
+  if (nodes.length === 0) {
+    problems.push({ file: '', key: 'k3s_cluster_group', message: `group ${cluster.k3s_cluster_group} has no hosts; list the k3s nodes under [${cluster.k3s_cluster_group}] (or its children) in the hosts file` });
+  }
+  const specs = serviceSpecs(vars, cluster);
+  if (vars.lb_api_frontend && servers.length === 0) {
+    problems.push({ file: '', key: 'lb_api_frontend', message: `group ${cluster.k3s_server_group} has no hosts for the API frontend; list the servers under [${cluster.k3s_server_group}] or set lb_api_frontend: false` });
+  }
+  if (problems.length) throw new InputError(problems, 'cannot build the load-balancer config');
+  const address = vars.lb_bind_address;
+  const frontends: Frontend[] = [];
+  const backends: Backend[] = [];
+  for (const spec of specs) {
+    const hosts = spec.members === 'servers' ? servers : nodes;
+    for (const b of spec.backends) {
+      backends.push({
+        name: b.name, service: b.service, mode: b.mode, balance: vars.lb_balance,
+        members: hosts.map((h) => ({ name: h.name, address: h.address, port: b.nodePort })),
+        health: b.health, proxyProtocol: b.proxyProtocol,
+      });
+    }
+    for (const f of spec.frontends) frontends.push({ ...f, address });
+  }
+  return {
+    name: vars.lb_frontend_name,
+    frontends,
+    backends,
+    check: { interval: vars.lb_check_interval, fall: vars.lb_check_fall, rise: vars.lb_check_rise },
+    timeouts: { connect: vars.lb_timeout_connect, client: vars.lb_timeout_client, server: vars.lb_timeout_server },
+    maxconn: vars.lb_maxconn,
+    ...(vars.lb_stats_enabled && vars.lb_stats_password
+      ? { stats: { port: vars.lb_stats_port, user: vars.lb_stats_user, password: vars.lb_stats_password, address } }
+      : {}),
+  };
+}
