@@ -1,0 +1,96 @@
+/**
+ * Istio: base (CRDs), istiod and the ingress gateway through Helm; namespaces labelled for
+ * sidecar injection; mesh config from vars; a verify table at the end. Independent steps run
+ * concurrently along their dependencies (namespaces → base → istiod → gateway / mesh config).
+ */
+import { defineRole, type RoleContext, type Task } from '../../lib/role.ts';
+import type { VarsOf } from '../../lib/vars/schema.ts';
+import { helmEntry, manifestEntries, METALLB_TASKS } from '../metallb/index.ts';
+import { meshManifests } from './mesh.ts';
+import { gatewayIsLoadBalancer, istioReleases } from './releases.ts';
+import { applyMesh, checkPool, ensureNamespaces, installGateway, namespaceLabels, restartUninjected, verify } from './steps.ts';
+import { validateIstio } from './validate.ts';
+import { istioVars } from './vars.ts';
+
+export const ISTIO_TASKS = {
+  namespaces: 'istio namespaces and injection labels',
+  base: 'istio base (CRDs)',
+  istiod: 'istiod',
+  pool: 'metallb pool for the istio gateway',
+  gateway: 'istio gateway',
+  restart: 'restart deployments without a sidecar',
+  mesh: 'istio mesh config',
+  verify: 'istio verify',
+} as const;
+
+type IstioVars = VarsOf<typeof istioVars>;
+
+const helmTask = (name: string, after: string[], spec: ReturnType<typeof istioReleases>['base']): Task => ({
+  name, runOnce: true, concurrent: true, after,
+  describe: () => [helmEntry(spec)],
+  run: async (ctx) => (await ctx.cluster()).helmRelease(spec, { check: ctx.check, diff: ctx.diff, log: (m) => ctx.log.progress(m) }),
+});
+
+/** What the gateway waits for on MetalLB: the pools task of this run, or a check that a pool exists. */
+function poolTasks(vars: IstioVars, ctx: RoleContext): { tasks: Task[]; after: string[] } {
+  if (!gatewayIsLoadBalancer(vars)) return { tasks: [], after: [] };
+  if (ctx.selectedRoles.includes('metallb')) return { tasks: [], after: [METALLB_TASKS.pools] };
+  const task: Task = {
+    name: ISTIO_TASKS.pool, runOnce: true, concurrent: true,
+    describe: () => [{ kind: 'note', text: `check that a MetalLB IPAddressPool holds ${vars.istio_gateway_loadbalancer_ip} (metallb is not selected in this run)` }],
+    run: async (c) => checkPool(await c.cluster(), vars),
+  };
+  return { tasks: [task], after: [ISTIO_TASKS.pool] };
+}
+
+function istioTasks(vars: IstioVars, ctx: RoleContext): Task[] {
+  const releases = istioReleases(vars);
+  const labels = namespaceLabels(vars);
+  const mesh = meshManifests(vars);
+  const pool = poolTasks(vars, ctx);
+  const T = ISTIO_TASKS;
+  return [
+    {
+      name: T.namespaces, runOnce: true, concurrent: true,
+      describe: () => [...labels].map(([ns, l]) => ({ kind: 'note', text: `namespace ${ns} ${Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',') || '(exists)'}` })),
+      run: async (c) => ensureNamespaces(await c.cluster(), labels, c),
+    },
+    helmTask(T.base, [T.namespaces], releases.base),
+    helmTask(T.istiod, [T.base], releases.istiod),
+    ...pool.tasks,
+    {
+      name: T.gateway, runOnce: true, concurrent: true, after: [T.istiod, ...pool.after],
+      describe: () => [helmEntry(releases.gateway)],
+      run: async (c) => installGateway(await c.cluster(), releases.gateway, vars, c),
+    },
+    {
+      name: T.restart, runOnce: true, concurrent: true, after: [T.istiod],
+      ...(vars.istio_restart_uninjected ? {} : { skipReason: 'istio_restart_uninjected is false' }),
+      describe: () => [{ kind: 'note', text: `rollout restart deployments in ${vars.istio_injection_namespaces.join(', ')} whose pods have no istio-proxy` }],
+      run: async (c) => restartUninjected(await c.cluster(), vars, c),
+    },
+    {
+      name: T.mesh, runOnce: true, concurrent: true, after: [T.istiod],
+      ...(mesh.length ? {} : { skipReason: 'no mesh config in the vars (istio_virtual_services, istio_destination_rules, ...)' }),
+      describe: () => manifestEntries(mesh),
+      run: async (c) => applyMesh(await c.cluster(), vars, c),
+    },
+    {
+      name: T.verify, tags: ['verify'], runOnce: true, concurrent: true, after: [T.gateway, T.restart, T.mesh],
+      describe: () => [{ kind: 'note', text: 'verify: istiod and gateway available, gateway address, namespace labels, sidecar per pod' }],
+      run: async (c) => verify(await c.cluster(), vars, c),
+    },
+  ];
+}
+
+export default defineRole({
+  name: 'istio',
+  description: 'Istio service mesh: base, istiod, ingress gateway (MetalLB LoadBalancer or NodePort), injection labels, mesh config, verify',
+  tags: ['istio'],
+  dependencies: ['metallb'],
+  vars: istioVars,
+  validate: (vars, ctx) => validateIstio(vars, ctx),
+  tasks: (vars, ctx): Task[] => (vars.enable_istio
+    ? istioTasks(vars, ctx)
+    : [{ name: 'istio', runOnce: true, skipReason: 'enable_istio is false', run: async () => ({ status: 'skipped', msg: 'enable_istio is false' }) }]),
+});

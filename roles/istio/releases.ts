@@ -1,0 +1,117 @@
+/**
+ * The three Istio releases (base, istiod, gateway) and their values, pure. The gateway Service is
+ * a LoadBalancer with the MetalLB-assigned IP when metallb_state is present, else a NodePort with
+ * the NodePorts from the vars; the readiness port 15021 gets a NodePort in both cases so external
+ * load balancers can health-check /healthz/ready.
+ */
+import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
+import { chartFrom } from '../metallb/plan.ts';
+
+export interface ReleasePlanVars {
+  readonly metallb_state: 'present' | 'absent';
+  readonly istio_version: string;
+  readonly istio_chart_repo: string;
+  readonly istio_namespace: string;
+  readonly istio_gateway_namespace: string;
+  readonly istio_gateway_name: string;
+  readonly istio_gateway_loadbalancer_ip: string;
+  readonly istio_gateway_http_nodeport: number;
+  readonly istio_gateway_https_nodeport: number;
+  readonly istio_gateway_status_nodeport: number;
+  readonly istio_pilot_memory_request: string | number;
+  readonly istio_pilot_memory_limit: string | number;
+  readonly istio_gateway_memory_request: string | number;
+  readonly istio_gateway_memory_limit: string | number;
+  readonly istio_pilot_hpa_min_replicas: number;
+  readonly istio_pilot_hpa_max_replicas: number;
+  readonly istio_pilot_hpa_cpu_target: number;
+  readonly istio_gateway_hpa_min_replicas: number;
+  readonly istio_gateway_hpa_max_replicas: number;
+  readonly istio_gateway_hpa_cpu_target: number;
+  readonly istio_mesh_outbound_traffic_policy: string;
+  readonly istio_mesh_access_log_file: string;
+  readonly helm_chart_dir?: string | undefined;
+  readonly helm_timeout: number;
+}
+
+export const ISTIO_RELEASES = { base: 'istio-base', istiod: 'istiod' } as const;
+
+/** The gateway is a LoadBalancer only with MetalLB. */
+export function gatewayIsLoadBalancer(vars: Pick<ReleasePlanVars, 'metallb_state'>): boolean {
+  return vars.metallb_state === 'present';
+}
+
+function release(vars: ReleasePlanVars, name: string, namespace: string, chart: string, dir: string, values: Record<string, unknown>): HelmReleaseSpec {
+  return {
+    name,
+    namespace,
+    chart: chartFrom(vars.helm_chart_dir, dir, vars.istio_chart_repo, chart, vars.istio_version),
+    values,
+    state: 'present',
+    createNamespace: false, // the role creates and labels the namespaces itself
+    wait: true,
+    timeoutSeconds: vars.helm_timeout,
+  };
+}
+
+export function baseValues(vars: ReleasePlanVars): Record<string, unknown> {
+  return { defaultRevision: 'default', global: { istioNamespace: vars.istio_namespace } };
+}
+
+export function istiodValues(vars: ReleasePlanVars): Record<string, unknown> {
+  return {
+    global: { istioNamespace: vars.istio_namespace },
+    resources: { requests: { memory: vars.istio_pilot_memory_request }, limits: { memory: vars.istio_pilot_memory_limit } },
+    autoscaleEnabled: true,
+    autoscaleMin: vars.istio_pilot_hpa_min_replicas,
+    autoscaleMax: vars.istio_pilot_hpa_max_replicas,
+    cpu: { targetAverageUtilization: vars.istio_pilot_hpa_cpu_target },
+    meshConfig: {
+      enablePrometheusMerge: true,
+      accessLogFile: vars.istio_mesh_access_log_file,
+      outboundTrafficPolicy: { mode: vars.istio_mesh_outbound_traffic_policy },
+    },
+  };
+}
+
+function servicePorts(vars: ReleasePlanVars, withHttpNodePorts: boolean): Record<string, unknown>[] {
+  const nodePort = (n: number) => (withHttpNodePorts ? { nodePort: n } : {});
+  return [
+    { name: 'status-port', port: 15021, protocol: 'TCP', targetPort: 15021, nodePort: vars.istio_gateway_status_nodeport },
+    { name: 'http2', port: 80, protocol: 'TCP', targetPort: 80, ...nodePort(vars.istio_gateway_http_nodeport) },
+    { name: 'https', port: 443, protocol: 'TCP', targetPort: 443, ...nodePort(vars.istio_gateway_https_nodeport) },
+  ];
+}
+
+export function gatewayValues(vars: ReleasePlanVars): Record<string, unknown> {
+  const lb = gatewayIsLoadBalancer(vars);
+  return {
+    service: {
+      type: lb ? 'LoadBalancer' : 'NodePort',
+      // MetalLB reads the wanted IP from this annotation (spec.loadBalancerIP is deprecated upstream).
+      annotations: lb ? { 'metallb.io/loadBalancerIPs': vars.istio_gateway_loadbalancer_ip } : {},
+      ports: servicePorts(vars, !lb),
+    },
+    resources: { requests: { memory: vars.istio_gateway_memory_request }, limits: { memory: vars.istio_gateway_memory_limit } },
+    autoscaling: {
+      enabled: true,
+      minReplicas: vars.istio_gateway_hpa_min_replicas,
+      maxReplicas: vars.istio_gateway_hpa_max_replicas,
+      targetCPUUtilizationPercentage: vars.istio_gateway_hpa_cpu_target,
+    },
+  };
+}
+
+export interface IstioReleases {
+  base: HelmReleaseSpec;
+  istiod: HelmReleaseSpec;
+  gateway: HelmReleaseSpec;
+}
+
+export function istioReleases(vars: ReleasePlanVars): IstioReleases {
+  return {
+    base: release(vars, ISTIO_RELEASES.base, vars.istio_namespace, 'base', 'istio-base', baseValues(vars)),
+    istiod: release(vars, ISTIO_RELEASES.istiod, vars.istio_namespace, 'istiod', 'istiod', istiodValues(vars)),
+    gateway: release(vars, vars.istio_gateway_name, vars.istio_gateway_namespace, 'gateway', 'istio-gateway', gatewayValues(vars)),
+  };
+}

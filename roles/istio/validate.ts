@@ -1,0 +1,121 @@
+/**
+ * Istio cross-field checks, all reported at once before anything connects: the gateway IP inside a
+ * MetalLB pool, NodePorts distinct (also from roles not selected in this run), VirtualService
+ * weights summing to 100, subsets that exist, and unique mesh object names.
+ */
+import { z } from 'zod';
+import type { Problem } from '../../lib/errors.ts';
+import type { ValidateContext } from '../../lib/role.ts';
+import { gatewayIpProblems } from '../metallb/validate.ts';
+import { addressPool } from '../metallb/vars.ts';
+import { metallbVars } from '../metallb/vars.ts';
+import type { DestinationRuleVar, NetworkPolicyVar, PeerAuthenticationVar, SharedGatewayVar, VirtualServiceVar } from './mesh-vars.ts';
+
+export interface IstioValidateVars {
+  readonly enable_istio: boolean;
+  readonly metallb_state: 'present' | 'absent';
+  readonly istio_gateway_loadbalancer_ip: string;
+  readonly istio_gateway_http_nodeport: number;
+  readonly istio_gateway_https_nodeport: number;
+  readonly istio_gateway_status_nodeport: number;
+  readonly istio_shared_gateway?: SharedGatewayVar | undefined;
+  readonly istio_virtual_services: readonly VirtualServiceVar[];
+  readonly istio_destination_rules: readonly DestinationRuleVar[];
+  readonly istio_peer_authentications: readonly PeerAuthenticationVar[];
+  readonly istio_network_policies: readonly NetworkPolicyVar[];
+}
+
+const ISTIO_NODEPORTS = ['istio_gateway_http_nodeport', 'istio_gateway_https_nodeport', 'istio_gateway_status_nodeport'] as const;
+
+function poolProblems(vars: IstioValidateVars, ctx: ValidateContext): Problem[] {
+  if (vars.metallb_state !== 'present') return [];
+  const typed = ctx.allVars.metallb_address_pools;
+  const fromInventory = z.array(addressPool).safeParse(ctx.host.vars.metallb_address_pools);
+  const pools = Array.isArray(typed) ? typed : fromInventory.success ? fromInventory.data : metallbVars.metallb_address_pools.default;
+  const poolsSource = ctx.sourceOf('metallb_address_pools') || 'role defaults (metallb)';
+  return gatewayIpProblems({ ip: vars.istio_gateway_loadbalancer_ip, ipSource: ctx.sourceOf('istio_gateway_loadbalancer_ip'), pools, poolsSource });
+}
+
+/** NodePorts of roles not selected in this run are still taken on the cluster: compare with them too. */
+function nodePortProblems(vars: IstioValidateVars, ctx: ValidateContext): Problem[] {
+  const problems: Problem[] = [];
+  for (const [name, value] of Object.entries(ctx.host.vars)) {
+    if (!name.endsWith('_nodeport') || name in ctx.allVars || typeof value !== 'number') continue;
+    for (const ours of ISTIO_NODEPORTS) {
+      if (vars[ours] !== value) continue;
+      problems.push({
+        file: ctx.sourceOf(ours), key: ours,
+        message: `NodePort ${value} is also used by ${name} (${ctx.sourceOf(name) || 'default'}); give each NodePort its own port in 30000-32767`,
+      });
+    }
+  }
+  return problems;
+}
+
+function weightProblems(v: VirtualServiceVar, i: number, file: string): Problem[] {
+  const problems: Problem[] = [];
+  v.routes.forEach((r, j) => {
+    const key = `istio_virtual_services[${i}].routes[${j}].destinations`;
+    const weights = r.destinations.map((d) => d.weight);
+    if (weights.every((w) => w === undefined) && r.destinations.length === 1) return;
+    if (weights.some((w) => w === undefined)) {
+      problems.push({ file, key, message: `VirtualService ${v.namespace}/${v.name}: give every destination a weight when splitting traffic (they must sum to 100)` });
+      return;
+    }
+    const sum = weights.reduce<number>((a, w) => a + (w ?? 0), 0);
+    if (sum !== 100) {
+      problems.push({ file, key, message: `VirtualService ${v.namespace}/${v.name}: destination weights sum to ${sum}; make them sum to 100 (e.g. ${weights.length === 2 ? '90 and 10' : 'adjust the last one'})` });
+    }
+  });
+  return problems;
+}
+
+/** A subset named by a route must be defined by the DestinationRule for that host, when the vars hold one. */
+function subsetProblems(v: VirtualServiceVar, i: number, rules: readonly DestinationRuleVar[], file: string): Problem[] {
+  const problems: Problem[] = [];
+  v.routes.forEach((r, j) => r.destinations.forEach((d, k) => {
+    if (!d.subset) return;
+    const rule = rules.find((dr) => dr.host === d.host && dr.namespace === v.namespace) ?? rules.find((dr) => dr.host === d.host);
+    if (!rule || rule.subsets?.some((s) => s.name === d.subset)) return;
+    problems.push({
+      file, key: `istio_virtual_services[${i}].routes[${j}].destinations[${k}].subset`,
+      message: `subset "${d.subset}" of host ${d.host} is not defined by DestinationRule ${rule.namespace}/${rule.name}; add it to that rule's subsets`,
+    });
+  }));
+  return problems;
+}
+
+function uniqueNames(kind: string, key: string, items: readonly { namespace: string; name?: string | undefined }[], file: string): Problem[] {
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (const item of items) {
+    const id = `${item.namespace}/${item.name ?? 'default'}`;
+    if (seen.has(id)) problems.push({ file, key, message: `${kind} ${id} is defined twice; give each its own name or namespace` });
+    seen.add(id);
+  }
+  return problems;
+}
+
+function meshProblems(vars: IstioValidateVars, ctx: ValidateContext): Problem[] {
+  const vsFile = ctx.sourceOf('istio_virtual_services');
+  const problems = vars.istio_virtual_services.flatMap((v, i) => [
+    ...weightProblems(v, i, vsFile),
+    ...subsetProblems(v, i, vars.istio_destination_rules, vsFile),
+  ]);
+  const g = vars.istio_shared_gateway;
+  if (g && g.http === false && !g.https) {
+    problems.push({ file: ctx.sourceOf('istio_shared_gateway'), key: 'istio_shared_gateway', message: 'the gateway has no server: set http: true or https: {credential_name}' });
+  }
+  problems.push(
+    ...uniqueNames('VirtualService', 'istio_virtual_services', vars.istio_virtual_services, vsFile),
+    ...uniqueNames('DestinationRule', 'istio_destination_rules', vars.istio_destination_rules, ctx.sourceOf('istio_destination_rules')),
+    ...uniqueNames('PeerAuthentication', 'istio_peer_authentications', vars.istio_peer_authentications, ctx.sourceOf('istio_peer_authentications')),
+    ...uniqueNames('NetworkPolicy for namespace', 'istio_network_policies', vars.istio_network_policies, ctx.sourceOf('istio_network_policies')),
+  );
+  return problems;
+}
+
+export function validateIstio(vars: IstioValidateVars, ctx: ValidateContext): Problem[] {
+  if (!vars.enable_istio) return [];
+  return [...poolProblems(vars, ctx), ...nodePortProblems(vars, ctx), ...meshProblems(vars, ctx)];
+}

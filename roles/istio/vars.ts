@@ -1,0 +1,75 @@
+/**
+ * Istio role vars, in the names and defaults of the platform's Ansible role
+ * (platform-docs/istio-ansible-role.md), plus the pinned version, HPA, verify and mesh-config vars.
+ */
+import { z } from 'zod';
+import { clusterVars } from '../../lib/kube/vars.ts';
+import { defineVars } from '../../lib/vars/schema.ts';
+import { dns1123Label, ipv4, nodePort, quantity, state } from '../../lib/vars/types.ts';
+import { meshVars } from './mesh-vars.ts';
+
+const replicas = z.number().int().min(1).max(100);
+const percent = z.number().int().min(1).max(100);
+
+export const ISTIO_DEFAULT_LB_IP = '192.168.1.240';
+
+export const istioVars = defineVars({
+  ...clusterVars,
+  enable_istio: { schema: z.boolean(), default: true, description: 'Install Istio; false skips the role with a reason' },
+  metallb_state: {
+    schema: state,
+    default: 'present',
+    description: 'present: the gateway is a LoadBalancer with istio_gateway_loadbalancer_ip (MetalLB); absent: a NodePort Service',
+  },
+  istio_version: {
+    schema: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'must be an Istio release such as 1.30.3' }),
+    default: '1.30.3',
+    description: 'Istio chart version (base, istiod, gateway), pinned',
+  },
+  istio_chart_repo: {
+    schema: z.string().url(),
+    default: 'https://istio-release.storage.googleapis.com/charts',
+    description: 'Helm repository of the Istio charts (ignored when helm_chart_dir is set: istio-base, istiod, istio-gateway under it)',
+  },
+  istio_namespace: { schema: dns1123Label, default: 'istio-system', description: 'Namespace of base and istiod (labelled name=<namespace>)' },
+  istio_gateway_namespace: { schema: dns1123Label, default: 'istio-gateway', description: 'Namespace of the ingress gateway' },
+  istio_gateway_name: { schema: dns1123Label, default: 'istio-gateway', description: 'Release, Deployment and Service name of the ingress gateway' },
+  istio_gateway_loadbalancer_ip: {
+    schema: ipv4,
+    default: ISTIO_DEFAULT_LB_IP,
+    description: 'EXTERNAL-IP of the gateway when metallb_state is present; must lie in a MetalLB pool',
+  },
+  istio_gateway_http_nodeport: { schema: nodePort, default: 31080, description: 'Gateway HTTP NodePort (port 80) when metallb_state is absent' },
+  istio_gateway_https_nodeport: { schema: nodePort, default: 31443, description: 'Gateway HTTPS NodePort (port 443) when metallb_state is absent' },
+  istio_gateway_status_nodeport: {
+    schema: nodePort,
+    default: 31021,
+    description: 'Gateway readiness port 15021 as a NodePort, for external load balancers to check /healthz/ready',
+  },
+  istio_pilot_memory_request: { schema: quantity, default: '512Mi', description: 'istiod memory request' },
+  istio_pilot_memory_limit: { schema: quantity, default: '1Gi', description: 'istiod memory limit' },
+  istio_gateway_memory_request: { schema: quantity, default: '256Mi', description: 'Gateway memory request' },
+  istio_gateway_memory_limit: { schema: quantity, default: '512Mi', description: 'Gateway memory limit' },
+  istio_pilot_hpa_min_replicas: { schema: replicas, default: 1, description: 'istiod HPA minimum replicas' },
+  istio_pilot_hpa_max_replicas: { schema: replicas, default: 5, description: 'istiod HPA maximum replicas' },
+  istio_pilot_hpa_cpu_target: { schema: percent, default: 80, description: 'istiod HPA target CPU utilization (%)' },
+  istio_gateway_hpa_min_replicas: { schema: replicas, default: 1, description: 'Gateway HPA minimum replicas' },
+  istio_gateway_hpa_max_replicas: { schema: replicas, default: 5, description: 'Gateway HPA maximum replicas' },
+  istio_gateway_hpa_cpu_target: { schema: percent, default: 80, description: 'Gateway HPA target CPU utilization (%)' },
+  istio_injection_namespaces: {
+    schema: z.array(dns1123Label),
+    default: ['fraud-detection', 'financial-inference', 'financial-mlops-pytorch'],
+    description: 'Namespaces labelled istio-injection=enabled (created when missing)',
+  },
+  istio_restart_uninjected: {
+    schema: z.boolean(),
+    default: false,
+    description: 'Rollout-restart deployments in the injection namespaces whose pods have no istio-proxy sidecar yet',
+  },
+  istio_verify_require_sidecars: {
+    schema: z.boolean(),
+    default: false,
+    description: 'Fail the verify step when a running pod in an injection namespace has no istio-proxy sidecar (else: reported only)',
+  },
+  ...meshVars,
+});

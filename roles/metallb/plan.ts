@@ -1,0 +1,116 @@
+/**
+ * MetalLB planning, pure: vars in, the Helm release and the pool manifests out. Feeds both --plan
+ * (describe) and the run, so what --plan prints is what the run applies.
+ */
+import { join } from 'node:path';
+import type { ChartSource, HelmReleaseSpec, KubeObject } from '../../lib/kube/types.ts';
+import { toMetallbAddress } from './addresses.ts';
+import type { AddressPool, BgpPeer } from './vars.ts';
+
+/** The release is always called `metallb`: the chart derives its object names from it. */
+export const METALLB_RELEASE = 'metallb';
+export const METALLB_CHART_DIR_NAME = 'metallb';
+
+export interface MetallbPlanVars {
+  readonly metallb_state: 'present' | 'absent';
+  readonly metallb_version: string;
+  readonly metallb_chart_repo: string;
+  readonly metallb_namespace: string;
+  readonly metallb_address_pools: readonly AddressPool[];
+  readonly metallb_bgp_peers: readonly BgpPeer[];
+  readonly metallb_l2_interfaces: readonly string[];
+  readonly helm_timeout: number;
+  readonly helm_chart_dir?: string | undefined;
+}
+
+/** A pinned chart from its repository, or `<helm_chart_dir>/<dirName>` for air-gapped sites and tests. */
+export function chartFrom(helmChartDir: string | undefined, dirName: string, repo: string, name: string, version: string): ChartSource {
+  return helmChartDir ? { path: join(helmChartDir, dirName) } : { repo, name, version };
+}
+
+export function usesBgp(vars: Pick<MetallbPlanVars, 'metallb_bgp_peers'>): boolean {
+  return vars.metallb_bgp_peers.length > 0;
+}
+
+/** Chart values: the bundled frr-k8s BGP backend only when BGP peers are configured. */
+export function metallbValues(vars: MetallbPlanVars): Record<string, unknown> {
+  return { frrk8s: { enabled: usesBgp(vars) } };
+}
+
+export function metallbRelease(vars: MetallbPlanVars): HelmReleaseSpec {
+  return {
+    name: METALLB_RELEASE,
+    namespace: vars.metallb_namespace,
+    chart: chartFrom(vars.helm_chart_dir, METALLB_CHART_DIR_NAME, vars.metallb_chart_repo, 'metallb', vars.metallb_version),
+    values: metallbValues(vars),
+    state: vars.metallb_state,
+    createNamespace: true,
+    wait: true,
+    timeoutSeconds: vars.helm_timeout,
+  };
+}
+
+/** The workloads and the webhook Service the chart names after the release. */
+export const metallbWorkloads = {
+  controller: `${METALLB_RELEASE}-controller`,
+  speaker: `${METALLB_RELEASE}-speaker`,
+  webhookService: `${METALLB_RELEASE}-webhook-service`,
+} as const;
+
+function meta(name: string, namespace: string): KubeObject['metadata'] {
+  return { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'capstan' } };
+}
+
+export function ipAddressPool(pool: AddressPool, namespace: string): KubeObject {
+  return {
+    apiVersion: 'metallb.io/v1beta1',
+    kind: 'IPAddressPool',
+    metadata: meta(pool.name, namespace),
+    spec: { addresses: pool.addresses.map(toMetallbAddress), autoAssign: pool.auto_assign ?? true },
+  };
+}
+
+function bgpPeerName(peer: BgpPeer): string {
+  return peer.name ?? `peer-${peer.peer_address.replace(/\./g, '-')}`;
+}
+
+function bgpObjects(vars: MetallbPlanVars, poolNames: string[]): KubeObject[] {
+  const ns = vars.metallb_namespace;
+  const peers: KubeObject[] = vars.metallb_bgp_peers.map((p) => ({
+    apiVersion: 'metallb.io/v1beta2',
+    kind: 'BGPPeer',
+    metadata: meta(bgpPeerName(p), ns),
+    spec: {
+      myASN: p.my_asn,
+      peerASN: p.peer_asn,
+      peerAddress: p.peer_address,
+      ...(p.peer_port === undefined ? {} : { peerPort: p.peer_port }),
+      ...(p.hold_time === undefined ? {} : { holdTime: p.hold_time }),
+    },
+  }));
+  const advert: KubeObject = {
+    apiVersion: 'metallb.io/v1beta1',
+    kind: 'BGPAdvertisement',
+    metadata: meta('capstan-bgp', ns),
+    spec: { ipAddressPools: poolNames },
+  };
+  return [...peers, advert];
+}
+
+function l2Advertisement(vars: MetallbPlanVars, poolNames: string[]): KubeObject {
+  const interfaces = vars.metallb_l2_interfaces;
+  return {
+    apiVersion: 'metallb.io/v1beta1',
+    kind: 'L2Advertisement',
+    metadata: meta('capstan-l2', vars.metallb_namespace),
+    spec: { ipAddressPools: poolNames, ...(interfaces.length ? { interfaces: [...interfaces] } : {}) },
+  };
+}
+
+/** IPAddressPools, then either an L2Advertisement or BGP peers and a BGPAdvertisement. */
+export function poolManifests(vars: MetallbPlanVars): KubeObject[] {
+  const pools = vars.metallb_address_pools.map((p) => ipAddressPool(p, vars.metallb_namespace));
+  const names = vars.metallb_address_pools.map((p) => p.name);
+  if (names.length === 0) return [];
+  return [...pools, ...(usesBgp(vars) ? bgpObjects(vars, names) : [l2Advertisement(vars, names)])];
+}

@@ -1,0 +1,61 @@
+/**
+ * MetalLB cross-field checks, before anything connects: pool names unique, pools not overlapping,
+ * and the Istio gateway's LoadBalancer IP inside a pool (shared with the Istio role, which runs the
+ * same check when it is selected).
+ */
+import type { Problem } from '../../lib/errors.ts';
+import type { ValidateContext } from '../../lib/role.ts';
+import { overlappingPools, poolsContaining, type PoolLike } from './addresses.ts';
+
+export interface GatewayIpCheck {
+  readonly ip: string;
+  readonly ipSource: string;
+  readonly pools: readonly PoolLike[];
+  readonly poolsSource: string;
+}
+
+/** The gateway IP must be in a pool, or MetalLB never assigns it and the gateway stays <pending>. */
+export function gatewayIpProblems(c: GatewayIpCheck): Problem[] {
+  if (poolsContaining(c.pools, c.ip).length > 0) return [];
+  const pools = c.pools.map((p) => `${p.name}: ${p.addresses.join(', ')}`).join('; ') || 'none';
+  return [{
+    file: c.ipSource,
+    key: 'istio_gateway_loadbalancer_ip',
+    message: `${c.ip} is outside every MetalLB address pool (${pools}${c.poolsSource ? `, from ${c.poolsSource}` : ''}); ` +
+      'use an address inside a pool, or add it to metallb_address_pools',
+  }];
+}
+
+interface MetallbValidateVars {
+  readonly metallb_state: 'present' | 'absent';
+  readonly metallb_address_pools: readonly PoolLike[];
+  readonly metallb_bgp_peers: readonly { name?: string | undefined; peer_address: string }[];
+}
+
+function duplicates(names: readonly string[]): string[] {
+  return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+}
+
+export function validateMetallb(vars: MetallbValidateVars, ctx: ValidateContext): Problem[] {
+  if (vars.metallb_state === 'absent') return [];
+  const poolsFile = ctx.sourceOf('metallb_address_pools');
+  const problems: Problem[] = [];
+  for (const name of duplicates(vars.metallb_address_pools.map((p) => p.name))) {
+    problems.push({ file: poolsFile, key: 'metallb_address_pools', message: `pool name "${name}" is used twice; give each pool its own name` });
+  }
+  for (const [a, b] of overlappingPools(vars.metallb_address_pools)) {
+    problems.push({ file: poolsFile, key: 'metallb_address_pools', message: `pools "${a}" and "${b}" overlap; MetalLB rejects overlapping pools, so make their ranges disjoint` });
+  }
+  const peerNames = vars.metallb_bgp_peers.map((p) => p.name ?? p.peer_address);
+  for (const name of duplicates(peerNames)) {
+    problems.push({ file: ctx.sourceOf('metallb_bgp_peers'), key: 'metallb_bgp_peers', message: `BGP peer "${name}" is listed twice; list each peer once` });
+  }
+  // When the Istio role runs too, it makes this check itself (with its typed vars).
+  const gatewayIp = ctx.host.vars.istio_gateway_loadbalancer_ip;
+  if (!ctx.selectedRoles.includes('istio') && ctx.host.vars.enable_istio !== false && typeof gatewayIp === 'string') {
+    problems.push(...gatewayIpProblems({
+      ip: gatewayIp, ipSource: ctx.sourceOf('istio_gateway_loadbalancer_ip'), pools: vars.metallb_address_pools, poolsSource: poolsFile,
+    }));
+  }
+  return problems;
+}
