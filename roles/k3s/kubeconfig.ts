@@ -1,0 +1,110 @@
+/**
+ * The controller's kubeconfig for the cluster: k3s.yaml from the first server with the server
+ * address rewritten to api_endpoint and cluster/context/user renamed to cluster_context; written
+ * 0600 (atomically, only when it differs) and optionally merged into the user's kubeconfig.
+ */
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
+
+interface Named { name: string; [k: string]: unknown }
+interface KubeconfigDoc {
+  apiVersion?: string;
+  kind?: string;
+  clusters?: Named[];
+  contexts?: Named[];
+  users?: Named[];
+  'current-context'?: string;
+  [k: string]: unknown;
+}
+
+function readDoc(text: string, what: string): KubeconfigDoc {
+  const doc: unknown = parse(text);
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`${what} is not a kubeconfig (not a YAML mapping)`);
+  return doc as KubeconfigDoc;
+}
+
+/** k3s.yaml → a kubeconfig with one cluster/context/user named `context`, server `apiUrl`. */
+export function rewriteKubeconfig(k3sYaml: string, apiUrl: string, context: string): string {
+  const doc = readDoc(k3sYaml, 'k3s.yaml');
+  const cluster = doc.clusters?.[0];
+  const user = doc.users?.[0];
+  if (!cluster || !user) throw new Error('k3s.yaml has no cluster or no user entry');
+  const clusterBody = { ...(cluster['cluster'] as Record<string, unknown>), server: apiUrl };
+  const out: KubeconfigDoc = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: context, cluster: clusterBody }],
+    contexts: [{ name: context, context: { cluster: context, user: context } }],
+    users: [{ name: context, user: user['user'] }],
+    'current-context': context,
+  };
+  return stringify(out);
+}
+
+function replaceNamed(list: Named[] | undefined, entries: Named[] | undefined, remove: string): Named[] {
+  return [...(list ?? []).filter((e) => e.name !== remove), ...(entries ?? [])];
+}
+
+/** `ours` (one context) merged into `existing`: same-named entries replaced, others kept. */
+export function mergeKubeconfig(existing: string, ours: string, context: string): string {
+  const base = readDoc(existing, 'the kubeconfig to merge into');
+  const add = readDoc(ours, 'the cluster kubeconfig');
+  const merged: KubeconfigDoc = {
+    ...base,
+    apiVersion: base.apiVersion ?? 'v1',
+    kind: base.kind ?? 'Config',
+    clusters: replaceNamed(base.clusters, add.clusters, context),
+    contexts: replaceNamed(base.contexts, add.contexts, context),
+    users: replaceNamed(base.users, add.users, context),
+    'current-context': base['current-context'] || context,
+  };
+  return stringify(merged);
+}
+
+/** `existing` without the cluster, context and user named `context` (reset). */
+export function removeFromKubeconfig(existing: string, context: string): string {
+  const base = readDoc(existing, 'the kubeconfig');
+  const out: KubeconfigDoc = {
+    ...base,
+    clusters: replaceNamed(base.clusters, [], context),
+    contexts: replaceNamed(base.contexts, [], context),
+    users: replaceNamed(base.users, [], context),
+  };
+  if (out['current-context'] === context) out['current-context'] = '';
+  return stringify(out);
+}
+
+/** `~/x` and inventory-relative paths to absolute paths on the controller. */
+export function controllerPath(path: string, inventoryDir: string): string {
+  if (path === '~' || path.startsWith('~/')) return resolve(homedir(), path.slice(2));
+  return isAbsolute(path) ? path : resolve(inventoryDir, path);
+}
+
+export function readLocal(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Writes `content` with mode 0600 (temp file + rename) unless the file already holds it. True when written. */
+export function writeLocalPrivate(path: string, content: string, check: boolean): boolean {
+  const before = readLocal(path);
+  if (before === content) return false;
+  if (check) return true;
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.capstan-${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, content, { mode: 0o600 });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, path);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  return true;
+}

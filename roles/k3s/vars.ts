@@ -1,0 +1,60 @@
+/**
+ * The k3s role's vars, in k3s-ansible's names (k3s_version, api_endpoint, token, extra_server_args,
+ * server_config_yaml, ...). Single source for validation, docs and the sample inventory.
+ */
+import { z } from 'zod';
+import { defineVars } from '../../lib/vars/schema.ts';
+
+/** YAML given either as a string (k3s-ansible's `server_config_yaml: |`) or as a mapping. */
+const yamlBlock = z.union([z.string(), z.record(z.string(), z.unknown())]);
+/** Extra k3s arguments: a string of words (k3s-ansible) or a list (one argument each). */
+const args = z.union([z.string(), z.array(z.string())]);
+
+export const k3sVars = defineVars({
+  k3s_version: {
+    schema: z.string().regex(/^v\d+\.\d+\.\d+(-rc\d+)?\+k3s\d+$/, 'a pinned k3s release such as v1.31.4+k3s1'),
+    description: 'The k3s release to install and keep (pinned, e.g. v1.31.4+k3s1).',
+    example: 'v1.31.4+k3s1',
+  },
+  k3s_server_group: { schema: z.string().min(1), default: 'server', description: 'Inventory group of the k3s servers; its first host runs cluster-init.' },
+  k3s_agent_group: { schema: z.string().min(1), default: 'agent', description: 'Inventory group of the k3s agents.' },
+  api_endpoint: {
+    schema: z.string().min(1), optional: true,
+    description: 'Address (or VIP / DNS name) of the Kubernetes API; default: the first server\'s address.',
+  },
+  api_port: { schema: z.number().int().min(1).max(65535), default: 6443, description: 'Port of the Kubernetes API on api_endpoint.' },
+  token: {
+    schema: z.string().min(8), optional: true, secret: true,
+    description: 'Cluster join token (from vault). Absent: generated once, stored on the first server and read back; never printed.',
+  },
+  extra_server_args: { schema: args, default: '', description: 'Extra `k3s server` arguments, one word each (never evaluated by a shell).' },
+  extra_agent_args: { schema: args, default: '', description: 'Extra `k3s agent` arguments, one word each (never evaluated by a shell).' },
+  server_config_yaml: { schema: yamlBlock, optional: true, description: 'Extra keys for the servers\' /etc/rancher/k3s/config.yaml.' },
+  agent_config_yaml: { schema: yamlBlock, optional: true, description: 'Extra keys for the agents\' /etc/rancher/k3s/config.yaml.' },
+  registries_config_yaml: { schema: yamlBlock, optional: true, description: 'Content of /etc/rancher/k3s/registries.yaml (mirrors, private registries).' },
+  extra_service_envs: {
+    schema: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, 'KEY=value')), default: [],
+    description: 'Environment of the k3s service (e.g. HTTP_PROXY=...), written to the service env file.',
+  },
+  k3s_disable: {
+    schema: z.array(z.string().min(1)), optional: true,
+    description: 'Packaged components to disable; default: servicelb when MetalLB is enabled, traefik when Istio or ingress-nginx is.',
+  },
+  tls_san: { schema: z.array(z.string().min(1)), default: [], description: 'Extra names/IPs for the API server certificate (api_endpoint is always added).' },
+  k3s_node_name: { schema: z.string().min(1), optional: true, description: 'Kubernetes node name of this host; default: its inventory name.' },
+  kubeconfig: { schema: z.string().min(1), default: 'kubeconfig', description: 'Where the controller keeps the cluster\'s kubeconfig (0600); relative to the inventory dir.' },
+  kubeconfig_merge: { schema: z.string().min(1), optional: true, description: 'Also merge the context into this kubeconfig (e.g. ~/.kube/config).' },
+  cluster_context: { schema: z.string().min(1), default: 'k3s', description: 'Name of the kubeconfig context (and cluster and user) for this cluster.' },
+  k3s_install_script_url: { schema: z.string().url(), default: 'https://get.k3s.io', description: 'The k3s install script (a mirror for restricted sites).' },
+  airgap_dir: {
+    schema: z.string().min(1), optional: true,
+    description: 'Air-gapped install: a controller dir with k3s, install.sh and k3s-airgap-images-*; uploaded over SFTP.',
+  },
+  systemd_dir: { schema: z.string().min(1), default: '/etc/systemd/system', description: 'Where the service units and their env files live.' },
+  k3s_kernel_modules: { schema: z.array(z.string().min(1)), default: ['br_netfilter', 'overlay'], description: 'Kernel modules each node needs loaded.' },
+  k3s_required_binaries: { schema: z.array(z.string().min(1)), default: ['sh', 'curl'], description: 'Commands each node must have (curl only matters for URL installs).' },
+  k3s_allow_swap: { schema: z.boolean(), default: false, description: 'Allow nodes with active swap (kubelet runs with failSwapOn=false).' },
+  k3s_wait_timeout: { schema: z.number().int().positive(), default: 300, description: 'Seconds to wait for the API and for each node to be Ready.' },
+  k3s_upgrade_drain: { schema: z.boolean(), default: false, description: 'upgrade: cordon and drain each node before upgrading it, uncordon after.' },
+  k3s_reset_confirm: { schema: z.boolean(), default: false, description: 'reset: proceed without asking (same as --yes).' },
+});
