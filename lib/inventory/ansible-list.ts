@@ -1,0 +1,58 @@
+/**
+ * The JSON `ansible-inventory --list` and `--host H` print, built from the same data:
+ * groups from `all` down (direct hosts, child groups; empty keys and empty groups dropped),
+ * and `_meta.hostvars` with each host's merged inventory vars (templates left unrendered,
+ * inline vault values as `{"__ansible_vault": ciphertext}`). formatAnsibleJson prints it the
+ * way Ansible does (keys sorted, 4-space indent) so a user can diff the two outputs.
+ */
+import type { LoadedInventory } from './inventory.ts';
+import type { GroupNode } from './model.ts';
+
+type Json = Record<string, unknown>;
+
+export function toAnsibleList(inv: LoadedInventory): Json {
+  const results: Json = {};
+  const seen = new Set<string>();
+  const formatGroup = (group: GroupNode): void => {
+    const entry: Json = {};
+    if (group.name !== 'all' && group.hosts.length) entry.hosts = group.hosts.map((h) => h.name);
+    if (group.children.length) entry.children = group.children.map((c) => c.name);
+    if (Object.keys(entry).length) results[group.name] = entry;
+    for (const child of group.children) {
+      if (!seen.has(child.name)) {
+        seen.add(child.name);
+        formatGroup(child);
+      }
+    }
+  };
+  formatGroup(inv.model.group('all'));
+  const hostvars: Json = {};
+  for (const host of inv.hosts) {
+    const vars = toAnsibleHost(inv, host);
+    if (Object.keys(vars).length) hostvars[host] = vars;
+  }
+  results._meta = { hostvars };
+  return results;
+}
+
+/** A host's inventory vars merged by precedence (maps replace), as `ansible-inventory --host`. */
+export function toAnsibleHost(inv: LoadedInventory, host: string): Json {
+  const merged: Json = {};
+  for (const layer of inv.rawLayersOf(host)) Object.assign(merged, layer.vars);
+  return JSON.parse(JSON.stringify(merged)) as Json;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const obj = (typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON(): unknown }).toJSON() : value) as Json;
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return sortKeys(obj);
+    return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, sortKeys(obj[k])]));
+  }
+  return value;
+}
+
+/** JSON as Ansible prints it: keys sorted, 4-space indent. */
+export function formatAnsibleJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value), null, 4);
+}

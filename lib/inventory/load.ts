@@ -1,0 +1,103 @@
+/**
+ * loadInventory: locate the hosts file, parse it (INI, or YAML for .yml/.yaml/.json as Ansible's
+ * plugins decide), then read group_vars/ and host_vars/ next to it. Every problem found anywhere
+ * is collected and thrown once as an InventoryError.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { extname, isAbsolute, join, relative } from 'node:path';
+import { InventoryError, type Problem } from '../errors.ts';
+import { parseIni } from './ini.ts';
+import { LoadedInventory, type VarsFiles } from './inventory.ts';
+import { locateInventory } from './locate.ts';
+import { InventoryModel } from './model.ts';
+import type { VarLayer } from './types.ts';
+import { decryptInline, findVarsFiles, type LoadContext, loadVarsFile } from './vars-files.ts';
+import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
+import { parseAnsibleYaml } from './yaml-ansible.ts';
+import { parseYamlInventory } from './yaml-hosts.ts';
+
+export interface LoadOptions {
+  projectDir: string;
+  vault?: VaultKeyring;
+}
+
+export async function loadInventory(spec: string, options: LoadOptions): Promise<LoadedInventory> {
+  const { dir, hostsFile } = await locateInventory(spec, options.projectDir);
+  const display = (path: string): string => {
+    const rel = relative(options.projectDir, path);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+  };
+  const ctx: LoadContext = { keyring: options.vault, display, problems: [] };
+  const hostsSource = display(hostsFile);
+  const model = new InventoryModel();
+  await parseHostsFile(hostsFile, hostsSource, model, ctx);
+  if (ctx.problems.length === 0) {
+    try {
+      model.reconcile();
+    } catch (e) {
+      ctx.problems.push({ file: hostsSource, key: '', message: (e as Error).message });
+    }
+  }
+  for (const g of model.groups.values()) decryptInline(g.vars, hostsSource, `[${g.name}:vars]`, ctx);
+  for (const h of model.hosts.values()) decryptInline(h.vars, hostsSource, h.name, ctx);
+  const files = await loadVarsDirs(dir, model, ctx);
+  if (ctx.problems.length) throw new InventoryError(ctx.problems, `cannot read inventory ${hostsSource}`);
+  return new LoadedInventory({ dir, hostsFile, hostsSource, model, files });
+}
+
+async function parseHostsFile(path: string, source: string, model: InventoryModel, ctx: LoadContext): Promise<void> {
+  let text = await readFile(path, 'utf8');
+  if (isVaultText(text)) {
+    try {
+      text = decryptVault(text, ctx.keyring);
+    } catch (e) {
+      ctx.problems.push({ file: source, key: '', message: (e as Error).message });
+      return;
+    }
+  }
+  let problems: Problem[];
+  if (['.yml', '.yaml', '.json'].includes(extname(path))) {
+    let data: unknown;
+    try {
+      data = parseAnsibleYaml(text);
+    } catch (e) {
+      ctx.problems.push({ file: source, key: '', message: `${(e as Error).message.split('\n')[0]}: fix the YAML syntax` });
+      return;
+    }
+    problems = parseYamlInventory(data, source, model);
+  } else {
+    problems = parseIni(text, source, model);
+  }
+  ctx.problems.push(...problems);
+}
+
+/** Reads group_vars/<g> for every group and host_vars/<h> for every host, concurrently. */
+async function loadVarsDirs(dir: string, model: InventoryModel, ctx: LoadContext): Promise<VarsFiles> {
+  const read = async (sub: string, names: Iterable<string>): Promise<Map<string, VarLayer[]>> => {
+    const base = join(dir, sub);
+    const present = await listNames(base);
+    const out = new Map<string, VarLayer[]>();
+    const wanted = [...names].filter((n) => present.has(n) || present.has(`${n}.yml`) || present.has(`${n}.yaml`) || present.has(`${n}.json`));
+    const loaded = await Promise.all(wanted.map(async (name) => {
+      const paths = await findVarsFiles(base, name);
+      const layers = await Promise.all(paths.map((p) => loadVarsFile(p, ctx)));
+      return [name, layers.filter((l): l is VarLayer => l !== undefined)] as const;
+    }));
+    for (const [name, layers] of loaded) out.set(name, layers);
+    return out;
+  };
+  const before = ctx.problems.length;
+  const [groups, hosts] = await Promise.all([read('group_vars', model.groups.keys()), read('host_vars', model.hosts.keys())]);
+  // files load concurrently: report their problems in a stable order
+  const found = ctx.problems.splice(before).sort((a, b) => a.file.localeCompare(b.file) || a.key.localeCompare(b.key));
+  ctx.problems.push(...found);
+  return { groups, hosts };
+}
+
+async function listNames(dir: string): Promise<Set<string>> {
+  try {
+    return new Set(await readdir(dir));
+  } catch {
+    return new Set();
+  }
+}

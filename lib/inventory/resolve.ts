@@ -1,0 +1,175 @@
+/**
+ * resolveHost: a host's vars after precedence (role defaults < inventory layers < -e) with Jinja
+ * expressions rendered lazily, one var at a time, memoised, with cycle detection. `hostvars`,
+ * `groups`, `group_names`, `inventory_hostname` are available to expressions, as in Ansible.
+ */
+import { InventoryError, type Problem } from '../errors.ts';
+import { renderValue, type Scope } from './jinja/render.ts';
+import { JinjaError, UndefinedError } from './jinja/errors.ts';
+import type { Inventory, ResolvedVars, ResolveOptions, Source, VarLayer } from './types.ts';
+import { VaultText } from './yaml-ansible.ts';
+
+const NONE: readonly VarLayer[] = [];
+const resolvers = new WeakMap<Inventory, WeakMap<readonly VarLayer[], WeakMap<readonly VarLayer[], Resolver>>>();
+
+/** One set of options over one inventory: shares resolved hosts (for hostvars[...]). */
+class Resolver {
+  private readonly hosts = new Map<string, HostVars>();
+  readonly inv: Inventory;
+  readonly options: ResolveOptions;
+  constructor(inv: Inventory, options: ResolveOptions) {
+    this.inv = inv;
+    this.options = options;
+  }
+
+  host(name: string): HostVars {
+    let h = this.hosts.get(name);
+    if (!h) {
+      if (!this.inv.groups.all?.includes(name)) throw new UndefinedError(`host '${name}' is not in the inventory`);
+      h = new HostVars(this, name);
+      this.hosts.set(name, h);
+    }
+    return h;
+  }
+}
+
+function resolverFor(inv: Inventory, options: ResolveOptions): Resolver {
+  let byDefaults = resolvers.get(inv);
+  if (!byDefaults) resolvers.set(inv, (byDefaults = new WeakMap()));
+  const defaults = options.roleDefaults ?? NONE;
+  let byExtra = byDefaults.get(defaults);
+  if (!byExtra) byDefaults.set(defaults, (byExtra = new WeakMap()));
+  const extra = options.extraVars ?? NONE;
+  let r = byExtra.get(extra);
+  if (!r) byExtra.set(extra, (r = new Resolver(inv, options)));
+  return r;
+}
+
+export function resolveHost(inv: Inventory, host: string, options: ResolveOptions = {}): ResolvedVars {
+  return resolverFor(inv, options).host(host);
+}
+
+const MAGIC = ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'hostvars'];
+
+class HostVars implements ResolvedVars {
+  readonly names: readonly string[];
+  private readonly winners = new Map<string, { layer: VarLayer; value: unknown }>();
+  private readonly done = new Map<string, unknown>();
+  private readonly resolving: string[] = [];
+
+  private readonly resolver: Resolver;
+  readonly host: string;
+
+  constructor(resolver: Resolver, host: string) {
+    this.resolver = resolver;
+    this.host = host;
+    const { inv, options } = resolver;
+    const stack = [...(options.roleDefaults ?? []), ...inv.layersOf(host), ...(options.extraVars ?? [])];
+    for (const layer of stack) {
+      for (const [k, value] of Object.entries(layer.vars)) this.winners.set(k, { layer, value });
+    }
+    this.names = [...this.winners.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.winners.has(name);
+  }
+
+  sourceOf(name: string): Source {
+    return this.winners.get(name)?.layer.source ?? '';
+  }
+
+  get(name: string): unknown {
+    try {
+      return this.lookup(name);
+    } catch (e) {
+      if (e instanceof JinjaError) throw new InventoryError([this.problem(name, e)], `cannot resolve vars of host ${this.host}`);
+      throw e;
+    }
+  }
+
+  all(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const problems: Problem[] = [];
+    for (const name of this.names) {
+      try {
+        out[name] = this.lookup(name);
+      } catch (e) {
+        if (e instanceof JinjaError) problems.push(this.problem(name, e));
+        else throw e;
+      }
+    }
+    if (problems.length) throw new InventoryError(problems, `cannot resolve vars of host ${this.host}`);
+    return out;
+  }
+
+  private problem(name: string, e: JinjaError): Problem {
+    const at = e.varName ?? name;
+    return { file: this.sourceOf(at) || this.sourceOf(name), key: at, message: e.message, host: this.host };
+  }
+
+  /** The rendered value; JinjaError (tagged with the var it happened in) on failure. */
+  lookup(name: string): unknown {
+    if (this.done.has(name)) return this.done.get(name);
+    const winner = this.winners.get(name);
+    if (!winner) {
+      if (MAGIC.includes(name)) return this.magic(name);
+      throw new UndefinedError(`'${name}' is undefined`);
+    }
+    if (this.resolving.includes(name)) {
+      throw new JinjaError(`recursive loop detected in template: ${[...this.resolving.slice(this.resolving.indexOf(name)), name].join(' → ')}: break the cycle`, name);
+    }
+    this.resolving.push(name);
+    try {
+      const value = renderValue(winner.value, this.scope());
+      this.done.set(name, value);
+      return value;
+    } catch (e) {
+      if (e instanceof JinjaError && e.varName === undefined) e.varName = name;
+      throw e;
+    } finally {
+      this.resolving.pop();
+    }
+  }
+
+  private scope(): Scope {
+    return {
+      lookup: (n) => this.lookup(n),
+      has: (n) => this.winners.has(n) || MAGIC.includes(n),
+      vault: (v: VaultText) => {
+        if (v.plaintext === undefined) throw new JinjaError('encrypted with Ansible Vault and no vault password was given: pass --vault-password-file, or set CAPSTAN_VAULT_PASSWORD or ANSIBLE_VAULT_PASSWORD_FILE');
+        return v.plaintext;
+      },
+    };
+  }
+
+  private magic(name: string): unknown {
+    const inv = this.resolver.inv;
+    switch (name) {
+      case 'inventory_hostname': return this.host;
+      case 'inventory_hostname_short': return this.host.split('.')[0];
+      case 'group_names': return inv.groupsOf(this.host).filter((g) => g !== 'all').sort();
+      case 'groups': return inv.groups;
+      default: return hostvarsProxy(this.resolver);
+    }
+  }
+}
+
+/** `hostvars['h']['x']`: each host resolved lazily on access. */
+function hostvarsProxy(resolver: Resolver): Record<string, unknown> {
+  return new Proxy({}, {
+    get: (_t, host) => (typeof host === 'string' ? varsProxy(resolver.host(host)) : undefined),
+    has: (_t, host) => typeof host === 'string' && (resolver.inv.groups.all ?? []).includes(host),
+    ownKeys: () => [...(resolver.inv.groups.all ?? [])],
+    getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),
+  });
+}
+
+function varsProxy(h: HostVars): Record<string, unknown> {
+  return new Proxy({}, {
+    get: (_t, name) => (typeof name === 'string' ? h.lookup(name) : undefined),
+    has: (_t, name) => typeof name === 'string' && (h.has(name) || MAGIC.includes(name)),
+    ownKeys: () => [...h.names],
+    getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * group_vars/<group> and host_vars/<host>, found as Ansible's host_group_vars plugin finds them:
+ * the first that exists of `<name>` (a file, or a folder read recursively in sorted order,
+ * skipping hidden files, `~` backups and unknown extensions), `<name>.yml`, `<name>.yaml`,
+ * `<name>.json`. Each file is one layer; empty files are skipped. Vault-encrypted files and
+ * inline `!vault` values are decrypted here and registered as secrets.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { Problem } from '../errors.ts';
+import { registerSecret } from '../secrets.ts';
+import type { VarLayer } from './types.ts';
+import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
+import { parseAnsibleYaml, VaultText } from './yaml-ansible.ts';
+
+const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
+
+async function kind(path: string): Promise<'file' | 'dir' | undefined> {
+  try {
+    const s = await stat(path);
+    return s.isDirectory() ? 'dir' : 'file';
+  } catch {
+    return undefined;
+  }
+}
+
+async function dirFiles(dir: string): Promise<string[]> {
+  const names = (await readdir(dir)).sort();
+  const out: string[] = [];
+  for (const name of names) {
+    if (name.startsWith('.') || name.endsWith('~')) continue;
+    const ext = extname(name);
+    const full = join(dir, name);
+    const k = await kind(full);
+    if (k === 'dir' && !ext) out.push(...(await dirFiles(full)));
+    else if (k === 'file' && (!ext || EXTENSIONS.includes(ext))) out.push(full);
+  }
+  return out;
+}
+
+/** The vars files for one entity (`group_vars/<name>` or `host_vars/<name>`), in load order. */
+export async function findVarsFiles(base: string, name: string): Promise<string[]> {
+  if (name.startsWith('/')) return [];
+  for (const ext of EXTENSIONS) {
+    const path = join(base, name + ext);
+    const k = await kind(path);
+    if (k === 'dir') return dirFiles(path);
+    if (k === 'file') return [path];
+  }
+  return [];
+}
+
+export interface LoadContext {
+  keyring: VaultKeyring | undefined;
+  /** The file name shown in messages (relative to the project). */
+  display(path: string): string;
+  problems: Problem[];
+}
+
+/** Reads one vars file into a layer (undefined when empty or broken; problems are collected). */
+export async function loadVarsFile(path: string, ctx: LoadContext): Promise<VarLayer | undefined> {
+  const source = ctx.display(path);
+  let text = await readFile(path, 'utf8');
+  let encrypted = false;
+  if (isVaultText(text)) {
+    try {
+      text = decryptVault(text, ctx.keyring);
+      encrypted = true;
+    } catch (e) {
+      ctx.problems.push({ file: source, key: '', message: (e as Error).message });
+      return undefined;
+    }
+  }
+  let data: unknown;
+  try {
+    data = parseAnsibleYaml(text);
+  } catch (e) {
+    const message = encrypted ? 'the decrypted file is not valid YAML' : (e as Error).message.split('\n')[0]!;
+    ctx.problems.push({ file: source, key: '', message: `${message}: fix the YAML syntax` });
+    return undefined;
+  }
+  if (data === null || data === undefined) return undefined;
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    ctx.problems.push({ file: source, key: '', message: `a vars file must be a mapping of variable names to values, got ${Array.isArray(data) ? 'a list' : typeof data}` });
+    return undefined;
+  }
+  if (encrypted) registerStrings(data);
+  decryptInline(data, source, '', ctx);
+  return { source, vars: data as Record<string, unknown> };
+}
+
+/** Every string leaf of a decrypted file is a secret. */
+function registerStrings(value: unknown): void {
+  if (typeof value === 'string') registerSecret(value);
+  else if (Array.isArray(value)) value.forEach(registerStrings);
+  else if (value && typeof value === 'object') Object.values(value).forEach(registerStrings);
+}
+
+/**
+ * Decrypts inline `!vault` values in place (keeping the VaultText, with its plaintext filled in,
+ * so `--list` can print the ciphertext as Ansible does). Collects a problem per value that fails.
+ */
+export function decryptInline(value: unknown, source: string, path: string, ctx: LoadContext): void {
+  if (value instanceof VaultText) {
+    // Without a password an inline value stays encrypted until something reads it (as Ansible).
+    if (value.plaintext !== undefined || !ctx.keyring) return;
+    try {
+      value.plaintext = decryptVault(value.ciphertext, ctx.keyring);
+      registerSecret(value.plaintext);
+    } catch (e) {
+      ctx.problems.push({ file: source, key: path, message: (e as Error).message });
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => decryptInline(v, source, `${path}[${i}]`, ctx));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) decryptInline(v, source, path ? `${path}.${k}` : k, ctx);
+  }
+}
+
+/** A copy with each VaultText replaced by its plaintext (what the run sees). */
+export function plainValue(value: unknown): unknown {
+  if (value instanceof VaultText) return value.plaintext ?? value;
+  if (Array.isArray(value)) return value.some(hasVault) ? value.map(plainValue) : value;
+  if (value && typeof value === 'object' && hasVault(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainValue(v)]));
+  }
+  return value;
+}
+
+function hasVault(value: unknown): boolean {
+  if (value instanceof VaultText) return true;
+  if (Array.isArray(value)) return value.some(hasVault);
+  if (value && typeof value === 'object') return Object.values(value).some(hasVault);
+  return false;
+}
