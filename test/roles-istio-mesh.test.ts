@@ -1,0 +1,107 @@
+// Mesh objects from vars, checked against the Istio CRD schemas shipped in the real base chart
+// (strict: an unknown field fails, as with server-side apply's fieldValidation=Strict).
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { parse, parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import istio from '../roles/istio/index.ts';
+import { meshManifests } from '../roles/istio/mesh.ts';
+import { typedVars } from './fixtures/istio/role-vars.ts';
+
+const CRDS = '/work/shared/charts/istio-base/files/crd-all.gen.yaml';
+type Schema = Record<string, any>;
+
+/** Structural schema → strict JSON schema: objects with listed properties allow no others. */
+function strict(schema: Schema): Schema {
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Schema = Array.isArray(schema) ? [...schema] : { ...schema };
+  for (const [k, v] of Object.entries(out)) {
+    if (k === 'properties') out[k] = Object.fromEntries(Object.entries(v as Schema).map(([p, s]) => [p, strict(s as Schema)]));
+    else if (v && typeof v === 'object') out[k] = strict(v as Schema);
+  }
+  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false;
+  return out;
+}
+
+function crdValidators(): Map<string, (o: unknown) => string[]> {
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const map = new Map<string, (o: unknown) => string[]>();
+  for (const doc of parseAllDocuments(readFileSync(CRDS, 'utf8'))) {
+    const crd = doc.toJS() as Schema | null;
+    if (!crd?.spec) continue;
+    for (const v of crd.spec.versions as Schema[]) {
+      const props = v.schema.openAPIV3Schema.properties as Schema;
+      const validate = ajv.compile({ type: 'object', properties: { spec: strict(props.spec) } });
+      map.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, (o) =>
+        validate(o) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
+    }
+  }
+  return map;
+}
+
+const vars = typedVars(istio, parse(readFileSync(new URL('./fixtures/istio/mesh-vars.yml', import.meta.url), 'utf8')));
+const objects = meshManifests(vars);
+
+describe('istio mesh objects', () => {
+  const validators = crdValidators();
+
+  it('builds every object the vars ask for, Gateway before the VirtualServices', () => {
+    expect(objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'PeerAuthentication fraud-detection/default',
+      'PeerAuthentication financial-inference/default',
+      'Gateway istio-gateway/ml-gateway',
+      'DestinationRule fraud-detection/fraud-service',
+      'VirtualService fraud-detection/fraud-api',
+      'NetworkPolicy financial-inference/istio-namespace-isolation',
+    ]);
+  });
+
+  it('every Istio object is valid against its CRD schema from the base chart', () => {
+    const istioObjects = objects.filter((o) => o.apiVersion.includes('istio.io'));
+    expect(istioObjects).toHaveLength(5);
+    for (const o of istioObjects) {
+      const validate = validators.get(`${o.apiVersion}/${o.kind}`);
+      expect(validate, `no CRD for ${o.apiVersion} ${o.kind}`).toBeDefined();
+      expect(validate!(o), `${o.kind} ${o.metadata.name}`).toEqual([]);
+    }
+  });
+
+  it('the strict check catches a misspelt field (the test can fail)', () => {
+    const vs = structuredClone(objects.find((o) => o.kind === 'VirtualService')!) as Schema;
+    vs.spec.http[1].mirrorPercent = { value: 5 };
+    expect(validators.get('networking.istio.io/v1/VirtualService')!(vs).join()).toMatch(/mirrorPercent/);
+  });
+
+  it('routes the canary 90/10 with retries, timeout and mirroring, through the shared gateway', () => {
+    const vs = objects.find((o) => o.kind === 'VirtualService') as Schema;
+    expect(vs.spec.gateways).toEqual(['istio-gateway/ml-gateway']);
+    expect(vs.spec.http[0].match).toEqual([{ uri: { prefix: '/v1/' }, headers: { 'x-user-group': { exact: 'beta' } } }]);
+    expect(vs.spec.http[1]).toEqual({
+      name: 'canary',
+      match: [{ uri: { prefix: '/v1/' } }],
+      route: [
+        { destination: { host: 'fraud-service', subset: 'v1', port: { number: 8080 } }, weight: 90 },
+        { destination: { host: 'fraud-service', subset: 'v2', port: { number: 8080 } }, weight: 10 },
+      ],
+      timeout: '10s',
+      retries: { attempts: 3, perTryTimeout: '3s', retryOn: '5xx,reset,connect-failure' },
+      mirror: { host: 'fraud-service', subset: 'v2' },
+      mirrorPercentage: { value: 5 },
+    });
+  });
+
+  it('selects the gateway pods by the label the gateway chart gives them', () => {
+    const gw = objects.find((o) => o.kind === 'Gateway') as Schema;
+    expect(gw.spec.selector).toEqual({ istio: 'gateway' });
+    expect(gw.spec.servers.map((s: Schema) => s.port.protocol)).toEqual(['HTTP', 'HTTPS']);
+    expect(gw.spec.servers[1].tls).toEqual({ mode: 'SIMPLE', credentialName: 'ml-tls-cert' });
+  });
+
+  it('isolates a namespace but allows DNS, the gateway namespace and istiod on 15012', () => {
+    const np = objects.find((o) => o.kind === 'NetworkPolicy') as Schema;
+    expect(np.spec.ingress[0].from).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-gateway' } } });
+    expect(np.spec.egress[0].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
+    expect(np.spec.egress[1]).toEqual({ to: [{ namespaceSelector: { matchLabels: { name: 'istio-system' } } }], ports: [{ protocol: 'TCP', port: 15012 }] });
+    expect(np.spec.egress[2].to).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'seldon-system' } } });
+  });
+});
