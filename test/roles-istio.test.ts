@@ -41,14 +41,11 @@ describe('istio releases from vars', () => {
     });
   }
 
-  it('pins 1.30.3 from the repo, or takes <helm_chart_dir>/<chart dir>', () => {
-    const fromRepo = istioReleases(typedVars(istio));
-    expect(fromRepo.istiod.chart).toEqual({ repo: 'https://istio-release.storage.googleapis.com/charts', name: 'istiod', version: '1.30.3' });
-    const local = istioReleases(typedVars(istio, { helm_chart_dir: '/work/shared/charts' }));
-    expect([local.base.chart, local.istiod.chart, local.gateway.chart]).toEqual([
-      { path: '/work/shared/charts/istio-base' }, { path: '/work/shared/charts/istiod' }, { path: '/work/shared/charts/istio-gateway' },
-    ]);
-    expect([local.base, local.istiod, local.gateway].map((x) => `${x.namespace}/${x.name}`))
+  it('pins 1.30.3 from the repo (lib/helm swaps in helm_chart_dir by chart name and version)', () => {
+    const r = istioReleases(typedVars(istio, { helm_chart_dir: '/work/shared/charts' }));
+    expect([r.base.chart, r.istiod.chart, r.gateway.chart].map((c) => 'name' in c && `${c.name}@${c.version}`)).toEqual(['base@1.30.3', 'istiod@1.30.3', 'gateway@1.30.3']);
+    expect(r.istiod.chart).toEqual({ repo: 'https://istio-release.storage.googleapis.com/charts', name: 'istiod', version: '1.30.3' });
+    expect([r.base, r.istiod, r.gateway].map((x) => `${x.namespace}/${x.name}`))
       .toEqual(['istio-system/istio-base', 'istio-system/istiod', 'istio-gateway/istio-gateway']);
   });
 

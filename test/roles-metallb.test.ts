@@ -64,9 +64,8 @@ describe('metallb plan', () => {
     expect(metallbRelease(typedVars(metallb)).values).toEqual({ frrk8s: { enabled: false } });
   });
 
-  it('pins chart 0.16.1, or <helm_chart_dir>/metallb', () => {
+  it('pins chart 0.16.1 in its repository', () => {
     expect(metallbRelease(typedVars(metallb)).chart).toEqual({ repo: 'https://metallb.github.io/metallb', name: 'metallb', version: '0.16.1' });
-    expect(metallbRelease(typedVars(metallb, { helm_chart_dir: '/charts' })).chart).toEqual({ path: '/charts/metallb' });
   });
 
   it('present: release, wait, then pools; absent: pools removed before the release', () => {

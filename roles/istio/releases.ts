@@ -5,7 +5,7 @@
  * load balancers can health-check /healthz/ready.
  */
 import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
-import { chartFrom } from '../metallb/plan.ts';
+import { pinnedChart } from '../metallb/plan.ts';
 
 export interface ReleasePlanVars {
   readonly metallb_state: 'present' | 'absent';
@@ -30,7 +30,6 @@ export interface ReleasePlanVars {
   readonly istio_gateway_hpa_cpu_target: number;
   readonly istio_mesh_outbound_traffic_policy: string;
   readonly istio_mesh_access_log_file: string;
-  readonly helm_chart_dir?: string | undefined;
   readonly helm_timeout: number;
 }
 
@@ -41,11 +40,11 @@ export function gatewayIsLoadBalancer(vars: Pick<ReleasePlanVars, 'metallb_state
   return vars.metallb_state === 'present';
 }
 
-function release(vars: ReleasePlanVars, name: string, namespace: string, chart: string, dir: string, values: Record<string, unknown>): HelmReleaseSpec {
+function release(vars: ReleasePlanVars, name: string, namespace: string, chart: string, values: Record<string, unknown>): HelmReleaseSpec {
   return {
     name,
     namespace,
-    chart: chartFrom(vars.helm_chart_dir, dir, vars.istio_chart_repo, chart, vars.istio_version),
+    chart: pinnedChart(vars.istio_chart_repo, chart, vars.istio_version),
     values,
     state: 'present',
     createNamespace: false, // the role creates and labels the namespaces itself
@@ -110,8 +109,8 @@ export interface IstioReleases {
 
 export function istioReleases(vars: ReleasePlanVars): IstioReleases {
   return {
-    base: release(vars, ISTIO_RELEASES.base, vars.istio_namespace, 'base', 'istio-base', baseValues(vars)),
-    istiod: release(vars, ISTIO_RELEASES.istiod, vars.istio_namespace, 'istiod', 'istiod', istiodValues(vars)),
-    gateway: release(vars, vars.istio_gateway_name, vars.istio_gateway_namespace, 'gateway', 'istio-gateway', gatewayValues(vars)),
+    base: release(vars, ISTIO_RELEASES.base, vars.istio_namespace, 'base', baseValues(vars)),
+    istiod: release(vars, ISTIO_RELEASES.istiod, vars.istio_namespace, 'istiod', istiodValues(vars)),
+    gateway: release(vars, vars.istio_gateway_name, vars.istio_gateway_namespace, 'gateway', gatewayValues(vars)),
   };
 }

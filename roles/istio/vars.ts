@@ -29,7 +29,7 @@ export const istioVars = defineVars({
   istio_chart_repo: {
     schema: z.string().url(),
     default: 'https://istio-release.storage.googleapis.com/charts',
-    description: 'Helm repository of the Istio charts (ignored when helm_chart_dir is set: istio-base, istiod, istio-gateway under it)',
+    description: 'Helm repository of the Istio charts (with helm_chart_dir set, the base, istiod and gateway charts of this version are taken from that directory)',
   },
   istio_namespace: { schema: dns1123Label, default: 'istio-system', description: 'Namespace of base and istiod (labelled name=<namespace>)' },
   istio_gateway_namespace: { schema: dns1123Label, default: 'istio-gateway', description: 'Namespace of the ingress gateway' },

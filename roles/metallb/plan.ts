@@ -2,14 +2,12 @@
  * MetalLB planning, pure: vars in, the Helm release and the pool manifests out. Feeds both --plan
  * (describe) and the run, so what --plan prints is what the run applies.
  */
-import { join } from 'node:path';
 import type { ChartSource, HelmReleaseSpec, KubeObject } from '../../lib/kube/types.ts';
 import { toMetallbAddress } from './addresses.ts';
 import type { AddressPool, BgpPeer } from './vars.ts';
 
 /** The release is always called `metallb`: the chart derives its object names from it. */
 export const METALLB_RELEASE = 'metallb';
-export const METALLB_CHART_DIR_NAME = 'metallb';
 
 export interface MetallbPlanVars {
   readonly metallb_state: 'present' | 'absent';
@@ -20,12 +18,14 @@ export interface MetallbPlanVars {
   readonly metallb_bgp_peers: readonly BgpPeer[];
   readonly metallb_l2_interfaces: readonly string[];
   readonly helm_timeout: number;
-  readonly helm_chart_dir?: string | undefined;
 }
 
-/** A pinned chart from its repository, or `<helm_chart_dir>/<dirName>` for air-gapped sites and tests. */
-export function chartFrom(helmChartDir: string | undefined, dirName: string, repo: string, name: string, version: string): ChartSource {
-  return helmChartDir ? { path: join(helmChartDir, dirName) } : { repo, name, version };
+/**
+ * A chart pinned in its repository. With helm_chart_dir set, lib/helm takes the chart of that
+ * name and version from the directory instead (air-gapped sites, tests: /work/shared/charts/metallb).
+ */
+export function pinnedChart(repo: string, name: string, version: string): ChartSource {
+  return { repo, name, version };
 }
 
 export function usesBgp(vars: Pick<MetallbPlanVars, 'metallb_bgp_peers'>): boolean {
@@ -41,7 +41,7 @@ export function metallbRelease(vars: MetallbPlanVars): HelmReleaseSpec {
   return {
     name: METALLB_RELEASE,
     namespace: vars.metallb_namespace,
-    chart: chartFrom(vars.helm_chart_dir, METALLB_CHART_DIR_NAME, vars.metallb_chart_repo, 'metallb', vars.metallb_version),
+    chart: pinnedChart(vars.metallb_chart_repo, 'metallb', vars.metallb_version),
     values: metallbValues(vars),
     state: vars.metallb_state,
     createNamespace: true,

@@ -40,7 +40,7 @@ export const metallbVars = defineVars({
   metallb_chart_repo: {
     schema: z.string().url(),
     default: 'https://metallb.github.io/metallb',
-    description: 'Helm repository of the MetalLB chart (ignored when helm_chart_dir is set: the chart is then <helm_chart_dir>/metallb)',
+    description: 'Helm repository of the MetalLB chart (with helm_chart_dir set, the metallb chart of this version is taken from that directory)',
   },
   metallb_namespace: {
     schema: dns1123Label,
