@@ -1,0 +1,30 @@
+/**
+ * After a failed `helm upgrade --install`, say which workloads were not ready and their status:
+ * helm 4 names the resource itself; helm 3 only says "context deadline exceeded", so the
+ * release's Deployments, StatefulSets and DaemonSets are read and checked with lib/wait's rules.
+ */
+import type { KubeApi } from '../kube/client.ts';
+import { describeObject } from '../kube/compare.ts';
+import { daemonSetReadiness, deploymentReadiness, statefulSetReadiness } from '../wait/status.ts';
+
+const kinds = [
+  ['Deployment', deploymentReadiness],
+  ['StatefulSet', statefulSetReadiness],
+  ['DaemonSet', daemonSetReadiness],
+] as const;
+
+/** "deployment ns/name: 0/1 available" for each workload of the release that is not ready. */
+export async function diagnoseRelease(api: KubeApi, namespace: string, release: string, helmStderr: string): Promise<string[]> {
+  const named = [...helmStderr.matchAll(/resource (\w+)\/([\w.-]*)\/([\w.-]+) not ready\. status: (\w+)/g)]
+    .map((m) => `${m[1]!.toLowerCase()} ${m[2]}/${m[3]}: ${m[4]}`);
+  const out: string[] = [];
+  for (const [kind, readiness] of kinds) {
+    const { items } = await api.list('apps/v1', kind, { namespace });
+    for (const o of items) {
+      if (o.metadata.annotations?.['meta.helm.sh/release-name'] !== release) continue;
+      const r = readiness(o);
+      if (!r.ready) out.push(`${describeObject(o)}: ${r.status}`);
+    }
+  }
+  return [...new Set([...named, ...out])];
+}

@@ -1,0 +1,94 @@
+/**
+ * Where helm runs: on the controller (child_process with an argument array, no shell) or on the
+ * k3s server node over SSH (the transport, with the command built by `sh`, so every argument is
+ * quoted). Both give the same small interface; the Helm major is detected once per executor.
+ */
+import { spawn } from 'node:child_process';
+import { HelmError } from '../errors.ts';
+import { mask } from '../secrets.ts';
+import { sh } from '../shell.ts';
+import type { Transport } from '../transport/types.ts';
+import { writePrivateTemp, type TempFile } from '../kube/tempfile.ts';
+
+export interface HelmOutput {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface HelmExec {
+  /** "controller" or the node's host name, for messages. */
+  readonly where: string;
+  run(args: string[], signal?: AbortSignal): Promise<HelmOutput>;
+  /** A private (0600) file where helm can read it, e.g. a values file. */
+  tempFile(name: string, content: string): Promise<TempFile>;
+  /** The Helm major (3 or 4), detected on first use. */
+  major(): Promise<3 | 4>;
+}
+
+export function parseHelmMajor(version: string): 3 | 4 {
+  const m = /^v?(\d+)\./.exec(version.trim());
+  const major = Number(m?.[1]);
+  if (major === 3 || major === 4) return major;
+  throw new HelmError(`unsupported helm version ${JSON.stringify(version.trim())}: capstan supports helm 3 and helm 4`);
+}
+
+function withMajor(run: HelmExec['run'], binary: string): () => Promise<3 | 4> {
+  let major: Promise<3 | 4> | undefined;
+  return () => (major ??= run(['version', '--template', '{{.Version}}']).then((r) => {
+    if (r.code !== 0) throw new HelmError(`${binary} version failed: ${r.stderr.trim() || `exit ${r.code}`}`, { hint: 'set helm_binary to a helm 3 or 4 executable' });
+    return parseHelmMajor(r.stdout);
+  }));
+}
+
+export function localHelm(binary: string, kubeconfig: string, context?: string): HelmExec {
+  const ctx = context ? ['--kube-context', context] : [];
+  const run = (args: string[], signal?: AbortSignal) => new Promise<HelmOutput>((resolve, reject) => {
+    const child = spawn(binary, [...args, ...(args[0] === 'version' ? [] : ctx)], {
+      env: { ...process.env, KUBECONFIG: kubeconfig },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(signal ? { signal } : {}),
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT'
+      ? new HelmError(`helm not found: ${binary}`, { hint: 'install helm, set helm_binary, or set helm_on_node: true to run it on the server' })
+      : e));
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+  });
+  return {
+    where: 'controller',
+    run,
+    tempFile: async (name, content) => writePrivateTemp(name, content),
+    major: withMajor(run, binary),
+  };
+}
+
+/** helm on the server node: KUBECONFIG is the node's own kubeconfig (k3s.yaml), run with become. */
+export function nodeHelm(binary: string, t: Transport, kubeconfig: string): HelmExec {
+  const run = async (args: string[], signal?: AbortSignal): Promise<HelmOutput> => {
+    const r = await t.run(sh`${binary} ${args}`, { env: { KUBECONFIG: kubeconfig }, become: true, ...(signal ? { signal } : {}) });
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+  };
+  return {
+    where: t.host,
+    run,
+    async tempFile(name, content) {
+      const made = await t.run(sh`mktemp -d /tmp/capstan-helm.XXXXXX`, { become: true });
+      if (made.code !== 0) throw new HelmError(`${t.host}: mktemp failed: ${made.stderr.trim()}`);
+      const dir = made.stdout.trim();
+      const path = `${dir}/${name}`;
+      await t.put(path, content, { mode: 0o600, become: true });
+      return { path, remove: async () => void (await t.run(sh`rm -rf ${dir}`, { become: true })) };
+    },
+    major: withMajor(run, binary),
+  };
+}
+
+/** helm's own message for a failed command (masked), as a HelmError. */
+export function helmFailure(what: string, r: HelmOutput, where: string): HelmError {
+  const msg = mask(r.stderr.split('\n').filter((l) => l.trim() && !/^(WARNING|walk\.go|install\.go|upgrade\.go|ready\.go|wait\.go|client\.go|history|Release ")/.test(l)).slice(-8).join('\n') || `exit ${r.code}`);
+  return new HelmError(`${what} failed${where === 'controller' ? '' : ` on ${where}`}: ${msg}`);
+}

@@ -1,0 +1,43 @@
+/**
+ * helm command lines, per Helm major, as argument arrays (never a shell string). The flags that
+ * differ: helm 3 waits with `--wait` and rolls back with `--atomic`; helm 4 needs
+ * `--wait=watcher` (a bare `--wait` would wait for hooks only) and `--rollback-on-failure`
+ * (`--atomic` is gone).
+ */
+export type HelmMajor = 3 | 4;
+
+export interface UpgradeArgs {
+  name: string;
+  namespace: string;
+  chartArgs: string[];
+  valuesFile: string;
+  timeoutSeconds: number;
+  wait: boolean;
+  createNamespace: boolean;
+}
+
+export function waitFlags(major: HelmMajor, wait: boolean): string[] {
+  if (!wait) return [];
+  return major === 3 ? ['--wait', '--atomic'] : ['--wait=watcher', '--rollback-on-failure'];
+}
+
+export function upgradeArgs(major: HelmMajor, o: UpgradeArgs): string[] {
+  return [
+    'upgrade', '--install', o.name, ...o.chartArgs,
+    '--namespace', o.namespace,
+    ...(o.createNamespace ? ['--create-namespace'] : []),
+    '--values', o.valuesFile,
+    '--timeout', `${o.timeoutSeconds}s`,
+    ...waitFlags(major, o.wait),
+  ];
+}
+
+/** Renders locally (no cluster access): what `upgrade` would deploy, for --check/--diff. */
+export function templateArgs(o: Pick<UpgradeArgs, 'name' | 'namespace' | 'chartArgs' | 'valuesFile'>): string[] {
+  return ['template', o.name, ...o.chartArgs, '--namespace', o.namespace, '--values', o.valuesFile, '--no-hooks', '--skip-tests'];
+}
+
+export function uninstallArgs(major: HelmMajor, o: { name: string; namespace: string; timeoutSeconds: number; wait: boolean }): string[] {
+  const wait = o.wait ? [major === 3 ? '--wait' : '--wait=watcher'] : [];
+  return ['uninstall', o.name, '--namespace', o.namespace, '--timeout', `${o.timeoutSeconds}s`, ...wait];
+}

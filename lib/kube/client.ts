@@ -1,0 +1,172 @@
+/**
+ * The client-node adapter: the only module that imports @kubernetes/client-node. It gives the
+ * rest of capstan plain-JSON objects (no typed model classes), server-side apply with field
+ * manager `capstan`, and watches; every request is retried on 429/5xx/connection resets.
+ */
+import {
+  ApiException,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  Watch,
+  type KubernetesObject,
+  type ResponseContext,
+} from '@kubernetes/client-node';
+import { KubeError } from '../errors.ts';
+import type { KubeObject } from './types.ts';
+import { withRetry } from './retry.ts';
+
+export const FIELD_MANAGER = 'capstan';
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}
+
+export interface ListQuery {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  resourceVersion: string;
+}
+
+export type WatchEvent = { type: string; object: KubeObject };
+
+/** The API operations capstan needs, on plain JSON objects. */
+export interface KubeApi {
+  get(ref: ObjectRef): Promise<KubeObject | undefined>;
+  list(apiVersion: string, kind: string, q?: ListQuery): Promise<ListResult>;
+  /** Server-side apply (field manager capstan). */
+  apply(obj: KubeObject, o?: { force?: boolean; dryRun?: boolean }): Promise<KubeObject>;
+  /** A JSON merge patch. */
+  mergePatch(ref: ObjectRef, patch: unknown): Promise<KubeObject>;
+  /** Delete; false when it was already gone. */
+  delete(ref: ObjectRef): Promise<boolean>;
+  /** The collection path of a kind (for watches). */
+  collectionPath(apiVersion: string, kind: string, namespace?: string): Promise<string>;
+  /** Watch a collection until `signal` aborts or the server closes it (resolves then). */
+  watch(path: string, q: ListQuery & { resourceVersion?: string }, onEvent: (e: WatchEvent) => void, signal: AbortSignal): Promise<void>;
+}
+
+/** KubernetesObjectApi that hands back the server's JSON as is (no model classes, no renamed fields). */
+class RawObjectApi extends KubernetesObjectApi {
+  protected override async processResponse<T extends KubernetesObject>(response: ResponseContext): Promise<T> {
+    const text = await response.body.text();
+    if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) return JSON.parse(text) as T;
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text as the body
+    }
+    throw new ApiException(response.httpStatusCode, 'Unsuccessful HTTP Request', body, response.headers);
+  }
+
+  path(apiVersion: string, kind: string, namespace?: string): Promise<string> {
+    return this.specUriPath({ apiVersion, kind, metadata: namespace ? { namespace } : {} }, 'list');
+  }
+}
+
+/** The HTTP status of a client-node error, when it has one. */
+export function statusOf(err: unknown): number | undefined {
+  if (err instanceof ApiException) return err.code;
+  const code = (err as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** The API server's own message for a failed request. */
+export function apiMessage(err: unknown): string {
+  if (err instanceof ApiException) {
+    const body = err.body as { message?: string } | string | undefined;
+    if (typeof body === 'object' && body?.message) return body.message;
+    if (typeof body === 'string' && body.trim()) return body.trim();
+    return `HTTP ${err.code}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+function describeRef(ref: ObjectRef): string {
+  const ns = ref.metadata.namespace ? `${ref.metadata.namespace}/` : '';
+  return `${ref.kind.toLowerCase()} ${ns}${ref.metadata.name}`;
+}
+
+/** Wraps an API failure as a KubeError naming the object and carrying the server's message. */
+function kubeError(what: string, err: unknown): KubeError {
+  if (err instanceof KubeError) return err;
+  const status = statusOf(err);
+  const hint = status === 409 ? 'another field manager owns these fields; set kube_apply_force: true to take them over' : undefined;
+  return new KubeError(`${what}: ${apiMessage(err)}`, status, { cause: err, ...(hint ? { hint } : {}) });
+}
+
+/** Loads a kubeconfig file (and context) into a client. */
+export function loadKubeConfig(path: string, context?: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(path);
+  if (context) kc.setCurrentContext(context);
+  if (!kc.getCurrentCluster()) throw new KubeError(`${path}: no cluster for context ${context ?? kc.getCurrentContext() ?? '(none)'}`);
+  return kc;
+}
+
+export function connectKube(kc: KubeConfig, retry: { retries?: number; minTimeoutMs?: number } = {}): KubeApi {
+  const api = kc.makeApiClient(RawObjectApi);
+  const watcher = new Watch(kc);
+  const call = <T>(what: string, fn: () => Promise<T>): Promise<T> =>
+    withRetry(what, fn, retry).catch((err: unknown) => {
+      throw kubeError(what, err);
+    });
+  return {
+    async get(ref) {
+      try {
+        return await withRetry(`get ${describeRef(ref)}`, () => api.read(ref), retry) as KubeObject;
+      } catch (err) {
+        if (statusOf(err) === 404) return undefined;
+        throw kubeError(`get ${describeRef(ref)}`, err);
+      }
+    },
+    async list(apiVersion, kind, q = {}) {
+      const res = await call(`list ${kind}`, () =>
+        api.list(apiVersion, kind, q.namespace, undefined, undefined, undefined, q.fieldSelector, q.labelSelector));
+      const raw = res as unknown as { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
+      return { items: raw.items ?? [], resourceVersion: raw.metadata?.resourceVersion ?? '' };
+    },
+    apply(obj, o = {}) {
+      return call(`apply ${describeRef(obj)}`, () =>
+        api.patch(obj as KubernetesObject, undefined, o.dryRun ? 'All' : undefined, FIELD_MANAGER, o.force ?? false,
+          PatchStrategy.ServerSideApply) as Promise<KubeObject>);
+    },
+    mergePatch(ref, patch) {
+      const spec = { ...(patch as object), apiVersion: ref.apiVersion, kind: ref.kind, metadata: { ...((patch as { metadata?: object }).metadata ?? {}), ...ref.metadata } };
+      return call(`patch ${describeRef(ref)}`, () =>
+        api.patch(spec as KubernetesObject, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch) as Promise<KubeObject>);
+    },
+    async delete(ref) {
+      try {
+        await withRetry(`delete ${describeRef(ref)}`, () =>
+          api.delete(ref as KubernetesObject, undefined, undefined, undefined, undefined, 'Background'), retry);
+        return true;
+      } catch (err) {
+        if (statusOf(err) === 404) return false;
+        throw kubeError(`delete ${describeRef(ref)}`, err);
+      }
+    },
+    collectionPath(apiVersion, kind, namespace) {
+      return call(`resolve ${apiVersion} ${kind}`, () => api.path(apiVersion, kind, namespace));
+    },
+    watch(path, q, onEvent, signal) {
+      return new Promise<void>((resolve, reject) => {
+        const query = { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, resourceVersion: q.resourceVersion, allowWatchBookmarks: true };
+        const done = (err: unknown) => (err && !signal.aborted ? reject(kubeError(`watch ${path}`, err)) : resolve());
+        watcher.watch(path, query, (type, object) => onEvent({ type, object: object as KubeObject }), done)
+          .then((ctl) => {
+            if (signal.aborted) ctl.abort();
+            else signal.addEventListener('abort', () => ctl.abort(), { once: true });
+          }, done);
+      });
+    },
+  };
+}

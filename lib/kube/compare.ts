@@ -1,0 +1,46 @@
+/**
+ * Pure comparisons of desired and live objects: whether the live object already holds every
+ * field we would apply (read-only check mode), and unified diffs for --diff.
+ */
+import { createTwoFilesPatch } from 'diff';
+import { stringify } from 'yaml';
+import type { KubeObject } from './types.ts';
+
+/** True when every field of `desired` is present in `live` with the same value (lists element-wise). */
+export function containsAll(live: unknown, desired: unknown): boolean {
+  if (desired === null || typeof desired !== 'object') return live === desired || (desired === null && live === undefined);
+  if (Array.isArray(desired)) {
+    return Array.isArray(live) && live.length === desired.length && desired.every((d, i) => containsAll(live[i], d));
+  }
+  if (live === null || typeof live !== 'object' || Array.isArray(live)) return false;
+  const l = live as Record<string, unknown>;
+  return Object.entries(desired as Record<string, unknown>).every(([k, v]) => containsAll(l[k], v));
+}
+
+/** `live` cut down to the shape of `desired` (for a diff that shows only what we manage). */
+export function project(live: unknown, desired: unknown): unknown {
+  if (desired === null || typeof desired !== 'object' || live === null || typeof live !== 'object') return live;
+  if (Array.isArray(desired)) return Array.isArray(live) ? live.map((x, i) => project(x, desired[i])) : live;
+  if (Array.isArray(live)) return live;
+  const l = live as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(desired)) if (k in l) out[k] = project(l[k], (desired as Record<string, unknown>)[k]);
+  return out;
+}
+
+export function describeObject(o: Pick<KubeObject, 'kind' | 'metadata'>): string {
+  const ns = o.metadata.namespace ? `${o.metadata.namespace}/` : '';
+  return `${o.kind.toLowerCase()} ${ns}${o.metadata.name}`;
+}
+
+/** A unified diff between two texts, or '' when they are equal. */
+export function unifiedDiff(name: string, before: string, after: string): string {
+  if (before === after) return '';
+  return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, '', '', { context: 3 });
+}
+
+/** Diff of a live object (only the fields we manage) against the desired one, as YAML. */
+export function objectDiff(live: KubeObject | undefined, desired: KubeObject): string {
+  const before = live ? stringify(project(live, desired)) : '';
+  return unifiedDiff(describeObject(desired), before, stringify(desired));
+}

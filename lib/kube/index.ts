@@ -1,0 +1,70 @@
+/**
+ * openCluster: the run's one connection to the cluster (the runner calls it lazily from
+ * ctx.cluster()). Access by kubeconfig or SSH tunnel (access.ts), the client-node adapter
+ * (client.ts), idempotent operations (ops.ts), Helm releases (lib/helm) and waits (lib/wait).
+ */
+import type { HostInfo, TaskLog } from '../role.ts';
+import type { Transport } from '../transport/types.ts';
+import { helmRelease } from '../helm/release.ts';
+import { localHelm, nodeHelm, type HelmExec } from '../helm/exec.ts';
+import { releaseStore } from '../helm/state.ts';
+import { createWaiter } from '../wait/index.ts';
+import { openAccess } from './access.ts';
+import { connectKube, loadKubeConfig } from './client.ts';
+import { applyObjects, deleteObjects, ensureNamespace, rolloutRestart } from './ops.ts';
+import type { Cluster } from './types.ts';
+import { clusterSettings } from './vars.ts';
+
+export interface OpenClusterOptions {
+  host: HostInfo;
+  transport: () => Promise<Transport>;
+  shared: Map<string, unknown>;
+  log: TaskLog;
+  signal: AbortSignal;
+  /** Retry tuning for API calls (tests use short backoffs). */
+  retry?: { retries?: number; minTimeoutMs?: number };
+}
+
+export type OpenCluster = Cluster & {
+  close(): Promise<void>;
+  /** The kubeconfig in use (a temporary one for SSH access), e.g. for a verify step. */
+  readonly kubeconfigPath: string;
+};
+
+export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
+  const s = clusterSettings(o.host.vars);
+  const access = await openAccess(s, { shared: o.shared, transport: o.transport, verbose: (m) => o.log.verbose(m) });
+  o.log.verbose(`cluster access: ${access.via}`);
+  try {
+    const kc = loadKubeConfig(access.kubeconfigPath, access.context);
+    const api = connectKube(kc, { ...o.retry });
+    let exec: HelmExec | undefined;
+    const transport = s.helm_on_node ? await o.transport() : undefined;
+    const deps = {
+      exec: () => (exec ??= transport ? nodeHelm(s.helm_binary, transport, s.k3s_remote_kubeconfig)
+        : localHelm(s.helm_binary, access.kubeconfigPath, access.context)),
+      store: releaseStore(api),
+      api,
+      chartDir: s.helm_chart_dir,
+      timeoutSeconds: s.helm_timeout,
+    };
+    return {
+      kubeconfigPath: access.kubeconfigPath,
+      helmRelease: (spec, opts) => helmRelease(deps, spec, { ...opts, signal: o.signal }),
+      apply: (objects, opts) => applyObjects(api, objects, { ...opts, force: opts.force ?? s.kube_apply_force }),
+      ensureNamespace: (name, labels, opts) => ensureNamespace(api, name, labels, opts),
+      delete: (objects, opts) => deleteObjects(api, objects, opts),
+      get: (apiVersion, kind, name, namespace) => api.get({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } }),
+      list: async (apiVersion, kind, q = {}) => (await api.list(apiVersion, kind, q)).items,
+      rolloutRestart: (namespace, names, opts) => rolloutRestart(api, namespace, names, opts),
+      wait: createWaiter(api),
+      close: () => access.close(),
+    };
+  } catch (err) {
+    await access.close();
+    throw err;
+  }
+}
+
+export { clusterVars, clusterSettings, type ClusterSettings } from './vars.ts';
+export type { Cluster } from './types.ts';

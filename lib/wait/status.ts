@@ -1,0 +1,121 @@
+/**
+ * Readiness of each kind a wait can watch, as pure functions of the observed objects: whether
+ * it is ready, a short status for progress lines and timeouts, and a failure that will not
+ * heal by waiting (a failed Job, a wrong LoadBalancer IP).
+ */
+import type { KubeObject } from '../kube/types.ts';
+
+export interface Readiness {
+  ready: boolean;
+  /** "0/1 available", "not established", "no ingress IP yet". */
+  status: string;
+  /** Set when waiting longer cannot help. */
+  failed?: string;
+}
+
+type Obj = KubeObject & { spec?: Record<string, any>; status?: Record<string, any> };
+interface Condition { type: string; status: string; reason?: string; message?: string }
+
+function conditions(o: Obj | undefined): Condition[] {
+  return (o?.status?.['conditions'] as Condition[] | undefined) ?? [];
+}
+
+export function conditionTrue(o: Obj | undefined, type: string): boolean {
+  return conditions(o).some((c) => c.type === type && c.status === 'True');
+}
+
+function generationSeen(o: Obj): boolean {
+  const gen = o.metadata['generation'] as number | undefined;
+  return gen === undefined || (o.status?.['observedGeneration'] ?? 0) >= gen;
+}
+
+const missing: Readiness = { ready: false, status: 'not found yet' };
+
+export function deploymentReadiness(o: Obj | undefined): Readiness {
+  if (!o) return missing;
+  const want = o.spec?.['replicas'] ?? 1;
+  const s = o.status ?? {};
+  const avail = s['availableReplicas'] ?? 0;
+  const updated = s['updatedReplicas'] ?? 0;
+  const parts = [`${avail}/${want} available`];
+  if (updated < want) parts.push(`${updated}/${want} updated`);
+  const seen = generationSeen(o);
+  if (!seen) parts.push('new generation not observed yet');
+  const stuck = conditions(o).find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
+  return { ready: seen && avail >= want && updated >= want, status: parts.join(', '), ...(stuck ? { failed: `progress deadline exceeded: ${stuck.message ?? ''}` } : {}) };
+}
+
+export function statefulSetReadiness(o: Obj | undefined): Readiness {
+  if (!o) return missing;
+  const want = o.spec?.['replicas'] ?? 1;
+  const s = o.status ?? {};
+  const ready = s['readyReplicas'] ?? 0;
+  const updated = o.spec?.['updateStrategy']?.type === 'OnDelete' ? want : (s['updatedReplicas'] ?? (s['currentRevision'] === s['updateRevision'] ? ready : 0));
+  const seen = generationSeen(o);
+  const parts = [`${ready}/${want} ready`];
+  if (updated < want) parts.push(`${updated}/${want} updated`);
+  if (!seen) parts.push('new generation not observed yet');
+  return { ready: seen && ready >= want && updated >= want, status: parts.join(', ') };
+}
+
+export function daemonSetReadiness(o: Obj | undefined): Readiness {
+  if (!o) return missing;
+  const s = o.status ?? {};
+  const desired = s['desiredNumberScheduled'];
+  const avail = s['numberAvailable'] ?? 0;
+  const updated = s['updatedNumberScheduled'] ?? 0;
+  const seen = generationSeen(o);
+  if (desired === undefined) return { ready: false, status: 'not scheduled yet' };
+  const parts = [`${avail}/${desired} available`];
+  if (updated < desired) parts.push(`${updated}/${desired} updated`);
+  if (!seen) parts.push('new generation not observed yet');
+  return { ready: seen && avail >= desired && updated >= desired, status: parts.join(', ') };
+}
+
+export function crdReadiness(o: Obj | undefined): Readiness {
+  if (!o) return missing;
+  if (conditionTrue(o, 'Established')) return { ready: true, status: 'established' };
+  const c = conditions(o).map((x) => `${x.type}=${x.status}`).join(', ');
+  return { ready: false, status: `not established${c ? ` (${c})` : ''}` };
+}
+
+/** Endpoints (v1) of a Service: ready when some subset has a ready address. */
+export function endpointsReadiness(o: Obj | undefined): Readiness {
+  if (!o) return { ready: false, status: 'no endpoints object yet' };
+  const subsets = (o as { subsets?: { addresses?: unknown[]; notReadyAddresses?: unknown[] }[] }).subsets ?? [];
+  const ready = subsets.reduce((n, s) => n + (s.addresses?.length ?? 0), 0);
+  const notReady = subsets.reduce((n, s) => n + (s.notReadyAddresses?.length ?? 0), 0);
+  return { ready: ready > 0, status: `${ready} ready endpoint${ready === 1 ? '' : 's'}${notReady ? `, ${notReady} not ready` : ''}` };
+}
+
+export function loadBalancerReadiness(o: Obj | undefined, expectedIp?: string): Readiness & { ip?: string } {
+  if (!o) return missing;
+  if (o.spec?.['type'] !== 'LoadBalancer') return { ready: false, status: `type ${o.spec?.['type'] ?? 'ClusterIP'}`, failed: `is of type ${o.spec?.['type'] ?? 'ClusterIP'}, not LoadBalancer` };
+  const ingress = (o.status?.['loadBalancer']?.ingress as { ip?: string; hostname?: string }[] | undefined) ?? [];
+  const ip = ingress.find((i) => i.ip)?.ip ?? ingress.find((i) => i.hostname)?.hostname;
+  if (!ip) return { ready: false, status: 'no ingress IP yet' };
+  if (expectedIp && ip !== expectedIp) return { ready: false, status: `ingress IP ${ip}`, failed: `got ingress IP ${ip}, expected ${expectedIp}` };
+  return { ready: true, status: `ingress IP ${ip}`, ip };
+}
+
+export function podsReadiness(pods: Obj[]): Readiness {
+  const live = pods.filter((p) => p.status?.['phase'] !== 'Succeeded');
+  const ready = live.filter((p) => conditionTrue(p, 'Ready')).length;
+  if (!live.length) return { ready: false, status: 'no pods yet' };
+  return { ready: ready === live.length, status: `${ready}/${live.length} pods ready` };
+}
+
+export function jobReadiness(o: Obj | undefined): Readiness {
+  if (!o) return missing;
+  if (conditionTrue(o, 'Complete')) return { ready: true, status: 'complete' };
+  const failed = conditions(o).find((c) => c.type === 'Failed' && c.status === 'True');
+  const s = o.status ?? {};
+  const status = `${s['succeeded'] ?? 0} succeeded, ${s['active'] ?? 0} active, ${s['failed'] ?? 0} failed`;
+  return { ready: false, status, ...(failed ? { failed: `failed: ${failed.reason ?? ''} ${failed.message ?? ''}`.trim() } : {}) };
+}
+
+export function nodesReadiness(nodes: Obj[], names: string[]): Readiness {
+  const readyNames = new Set(nodes.filter((n) => conditionTrue(n, 'Ready')).map((n) => n.metadata.name));
+  const waiting = names.filter((n) => !readyNames.has(n));
+  return { ready: waiting.length === 0, status: `${names.length - waiting.length}/${names.length} nodes ready${waiting.length ? ` (waiting for ${waiting.join(', ')})` : ''}` };
+}
