@@ -1,0 +1,62 @@
+/**
+ * Shared CLI plumbing for play / inventory / doc: node:util parseArgs with Ansible's flag names,
+ * the inventory + vault + extra-vars loading they share, and error → exit code mapping.
+ */
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { CapstanError, ExitCode, InputError } from '../errors.ts';
+import { mask } from '../secrets.ts';
+
+export interface CliIO {
+  readonly stdout: { write(s: string): unknown; isTTY?: boolean };
+  readonly stderr: { write(s: string): unknown };
+  /** The project directory (inventory/, playbooks/, roles/ live here). */
+  readonly projectDir: string;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parse argv; unknown flags are an InputError (exit 5) naming the flag. */
+export function parseCli<O extends Options>(argv: readonly string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals, strict: true });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new InputError([{ file: '', key: 'command line', message: `${message}; see --help` }]);
+  }
+}
+
+/** Ansible's `-e` may be repeated; `--tags a,b` may be repeated too. */
+export function many(value: string | boolean | (string | boolean)[] | undefined): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+}
+
+export function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InputError([{ file: '', key: flag, message: `${JSON.stringify(value)} is not a positive whole number; e.g. ${flag} 5` }]);
+  }
+  return n;
+}
+
+/** Print an error the way the user needs it, and the exit code it maps to. Masked. */
+export function reportError(err: unknown, io: CliIO): number {
+  if (err instanceof InputError) {
+    io.stderr.write(`ERROR! ${mask(err.message)}\n`);
+    return ExitCode.invalidInput;
+  }
+  if (err instanceof CapstanError) {
+    io.stderr.write(`ERROR! ${mask(err.message)}${err.hint ? `\n${mask(err.hint)}` : ''}\n`);
+    return ExitCode.internal;
+  }
+  io.stderr.write(`ERROR! internal error: ${mask(err instanceof Error ? err.stack ?? err.message : String(err))}\n`);
+  return ExitCode.internal;
+}
+
+export function processIO(projectDir: string): CliIO {
+  return { stdout: process.stdout, stderr: process.stderr, projectDir, cwd: process.cwd(), env: process.env };
+}

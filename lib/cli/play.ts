@@ -1,0 +1,113 @@
+/**
+ * `npm run play -- --inventory production --tags istio [--plan|--check|--diff|--list-*]`:
+ * ansible-playbook's flags and exit codes (docs/cli.md, docs/exit-codes.md).
+ */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ExitCode } from '../errors.ts';
+import { consoleReporter } from '../report/console.ts';
+import { jsonReporter } from '../report/json.ts';
+import { runPlaybook } from '../runner/index.ts';
+import type { PlaybookRunOptions } from '../runner/index.ts';
+import { parseTagList } from '../runner/tags.ts';
+import { many, parseCli, positiveInt, processIO, reportError } from './args.ts';
+import type { CliIO } from './args.ts';
+import { openInventory } from './inventory-source.ts';
+
+const OPTIONS = {
+  inventory: { type: 'string', short: 'i' },
+  playbook: { type: 'string' },
+  tags: { type: 'string', short: 't', multiple: true },
+  'skip-tags': { type: 'string', multiple: true },
+  limit: { type: 'string', short: 'l' },
+  'extra-vars': { type: 'string', short: 'e', multiple: true },
+  plan: { type: 'boolean' },
+  check: { type: 'boolean', short: 'C' },
+  diff: { type: 'boolean', short: 'D' },
+  forks: { type: 'string', short: 'f' },
+  'list-hosts': { type: 'boolean' },
+  'list-tasks': { type: 'boolean' },
+  'list-tags': { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v', multiple: true },
+  json: { type: 'boolean' },
+  'vault-password-file': { type: 'string' },
+  'accept-new-host-keys': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const PLAY_USAGE = `usage: npm run play -- --inventory <name|path> [options]
+
+  -i, --inventory X          inventory name under inventory/, or a path (folder or hosts file)
+      --playbook X           playbook name under playbooks/ (default: site) or a path
+  -t, --tags a,b             run only tasks with these tags (repeatable)
+      --skip-tags a,b        skip tasks with these tags (repeatable)
+  -l, --limit PATTERN        further limit hosts with a host pattern
+  -e, --extra-vars X         key=value, @file.yml or JSON (repeatable, highest precedence)
+      --plan                 offline: print tasks, resolved vars, releases, manifests; connect nowhere
+  -C, --check                read current state, change nothing
+  -D, --diff                 show what changes (or would change)
+  -f, --forks N              hosts at once per task (default: all targeted, at most 50)
+      --list-hosts           list the hosts each play targets (offline)
+      --list-tasks           list the tasks that would run (offline)
+      --list-tags            list the tags of the tasks that would run (offline)
+  -v                         verbose (task data, verbose lines)
+      --json                 one JSON event per line (CI)
+      --vault-password-file F  file holding the vault password
+      --accept-new-host-keys trust and record keys of hosts not yet in known_hosts
+  -h, --help                 this help
+
+exit codes: 0 ok, 2 a host failed, 4 a host unreachable, 5 invalid input (nothing ran), 99 interrupted, 1 internal
+`;
+
+type Values = ReturnType<typeof parseCli<typeof OPTIONS>>['values'];
+
+function modeOf(v: Values): PlaybookRunOptions['mode'] {
+  if (v['list-hosts']) return { list: 'hosts' };
+  if (v['list-tasks']) return { list: 'tasks' };
+  if (v['list-tags']) return { list: 'tags' };
+  return v.plan ? 'plan' : 'run';
+}
+
+export async function playMain(argv: readonly string[], io: CliIO, signal?: AbortSignal): Promise<number> {
+  try {
+    const { values: v } = parseCli(argv, OPTIONS);
+    if (v.help) { io.stdout.write(PLAY_USAGE); return ExitCode.ok; }
+    const source = await openInventory({
+      inventory: v.inventory, extraVars: many(v['extra-vars']), vaultPasswordFile: v['vault-password-file'],
+    }, io);
+    const verbosity = v.verbose?.length ?? 0;
+    const reporter = v.json ? jsonReporter(io.stdout) : consoleReporter(io.stdout, { verbosity, diff: v.diff ?? false });
+    const forks = positiveInt(v.forks, '--forks');
+    const outcome = await runPlaybook({
+      projectDir: io.projectDir, source: source.source, extraVars: source.extraVars, reporter,
+      tags: parseTagList(many(v.tags)), skipTags: parseTagList(many(v['skip-tags'])),
+      check: v.check ?? false, diff: v.diff ?? false, mode: modeOf(v),
+      acceptNewHostKeys: v['accept-new-host-keys'] ?? false, write: (t) => io.stdout.write(t),
+      ...(v.playbook !== undefined ? { playbook: v.playbook } : {}),
+      ...(v.limit !== undefined ? { limit: v.limit } : {}),
+      ...(forks !== undefined ? { forks } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    return outcome.exitCode;
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+async function cli(): Promise<void> {
+  const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  const controller = new AbortController();
+  const onInt = (): void => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    process.stderr.write('\n[interrupted: stopping; closing connections (Ctrl-C again to quit at once)]\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onInt);
+  const code = await playMain(process.argv.slice(2), processIO(projectDir), controller.signal);
+  process.exitCode = controller.signal.aborted ? ExitCode.interrupted : code;
+  process.off('SIGINT', onInt);
+  process.off('SIGTERM', onInt);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await cli();

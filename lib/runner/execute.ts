@@ -1,0 +1,162 @@
+/**
+ * The play/task loop, Ansible's linear strategy: one task at a time across the play's hosts
+ * (at most `forks` at once), `runOnce` tasks on the first host, adjacent `concurrent` tasks as a
+ * DAG by their `after` lists. A host with a failed task runs nothing more (in later plays too);
+ * a ConnectionError marks it unreachable and the others go on.
+ */
+import pLimit from 'p-limit';
+import { CapstanError, ConnectionError } from '../errors.ts';
+import type { Task, TaskResult, TaskStatus } from '../role.ts';
+import { Stats } from '../report/events.ts';
+import type { Reporter } from '../report/events.ts';
+import { RunServices, taskContext } from './context.ts';
+import type { HostTask, PreparedHost, PreparedPlay, PreparedRun } from './prepare.ts';
+
+export interface ExecuteOptions {
+  readonly reporter: Reporter;
+  readonly services: RunServices;
+  readonly check: boolean;
+  readonly diff: boolean;
+  /** Hosts at once per task; default: all targeted hosts, at most 50. */
+  readonly forks?: number;
+  readonly signal: AbortSignal;
+}
+
+/** One task of the play, with the hosts that have it. */
+interface Step {
+  readonly role: string;
+  readonly name: string;
+  readonly task: Task;
+  readonly hosts: Map<string, HostTask>;
+}
+
+/** Task order across hosts: each host's list merged in, new tasks after the previous one seen. */
+export function mergeSteps(hosts: readonly PreparedHost[]): Step[] {
+  const steps: Step[] = [];
+  const index = new Map<string, Step>();
+  for (const h of hosts) {
+    let at = 0;
+    for (const ht of h.tasks) {
+      const key = `${ht.role.name}\0${ht.task.name}`;
+      let step = index.get(key);
+      if (!step) {
+        step = { role: ht.role.name, name: ht.task.name, task: ht.task, hosts: new Map() };
+        index.set(key, step);
+        steps.splice(at, 0, step);
+      }
+      step.hosts.set(h.info.name, ht);
+      at = steps.indexOf(step) + 1;
+    }
+  }
+  return steps;
+}
+
+/** Adjacent concurrent steps form one batch; others are batches of one. */
+export function batches(steps: readonly Step[]): Step[][] {
+  const out: Step[][] = [];
+  for (const step of steps) {
+    const last = out.at(-1);
+    if (step.task.concurrent && last?.[0]?.task.concurrent) last.push(step);
+    else out.push([step]);
+  }
+  return out;
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof CapstanError) return err.hint ? `${err.message}\n${err.hint}` : err.message;
+  if (err instanceof Error) return err.stack ?? err.message;
+  return String(err);
+}
+
+class PlayRun {
+  private readonly stats: Stats;
+  private readonly down: Set<string>;
+  private readonly o: ExecuteOptions;
+  private readonly p: PreparedPlay;
+  private readonly run: PreparedRun;
+
+  constructor(p: PreparedPlay, run: PreparedRun, o: ExecuteOptions, stats: Stats, down: Set<string>) {
+    this.p = p; this.run = run; this.o = o; this.stats = stats; this.down = down;
+  }
+
+  private targets(step: Step): PreparedHost[] {
+    const hosts = this.p.hosts.filter((h) => step.hosts.has(h.info.name) && !this.down.has(h.info.name));
+    return step.task.runOnce ? hosts.slice(0, 1) : hosts;
+  }
+
+  private async onHost(step: Step, h: PreparedHost): Promise<void> {
+    const started = Date.now();
+    const report = (status: TaskStatus, r: Partial<TaskResult> = {}): void => {
+      this.stats.add(h.info.name, status);
+      if (status === 'failed' || status === 'unreachable') this.down.add(h.info.name);
+      this.o.reporter.emit({
+        type: 'task_result', role: step.role, task: step.name, host: h.info.name, status,
+        duration_ms: Date.now() - started,
+        ...(r.msg !== undefined ? { msg: r.msg } : {}), ...(r.diff !== undefined ? { diff: r.diff } : {}),
+        ...(r.data !== undefined ? { data: r.data } : {}),
+      });
+    };
+    if (step.task.skipReason !== undefined) return report('skipped', { msg: step.task.skipReason });
+    const ctx = taskContext({
+      host: h.info, playHosts: this.p.hosts.map((x) => x.info), hostvars: this.run.hostvars, groups: this.run.groups,
+      check: this.o.check, diff: this.o.diff, role: step.role, task: step.name, reporter: this.o.reporter, signal: this.o.signal,
+    }, this.o.services);
+    try {
+      const result = await step.task.run(ctx);
+      report(result.status, result);
+    } catch (err) {
+      report(err instanceof ConnectionError ? 'unreachable' : 'failed', { msg: errorMessage(err) });
+    }
+  }
+
+  async step(step: Step): Promise<void> {
+    if (this.o.signal.aborted) return;
+    const hosts = this.targets(step);
+    if (hosts.length === 0) return;
+    this.o.reporter.emit({ type: 'task_start', play: this.p.play.name, role: step.role, task: step.name, hosts: hosts.map((h) => h.info.name) });
+    const limit = pLimit(Math.max(1, this.o.forks ?? Math.min(50, hosts.length)));
+    await Promise.all(hosts.map((h) => limit(() => this.onHost(step, h))));
+  }
+
+  async batch(steps: Step[]): Promise<void> {
+    if (steps.length === 1) return this.step(steps[0]!);
+    const done = new Map<string, Promise<void>>();
+    const start = (s: Step): Promise<void> => {
+      let p = done.get(s.name);
+      if (!p) {
+        const deps = (s.task.after ?? []).map((name) => steps.find((x) => x.name === name)).filter((x): x is Step => !!x);
+        p = Promise.all(deps.map(start)).then(() => this.step(s));
+        done.set(s.name, p);
+      }
+      return p;
+    };
+    await Promise.all(steps.map(start));
+  }
+
+  alive(): boolean {
+    return this.p.hosts.some((h) => !this.down.has(h.info.name));
+  }
+}
+
+/** Run every play; returns the stats (the exit code comes from them). */
+export async function executeRun(run: PreparedRun, o: ExecuteOptions): Promise<Stats> {
+  const stats = new Stats();
+  const down = new Set<string>();
+  for (const p of run.plays) {
+    if (o.signal.aborted) break;
+    const hosts = p.hosts.map((h) => h.info.name).filter((h) => !down.has(h));
+    o.reporter.emit({ type: 'play_start', play: p.play.name, hosts, ...(p.skipped ? { skipped: p.skipped } : {}) });
+    for (const h of hosts) stats.of(h);
+    if (p.skipped) continue;
+    const playRun = new PlayRun(p, run, o, stats, down);
+    for (const b of batches(mergeSteps(p.hosts))) {
+      if (o.signal.aborted) break;
+      if (!playRun.alive()) {
+        o.reporter.emit({ type: 'warning', message: 'NO MORE HOSTS LEFT' });
+        break;
+      }
+      await playRun.batch(b);
+    }
+  }
+  return stats;
+}

@@ -1,0 +1,95 @@
+/**
+ * The runner: load the playbook and its roles, prepare (hosts, tags, validated vars, tasks:
+ * all before any connection), then plan, list or execute. Every transport and the cluster are
+ * closed at the end, also when the run is interrupted.
+ */
+import { relative } from 'node:path';
+import { ExitCode } from '../errors.ts';
+import type { VarLayer } from '../inventory/types.ts';
+import type { Reporter } from '../report/events.ts';
+import type { HostStats } from '../report/events.ts';
+import { RunServices } from './context.ts';
+import type { OpenCluster, OpenHostTransport } from './context.ts';
+import { executeRun } from './execute.ts';
+import { listRun } from './list.ts';
+import type { ListKind } from './list.ts';
+import { loadPlaybook, loadRoles, roleDirs } from './load.ts';
+import { emitPlan } from './plan.ts';
+import { prepareRun } from './prepare.ts';
+import type { InventorySource } from './prepare.ts';
+
+export interface PlaybookRunOptions {
+  readonly projectDir: string;
+  /** A name under playbooks/ (default `site`) or a path. */
+  readonly playbook?: string;
+  /** Where roles are looked up first (then roles/ next to the playbook, then `<projectDir>/roles`). */
+  readonly rolesDir?: string;
+  readonly source: InventorySource;
+  readonly extraVars?: readonly VarLayer[];
+  readonly tags?: readonly string[];
+  readonly skipTags?: readonly string[];
+  readonly limit?: string;
+  readonly check?: boolean;
+  readonly diff?: boolean;
+  readonly forks?: number;
+  /** run (default), plan (offline), or a list (offline). */
+  readonly mode?: 'run' | 'plan' | { list: ListKind };
+  readonly reporter: Reporter;
+  /** Where --list-* text goes. */
+  readonly write?: (text: string) => void;
+  readonly signal?: AbortSignal;
+  readonly acceptNewHostKeys?: boolean;
+  readonly openTransport?: OpenHostTransport;
+  readonly openCluster?: OpenCluster;
+}
+
+export interface PlaybookOutcome {
+  readonly exitCode: number;
+  readonly hosts: Record<string, HostStats>;
+  readonly interrupted: boolean;
+}
+
+/** Runs a playbook. Throws InputError (exit 5) for bad input, before anything connects. */
+export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcome> {
+  const started = Date.now();
+  const signal = o.signal ?? new AbortController().signal;
+  const { playbook, file } = await loadPlaybook(o.playbook ?? 'site', o.projectDir);
+  const roles = await loadRoles(playbook, roleDirs(file, o.projectDir, o.rolesDir));
+  const prepared = prepareRun({
+    source: o.source, playbook, roles, limit: o.limit, extraVars: o.extraVars ?? [],
+    filter: { tags: o.tags ?? [], skipTags: o.skipTags ?? [] },
+  });
+  for (const message of prepared.warnings) o.reporter.emit({ type: 'warning', message });
+  const mode = o.mode ?? 'run';
+  if (mode === 'plan') {
+    emitPlan(prepared, o.reporter);
+    return { exitCode: ExitCode.ok, hosts: {}, interrupted: false };
+  }
+  if (typeof mode === 'object') {
+    (o.write ?? ((t: string) => process.stdout.write(t)))(listRun(prepared, mode.list, relative(o.projectDir, file) || file));
+    return { exitCode: ExitCode.ok, hosts: {}, interrupted: false };
+  }
+  const services = new RunServices({
+    signal, acceptNewHostKeys: o.acceptNewHostKeys ?? false,
+    ...(o.openTransport ? { openTransport: o.openTransport } : {}),
+    ...(o.openCluster ? { openCluster: o.openCluster } : {}),
+  });
+  let stats;
+  try {
+    stats = await executeRun(prepared, {
+      reporter: o.reporter, services, check: o.check ?? false, diff: o.diff ?? false, signal,
+      ...(o.forks !== undefined ? { forks: o.forks } : {}),
+    });
+  } finally {
+    await services.close();
+  }
+  const interrupted = signal.aborted;
+  const exitCode = interrupted ? ExitCode.interrupted : stats.exitCode();
+  o.reporter.emit({ type: 'recap', hosts: stats.toJSON(), duration_ms: Date.now() - started, exit_code: exitCode });
+  return { exitCode, hosts: stats.toJSON(), interrupted };
+}
+
+export { selectHosts, applyLimit, splitPattern } from './patterns.ts';
+export { tagsSelected, parseTagList } from './tags.ts';
+export type { InventorySource } from './prepare.ts';
+export type { OpenCluster, OpenClusterArgs, ClusterHandle, OpenHostTransport } from './context.ts';

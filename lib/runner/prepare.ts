@@ -1,0 +1,194 @@
+/**
+ * Everything before a connection: each play's hosts (pattern + --limit), its selected roles
+ * (tags, dependency order), every host's resolved vars, role var validation, and each host's
+ * selected tasks. Collects every problem and throws one InputError.
+ */
+import { InputError } from '../errors.ts';
+import type { Problem } from '../errors.ts';
+import type { Inventory, ResolvedVars, ResolveOptions, VarLayer } from '../inventory/types.ts';
+import type { Play, Playbook } from '../playbook.ts';
+import type { HostInfo, Role, RoleContext, Task } from '../role.ts';
+import type { VarDefs } from '../vars/schema.ts';
+import {
+  dedupeProblems, nodePortClashes, parseRoleVars, roleDefaultsLayer, runRoleValidators, unknownKeys,
+} from '../vars/validate.ts';
+import { orderRoles } from './load.ts';
+import { applyLimit, selectHosts } from './patterns.ts';
+import { roleMaySelect, roleTags, tagsSelected, taskTags } from './tags.ts';
+import type { TagFilter } from './tags.ts';
+
+/** The inventory as the runner uses it: lib/inventory's loadInventory + resolveHost. */
+export interface InventorySource {
+  readonly inventory: Inventory;
+  resolve(host: string, options: ResolveOptions): ResolvedVars;
+}
+
+export interface PrepareOptions {
+  readonly source: InventorySource;
+  readonly playbook: Playbook;
+  readonly roles: ReadonlyMap<string, Role>;
+  readonly filter: TagFilter;
+  readonly limit?: string;
+  readonly extraVars?: readonly VarLayer[];
+}
+
+/** One selected task of one role on one host. */
+export interface HostTask {
+  readonly role: Role;
+  readonly task: Task;
+  readonly tags: string[];
+}
+
+export interface PreparedHost {
+  readonly info: HostInfo;
+  readonly resolved: ResolvedVars;
+  /** Typed vars per selected role. */
+  readonly roleVars: Map<string, Record<string, unknown>>;
+  readonly tasks: HostTask[];
+}
+
+export interface PreparedPlay {
+  readonly play: Play;
+  readonly roles: Role[];
+  readonly hosts: PreparedHost[];
+  /** Why the play does not run (no hosts matched, its `when` said so). */
+  readonly skipped?: string;
+}
+
+export interface PreparedRun {
+  readonly plays: PreparedPlay[];
+  readonly warnings: string[];
+  readonly hostvars: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly groups: Readonly<Record<string, readonly string[]>>;
+}
+
+const errorProblems = (err: unknown, file: string, key: string): Problem[] =>
+  err instanceof InputError ? err.problems : [{ file, key, message: err instanceof Error ? err.message : String(err) }];
+
+/** Render the host's vars lazily: a var that fails to render is a problem only when something needs it. */
+function hostVars(resolved: ResolvedVars, needed: ReadonlySet<string>, problems: Problem[]): Record<string, unknown> {
+  const vars: Record<string, unknown> = {};
+  for (const name of resolved.names) {
+    try {
+      vars[name] = resolved.get(name);
+    } catch (err) {
+      if (needed.has(name) || name.startsWith('ansible_')) problems.push(...errorProblems(err, resolved.sourceOf(name), name));
+    }
+  }
+  return vars;
+}
+
+function selectRoles(play: Play, o: PrepareOptions): Role[] {
+  const everyTag = new Set([...o.roles.values()].flatMap((r) => [...roleTags(r)]));
+  const names = play.roles.filter((n) => roleMaySelect(roleTags(o.roles.get(n)!), everyTag, o.filter));
+  return orderRoles(names, o.roles).map((n) => o.roles.get(n)!);
+}
+
+function knownVarNames(roles: ReadonlyMap<string, Role>): Set<string> {
+  return new Set([...roles.values()].flatMap((r) => Object.keys(r.vars as VarDefs)));
+}
+
+/** Validate one host's vars for the play's selected roles; returns its typed vars. */
+function validateHost(roles: Role[], info: HostInfo, resolved: ResolvedVars, known: Set<string>, problems: Problem[]) {
+  const parsed = parseRoleVars(roles, resolved);
+  problems.push(...parsed.problems);
+  problems.push(...runRoleValidators(roles, parsed.vars, info, resolved));
+  problems.push(...unknownKeys(roles, known, resolved));
+  const merged = Object.assign({}, ...parsed.vars.values()) as Record<string, unknown>;
+  problems.push(...nodePortClashes(merged, (n) => (resolved.has(n) ? resolved.sourceOf(n) : '')));
+  return parsed.vars;
+}
+
+function checkBatches(tasks: readonly HostTask[], problems: Problem[]): void {
+  for (let i = 0; i < tasks.length; i++) {
+    const { role, task } = tasks[i]!;
+    if (!task.after?.length) continue;
+    let start = i;
+    let end = i;
+    while (start > 0 && tasks[start - 1]!.task.concurrent) start--;
+    while (end + 1 < tasks.length && tasks[end + 1]!.task.concurrent) end++;
+    const batch = new Set(tasks.slice(start, end + 1).map((t) => t.task.name));
+    for (const dep of task.after) {
+      if (!task.concurrent || !batch.has(dep)) {
+        problems.push({ file: `roles/${role.name}`, key: task.name, message: `after: "${dep}" is not a concurrent task next to it; list only adjacent concurrent tasks` });
+      }
+    }
+  }
+}
+
+function hostTasks(roles: Role[], typed: Map<string, Record<string, unknown>>, ctx: Omit<RoleContext, 'host'>, info: HostInfo, o: PrepareOptions, problems: Problem[]): HostTask[] {
+  const out: HostTask[] = [];
+  for (const role of roles) {
+    const vars = typed.get(role.name);
+    if (!vars) continue;
+    try {
+      for (const task of role.tasks(vars as never, { ...ctx, host: info })) {
+        const tags = [...taskTags(role, task)];
+        if (tagsSelected(new Set(tags), o.filter)) out.push({ role, task, tags });
+      }
+    } catch (err) {
+      problems.push(...errorProblems(err, `roles/${role.name}`, 'tasks()'));
+    }
+  }
+  checkBatches(out, problems);
+  return out;
+}
+
+interface HostBase { info: HostInfo; resolved: ResolvedVars }
+
+function playHostsOf(play: Play, o: PrepareOptions, warnings: string[]): string[] {
+  const u = o.source.inventory;
+  const matched = selectHosts(play.hosts, u);
+  const limited = applyLimit(matched.hosts, o.limit, u);
+  for (const t of [...matched.unmatched, ...limited.unmatched]) warnings.push(`Could not match supplied host pattern, ignoring: ${t}`);
+  return limited.hosts;
+}
+
+interface RunWide { known: Set<string>; hostvars: Record<string, Record<string, unknown>>; problems: Problem[]; warnings: string[] }
+
+function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
+  const { known, problems, warnings } = w;
+  const roles = selectRoles(play, o);
+  const names = playHostsOf(play, o, warnings);
+  if (names.length === 0) return { play, roles, hosts: [], skipped: 'no hosts matched' };
+  const defaults = play.roles.map((n) => roleDefaultsLayer(o.roles.get(n)!));
+  const needed = new Set(roles.flatMap((r) => Object.keys(r.vars as VarDefs)));
+  const bases: HostBase[] = names.map((name) => {
+    const resolved = o.source.resolve(name, { roleDefaults: defaults, extraVars: o.extraVars ?? [] });
+    const groups = o.source.inventory.groupsOf(name).filter((g) => g !== 'all');
+    return { info: { name, groups, vars: hostVars(resolved, needed, problems) }, resolved };
+  });
+  const skipped = play.when?.(bases[0]!.info.vars);
+  if (skipped !== undefined) return { play, roles, hosts: [], skipped };
+  if (roles.length === 0) return { play, roles, hosts: [], skipped: 'no role selected by --tags/--skip-tags' };
+  const inv = o.source.inventory;
+  const ctx = {
+    playHosts: bases.map((b) => b.info), groups: inv.groups, hostvars: w.hostvars,
+    selectedRoles: roles.map((r) => r.name), inventoryDir: inv.dir,
+  };
+  const hosts = bases.map(({ info, resolved }) => {
+    const roleVars = validateHost(roles, info, resolved, known, problems);
+    return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, ctx, info, o, problems) };
+  });
+  return { play, roles, hosts };
+}
+
+/** Ansible's hostvars, rendered on first access per host. */
+function lazyHostvars(o: PrepareOptions): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const host of o.source.inventory.hosts) {
+    let cached: Record<string, unknown> | undefined;
+    Object.defineProperty(out, host, {
+      enumerable: true,
+      get: () => (cached ??= hostVars(o.source.resolve(host, { extraVars: o.extraVars ?? [] }), new Set(), [])),
+    });
+  }
+  return out;
+}
+
+export function prepareRun(o: PrepareOptions): PreparedRun {
+  const w: RunWide = { known: knownVarNames(o.roles), hostvars: lazyHostvars(o), problems: [], warnings: [] };
+  const plays = o.playbook.plays.map((play) => preparePlay(play, o, w));
+  if (w.problems.length) throw new InputError(dedupeProblems(w.problems), 'invalid input, nothing was run');
+  return { plays, warnings: w.warnings, hostvars: w.hostvars, groups: o.source.inventory.groups };
+}

@@ -1,0 +1,77 @@
+/**
+ * Connection settings from a host's ansible_* vars, as Ansible reads them: ansible_host,
+ * ansible_port, ansible_user, ansible_ssh_private_key_file, ansible_password, ansible_become*,
+ * ansible_connection (ssh/local; the host `localhost` is local unless told otherwise) and
+ * ansible_ssh_common_args / ansible_ssh_extra_args. Passwords are registered as secrets.
+ */
+import { homedir, userInfo } from 'node:os';
+import { InputError } from '../errors.ts';
+import type { Problem } from '../errors.ts';
+import { registerSecret } from '../secrets.ts';
+import type { ConnectionSpec } from './types.ts';
+
+type Vars = Readonly<Record<string, unknown>>;
+
+const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+const SSH_PLUGINS = new Set(['ssh', 'smart', 'paramiko', 'paramiko_ssh']);
+
+function str(vars: Vars, ...names: string[]): string | undefined {
+  for (const n of names) {
+    const v = vars[n];
+    if (v !== undefined && v !== null && v !== '') return String(v);
+  }
+  return undefined;
+}
+
+/** Ansible booleans: true/yes/on/1 (any case). */
+export function ansibleBool(v: unknown): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v !== 0;
+  return typeof v === 'string' && ['true', 'yes', 'on', '1', 'y'].includes(v.trim().toLowerCase());
+}
+
+const expandHome = (p: string): string => (p === '~' || p.startsWith('~/') ? homedir() + p.slice(1) : p);
+
+function connectionKind(host: string, vars: Vars, problems: Problem[]): 'ssh' | 'local' {
+  const given = str(vars, 'ansible_connection');
+  if (given === undefined) return LOCAL_NAMES.has(host) ? 'local' : 'ssh';
+  if (given === 'local') return 'local';
+  if (SSH_PLUGINS.has(given)) return 'ssh';
+  problems.push({ file: '', key: 'ansible_connection', host, message: `${JSON.stringify(given)} is not supported; use ssh or local` });
+  return 'ssh';
+}
+
+function portOf(host: string, vars: Vars, problems: Problem[]): number {
+  const given = str(vars, 'ansible_port', 'ansible_ssh_port');
+  if (given === undefined) return 22;
+  const port = Number(given);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    problems.push({ file: '', key: 'ansible_port', host, message: `${JSON.stringify(given)} is not a port; use a number in 1-65535` });
+  }
+  return port;
+}
+
+export function connectionSpec(host: string, vars: Vars): ConnectionSpec {
+  const problems: Problem[] = [];
+  const connection = connectionKind(host, vars, problems);
+  const port = portOf(host, vars, problems);
+  if (problems.length) throw new InputError(problems, `bad connection settings for host ${host}`);
+  const password = str(vars, 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password');
+  const becomePassword = str(vars, 'ansible_become_password', 'ansible_become_pass');
+  for (const secret of [password, becomePassword]) if (secret !== undefined) registerSecret(secret);
+  const keyFile = str(vars, 'ansible_ssh_private_key_file', 'ansible_private_key_file');
+  const commonArgs = [str(vars, 'ansible_ssh_common_args'), str(vars, 'ansible_ssh_extra_args')].filter(Boolean).join(' ');
+  return {
+    host,
+    connection,
+    address: str(vars, 'ansible_host', 'ansible_ssh_host') ?? host,
+    port,
+    user: str(vars, 'ansible_user', 'ansible_ssh_user', 'ansible_remote_user') ?? userInfo().username,
+    ...(keyFile !== undefined ? { privateKeyFile: expandHome(keyFile) } : {}),
+    ...(password !== undefined ? { password } : {}),
+    become: ansibleBool(vars.ansible_become),
+    becomeUser: str(vars, 'ansible_become_user') ?? 'root',
+    ...(becomePassword !== undefined ? { becomePassword } : {}),
+    ...(commonArgs ? { sshCommonArgs: commonArgs } : {}),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * Shared zod types for role vars: every message says what is wrong and how to fix it, because it
+ * is printed as `file › key: message` before anything connects.
+ *
+ *   istio_gateway_http_nodeport: { schema: t.nodePort, default: 31080, description: '...' }
+ */
+import { isIPv4 } from 'node:net';
+import { z } from 'zod';
+
+/** A schema of `base` whose values must also pass `test` (which returns the problem, or undefined). */
+export function rule<T>(base: z.ZodType<T>, test: (value: T) => string | undefined): z.ZodType<T> {
+  return base.superRefine((value, ctx) => {
+    const problem = test(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
+
+const show = (v: unknown): string => JSON.stringify(v);
+
+const integer = z.number().int();
+
+export const port = rule(integer, (v) =>
+  v >= 1 && v <= 65535 ? undefined : `${v} is not a TCP/UDP port; use a port in 1-65535`);
+
+export const nodePort = rule(integer, (v) =>
+  v >= 30000 && v <= 32767 ? undefined : `${v} is outside the NodePort range 30000-32767; use a port in 30000-32767`);
+
+function ipv4Problem(v: string): string | undefined {
+  return isIPv4(v) ? undefined : `${show(v)} is not an IPv4 address; write four numbers 0-255, like 192.168.1.240`;
+}
+
+/** IPv4 address as a 32-bit number (for range order checks). */
+export function ipv4ToNumber(ip: string): number {
+  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+}
+
+function cidrProblem(v: string): string | undefined {
+  const m = /^([^/]+)\/(\d{1,2})$/.exec(v);
+  if (!m || !isIPv4(m[1]!) || Number(m[2]) > 32) {
+    return `${show(v)} is not an IPv4 CIDR; write address/prefix, like 192.168.1.0/24`;
+  }
+  return undefined;
+}
+
+function rangeProblem(v: string): string | undefined {
+  const parts = v.split('-').map((s) => s.trim());
+  if (parts.length !== 2 || !isIPv4(parts[0]!) || !isIPv4(parts[1]!)) {
+    return `${show(v)} is not an IPv4 range; write first-last, like 192.168.1.240-192.168.1.250`;
+  }
+  if (ipv4ToNumber(parts[0]!) > ipv4ToNumber(parts[1]!)) {
+    return `${show(v)} is a range whose first address is after its last; swap them`;
+  }
+  return undefined;
+}
+
+export const ipv4 = rule(z.string(), ipv4Problem);
+export const cidr = rule(z.string(), cidrProblem);
+export const ipRange = rule(z.string(), rangeProblem);
+
+/** A MetalLB-style pool entry: a range `a-b`, a CIDR `a/n`, or a single address. */
+export const poolAddress = rule(z.string(), (v) => {
+  if (v.includes('-')) return rangeProblem(v);
+  if (v.includes('/')) return cidrProblem(v);
+  return isIPv4(v) ? undefined
+    : `${show(v)} is not an address pool entry; write a range (192.168.1.240-192.168.1.250), a CIDR (192.168.1.240/28) or one address`;
+});
+
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
+
+/** A Kubernetes resource quantity: `512Mi`, `1Gi`, `500m`, `2`. */
+export const quantity = z.union([
+  rule(z.string(), (v) => QUANTITY.test(v) ? undefined
+    : `${show(v)} is not a Kubernetes quantity; use a number with a suffix such as 512Mi, 1Gi or 500m`),
+  rule(z.number(), (v) => v >= 0 ? undefined : `${v} is negative; a Kubernetes quantity is 0 or more`),
+]);
+
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function labelProblem(v: string, what: string): string | undefined {
+  if (v.length > 63) return `${show(v)} is longer than 63 characters; shorten the ${what}`;
+  return LABEL.test(v) ? undefined
+    : `${show(v)} is not a DNS-1123 label; use lower-case letters, digits and '-', starting and ending with a letter or digit`;
+}
+
+export const dns1123Label = rule(z.string(), (v) => labelProblem(v, 'name'));
+
+export const dns1123Subdomain = rule(z.string(), (v) => {
+  if (v.length > 253) return `${show(v)} is longer than 253 characters; shorten the name`;
+  return v.split('.').every((l) => l.length <= 63 && LABEL.test(l)) ? undefined
+    : `${show(v)} is not a DNS-1123 subdomain; use lower-case letters, digits, '-' and '.', each part starting and ending with a letter or digit`;
+});
+
+const HOST_LABEL = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
+
+export const hostname = rule(z.string(), (v) =>
+  v.length <= 253 && v.split('.').every((l) => l.length <= 63 && HOST_LABEL.test(l)) ? undefined
+    : `${show(v)} is not a host name; use letters, digits and '-', parts separated by '.'`);
+
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  if (prefix !== undefined && !prefix.split('.').every((l) => LABEL.test(l))) {
+    return `label key ${show(key)} has a prefix that is not a DNS-1123 subdomain`;
+  }
+  if (name.length > 63 || !LABEL_NAME.test(name)) {
+    return `label key ${show(key)} is not valid; use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`;
+  }
+  return undefined;
+}
+
+/** Kubernetes labels: `{ key: value }` with valid keys and values. */
+export const k8sLabels = rule(z.record(z.string(), z.string()), (labels) => {
+  for (const [key, value] of Object.entries(labels)) {
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) return keyProblem;
+    if (value !== '' && (value.length > 63 || !LABEL_NAME.test(value))) {
+      return `label value ${show(value)} (key ${key}) is not valid; use at most 63 letters, digits, '-', '_' or '.'`;
+    }
+  }
+  return undefined;
+});
+
+const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/** A Go-style duration: `30s`, `5m`, `1h30m`. */
+export const duration = rule(z.string(), (v) => DURATION.test(v) ? undefined
+  : `${show(v)} is not a duration; write a number with a unit, like 30s, 5m or 1h30m`);
+
+/** Seconds in a duration accepted by `duration`. */
+export function durationSeconds(v: string): number {
+  let total = 0;
+  for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * UNIT_SECONDS[m[2]!]!;
+  return total;
+}
+
+/** `present` / `absent`, as Ansible roles write a state. */
+export const state = z.enum(['present', 'absent']);

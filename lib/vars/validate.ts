@@ -1,0 +1,143 @@
+/**
+ * Role var validation, before anything connects: every selected role's vars on every targeted
+ * host are parsed with their schemas, role.validate() runs, unknown keys with a role's prefix
+ * get a "did you mean", and NodePorts used twice are reported. All problems, at once.
+ */
+import type { Problem } from '../errors.ts';
+import { InputError } from '../errors.ts';
+import type { ResolvedVars, VarLayer } from '../inventory/types.ts';
+import type { HostInfo, Role } from '../role.ts';
+import type { VarDefs } from './schema.ts';
+import { describeIssues } from './issues.ts';
+import { closest } from './suggest.ts';
+
+/** The source name of a role's defaults layer, as `file › key` messages show it. */
+export const roleDefaultsSource = (role: string): string => `role defaults (${role})`;
+
+/** A role's defaults as the lowest var layer. */
+export function roleDefaultsLayer(role: Role): VarLayer {
+  const vars: Record<string, unknown> = {};
+  for (const [name, def] of Object.entries(role.vars as VarDefs)) {
+    if (def.default !== undefined) vars[name] = def.default;
+  }
+  return { source: roleDefaultsSource(role.name), vars };
+}
+
+export interface RoleVarsResult {
+  /** Typed vars per role name (only when that role's vars parsed). */
+  readonly vars: Map<string, Record<string, unknown>>;
+  readonly problems: Problem[];
+}
+
+function problemFromError(err: unknown, file: string, key: string): Problem[] {
+  if (err instanceof InputError) return err.problems;
+  return [{ file, key, message: err instanceof Error ? err.message : String(err) }];
+}
+
+/** Read one var of a role: inventory/-e value, else its default, else undefined (optional) or a problem. */
+function readVar(name: string, role: Role, resolved: ResolvedVars, problems: Problem[]): { value: unknown; ok: boolean } {
+  const def = (role.vars as VarDefs)[name]!;
+  if (!resolved.has(name)) {
+    if (def.default !== undefined) return { value: def.default, ok: true };
+    if (def.optional) return { value: undefined, ok: true };
+    problems.push({ file: '', key: name, message: `is required by role ${role.name} and has no default; set it in group_vars/all.yml (npm run doc -- ${role.name})` });
+    return { value: undefined, ok: false };
+  }
+  try {
+    return { value: resolved.get(name), ok: true };
+  } catch (err) {
+    problems.push(...problemFromError(err, resolved.sourceOf(name), name));
+    return { value: undefined, ok: false };
+  }
+}
+
+/** Parse every var of each role for one host; returns typed vars for roles that parsed cleanly. */
+export function parseRoleVars(roles: readonly Role[], resolved: ResolvedVars): RoleVarsResult {
+  const vars = new Map<string, Record<string, unknown>>();
+  const problems: Problem[] = [];
+  for (const role of roles) {
+    const typed: Record<string, unknown> = {};
+    let clean = true;
+    for (const [name, def] of Object.entries(role.vars as VarDefs)) {
+      const read = readVar(name, role, resolved, problems);
+      if (!read.ok) { clean = false; continue; }
+      if (read.value === undefined && def.optional) { typed[name] = undefined; continue; }
+      const parsed = def.schema.safeParse(read.value);
+      if (parsed.success) { typed[name] = parsed.data; continue; }
+      clean = false;
+      const file = resolved.has(name) ? resolved.sourceOf(name) : roleDefaultsSource(role.name);
+      for (const d of describeIssues(name, parsed.error.issues, read.value)) problems.push({ file, ...d });
+    }
+    if (clean) vars.set(role.name, typed);
+  }
+  return { vars, problems };
+}
+
+/** Run each role's own cross-field checks on its typed vars. */
+export function runRoleValidators(
+  roles: readonly Role[], typed: Map<string, Record<string, unknown>>, host: HostInfo, resolved: ResolvedVars,
+): Problem[] {
+  const allVars = Object.assign({}, ...roles.map((r) => typed.get(r.name) ?? {})) as Record<string, unknown>;
+  const ctx = {
+    allVars, host, selectedRoles: roles.map((r) => r.name),
+    sourceOf: (name: string) => resolved.has(name) ? resolved.sourceOf(name) : '',
+  };
+  const problems: Problem[] = [];
+  for (const role of roles) {
+    const vars = typed.get(role.name);
+    if (!vars || !role.validate) continue;
+    try {
+      problems.push(...role.validate(vars as never, ctx));
+    } catch (err) {
+      problems.push({ file: '', key: role.name, message: `validate() of role ${role.name} threw: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
+  return problems;
+}
+
+/** Prefixes that mark a var as belonging to a role: `istio_` for role istio, `cert_manager_` for cert-manager. */
+export function rolePrefixes(role: Role): string[] {
+  return [`${role.name.replace(/-/g, '_')}_`];
+}
+
+/** Unknown keys that start with a selected role's prefix; `known` are the var names of every loaded role. */
+export function unknownKeys(selected: readonly Role[], known: ReadonlySet<string>, resolved: ResolvedVars): Problem[] {
+  const prefixes = selected.flatMap(rolePrefixes);
+  const problems: Problem[] = [];
+  for (const name of resolved.names) {
+    if (known.has(name) || !prefixes.some((p) => name.startsWith(p))) continue;
+    const source = resolved.sourceOf(name);
+    if (source.startsWith('role defaults (')) continue;
+    const suggestion = closest(name, [...known]);
+    const fix = suggestion ? `did you mean ${suggestion}?` : 'no role uses it; remove it or check the spelling (npm run doc -- <role>)';
+    problems.push({ file: source, key: name, message: `unknown variable; ${fix}` });
+  }
+  return problems;
+}
+
+/** NodePorts (vars ending in `_nodeport`) used twice among the selected roles' vars of one host. */
+export function nodePortClashes(vars: Readonly<Record<string, unknown>>, sourceOf: (name: string) => string): Problem[] {
+  const byPort = new Map<number, string[]>();
+  for (const [name, value] of Object.entries(vars)) {
+    if (!name.endsWith('_nodeport') || typeof value !== 'number') continue;
+    byPort.set(value, [...(byPort.get(value) ?? []), name]);
+  }
+  const problems: Problem[] = [];
+  for (const [port, names] of byPort) {
+    if (names.length < 2) continue;
+    const [first, ...others] = names as [string, ...string[]];
+    const where = others.map((n) => `${n} (${sourceOf(n) || 'default'})`).join(', ');
+    problems.push({ file: sourceOf(first), key: first, message: `NodePort ${port} is also used by ${where}; give each NodePort its own port in 30000-32767` });
+  }
+  return problems;
+}
+
+/** Drop repeats of the same problem found on several hosts (group vars are shared). */
+export function dedupeProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Map<string, Problem>();
+  for (const p of problems) {
+    const id = `${p.file}\0${p.key}\0${p.message}`;
+    if (!seen.has(id)) seen.set(id, p);
+  }
+  return [...seen.values()];
+}
