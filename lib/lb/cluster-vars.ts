@@ -1,6 +1,7 @@
 /**
  * The vars other roles own that the load balancer reads: which services are enabled, their
- * NodePorts, the API port and the k3s group names. Read from a host's resolved vars with the
+ * NodePorts, the API port and the k3s group names (k3s_server_group, k3s_agent_group:
+ * the nodes are their union, as k3s-ansible's k3s_cluster group is). Read from a host's resolved vars with the
  * same defaults those roles declare, so lb-config works when only it is selected.
  */
 import { z } from 'zod';
@@ -23,7 +24,6 @@ const clusterVarDefs = {
   api_port: { schema: port, default: 6443 },
   k3s_server_group: { schema: z.string().min(1), default: 'server' },
   k3s_agent_group: { schema: z.string().min(1), default: 'agent' },
-  k3s_cluster_group: { schema: z.string().min(1), default: 'k3s_cluster' },
 } as const;
 
 type Defs = typeof clusterVarDefs;

@@ -76,9 +76,10 @@ export interface LbInput {
   readonly groups: Readonly<Record<string, readonly string[]>>;
 }
 
-/** Host names and addresses of a group, in inventory order. */
-function groupMembers(input: LbInput, group: string): { name: string; address: string }[] {
-  return (input.groups[group] ?? []).map((host) => {
+/** Host names and addresses of the given groups, in inventory order, each host once. */
+function groupMembers(input: LbInput, groups: readonly string[]): { name: string; address: string }[] {
+  const hosts = [...new Set(groups.flatMap((g) => input.groups[g] ?? []))];
+  return hosts.map((host) => {
     const address = input.hostvars[host]?.ansible_host;
     return { name: host.replace(/[^A-Za-z0-9._:-]/g, '_'), address: typeof address === 'string' && address ? address : host };
   });
@@ -88,10 +89,10 @@ function groupMembers(input: LbInput, group: string): { name: string; address: s
 export function buildModel(input: LbInput): LbModel {
   const { vars, cluster } = input;
   const problems: Problem[] = lbProblems(vars, cluster);
-  const nodes = groupMembers(input, cluster.k3s_cluster_group);
-  const servers = groupMembers(input, cluster.k3s_server_group);
+  const servers = groupMembers(input, [cluster.k3s_server_group]);
+  const nodes = groupMembers(input, [cluster.k3s_server_group, cluster.k3s_agent_group]);
   if (nodes.length === 0) {
-    problems.push({ file: '', key: 'k3s_cluster_group', message: `group ${cluster.k3s_cluster_group} has no hosts; list the k3s nodes under [${cluster.k3s_cluster_group}] (or its children) in the hosts file` });
+    problems.push({ file: '', key: 'k3s_server_group', message: `groups ${cluster.k3s_server_group} and ${cluster.k3s_agent_group} have no hosts; list the k3s nodes under [${cluster.k3s_server_group}] and [${cluster.k3s_agent_group}] in the hosts file` });
   }
   const specs = serviceSpecs(vars, cluster);
   if (vars.lb_api_frontend && servers.length === 0) {

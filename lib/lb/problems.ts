@@ -28,7 +28,7 @@ export function lbProblems(vars: LbVars, cluster: ClusterVars, sourceOf: (name: 
     at('lb_stats_password', 'lb_stats_enabled is true but there is no password; put lb_stats_password in a vault file (ansible-vault encrypt_string), or set lb_stats_enabled: false');
   }
   const names = vars.lb_extra_services.map((s) => s.name);
-  const reserved = new Set(['https', 'istio', 'ingress-nginx', 'seldon', 'api']);
+  const reserved = new Set(['https', 'istio', 'ingress-nginx', 'seldon', 'api', 'frontend', 'monitor']);
   for (const [i, n] of names.entries()) {
     if (names.indexOf(n) !== i || reserved.has(n)) at(`lb_extra_services[${i}].name`, `${JSON.stringify(n)} is used twice or reserved (${[...reserved].join(', ')}); pick another name`);
   }

@@ -1,0 +1,81 @@
+/**
+ * Safe HAProxy deploy on one load balancer: compare, upload to a temp path next to the config,
+ * `haproxy -c -f` it there, and only when valid keep a backup, rename it into place (atomic) and
+ * reload. Identical config: no upload, no reload. Invalid: the temp file goes, the running config
+ * stays, and the error carries haproxy's own message. A failed reload restores the backup.
+ */
+import { CapstanError, CommandError } from '../../lib/errors.ts';
+import { unifiedDiff } from '../../lib/lb/local-files.ts';
+import type { TaskContext, TaskResult } from '../../lib/role.ts';
+import { sh } from '../../lib/shell.ts';
+import type { Cmd } from '../../lib/shell.ts';
+import type { Transport } from '../../lib/transport/types.ts';
+import type { HaproxyRoleVars } from './vars.ts';
+
+export interface DeployPlan {
+  readonly text: string;
+  /** The config holds a secret (stats password): 0640 and the haproxy group. */
+  readonly secret: boolean;
+}
+
+interface Remote {
+  readonly t: Transport;
+  readonly become: boolean;
+  readonly timeoutMs: number;
+}
+
+async function must(r: Remote, cmd: Cmd, hint?: string): Promise<string> {
+  const out = await r.t.run(cmd, { become: r.become, timeoutMs: r.timeoutMs });
+  if (out.code !== 0) throw new CommandError(r.t.host, cmd.text, out.code, `${out.stderr}\n${out.stdout}`, hint ? { hint } : {});
+  return out.stdout;
+}
+
+/** The reload command: haproxy_reload_command, else systemd's reload where systemd runs. Decided before any change. */
+async function reloadCommand(r: Remote, vars: HaproxyRoleVars): Promise<Cmd> {
+  if (vars.haproxy_reload_command) return sh`${vars.haproxy_reload_command}`;
+  const probe = await r.t.run(sh`test -d /run/systemd/system`, { become: r.become, timeoutMs: r.timeoutMs });
+  if (probe.code === 0) return sh`systemctl reload ${vars.haproxy_service}`;
+  throw new CapstanError(`${r.t.host}: no systemd here to reload HAProxy, and haproxy_reload_command is not set; nothing was changed`, {
+    hint: "set haproxy_reload_command in the loadbalancers' group_vars, e.g. ['sh', '-c', 'haproxy -D -f /etc/haproxy/haproxy.cfg -p /run/haproxy.pid -sf $(cat /run/haproxy.pid)']",
+  });
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+}
+
+/** Swap the validated file in (keeping a backup), reload; on a failed reload put the old file back. */
+async function install(r: Remote, vars: HaproxyRoleVars, tmp: string, hadOld: boolean, reload: Cmd): Promise<string | undefined> {
+  const path = vars.haproxy_config_path;
+  const backup = hadOld && vars.haproxy_backup ? `${path}.${stamp()}.bak` : undefined;
+  if (backup) await must(r, sh`cp -p ${path} ${backup}`);
+  await must(r, sh`mv -f ${tmp} ${path}`);
+  const out = await r.t.run(reload, { become: r.become, timeoutMs: r.timeoutMs });
+  if (out.code === 0) return backup;
+  const restored = backup ? await r.t.run(sh`cp -p ${backup} ${path}.capstan-restore && mv -f ${path}.capstan-restore ${path}`, { become: r.become }) : undefined;
+  throw new CommandError(r.t.host, reload.text, out.code, `${out.stderr}\n${out.stdout}`, {
+    hint: restored?.code === 0 ? `the previous config was restored from ${backup}` : `the new config is in place at ${path}; the reload failed`,
+  });
+}
+
+export async function deployHaproxy(ctx: TaskContext, vars: HaproxyRoleVars, plan: DeployPlan): Promise<TaskResult> {
+  const t = await ctx.transport();
+  const r: Remote = { t, become: ctx.host.vars.ansible_become === true, timeoutMs: vars.haproxy_command_timeout * 1000 };
+  const path = vars.haproxy_config_path;
+  const current = (await t.get(path, { become: r.become }))?.toString('utf8');
+  if (current === plan.text) return { status: 'ok', msg: `${path} unchanged: no upload, no reload` };
+  const diff = ctx.diff ? { diff: unifiedDiff(path, current, plan.text) } : {};
+  const reload = await reloadCommand(r, vars);
+  if (ctx.check) return { status: 'changed', msg: `would upload, validate and install ${path}, then reload`, ...diff };
+  const tmp = `${path}.capstan-new`;
+  await t.put(tmp, plan.text, { mode: plan.secret ? 0o640 : 0o644, ...(plan.secret ? { group: vars.haproxy_group } : {}), become: r.become });
+  const check = await t.run(sh`${vars.haproxy_bin} -c -f ${tmp}`, { become: r.become, timeoutMs: r.timeoutMs });
+  if (check.code !== 0) {
+    await t.run(sh`rm -f ${tmp}`, { become: r.become });
+    throw new CommandError(t.host, `${vars.haproxy_bin} -c -f ${tmp}`, check.code, `${check.stdout}\n${check.stderr}`, {
+      hint: `the new config is invalid and was not installed; ${path} is unchanged and HAProxy was not reloaded`,
+    });
+  }
+  const backup = await install(r, vars, tmp, current !== undefined, reload);
+  return { status: 'changed', msg: `validated, installed ${path}${backup ? ` (backup ${backup})` : ''} and reloaded (${reload.text})`, ...diff };
+}

@@ -1,0 +1,44 @@
+/**
+ * haproxy: puts the generated haproxy.cfg on the `loadbalancers` hosts over SSH, validated with
+ * `haproxy -c` before it replaces anything, then reloads HAProxy (see deploy.ts).
+ */
+import { InputError } from '../../lib/errors.ts';
+import type { Problem } from '../../lib/errors.ts';
+import { readClusterVars } from '../../lib/lb/cluster-vars.ts';
+import { haproxyConfig } from '../../lib/lb/generate.ts';
+import { lbProblems } from '../../lib/lb/problems.ts';
+import { defineRole } from '../../lib/role.ts';
+import { lbInput } from '../lb-config/index.ts';
+import { deployHaproxy } from './deploy.ts';
+import { haproxyRoleVars } from './vars.ts';
+
+export default defineRole({
+  name: 'haproxy',
+  description: 'Deploy the generated haproxy.cfg to the load balancers: validate, swap atomically with a backup, reload',
+  tags: ['haproxy', 'lb-deploy'],
+  vars: haproxyRoleVars,
+  validate(vars, ctx): Problem[] {
+    try {
+      return lbProblems(vars, readClusterVars(ctx.host.vars, ctx.sourceOf), ctx.sourceOf);
+    } catch (err) {
+      if (err instanceof InputError) return err.problems;
+      throw err;
+    }
+  },
+  tasks(vars, ctx) {
+    const input = lbInput(vars, ctx);
+    const render = () => {
+      const { model, text } = haproxyConfig(input, ctx.inventoryDir);
+      return { text, secret: model.stats !== undefined };
+    };
+    render(); // a bad node list or template is an input error before anything connects
+    return [{
+      name: 'deploy haproxy.cfg',
+      describe: () => [
+        { kind: 'file', path: vars.haproxy_config_path, content: render().text },
+        { kind: 'command', text: `${vars.haproxy_bin} -c -f ${vars.haproxy_config_path}.capstan-new, then install and reload` },
+      ],
+      run: (tctx) => deployHaproxy(tctx, vars, render()),
+    }];
+  },
+});

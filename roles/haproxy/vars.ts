@@ -1,0 +1,23 @@
+/** haproxy role vars: the generation vars of lb-config plus where and how the config is deployed. */
+import { z } from 'zod';
+import { lbVars } from '../../lib/lb/vars.ts';
+import { defineVars } from '../../lib/vars/schema.ts';
+import type { VarsOf } from '../../lib/vars/schema.ts';
+
+const absolutePath = z.string().startsWith('/', { message: 'must be an absolute path, like /etc/haproxy/haproxy.cfg' });
+
+export const haproxyDeployVars = defineVars({
+  haproxy_config_path: { schema: absolutePath, default: '/etc/haproxy/haproxy.cfg', description: 'Path of the HAProxy config on the load balancers' },
+  haproxy_bin: { schema: z.string().min(1), default: 'haproxy', description: 'HAProxy binary (validates the uploaded config with -c -f)' },
+  haproxy_service: { schema: z.string().min(1), default: 'haproxy', description: 'systemd unit reloaded after a change (hosts with systemd)' },
+  haproxy_reload_command: {
+    schema: z.array(z.string().min(1)).min(1), optional: true,
+    description: 'Reload command as a word list (each word quoted; no shell) for hosts without systemd',
+    example: ['sh', '-c', 'haproxy -D -f /etc/haproxy/haproxy.cfg -p /run/haproxy.pid -sf $(cat /run/haproxy.pid)'],
+  },
+  haproxy_backup: { schema: z.boolean(), default: true, description: 'Keep the replaced config as <path>.<timestamp>.bak' },
+  haproxy_command_timeout: { schema: z.number().int().min(1), default: 60, description: 'Seconds allowed for the validate and reload commands' },
+});
+
+export const haproxyRoleVars = defineVars({ ...lbVars, ...haproxyDeployVars });
+export type HaproxyRoleVars = VarsOf<typeof haproxyRoleVars>;

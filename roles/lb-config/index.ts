@@ -1,0 +1,80 @@
+/**
+ * lb-config: haproxy.cfg, the F5 AS3 declaration and tmsh commands for the load balancers in
+ * front of the nodes, generated from the inventory into lb_output_dir. Offline: it reads only
+ * vars, hostvars and groups, never a connection (`--tags lb-config` works on a fresh clone).
+ */
+import { join, relative, resolve, basename } from 'node:path';
+import { InputError } from '../../lib/errors.ts';
+import type { Problem } from '../../lib/errors.ts';
+import { readClusterVars } from '../../lib/lb/cluster-vars.ts';
+import { generateLb } from '../../lib/lb/generate.ts';
+import type { LbOutput } from '../../lib/lb/generate.ts';
+import { readIfExists, unifiedDiff, writeFileAtomic } from '../../lib/lb/local-files.ts';
+import { buildModel } from '../../lib/lb/model.ts';
+import type { LbInput } from '../../lib/lb/model.ts';
+import { lbProblems } from '../../lib/lb/problems.ts';
+import { lbVars } from '../../lib/lb/vars.ts';
+import type { LbVars } from '../../lib/lb/vars.ts';
+import { defineRole } from '../../lib/role.ts';
+import type { RoleContext, TaskContext, TaskResult } from '../../lib/role.ts';
+
+/** Where the files go: lb_output_dir, else out/<inventory name>/lb (relative to the working folder). */
+export function lbOutputDir(vars: LbVars, inventoryDir: string): string {
+  return resolve(vars.lb_output_dir ?? join('out', basename(inventoryDir), 'lb'));
+}
+
+export function lbInput(vars: LbVars, ctx: Pick<RoleContext, 'host' | 'hostvars' | 'groups'>): LbInput {
+  return { vars, cluster: readClusterVars(ctx.host.vars), hostvars: ctx.hostvars, groups: ctx.groups };
+}
+
+function writeOutput(out: LbOutput, dir: string, ctx: TaskContext): TaskResult {
+  const changed: string[] = [];
+  const diffs: string[] = [];
+  for (const file of out.files) {
+    const path = join(dir, file.name);
+    const before = readIfExists(path);
+    if (before === file.content) continue;
+    changed.push(file.name);
+    if (ctx.diff) diffs.push(unifiedDiff(relative(process.cwd(), path) || path, before, file.content));
+    if (!ctx.check) writeFileAtomic(path, file.content, file.mode);
+  }
+  const shown = relative(process.cwd(), dir) || dir;
+  const summary = `${out.model.frontends.length} frontends, ${out.model.backends.length} backends, ` +
+    `${new Set(out.model.backends.flatMap((b) => b.members.map((m) => m.address))).size} nodes`;
+  const notes = out.notes.length ? `; ${out.notes.join('; ')}` : '';
+  return {
+    status: changed.length ? 'changed' : 'ok',
+    msg: changed.length ? `${ctx.check ? 'would write' : 'wrote'} ${changed.join(', ')} in ${shown} (${summary})${notes}`
+      : `${out.files.map((f) => f.name).join(', ')} in ${shown} up to date (${summary})${notes}`,
+    ...(diffs.length ? { diff: diffs.join('\n') } : {}),
+    data: { dir, files: out.files.map((f) => join(dir, f.name)), changed },
+  };
+}
+
+export default defineRole({
+  name: 'lb-config',
+  description: 'Generate haproxy.cfg, the F5 AS3 declaration and tmsh commands from the inventory (offline)',
+  tags: ['lb-config'],
+  vars: lbVars,
+  validate(vars, ctx): Problem[] {
+    try {
+      const cluster = readClusterVars(ctx.host.vars, ctx.sourceOf);
+      return lbProblems(vars, cluster, ctx.sourceOf);
+    } catch (err) {
+      if (err instanceof InputError) return err.problems;
+      throw err;
+    }
+  },
+  tasks(vars, ctx) {
+    const input = lbInput(vars, ctx);
+    buildModel(input); // bad node lists are input errors, reported before anything runs
+    const dir = lbOutputDir(vars, ctx.inventoryDir);
+    const generate = (): LbOutput => generateLb(input, ctx.inventoryDir);
+    return [{
+      name: 'write load-balancer config',
+      runOnce: true,
+      describe: () => generate().files.map((f) => ({ kind: 'file' as const, path: join(dir, f.name), mode: f.mode.toString(8).padStart(4, '0'), content: f.content })),
+      run: async (tctx) => writeOutput(generate(), dir, tctx),
+    }];
+  },
+});
