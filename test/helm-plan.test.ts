@@ -1,0 +1,94 @@
+// Pure parts of lib/helm: the idempotence rule, helm 3/4 flags, chart identity, release decoding.
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { resolveChart, localChartId, ociChartName } from '../lib/helm/chart.ts';
+import { parseHelmMajor } from '../lib/helm/exec.ts';
+import { templateArgs, uninstallArgs, upgradeArgs } from '../lib/helm/flags.ts';
+import { changedPaths, planRelease } from '../lib/helm/plan.ts';
+import { decodeRelease, latestSecrets, type DeployedRelease } from '../lib/helm/state.ts';
+import type { HelmReleaseSpec, KubeObject } from '../lib/kube/types.ts';
+
+const charts = '/work/shared/charts';
+const spec: HelmReleaseSpec = { name: 'istiod', namespace: 'istio-system', chart: { repo: 'https://charts.example/istio', name: 'istiod', version: '1.30.3' }, values: { pilot: { replicaCount: 1 } } };
+const deployed: DeployedRelease = { name: 'istiod', namespace: 'istio-system', revision: 2, status: 'deployed', chart: { name: 'istiod', version: '1.30.3' }, values: { pilot: { replicaCount: 1 } }, manifest: '' };
+const want = { name: 'istiod', version: '1.30.3' };
+
+describe('planRelease', () => {
+  it.each([
+    ['same chart, values and deployed', deployed, 'none', 'istiod 1.30.3 already deployed with these values'],
+    ['not installed', undefined, 'install', 'istiod (istiod 1.30.3) is not installed'],
+    ['a value changed', { ...deployed, values: { pilot: { replicaCount: 2 } } }, 'upgrade', 'values changed (pilot.replicaCount)'],
+    ['chart version changed', { ...deployed, chart: { name: 'istiod', version: '1.30.2' } }, 'upgrade', 'chart istiod 1.30.2 -> istiod 1.30.3'],
+    ['failed release', { ...deployed, status: 'failed' }, 'upgrade', 'release status is failed'],
+    ['pending upgrade', { ...deployed, status: 'pending-upgrade' }, 'upgrade', 'release status is pending-upgrade'],
+  ] as const)('%s', (_label, facts, action, reason) => {
+    const plan = planRelease(spec, want, facts);
+    expect(plan.action).toBe(action);
+    expect(plan.reason).toContain(reason);
+  });
+
+  it('treats absent values and {} alike, and ignores undefined keys', () => {
+    expect(planRelease({ ...spec, values: { a: undefined } as Record<string, unknown> }, want, { ...deployed, values: {} }).action).toBe('none');
+  });
+
+  it('uninstalls only when installed', () => {
+    expect(planRelease({ ...spec, state: 'absent' }, undefined, deployed).action).toBe('uninstall');
+    expect(planRelease({ ...spec, state: 'absent' }, undefined, undefined)).toEqual({ action: 'none', reason: 'release istio-system/istiod is not installed' });
+  });
+
+  it('lists changed value paths', () => {
+    expect(changedPaths({ a: { b: 1, c: [1] }, d: 1 }, { a: { b: 2, c: [1, 2] }, e: 1 })).toEqual(['a.b', 'a.c', 'd', 'e']);
+  });
+});
+
+describe('helm flags per major', () => {
+  const o = { name: 'x', namespace: 'ns', chartArgs: ['/c'], valuesFile: '/v.yaml', timeoutSeconds: 60, wait: true, createNamespace: true };
+  it('helm 3 waits with --wait --atomic', () => {
+    expect(upgradeArgs(3, o)).toEqual(['upgrade', '--install', 'x', '/c', '--namespace', 'ns', '--create-namespace', '--values', '/v.yaml', '--timeout', '60s', '--wait', '--atomic']);
+  });
+  it('helm 4 waits with --wait=watcher --rollback-on-failure', () => {
+    expect(upgradeArgs(4, o).slice(-2)).toEqual(['--wait=watcher', '--rollback-on-failure']);
+    expect(upgradeArgs(4, { ...o, wait: false })).not.toContain('--rollback-on-failure');
+  });
+  it('never uses --set; renders without hooks', () => {
+    expect([...upgradeArgs(3, o), ...templateArgs(o)].some((a) => a.startsWith('--set'))).toBe(false);
+    expect(templateArgs(o)).toContain('--no-hooks');
+    expect(uninstallArgs(4, { name: 'x', namespace: 'ns', timeoutSeconds: 5, wait: true })).toContain('--wait=watcher');
+  });
+  it('parses versions', () => {
+    expect(parseHelmMajor('v3.17.2')).toBe(3);
+    expect(parseHelmMajor('v4.1.4\n')).toBe(4);
+    expect(() => parseHelmMajor('v2.16.0')).toThrow(/helm 3 and helm 4/);
+  });
+});
+
+describe('chart sources', () => {
+  it('reads name and version from a directory and from a .tgz', () => {
+    expect(localChartId(`${charts}/istio-base`)).toEqual({ name: 'base', version: '1.30.3' });
+    expect(localChartId(`${charts}/metallb/charts/frr-k8s-0.0.25.tgz`)).toEqual({ name: 'frr-k8s', version: '0.0.25' });
+  });
+  it('builds helm arguments per source', () => {
+    expect(resolveChart({ repo: 'https://r.example', name: 'metallb', version: '0.16.1' }).args).toEqual(['metallb', '--repo', 'https://r.example', '--version', '0.16.1']);
+    expect(resolveChart({ oci: 'oci://r.example/charts/metallb', version: '0.16.1' }).id).toEqual({ name: 'metallb', version: '0.16.1' });
+    expect(ociChartName('oci://r.example/a/b/gateway:1.0')).toBe('gateway');
+  });
+  it('takes charts from helm_chart_dir by Chart.yaml name and version', () => {
+    expect(resolveChart({ repo: 'https://r.example', name: 'base', version: '1.30.3' }, charts).args).toEqual([`${charts}/istio-base`]);
+    expect(() => resolveChart({ repo: 'https://r.example', name: 'base', version: '1.29.0' }, charts))
+      .toThrow(/has no chart base 1.29.0; it has base 1.30.3/);
+  });
+});
+
+describe('release Secrets', () => {
+  const secret = (name: string, version: number, release: object): KubeObject => ({
+    apiVersion: 'v1', kind: 'Secret',
+    metadata: { name: `sh.helm.release.v1.${name}.v${version}`, namespace: 'ns', labels: { owner: 'helm', name, version: String(version) } },
+    data: { release: Buffer.from(gzipSync(JSON.stringify(release)).toString('base64')).toString('base64') },
+  });
+  it('decodes helm storage (base64 of base64 of gzip JSON) and picks the latest revision', () => {
+    const rel = { name: 'a', namespace: 'ns', version: 3, info: { status: 'deployed' }, chart: { metadata: { name: 'c', version: '1.0.0' } }, config: null, manifest: 'm' };
+    const latest = latestSecrets([secret('a', 2, { ...rel, version: 2 }), secret('a', 3, rel), secret('b', 1, { ...rel, name: 'b' })]);
+    expect([...latest.keys()]).toEqual(['ns/a', 'ns/b']);
+    expect(decodeRelease(latest.get('ns/a')!)).toEqual({ name: 'a', namespace: 'ns', revision: 3, status: 'deployed', chart: { name: 'c', version: '1.0.0' }, values: {}, manifest: 'm' });
+  });
+});
