@@ -3,7 +3,7 @@
  * address rewritten to api_endpoint and cluster/context/user renamed to cluster_context; written
  * 0600 (atomically, only when it differs) and optionally merged into the user's kubeconfig.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -95,7 +95,7 @@ export function readLocal(path: string): string | undefined {
 /** Writes `content` with mode 0600 (temp file + rename) unless the file already holds it. True when written. */
 export function writeLocalPrivate(path: string, content: string, check: boolean): boolean {
   const before = readLocal(path);
-  if (before === content) return false;
+  if (before === content && (statSync(path).mode & 0o777) === 0o600) return false;
   if (check) return true;
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.capstan-${process.pid}.tmp`;

@@ -42,7 +42,10 @@ export const k3sVars = defineVars({
   },
   tls_san: { schema: z.array(z.string().min(1)), default: [], description: 'Extra names/IPs for the API server certificate (api_endpoint is always added).' },
   k3s_node_name: { schema: z.string().min(1), optional: true, description: 'Kubernetes node name of this host; default: its inventory name.' },
-  kubeconfig: { schema: z.string().min(1), default: 'kubeconfig', description: 'Where the controller keeps the cluster\'s kubeconfig (0600); relative to the inventory dir.' },
+  kubeconfig: {
+    schema: z.string().min(1), optional: true,
+    description: 'Where the controller keeps the cluster\'s kubeconfig (0600; relative paths from the inventory dir); default ~/.kube/config.new. Later roles use it.',
+  },
   kubeconfig_merge: { schema: z.string().min(1), optional: true, description: 'Also merge the context into this kubeconfig (e.g. ~/.kube/config).' },
   cluster_context: { schema: z.string().min(1), default: 'k3s', description: 'Name of the kubeconfig context (and cluster and user) for this cluster.' },
   k3s_install_script_url: { schema: z.string().url(), default: 'https://get.k3s.io', description: 'The k3s install script (a mirror for restricted sites).' },

@@ -1,0 +1,147 @@
+/**
+ * The k3s role's tasks, in k3s-ansible's order: prerequisites on every node; the first server
+ * (token, cluster-init, kubeconfig, Ready); the other servers one at a time; the agents in
+ * parallel. Every node waits for its own Node to be Ready through the Kubernetes API. Tasks that
+ * do not apply to a host carry a skip reason (the runner merges task lists by name).
+ */
+import type { RoleContext, Task, TaskContext, TaskResult } from '../../lib/role.ts';
+import type { VarsOf } from '../../lib/vars/schema.ts';
+import {
+  CONFIG_PATH, defaultDisable, envFilePath, installSpec, nodeConfig, REGISTRIES_PATH, renderEnvFile, renderYaml, splitArgs, yamlMapping,
+} from './config.ts';
+import type { FileSpec } from './files.ts';
+import { publishKubeconfig } from './publish.ts';
+import { applyNode, type ApplyNodeResult } from './node.ts';
+import { prerequisitesTask } from './prereqs.ts';
+import type { InstallSource } from './source.ts';
+import { clusterTokenOn, resolveToken, tokenMismatch, tokenPassword } from './token.ts';
+import { kindOf, nodeNameOf, topologyOf, type NodeKind, type Topology } from './topology.ts';
+import type { k3sVars } from './vars.ts';
+import { waitNodeReady } from './wait.ts';
+
+export type K3sVars = VarsOf<typeof k3sVars>;
+
+const TOKEN_KEY = 'k3s:token';
+const SERVER_QUEUE_KEY = 'k3s:server-queue';
+
+/** Everything a node task needs, computed from vars alone. */
+export interface NodeSetup {
+  readonly kind: NodeKind;
+  readonly topology: Topology;
+  readonly nodeName: string;
+  readonly vars: K3sVars;
+  readonly source: InstallSource;
+  readonly inventoryDir: string;
+  readonly hostVars: Readonly<Record<string, unknown>>;
+}
+
+export function nodeSetup(vars: K3sVars, ctx: RoleContext): NodeSetup | undefined {
+  const topology = topologyOf({
+    groups: ctx.groups, hostvars: ctx.hostvars, serverGroup: vars.k3s_server_group, agentGroup: vars.k3s_agent_group,
+    apiEndpoint: vars.api_endpoint, apiPort: vars.api_port,
+  });
+  const kind = topology && kindOf(topology, ctx.host.name);
+  if (!topology || !kind) return undefined;
+  const source: InstallSource = vars.airgap_dir ? { kind: 'airgap', dir: vars.airgap_dir } : { kind: 'url', url: vars.k3s_install_script_url };
+  return { kind, topology, nodeName: nodeNameOf(ctx.hostvars, ctx.host.name), vars, source, inventoryDir: ctx.inventoryDir, hostVars: ctx.host.vars };
+}
+
+/** The files the node gets, with the cluster token. */
+export function nodeFiles(s: NodeSetup, token: string): { files: FileSpec[]; envFile: FileSpec } {
+  const server = s.kind !== 'agent';
+  const config = nodeConfig({
+    kind: s.kind, topology: s.topology, token, nodeName: s.nodeName, tlsSan: s.vars.tls_san,
+    disable: s.vars.k3s_disable ?? defaultDisable(s.hostVars),
+    extra: yamlMapping(server ? s.vars.server_config_yaml : s.vars.agent_config_yaml),
+  });
+  const files: FileSpec[] = [{ path: CONFIG_PATH, content: renderYaml(config), mode: 0o600 }];
+  if (s.vars.registries_config_yaml !== undefined) {
+    files.push({ path: REGISTRIES_PATH, content: renderYaml(yamlMapping(s.vars.registries_config_yaml)), mode: 0o600 });
+  }
+  return { files, envFile: { path: envFilePath(s.vars.systemd_dir, s.kind), content: renderEnvFile(s.vars.extra_service_envs), mode: 0o600 } };
+}
+
+async function installAndWait(ctx: TaskContext, s: NodeSetup, token: string): Promise<ApplyNodeResult> {
+  const spec = installSpec(s.kind, s.vars.k3s_version, splitArgs(s.kind === 'agent' ? s.vars.extra_agent_args : s.vars.extra_server_args),
+    s.source.kind === 'airgap', s.vars.systemd_dir);
+  const result = await applyNode(ctx, { kind: s.kind, spec, source: s.source, ...nodeFiles(s, token) });
+  return result;
+}
+
+function toResult(r: ApplyNodeResult, extra = ''): TaskResult {
+  return { status: r.changed ? 'changed' : 'ok', msg: `${r.msg}${extra}`, ...(r.diff ? { diff: r.diff } : {}) };
+}
+
+function sharedToken(ctx: TaskContext, s: NodeSetup): string {
+  const token = ctx.shared.get(TOKEN_KEY);
+  if (typeof token !== 'string') {
+    throw new Error(`the cluster token is unknown: the first server ${s.topology.firstServer} did not finish (see its result above)`);
+  }
+  return token;
+}
+
+/** One at a time across the run: each call starts when the previous one has settled. */
+function serially<T>(shared: Map<string, unknown>, key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = (shared.get(key) as Promise<unknown> | undefined) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  shared.set(key, run.catch(() => undefined));
+  return run;
+}
+
+function firstServerTask(s: NodeSetup | undefined): Task {
+  return {
+    name: 'k3s first server (cluster-init)',
+    ...(s?.kind === 'first-server' ? {} : { skipReason: 'not the first server' }),
+    async run(ctx) {
+      const setup = s!;
+      const t = await ctx.transport();
+      const { token, source } = await resolveToken(t, setup.vars.token);
+      ctx.log.verbose(`cluster token: ${source}`);
+      const applied = await installAndWait(ctx, setup, token);
+      if (ctx.check && applied.changed) {
+        ctx.shared.set(TOKEN_KEY, token);
+        return toResult(applied, '; kubeconfig and Ready are checked after a real run');
+      }
+      const kubeconfig = await publishKubeconfig(ctx, t, setup);
+      await waitNodeReady(ctx, setup.nodeName, setup.vars.k3s_version, setup.vars.k3s_wait_timeout);
+      ctx.shared.set(TOKEN_KEY, token);
+      return { ...toResult(applied, `; ${kubeconfig.msg}`), status: applied.changed || kubeconfig.changed ? 'changed' : 'ok' };
+    },
+  };
+}
+
+function joinServerTask(s: NodeSetup | undefined): Task {
+  return {
+    name: 'k3s join servers (one at a time)',
+    ...(s?.kind === 'server' ? {} : { skipReason: s?.kind === 'first-server' ? 'the first server initialises the cluster' : 'not a server' }),
+    async run(ctx) {
+      const setup = s!;
+      const token = sharedToken(ctx, setup);
+      return serially(ctx.shared, SERVER_QUEUE_KEY, async () => {
+        const existing = await clusterTokenOn(await ctx.transport());
+        if (existing !== undefined && existing !== tokenPassword(token)) throw tokenMismatch(ctx.host.name, `this server already belongs to a cluster with another token`);
+        const applied = await installAndWait(ctx, setup, token);
+        if (!ctx.check) await waitNodeReady(ctx, setup.nodeName, setup.vars.k3s_version, setup.vars.k3s_wait_timeout);
+        return toResult(applied);
+      });
+    },
+  };
+}
+
+function joinAgentTask(s: NodeSetup | undefined): Task {
+  return {
+    name: 'k3s join agents',
+    ...(s?.kind === 'agent' ? {} : { skipReason: 'not an agent' }),
+    async run(ctx) {
+      const setup = s!;
+      const applied = await installAndWait(ctx, setup, sharedToken(ctx, setup));
+      if (!ctx.check) await waitNodeReady(ctx, setup.nodeName, setup.vars.k3s_version, setup.vars.k3s_wait_timeout);
+      return toResult(applied);
+    },
+  };
+}
+
+export function k3sTasks(vars: K3sVars, ctx: RoleContext): Task[] {
+  const s = nodeSetup(vars, ctx);
+  return [prerequisitesTask(vars, s === undefined), firstServerTask(s), joinServerTask(s), joinAgentTask(s)];
+}
