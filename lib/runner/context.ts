@@ -34,10 +34,9 @@ export interface ServicesOptions {
   openCluster?: OpenCluster;
 }
 
+/** lib/kube (and @kubernetes/client-node behind it) is loaded only when a task asks for the cluster. */
 async function importOpenCluster(): Promise<OpenCluster> {
-  const kubeModule = '../kube/index.ts';
-  const mod = (await import(kubeModule)) as { openCluster: OpenCluster };
-  return mod.openCluster;
+  return (await import('../kube/index.ts')).openCluster;
 }
 
 export class RunServices {

@@ -7,6 +7,7 @@ import type { Problem } from '../errors.ts';
 import { InputError } from '../errors.ts';
 import type { ResolvedVars, VarLayer } from '../inventory/types.ts';
 import type { HostInfo, Role } from '../role.ts';
+import type { z } from 'zod';
 import type { VarDefs } from './schema.ts';
 import { describeIssues } from './issues.ts';
 import { closest } from './suggest.ts';
@@ -51,6 +52,21 @@ function readVar(name: string, role: Role, resolved: ResolvedVars, problems: Pro
   }
 }
 
+/** `-e key=value` gives strings, as in Ansible; a schema that wants a number or boolean takes their text. */
+function coerceExtraVar(value: string): unknown {
+  const lower = value.trim().toLowerCase();
+  if (['true', 'yes', 'on'].includes(lower)) return true;
+  if (['false', 'no', 'off'].includes(lower)) return false;
+  return value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+}
+
+function parseValue(schema: z.ZodType, value: unknown, source: string) {
+  const parsed = schema.safeParse(value);
+  if (parsed.success || source !== '-e' || typeof value !== 'string') return parsed;
+  const coerced = schema.safeParse(coerceExtraVar(value));
+  return coerced.success ? coerced : parsed;
+}
+
 /** Parse every var of each role for one host; returns typed vars for roles that parsed cleanly. */
 export function parseRoleVars(roles: readonly Role[], resolved: ResolvedVars): RoleVarsResult {
   const vars = new Map<string, Record<string, unknown>>();
@@ -62,7 +78,7 @@ export function parseRoleVars(roles: readonly Role[], resolved: ResolvedVars): R
       const read = readVar(name, role, resolved, problems);
       if (!read.ok) { clean = false; continue; }
       if (read.value === undefined && def.optional) { typed[name] = undefined; continue; }
-      const parsed = def.schema.safeParse(read.value);
+      const parsed = parseValue(def.schema, read.value, resolved.has(name) ? resolved.sourceOf(name) : '');
       if (parsed.success) { typed[name] = parsed.data; continue; }
       clean = false;
       const file = resolved.has(name) ? resolved.sourceOf(name) : roleDefaultsSource(role.name);
