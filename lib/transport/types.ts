@@ -67,6 +67,8 @@ export interface ConnectionSpec {
   port: number;
   user: string;
   privateKeyFile?: string;
+  /** Passphrase of an encrypted privateKeyFile (e.g. capstan_ssh_private_key_passphrase from a vault). */
+  privateKeyPassphrase?: string;
   password?: string;
   become: boolean;
   becomeUser: string;

@@ -1,0 +1,114 @@
+/**
+ * File put/get over one SSH connection. Without become: SFTP (one subsystem channel per
+ * connection, opened on first use), written to a temp file in the target directory, chmod, then
+ * renamed over the target with OpenSSH's posix-rename (atomic). With become as another user:
+ * the same temp+rename done by a command under sudo, content on stdin.
+ */
+import { randomBytes } from 'node:crypto';
+import { basename, dirname } from 'node:path';
+import type { Client, SFTPWrapper } from 'ssh2';
+import { CommandError, ConnectionError } from '../errors.ts';
+import { raw, sh, type Cmd } from '../shell.ts';
+import type { CommandResult, PutOptions, RunOptions } from './types.ts';
+
+const SFTP_NO_SUCH_FILE = 2;
+
+export interface FileDeps {
+  client: Client;
+  host: string;
+  dead(): ConnectionError | undefined;
+  run(cmd: Cmd, o?: RunOptions): Promise<CommandResult>;
+  /** True when become applies for this call (become requested and the become user is not the login user). */
+  needsSudo(become: boolean | undefined): boolean;
+}
+
+type Sftp = SFTPWrapper;
+
+export function tempPathFor(path: string): string {
+  return `${dirname(path)}/.${basename(path)}.capstan-${randomBytes(5).toString('hex')}.tmp`;
+}
+
+function sftpCall<T>(d: FileDeps, what: string, fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    fn((err, value) => {
+      if (!err) return resolve(value as T);
+      const gone = d.dead();
+      if (gone) return reject(gone);
+      reject(Object.assign(new Error(`${d.host}: sftp ${what}: ${err.message}`), { code: (err as { code?: unknown }).code }));
+    });
+  });
+}
+
+async function mustRun(d: FileDeps, cmd: Cmd, o: RunOptions = {}): Promise<CommandResult> {
+  const r = await d.run(cmd, o);
+  if (r.code !== 0) throw new CommandError(d.host, cmd.text, r.code, r.stderr);
+  return r;
+}
+
+function ownerSpec(o: PutOptions): string | undefined {
+  if (!o.owner && !o.group) return undefined;
+  return `${o.owner ?? ''}${o.group ? `:${o.group}` : ''}`;
+}
+
+export function makeFileOps(d: FileDeps) {
+  let sftpPromise: Promise<Sftp> | undefined;
+  const sftp = (): Promise<Sftp> => {
+    sftpPromise ??= sftpCall<Sftp>(d, 'subsystem', (cb) => d.client.sftp(cb));
+    sftpPromise.catch(() => { sftpPromise = undefined; });
+    return sftpPromise;
+  };
+
+  async function putWithSudo(path: string, content: string | Buffer, o: PutOptions): Promise<void> {
+    const tmp = tempPathFor(path);
+    const owner = ownerSpec(o);
+    const chown = owner ? sh`&& chown ${owner} ${tmp}` : raw('');
+    await mustRun(d, sh`umask 077 && mkdir -p ${dirname(path)} && cat > ${tmp} && chmod ${(o.mode ?? 0o644).toString(8)} ${tmp} ${chown} && mv -f ${tmp} ${path} || { rm -f ${tmp}; exit 1; }`, { become: true, stdin: content });
+  }
+
+  async function writeTemp(s: Sftp, tmp: string, content: string | Buffer, mode: number): Promise<void> {
+    await sftpCall<void>(d, `write ${tmp}`, (cb) => s.writeFile(tmp, content, { mode, flag: 'wx' }, (err) => cb(err)));
+    await sftpCall<void>(d, `chmod ${tmp}`, (cb) => s.chmod(tmp, mode, (err) => cb(err)));
+  }
+
+  async function put(path: string, content: string | Buffer, o: PutOptions = {}): Promise<void> {
+    if (d.needsSudo(o.become)) return putWithSudo(path, content, o);
+    const s = await sftp();
+    const tmp = tempPathFor(path);
+    const mode = o.mode ?? 0o644;
+    try {
+      try {
+        await writeTemp(s, tmp, content, mode);
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== SFTP_NO_SUCH_FILE) throw err;
+        await mustRun(d, sh`mkdir -p ${dirname(path)}`);
+        await writeTemp(s, tmp, content, mode);
+      }
+      const owner = ownerSpec(o);
+      if (owner) await mustRun(d, sh`chown ${owner} ${tmp}`);
+      await sftpCall<void>(d, `rename ${tmp} ${path}`, (cb) => s.ext_openssh_rename(tmp, path, (err) => cb(err)));
+    } catch (err) {
+      if (!d.dead()) await sftpCall<void>(d, `unlink ${tmp}`, (cb) => s.unlink(tmp, (e) => cb(e))).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async function get(path: string, o: { become?: boolean } = {}): Promise<Buffer | undefined> {
+    if (d.needsSudo(o.become)) {
+      const r = await d.run(sh`if test -e ${path}; then base64 -w0 < ${path}; else printf ABSENT; fi`, { become: true });
+      if (r.code !== 0) throw new CommandError(d.host, `read ${path}`, r.code, r.stderr);
+      return r.stdout === 'ABSENT' ? undefined : Buffer.from(r.stdout, 'base64');
+    }
+    const s = await sftp();
+    try {
+      return await sftpCall<Buffer>(d, `read ${path}`, (cb) => s.readFile(path, (err, data) => cb(err, data)));
+    } catch (err) {
+      if ((err as { code?: unknown }).code === SFTP_NO_SUCH_FILE) return undefined;
+      throw err;
+    }
+  }
+
+  const close = () => {
+    void sftpPromise?.then((s) => s.end()).catch(() => undefined);
+  };
+  return { put, get, close };
+}

@@ -1,0 +1,107 @@
+/**
+ * The SSH transport (ssh2; the only module tree that imports it): one connection per host, kept
+ * for the run; every command is a channel on it, every file goes through one SFTP session.
+ * See docs/ssh.md for auth, host keys, become and jump hosts.
+ */
+import { createServer, type Socket } from 'node:net';
+import pLimit from 'p-limit';
+import { ConnectionError } from '../errors.ts';
+import type { Cmd } from '../shell.ts';
+import { connectSsh, type SshConnectOptions } from './ssh-connect.ts';
+import { execOnChannel, remoteCommand, sudoHandshake, type BecomeSettings } from './ssh-exec.ts';
+import { makeFileOps } from './ssh-files.ts';
+import type { CommandResult, ConnectionSpec, RunOptions, Transport } from './types.ts';
+
+export type SshTransportOptions = Pick<SshConnectOptions, 'acceptNewHostKeys' | 'connectTimeoutMs' | 'signal' | 'retries'>;
+
+/**
+ * Channels open at once per connection. OpenSSH's default MaxSessions is 10 (the SFTP session
+ * and tunnels count too), so commands beyond this wait for a free channel.
+ */
+const MAX_CHANNELS = 8;
+
+export async function openSshTransport(spec: ConnectionSpec, options: SshTransportOptions = {}): Promise<Transport> {
+  const { client, jumps } = await connectSsh(spec, options);
+  let dead: ConnectionError | undefined;
+  let closing = false;
+  const deathWatchers = new Set<(err: ConnectionError) => void>();
+  const markDead = (why: string) => {
+    if (dead) return;
+    dead = new ConnectionError(spec.host, closing ? 'connection closed' : `connection lost: ${why}`, {
+      hint: 'the host went away or sshd stopped; it is marked unreachable for the rest of the run',
+    });
+    for (const fn of deathWatchers) fn(dead);
+    deathWatchers.clear();
+  };
+  client.on('error', (err: Error) => markDead(err.message));
+  client.on('end', () => markDead('the server closed the connection'));
+  client.on('close', () => markDead('the connection closed'));
+
+  const become: BecomeSettings = { user: spec.user, becomeUser: spec.becomeUser, ...(spec.becomePassword !== undefined ? { becomePassword: spec.becomePassword } : {}) };
+  const limit = pLimit(MAX_CHANNELS);
+  const deps = {
+    client, host: spec.host,
+    dead: () => dead,
+    onDeath(fn: (err: ConnectionError) => void) {
+      deathWatchers.add(fn);
+      return () => { deathWatchers.delete(fn); };
+    },
+  };
+
+  const needsSudo = (b: boolean | undefined) => (b ?? spec.become) && spec.becomeUser !== spec.user;
+  function run(cmd: Cmd, o: RunOptions = {}): Promise<CommandResult> {
+    const useBecome = o.become ?? spec.become;
+    const handshake = needsSudo(o.become) && spec.becomePassword !== undefined ? sudoHandshake(spec.becomePassword) : undefined;
+    const text = remoteCommand(cmd, {
+      become: useBecome,
+      ...(o.env ? { env: o.env } : {}),
+      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+      ...(handshake ? { handshake } : {}),
+    }, become);
+    return limit(() => execOnChannel(deps, text, o, handshake));
+  }
+
+  const files = makeFileOps({ ...deps, run, needsSudo });
+  const tunnels = new Set<{ close(): Promise<void> }>();
+
+  async function forward(remoteHost: string, remotePort: number): Promise<{ port: number; close(): Promise<void> }> {
+    if (dead) throw dead;
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      client.forwardOut('127.0.0.1', socket.localPort ?? 0, remoteHost, remotePort, (err, stream) => {
+        if (err) {
+          socket.destroy(new ConnectionError(spec.host, `tunnel to ${remoteHost}:${remotePort} refused: ${err.message}`));
+          return;
+        }
+        socket.pipe(stream).pipe(socket);
+        stream.on('error', () => socket.destroy());
+        socket.on('error', () => stream.close());
+      });
+    });
+    await new Promise<void>((resolve, reject) => server.listen(0, '127.0.0.1', resolve).once('error', reject));
+    const port = (server.address() as { port: number }).port;
+    const tunnel = {
+      port,
+      close: () => new Promise<void>((resolve) => {
+        tunnels.delete(tunnel);
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+    };
+    tunnels.add(tunnel);
+    return tunnel;
+  }
+
+  async function close(): Promise<void> {
+    if (closing) return;
+    closing = true;
+    await Promise.all([...tunnels].map((t) => t.close()));
+    files.close();
+    client.end();
+    for (const j of jumps) j.end();
+  }
+
+  return { host: spec.host, kind: 'ssh', run, put: files.put, get: files.get, forward, close };
+}
