@@ -2,6 +2,7 @@
  * zod issues → `key: what is wrong; the fix` messages, in words an inventory author knows.
  */
 import type { z } from 'zod';
+import { closest } from './suggest.ts';
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
@@ -56,8 +57,11 @@ function messageOf(issue: Issue, value: unknown): string {
       const expected = String(issue.expected);
       return `expected ${article(expected)}, got ${describeValue(actual)}; ${typeFix(expected, actual)}`;
     }
-    case 'invalid_value':
-      return `${JSON.stringify(actual)} is not allowed; use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_value': {
+      const near = typeof actual === 'string' ? closest(actual, issue.values.map(String)) : undefined;
+      const hint = near ? `did you mean ${JSON.stringify(near)}? ` : '';
+      return `${JSON.stringify(actual)} is not allowed; ${hint}use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    }
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.join(', ')}; remove ${issue.keys.length === 1 ? 'it' : 'them'} or check the spelling`;
     case 'invalid_union':
