@@ -67,7 +67,7 @@ export const lbVars = defineVars({
   lb_stats_enabled: { schema: z.boolean(), default: false, description: 'HAProxy stats page on lb_stats_port' },
   lb_stats_port: { schema: port, default: 8404, description: 'Port of the stats page' },
   lb_stats_user: { schema: z.string().min(1).regex(/^[^\s:]+$/, { message: 'must not contain spaces or ":"' }), default: 'admin', description: 'User of the stats page' },
-  lb_stats_password: { schema: z.string().min(8).regex(/^\S+$/, { message: 'must not contain spaces' }), optional: true, secret: true, description: 'Password of the stats page (from vault)' },
+  lb_stats_password: { schema: z.string().min(8).regex(/^[^\n\r]+$/, { message: 'must be one line' }), optional: true, secret: true, description: 'Password of the stats page (from vault)' },
   lb_output_dir: { schema: z.string().min(1), optional: true, description: 'Folder for the generated files (default out/<inventory name>/lb)' },
   haproxy_log_target: { schema: z.string().min(1), default: '/dev/log local0', description: 'Global log line target: address and facility' },
   haproxy_stats_socket: { schema: absolutePath, default: '/run/haproxy/admin.sock', description: 'HAProxy runtime API socket (admin level, for operators and health inspection)' },
