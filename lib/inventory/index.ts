@@ -7,3 +7,5 @@ export { parseExtraVars } from './extra-vars.ts';
 export { formatAnsibleJson } from './ansible-list.ts';
 export { decryptVault, type VaultKeyring, type VaultSecret } from './vault.ts';
 export { VaultText } from './yaml-ansible.ts';
+export { readVaultKeyring, type KeyringOptions } from './vault-keyring.ts';
+export { resolvedAnsibleList, resolvedAnsibleHost } from './resolved-list.ts';
