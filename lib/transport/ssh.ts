@@ -67,7 +67,8 @@ export async function openSshTransport(spec: ConnectionSpec, options: SshTranspo
   async function forward(remoteHost: string, remotePort: number): Promise<{ port: number; close(): Promise<void> }> {
     if (dead) throw dead;
     const sockets = new Set<Socket>();
-    const server = createServer((socket) => {
+    // half-open: a client that ends its side still gets the rest of the reply
+    const server = createServer({ allowHalfOpen: true }, (socket) => {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
       client.forwardOut('127.0.0.1', socket.localPort ?? 0, remoteHost, remotePort, (err, stream) => {
