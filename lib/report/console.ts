@@ -16,9 +16,9 @@ export interface ConsoleOptions {
   columns?: number;
 }
 
-/** `PLAY RECAP ****` as Ansible's banner() writes it: stars fill the width, at least 3. */
+/** `PLAY RECAP ****` as Ansible's banner() writes it: the line fills the width, at least 3 stars. */
 export function banner(message: string, columns = 80): string {
-  return `\n${message} ${'*'.repeat(Math.max(3, columns - message.length))}\n`;
+  return `\n${message} ${'*'.repeat(Math.max(3, columns - 1 - message.length))}\n`;
 }
 
 export function formatDuration(ms: number): string {
