@@ -8,6 +8,7 @@ import type { Problem } from '../errors.ts';
 import type { Inventory, ResolvedVars, ResolveOptions, VarLayer } from '../inventory/types.ts';
 import type { Play, Playbook } from '../playbook.ts';
 import type { HostInfo, Role, RoleContext, Task } from '../role.ts';
+import { connectionSpec } from '../transport/connection.ts';
 import type { VarDefs } from '../vars/schema.ts';
 import {
   dedupeProblems, nodePortClashes, parseRoleVars, roleDefaultsLayer, runRoleValidators, unknownKeys,
@@ -88,12 +89,17 @@ function knownVarNames(roles: ReadonlyMap<string, Role>): Set<string> {
   return new Set([...roles.values()].flatMap((r) => Object.keys(r.vars as VarDefs)));
 }
 
-/** Validate one host's vars for the play's selected roles; returns its typed vars. */
+/** Validate one host's vars for the play's selected roles (and its connection vars); returns its typed vars. */
 function validateHost(roles: Role[], info: HostInfo, resolved: ResolvedVars, known: Set<string>, problems: Problem[]) {
   const parsed = parseRoleVars(roles, resolved);
   problems.push(...parsed.problems);
   problems.push(...runRoleValidators(roles, parsed.vars, info, resolved));
   problems.push(...unknownKeys(roles, known, resolved));
+  try {
+    connectionSpec(info.name, info.vars);
+  } catch (err) {
+    problems.push(...errorProblems(err, '', 'ansible_connection').map((p) => ({ ...p, file: p.file || (resolved.has(p.key) ? resolved.sourceOf(p.key) : '') })));
+  }
   const merged = Object.assign({}, ...parsed.vars.values()) as Record<string, unknown>;
   problems.push(...nodePortClashes(merged, (n) => (resolved.has(n) ? resolved.sourceOf(n) : '')));
   return parsed.vars;
