@@ -39,7 +39,7 @@ function globalLines(model: LbModel, g: HaproxyGlobals): string[] {
     `user ${hapWord(g.user)}`,
     `group ${hapWord(g.group)}`,
     'daemon',
-    `maxconn ${model.maxconn}`,
+    ...(model.maxconn ? [`maxconn ${model.maxconn}`] : []),
     'ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets',
   ];
 }

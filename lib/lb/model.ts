@@ -62,7 +62,8 @@ export interface LbModel {
   readonly backends: readonly Backend[];
   readonly check: { readonly interval: string; readonly fall: number; readonly rise: number };
   readonly timeouts: { readonly connect: string; readonly client: string; readonly server: string };
-  readonly maxconn: number;
+  /** undefined: HAProxy derives it from the open-file limit. */
+  readonly maxconn: number | undefined;
   readonly stats?: { readonly port: number; readonly user: string; readonly password: string; readonly address: string };
 }
 

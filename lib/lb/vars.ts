@@ -58,7 +58,7 @@ export const lbVars = defineVars({
   lb_timeout_connect: { schema: duration, default: '5s', description: 'Time to connect to a member' },
   lb_timeout_client: { schema: duration, default: '60s', description: 'Client inactivity timeout' },
   lb_timeout_server: { schema: duration, default: '60s', description: 'Server inactivity timeout' },
-  lb_maxconn: { schema: z.number().int().min(1), default: 20000, description: 'Global connection limit' },
+  lb_maxconn: { schema: z.number().int().min(1), optional: true, description: 'Global connection limit (default: what the open-file limit allows; it needs about 2 files per connection)', example: 20000 },
   lb_ingress: { schema: z.enum(['istio', 'ingress-nginx']), optional: true, description: 'Ingress on lb_http_port/lb_https_port when both are enabled (default istio); the other gets lb_secondary_*_port' },
   lb_secondary_http_port: { schema: port, default: 8080, description: 'HTTP port of the second ingress when Istio and ingress-nginx are both enabled' },
   lb_secondary_https_port: { schema: port, default: 8443, description: 'HTTPS port of the second ingress when Istio and ingress-nginx are both enabled' },
