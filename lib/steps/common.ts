@@ -1,0 +1,84 @@
+/**
+ * Shared pieces of the host steps: the file-state probe (one command returns mode, owner,
+ * group and sha256 of a path), ownership/mode comparison, and unified diffs (the `diff` package).
+ */
+import { createHash } from 'node:crypto';
+import { createTwoFilesPatch } from 'diff';
+import { CommandError } from '../errors.ts';
+import type { TaskContext, TaskResult } from '../role.ts';
+import { sh, type Cmd } from '../shell.ts';
+import type { CommandResult, RunOptions, Transport } from '../transport/types.ts';
+
+export interface Ownership {
+  /** Octal mode, e.g. 0o644. */
+  mode?: number;
+  owner?: string;
+  group?: string;
+  /** Use become (sudo) for this step. */
+  become?: boolean;
+}
+
+export interface PathState {
+  kind: 'absent' | 'file' | 'directory' | 'other';
+  mode?: number;
+  owner?: string;
+  group?: string;
+  sha256?: string;
+}
+
+/** Run a command that must succeed; throws CommandError (the task fails) otherwise. */
+export async function must(t: Transport, cmd: Cmd, o: RunOptions = {}): Promise<CommandResult> {
+  const r = await t.run(cmd, o);
+  if (r.code !== 0) throw new CommandError(t.host, cmd.text, r.code, r.stderr);
+  return r;
+}
+
+/** One round trip: what is at `path` (with the sha256 of a regular file when asked). */
+export async function probePath(t: Transport, path: string, o: { checksum?: boolean; become?: boolean } = {}): Promise<PathState> {
+  const sum = o.checksum ? sh`; if test -f ${path}; then sha256sum -- ${path}; fi` : sh``;
+  const r = await must(t, sh`if test -e ${path} || test -L ${path}; then stat -c '%F|%a|%U|%G' -- ${path}${sum}; else echo absent; fi`, o.become === undefined ? {} : { become: o.become });
+  const [first = '', second] = r.stdout.split('\n');
+  if (first === 'absent') return { kind: 'absent' };
+  const [type = '', mode = '', owner = '', group = ''] = first.split('|');
+  const kind = type === 'regular file' || type === 'regular empty file' ? 'file' : type === 'directory' ? 'directory' : 'other';
+  return { kind, mode: parseInt(mode, 8), owner, group, ...(second ? { sha256: second.split(' ')[0]! } : {}) };
+}
+
+export function sha256(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** What differs in mode/owner/group between what is and what is wanted ('' when nothing). */
+export function ownershipChanges(state: PathState, want: Ownership): string[] {
+  const changes: string[] = [];
+  if (want.mode !== undefined && state.mode !== want.mode) changes.push(`mode ${fmtMode(state.mode)} → ${fmtMode(want.mode)}`);
+  if (want.owner !== undefined && state.owner !== want.owner) changes.push(`owner ${state.owner} → ${want.owner}`);
+  if (want.group !== undefined && state.group !== want.group) changes.push(`group ${state.group} → ${want.group}`);
+  return changes;
+}
+
+export function fmtMode(mode: number | undefined): string {
+  return mode === undefined ? '-' : `0${mode.toString(8).padStart(3, '0')}`;
+}
+
+/** chmod/chown the path as wanted (after the content is right). */
+export async function applyOwnership(t: Transport, path: string, want: Ownership): Promise<void> {
+  const owner = want.owner || want.group ? `${want.owner ?? ''}${want.group ? `:${want.group}` : ''}` : undefined;
+  const cmds: Cmd[] = [];
+  if (want.mode !== undefined) cmds.push(sh`chmod ${want.mode.toString(8)} -- ${path}`);
+  if (owner) cmds.push(sh`chown ${owner} -- ${path}`);
+  if (cmds.length === 0) return;
+  const joined = cmds.reduce((a, c) => sh`${a} && ${c}`);
+  await must(t, joined, want.become === undefined ? {} : { become: want.become });
+}
+
+export function unifiedDiff(path: string, before: string, after: string): string {
+  return createTwoFilesPatch(path, path, before, after, 'before', 'after');
+}
+
+/** The result of a step, with the diff only when --diff asked for it. */
+export function result(ctx: Pick<TaskContext, 'check' | 'diff'>, changes: string[], okMsg: string, diff?: () => string): TaskResult {
+  if (changes.length === 0) return { status: 'ok', msg: okMsg };
+  const msg = `${ctx.check ? 'would change' : 'changed'}: ${changes.join(', ')}`;
+  return { status: 'changed', msg, ...(ctx.diff && diff ? { diff: diff() } : {}) };
+}
