@@ -1,8 +1,7 @@
 /** The inventory, vault keyring and -e layers that play and inventory commands share (lib/inventory). */
 import { InputError } from '../errors.ts';
-import { loadInventory, parseExtraVars, resolveHost } from '../inventory/index.ts';
+import { loadInventory, parseExtraVars, readVaultKeyring, resolveHost } from '../inventory/index.ts';
 import type { Inventory, VarLayer } from '../inventory/index.ts';
-import type { VaultKeyring } from '../inventory/vault.ts';
 import type { InventorySource } from '../runner/prepare.ts';
 import type { CliIO } from './args.ts';
 
@@ -18,22 +17,11 @@ export interface OpenedInventory {
   readonly extraVars: VarLayer[];
 }
 
-type VaultModule = { readVaultKeyring?: (o: { passwordFile?: string; env?: Readonly<Record<string, string | undefined>>; cwd?: string }) => Promise<VaultKeyring | undefined> };
-
-async function keyring(flags: InventoryFlags, io: CliIO): Promise<VaultKeyring | undefined> {
-  const mod = (await import('../inventory/index.ts')) as VaultModule;
-  if (!mod.readVaultKeyring) {
-    if (flags.vaultPasswordFile) throw new InputError([{ file: '', key: '--vault-password-file', message: 'vault support is not available in this build' }]);
-    return undefined;
-  }
-  return mod.readVaultKeyring({ ...(flags.vaultPasswordFile ? { passwordFile: flags.vaultPasswordFile } : {}), env: io.env, cwd: io.cwd });
-}
-
 export async function openInventory(flags: InventoryFlags, io: CliIO): Promise<OpenedInventory> {
   if (!flags.inventory) {
     throw new InputError([{ file: '', key: '--inventory', message: 'is required; give a name under inventory/ (production, homelab) or a path' }]);
   }
-  const vault = await keyring(flags, io);
+  const vault = await readVaultKeyring({ ...(flags.vaultPasswordFile ? { passwordFile: flags.vaultPasswordFile } : {}), env: io.env, cwd: io.cwd });
   const inventory = await loadInventory(flags.inventory, { projectDir: io.projectDir, ...(vault ? { vault } : {}) });
   const extraVars = await parseExtraVars(flags.extraVars ?? [], io.cwd, vault);
   return { inventory, extraVars, source: { inventory, resolve: (host, options) => resolveHost(inventory, host, options) } };

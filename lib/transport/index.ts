@@ -12,12 +12,9 @@ export interface OpenTransportOptions {
   signal?: AbortSignal;
 }
 
-type SshModule = { openSshTransport(spec: ConnectionSpec, options: OpenTransportOptions): Promise<Transport> };
-
 export async function openTransport(spec: ConnectionSpec, options: OpenTransportOptions = {}): Promise<Transport> {
   if (spec.connection === 'local') return localTransport(localOptionsFromSpec(spec));
-  const sshModule = './ssh.ts';
-  const { openSshTransport } = (await import(sshModule)) as SshModule;
+  const { openSshTransport } = await import('./ssh.ts');
   return openSshTransport(spec, options);
 }
 

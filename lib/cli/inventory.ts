@@ -1,0 +1,62 @@
+/**
+ * `npm run inventory -- --inventory X --list | --host H [--resolved]`: what ansible-inventory
+ * prints for the same files (templates left unrendered), or with --resolved rendered per host.
+ */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ExitCode, InputError } from '../errors.ts';
+import { formatAnsibleJson, resolvedAnsibleHost, resolvedAnsibleList } from '../inventory/index.ts';
+import { mask } from '../secrets.ts';
+import { many, parseCli, processIO, reportError } from './args.ts';
+import type { CliIO } from './args.ts';
+import { openInventory } from './inventory-source.ts';
+
+const OPTIONS = {
+  inventory: { type: 'string', short: 'i' },
+  list: { type: 'boolean' },
+  host: { type: 'string' },
+  resolved: { type: 'boolean' },
+  'extra-vars': { type: 'string', short: 'e', multiple: true },
+  'vault-password-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const INVENTORY_USAGE = `usage: npm run inventory -- --inventory <name|path> (--list | --host H) [--resolved]
+
+  -i, --inventory X          inventory name under inventory/, or a path
+      --list                 every group and host, as ansible-inventory --list prints it
+      --host H               one host's vars, as ansible-inventory --host H prints it
+      --resolved             render Jinja templates per host (with -e on top)
+  -e, --extra-vars X         extra vars for --resolved (repeatable)
+      --vault-password-file F  file holding the vault password
+`;
+
+export async function inventoryMain(argv: readonly string[], io: CliIO): Promise<number> {
+  try {
+    const { values: v } = parseCli(argv, OPTIONS);
+    if (v.help) { io.stdout.write(INVENTORY_USAGE); return ExitCode.ok; }
+    if (!v.list === !v.host) {
+      throw new InputError([{ file: '', key: '--list/--host', message: 'give exactly one of --list or --host H' }]);
+    }
+    const { inventory, extraVars } = await openInventory({
+      inventory: v.inventory, extraVars: many(v['extra-vars']), vaultPasswordFile: v['vault-password-file'],
+    }, io);
+    const host = v.host;
+    if (host !== undefined && !inventory.hosts.includes(host)) {
+      throw new InputError([{ file: inventory.hostsFile, key: host, message: 'no such host in the inventory; see --list' }]);
+    }
+    const options = { extraVars };
+    const data = host !== undefined
+      ? (v.resolved ? resolvedAnsibleHost(inventory, host, options) : inventory.toAnsibleHost(host))
+      : (v.resolved ? resolvedAnsibleList(inventory, options) : inventory.toAnsibleList());
+    io.stdout.write(`${mask(formatAnsibleJson(data))}\n`);
+    return ExitCode.ok;
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  process.exitCode = await inventoryMain(process.argv.slice(2), processIO(projectDir));
+}
