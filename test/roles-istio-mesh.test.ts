@@ -1,49 +1,20 @@
 // Mesh objects from vars, checked against the Istio CRD schemas shipped in the real base chart
 // (strict: an unknown field fails, as with server-side apply's fieldValidation=Strict).
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import istio from '../roles/istio/index.ts';
 import { meshManifests } from '../roles/istio/mesh.ts';
+import { istioCrdValidators } from './fixtures/istio/crd-schemas.ts';
 import { typedVars } from './fixtures/istio/role-vars.ts';
 
-const CRDS = '/work/shared/charts/istio-base/files/crd-all.gen.yaml';
 type Schema = Record<string, any>;
-
-/** Structural schema → strict JSON schema: objects with listed properties allow no others. */
-function strict(schema: Schema): Schema {
-  if (!schema || typeof schema !== 'object') return schema;
-  const out: Schema = Array.isArray(schema) ? [...schema] : { ...schema };
-  for (const [k, v] of Object.entries(out)) {
-    if (k === 'properties') out[k] = Object.fromEntries(Object.entries(v as Schema).map(([p, s]) => [p, strict(s as Schema)]));
-    else if (v && typeof v === 'object') out[k] = strict(v as Schema);
-  }
-  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false;
-  return out;
-}
-
-function crdValidators(): Map<string, (o: unknown) => string[]> {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  const map = new Map<string, (o: unknown) => string[]>();
-  for (const doc of parseAllDocuments(readFileSync(CRDS, 'utf8'))) {
-    const crd = doc.toJS() as Schema | null;
-    if (!crd?.spec) continue;
-    for (const v of crd.spec.versions as Schema[]) {
-      const props = v.schema.openAPIV3Schema.properties as Schema;
-      const validate = ajv.compile({ type: 'object', properties: { spec: strict(props.spec) } });
-      map.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, (o) =>
-        validate(o) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
-    }
-  }
-  return map;
-}
 
 const vars = typedVars(istio, parse(readFileSync(new URL('./fixtures/istio/mesh-vars.yml', import.meta.url), 'utf8')));
 const objects = meshManifests(vars);
 
 describe('istio mesh objects', () => {
-  const validators = crdValidators();
+  const validators = istioCrdValidators();
 
   it('builds every object the vars ask for, Gateway before the VirtualServices', () => {
     expect(objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
