@@ -5,7 +5,7 @@
  * round trip; only what differs is changed.
  */
 import { CapstanError } from '../../lib/errors.ts';
-import type { Task } from '../../lib/role.ts';
+import type { TaskContext, TaskResult } from '../../lib/role.ts';
 import { raw, sh } from '../../lib/shell.ts';
 import { ensureFiles, mustRun } from './files.ts';
 import type { K3sVars } from './tasks.ts';
@@ -55,30 +55,24 @@ export function parseFacts(out: string): PrereqFacts {
   return f;
 }
 
-export function prerequisitesTask(vars: K3sVars, notInCluster: boolean): Task {
-  return {
-    name: 'k3s prerequisites',
-    ...(notInCluster ? { skipReason: `not in the ${vars.k3s_server_group} or ${vars.k3s_agent_group} group` } : {}),
-    async run(ctx) {
-      const t = await ctx.transport();
-      const binaries = vars.airgap_dir ? vars.k3s_required_binaries.filter((b) => b !== 'curl') : vars.k3s_required_binaries;
-      const facts = parseFacts(await mustRun(t, factsCommand(vars.k3s_kernel_modules, binaries)));
-      if (facts.missing.length) throw new CapstanError(`${t.host}: missing commands: ${facts.missing.join(', ')}`, { hint: 'install them (e.g. apt-get install curl) or use airgap_dir' });
-      if (facts.swapOn && !vars.k3s_allow_swap) {
-        throw new CapstanError(`${t.host}: swap is on; the kubelet expects it off`, { hint: 'run `swapoff -a` and remove swap from /etc/fstab, or set k3s_allow_swap: true' });
-      }
-      const plan = planPrereqs(facts, vars.k3s_kernel_modules);
-      const files = await ensureFiles(t, [
-        { path: SYSCTL_FILE, content: Object.entries(SYSCTLS).map(([k, v]) => `${k} = ${v}\n`).join(''), mode: 0o644 },
-        { path: MODULES_FILE, content: vars.k3s_kernel_modules.map((m) => `${m}\n`).join(''), mode: 0o644 },
-      ], ctx.check);
-      const changes = [...plan.sysctl.map((k) => `${k}=${SYSCTLS[k]}`), ...plan.modules.map((m) => `modprobe ${m}`), ...files.changed];
-      if (!ctx.check) {
-        for (const k of plan.sysctl) await mustRun(t, sh`sysctl -w ${`${k}=${SYSCTLS[k]}`}`);
-        for (const m of plan.modules) await mustRun(t, sh`modprobe ${m}`, `load ${m} on ${t.host} or remove it from k3s_kernel_modules`);
-      }
-      if (changes.length === 0) return { status: 'ok', msg: 'forwarding on, modules loaded, no swap' };
-      return { status: 'changed', msg: changes.join(', '), ...(files.diff ? { diff: files.diff } : {}) };
-    },
-  };
+export async function prerequisites(ctx: TaskContext, vars: K3sVars): Promise<TaskResult> {
+  const t = await ctx.transport();
+  const binaries = vars.airgap_dir ? vars.k3s_required_binaries.filter((b) => b !== 'curl') : vars.k3s_required_binaries;
+  const facts = parseFacts(await mustRun(t, factsCommand(vars.k3s_kernel_modules, binaries)));
+  if (facts.missing.length) throw new CapstanError(`${t.host}: missing commands: ${facts.missing.join(', ')}`, { hint: 'install them (e.g. apt-get install curl) or use airgap_dir' });
+  if (facts.swapOn && !vars.k3s_allow_swap) {
+    throw new CapstanError(`${t.host}: swap is on; the kubelet expects it off`, { hint: 'run `swapoff -a` and remove swap from /etc/fstab, or set k3s_allow_swap: true' });
+  }
+  const plan = planPrereqs(facts, vars.k3s_kernel_modules);
+  const files = await ensureFiles(t, [
+    { path: SYSCTL_FILE, content: Object.entries(SYSCTLS).map(([k, v]) => `${k} = ${v}\n`).join(''), mode: 0o644 },
+    { path: MODULES_FILE, content: vars.k3s_kernel_modules.map((m) => `${m}\n`).join(''), mode: 0o644 },
+  ], ctx.check);
+  const changes = [...plan.sysctl.map((k) => `${k}=${SYSCTLS[k]}`), ...plan.modules.map((m) => `modprobe ${m}`), ...files.changed];
+  if (!ctx.check) {
+    for (const k of plan.sysctl) await mustRun(t, sh`sysctl -w ${`${k}=${SYSCTLS[k]}`}`);
+    for (const m of plan.modules) await mustRun(t, sh`modprobe ${m}`, `load ${m} on ${t.host} or remove it from k3s_kernel_modules`);
+  }
+  if (changes.length === 0) return { status: 'ok', msg: 'forwarding on, modules loaded, no swap' };
+  return { status: 'changed', msg: changes.join(', '), ...(files.diff ? { diff: files.diff } : {}) };
 }

@@ -1,8 +1,11 @@
 /**
  * The k3s role's tasks, in k3s-ansible's order: prerequisites on every node; the first server
  * (token, cluster-init, kubeconfig, Ready); the other servers one at a time; the agents in
- * parallel. Every node waits for its own Node to be Ready through the Kubernetes API. Tasks that
- * do not apply to a host carry a skip reason (the runner merges task lists by name).
+ * parallel. Every node waits for its own Node to be Ready through the Kubernetes API.
+ *
+ * The runner merges the hosts' task lists by name, so each task is the same on every host and
+ * looks up the host's own setup (computed from that host's typed vars) by ctx.host; a task that
+ * does not apply to a host returns `skipped` with the reason.
  */
 import type { RoleContext, Task, TaskContext, TaskResult } from '../../lib/role.ts';
 import type { VarsOf } from '../../lib/vars/schema.ts';
@@ -12,7 +15,7 @@ import {
 import type { FileSpec } from './files.ts';
 import { publishKubeconfig } from './publish.ts';
 import { applyNode, type ApplyNodeResult } from './node.ts';
-import { prerequisitesTask } from './prereqs.ts';
+import { prerequisites } from './prereqs.ts';
 import type { InstallSource } from './source.ts';
 import { clusterTokenOn, resolveToken, tokenMismatch, tokenPassword } from './token.ts';
 import { kindOf, nodeNameOf, topologyOf, type NodeKind, type Topology } from './topology.ts';
@@ -88,60 +91,64 @@ function serially<T>(shared: Map<string, unknown>, key: string, fn: () => Promis
   return run;
 }
 
-function firstServerTask(s: NodeSetup | undefined): Task {
+/** Setups by host name, filled by k3sTasks for every host of the run (pure, from vars). */
+const setups = new Map<string, NodeSetup | undefined>();
+
+type NodeTaskRun = (ctx: TaskContext, s: NodeSetup) => Promise<TaskResult>;
+
+/** A task for the hosts of one kind; on the others it reports skipped with `otherwise`. */
+function nodeTask(name: string, applies: (kind: NodeKind) => boolean, otherwise: (kind: NodeKind | undefined) => string, run: NodeTaskRun): Task {
   return {
-    name: 'k3s first server (cluster-init)',
-    ...(s?.kind === 'first-server' ? {} : { skipReason: 'not the first server' }),
+    name,
     async run(ctx) {
-      const setup = s!;
-      const t = await ctx.transport();
-      const { token, source } = await resolveToken(t, setup.vars.token);
-      ctx.log.verbose(`cluster token: ${source}`);
-      const applied = await installAndWait(ctx, setup, token);
-      if (ctx.check && applied.changed) {
-        ctx.shared.set(TOKEN_KEY, token);
-        return toResult(applied, '; kubeconfig and Ready are checked after a real run');
-      }
-      const kubeconfig = await publishKubeconfig(ctx, t, setup);
-      await waitNodeReady(ctx, setup.nodeName, setup.vars.k3s_version, setup.vars.k3s_wait_timeout);
-      ctx.shared.set(TOKEN_KEY, token);
-      return { ...toResult(applied, `; ${kubeconfig.msg}`), status: applied.changed || kubeconfig.changed ? 'changed' : 'ok' };
+      const s = setups.get(ctx.host.name);
+      if (!s || !applies(s.kind)) return { status: 'skipped', msg: otherwise(s?.kind) };
+      return run(ctx, s);
     },
   };
 }
 
-function joinServerTask(s: NodeSetup | undefined): Task {
-  return {
-    name: 'k3s join servers (one at a time)',
-    ...(s?.kind === 'server' ? {} : { skipReason: s?.kind === 'first-server' ? 'the first server initialises the cluster' : 'not a server' }),
-    async run(ctx) {
-      const setup = s!;
-      const token = sharedToken(ctx, setup);
-      return serially(ctx.shared, SERVER_QUEUE_KEY, async () => {
-        const existing = await clusterTokenOn(await ctx.transport());
-        if (existing !== undefined && existing !== tokenPassword(token)) throw tokenMismatch(ctx.host.name, `this server already belongs to a cluster with another token`);
-        const applied = await installAndWait(ctx, setup, token);
-        if (!ctx.check) await waitNodeReady(ctx, setup.nodeName, setup.vars.k3s_version, setup.vars.k3s_wait_timeout);
-        return toResult(applied);
-      });
-    },
-  };
+async function firstServer(ctx: TaskContext, s: NodeSetup): Promise<TaskResult> {
+  const t = await ctx.transport();
+  const { token, source } = await resolveToken(t, s.vars.token);
+  ctx.log.verbose(`cluster token: ${source}`);
+  const applied = await installAndWait(ctx, s, token);
+  if (ctx.check && applied.changed) {
+    ctx.shared.set(TOKEN_KEY, token);
+    return toResult(applied, '; kubeconfig and Ready are checked after a real run');
+  }
+  const kubeconfig = await publishKubeconfig(ctx, t, s);
+  await waitNodeReady(ctx, s.nodeName, s.vars.k3s_version, s.vars.k3s_wait_timeout);
+  ctx.shared.set(TOKEN_KEY, token);
+  return { ...toResult(applied, `; ${kubeconfig.msg}`), status: applied.changed || kubeconfig.changed ? 'changed' : 'ok' };
 }
 
-function joinAgentTask(s: NodeSetup | undefined): Task {
-  return {
-    name: 'k3s join agents',
-    ...(s?.kind === 'agent' ? {} : { skipReason: 'not an agent' }),
-    async run(ctx) {
-      const setup = s!;
-      const applied = await installAndWait(ctx, setup, sharedToken(ctx, setup));
-      if (!ctx.check) await waitNodeReady(ctx, setup.nodeName, setup.vars.k3s_version, setup.vars.k3s_wait_timeout);
-      return toResult(applied);
-    },
-  };
+async function joinServer(ctx: TaskContext, s: NodeSetup): Promise<TaskResult> {
+  const token = sharedToken(ctx, s);
+  return serially(ctx.shared, SERVER_QUEUE_KEY, async () => {
+    const existing = await clusterTokenOn(await ctx.transport());
+    if (existing !== undefined && existing !== tokenPassword(token)) throw tokenMismatch(ctx.host.name, 'this server already belongs to a cluster with another token');
+    const applied = await installAndWait(ctx, s, token);
+    if (!ctx.check) await waitNodeReady(ctx, s.nodeName, s.vars.k3s_version, s.vars.k3s_wait_timeout);
+    return toResult(applied);
+  });
 }
+
+async function joinAgent(ctx: TaskContext, s: NodeSetup): Promise<TaskResult> {
+  const applied = await installAndWait(ctx, s, sharedToken(ctx, s));
+  if (!ctx.check) await waitNodeReady(ctx, s.nodeName, s.vars.k3s_version, s.vars.k3s_wait_timeout);
+  return toResult(applied);
+}
+
+const notInCluster = (vars: K3sVars) => `not in the ${vars.k3s_server_group} or ${vars.k3s_agent_group} group`;
 
 export function k3sTasks(vars: K3sVars, ctx: RoleContext): Task[] {
-  const s = nodeSetup(vars, ctx);
-  return [prerequisitesTask(vars, s === undefined), firstServerTask(s), joinServerTask(s), joinAgentTask(s)];
+  setups.set(ctx.host.name, nodeSetup(vars, ctx));
+  const other = (kind: NodeKind | undefined) => kind === undefined ? notInCluster(vars) : `not ${kind === 'agent' ? 'a server' : 'an agent'}`;
+  return [
+    nodeTask('k3s prerequisites', () => true, () => notInCluster(vars), (ctx, s) => prerequisites(ctx, s.vars)),
+    nodeTask('k3s first server (cluster-init)', (k) => k === 'first-server', (k) => k === undefined ? notInCluster(vars) : 'not the first server', firstServer),
+    nodeTask('k3s join servers (one at a time)', (k) => k === 'server', (k) => k === 'first-server' ? 'the first server initialises the cluster' : other(k), joinServer),
+    nodeTask('k3s join agents', (k) => k === 'agent', other, joinAgent),
+  ];
 }

@@ -162,6 +162,7 @@ async function run(kind: 'server' | 'agent', args: string[]): Promise<void> {
   writeFileSync(`${STANDIN_STATE_DIR}/${kind === 'server' ? 'k3s' : 'k3s-agent'}.ready`, `${process.pid}\n`);
   process.stdout.write(`k3s stand-in ${VERSION} ${kind} ${name} running\n`);
   process.on('SIGTERM', () => process.exit(0));
+  setInterval(() => undefined, 2 ** 31 - 1); // a service runs until stopped, also with no NodePorts to serve
 }
 
 async function forget(): Promise<void> {
