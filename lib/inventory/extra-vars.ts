@@ -11,7 +11,7 @@ import { shlexSplit } from './python-literal.ts';
 import type { VarLayer } from './types.ts';
 import { decryptInline, type LoadContext, loadVarsFile } from './vars-files.ts';
 import type { VaultKeyring } from './vault.ts';
-import { parseAnsibleYaml } from './yaml-ansible.ts';
+import { parseAnsibleYaml, yamlMessage } from './yaml-ansible.ts';
 
 export async function parseExtraVars(args: readonly string[], cwd: string, vault?: VaultKeyring): Promise<VarLayer[]> {
   const problems: Problem[] = [];
@@ -34,7 +34,7 @@ export async function parseExtraVars(args: readonly string[], cwd: string, vault
         decryptInline(data, '-e', '', ctx);
         layers.push({ source: '-e', vars: data as Record<string, unknown> });
       } catch (e) {
-        problems.push({ file: '-e', key: text, message: `${(e as Error).message.split('\n')[0]}: pass valid JSON/YAML, e.g. -e '{"key": 1}'` });
+        problems.push({ file: '-e', key: text, message: `${yamlMessage(e)}: pass valid JSON/YAML, e.g. -e '{"key": 1}'` });
       }
     } else if (text) {
       const vars = parseKeyValues(text, problems);

@@ -13,7 +13,7 @@ import { InventoryModel } from './model.ts';
 import type { VarLayer } from './types.ts';
 import { decryptInline, findVarsFiles, type LoadContext, loadVarsFile } from './vars-files.ts';
 import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
-import { parseAnsibleYaml } from './yaml-ansible.ts';
+import { parseAnsibleYaml, yamlMessage } from './yaml-ansible.ts';
 import { parseYamlInventory } from './yaml-hosts.ts';
 
 export interface LoadOptions {
@@ -61,7 +61,7 @@ async function parseHostsFile(path: string, source: string, model: InventoryMode
     try {
       data = parseAnsibleYaml(text);
     } catch (e) {
-      ctx.problems.push({ file: source, key: '', message: `${(e as Error).message.split('\n')[0]}: fix the YAML syntax` });
+      ctx.problems.push({ file: source, key: '', message: `${yamlMessage(e)}: fix the YAML syntax` });
       return;
     }
     problems = parseYamlInventory(data, source, model);

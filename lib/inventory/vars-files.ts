@@ -11,7 +11,7 @@ import type { Problem } from '../errors.ts';
 import { registerSecret } from '../secrets.ts';
 import type { VarLayer } from './types.ts';
 import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
-import { parseAnsibleYaml, VaultText } from './yaml-ansible.ts';
+import { parseAnsibleYaml, VaultText, yamlMessage } from './yaml-ansible.ts';
 
 const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 
@@ -75,7 +75,7 @@ export async function loadVarsFile(path: string, ctx: LoadContext): Promise<VarL
   try {
     data = parseAnsibleYaml(text);
   } catch (e) {
-    const message = encrypted ? 'the decrypted file is not valid YAML' : (e as Error).message.split('\n')[0]!;
+    const message = encrypted ? 'the decrypted file is not valid YAML' : yamlMessage(e);
     ctx.problems.push({ file: source, key: '', message: `${message}: fix the YAML syntax` });
     return undefined;
   }

@@ -66,3 +66,8 @@ function ansibleTags(tags: Tags): Tags {
 export function parseAnsibleYaml(text: string): unknown {
   return parse(text, { version: '1.1', customTags: ansibleTags, uniqueKeys: false, merge: true, maxAliasCount: 10000 });
 }
+
+/** The first line of a YAML error, without its trailing colon. */
+export function yamlMessage(e: unknown): string {
+  return (e as Error).message.split('\n')[0]!.replace(/:$/, '');
+}
