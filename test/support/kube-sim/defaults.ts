@@ -21,19 +21,26 @@ function defaultService(obj: any): void {
   if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
 }
 
+/** A RollingUpdate strategy gets its rollingUpdate parameters filled in (helm 3's wait dereferences them). */
+function rolling(strategy: any, params: Record<string, unknown>): any {
+  const s = { type: 'RollingUpdate', ...(strategy ?? {}) };
+  if (s.type === 'RollingUpdate') s.rollingUpdate = { ...params, ...(s.rollingUpdate ?? {}) };
+  return s;
+}
+
 function defaultWorkload(obj: any, kind: string): void {
   const spec = (obj.spec ??= {});
   if (kind !== 'DaemonSet') spec.replicas ??= 1;
   spec.revisionHistoryLimit ??= 10;
   if (kind === 'Deployment') {
     spec.progressDeadlineSeconds ??= 600;
-    spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
+    spec.strategy = rolling(spec.strategy, { maxSurge: '25%', maxUnavailable: '25%' });
   }
   if (kind === 'StatefulSet') {
     spec.podManagementPolicy ??= 'OrderedReady';
-    spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
+    spec.updateStrategy = rolling(spec.updateStrategy, { partition: 0 });
   }
-  if (kind === 'DaemonSet') spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
+  if (kind === 'DaemonSet') spec.updateStrategy = rolling(spec.updateStrategy, { maxSurge: 0, maxUnavailable: 1 });
 }
 
 export function applyDefaults(t: ResourceType, obj: any): void {

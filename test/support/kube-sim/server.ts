@@ -21,6 +21,8 @@ export interface RequestLogEntry {
   userAgent: string;
   /** ISO time the request arrived. */
   time: string;
+  /** Milliseconds until the response was written (watches: until the stream opened). */
+  durationMs: number;
   httpVersion: string;
 }
 
@@ -53,12 +55,14 @@ async function handle(deps: ServerDeps, req: Http2ServerRequest, res: Http2Serve
   const header = (n: string): string => String(req.headers[n] ?? '');
   const entry: RequestLogEntry = {
     method: req.method, path: url.pathname, query: url.search.replace(/^\?/, ''), contentType: header('content-type'),
-    accept: header('accept'), status: 0, userAgent: header('user-agent'), time: new Date().toISOString(), httpVersion: req.httpVersion,
+    accept: header('accept'), status: 0, userAgent: header('user-agent'), time: new Date().toISOString(), durationMs: 0, httpVersion: req.httpVersion,
   };
   deps.log.push(entry);
   const body = await readBody(req);
+  const started = performance.now();
   const reply = (status: number, payload: unknown, contentType?: string): void => {
     entry.status = status;
+    entry.durationMs = Math.round(performance.now() - started);
     send(res, status, payload, contentType);
   };
   if (header('authorization') !== `Bearer ${deps.token}`) {

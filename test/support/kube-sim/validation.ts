@@ -13,7 +13,7 @@ import { badRequest, invalid, type StatusCause } from './status.ts';
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 function makeAjv(): Ajv {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false });
+  const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, logger: false, inlineRefs: false, code: { optimize: false } });
   addFormats(ajv);
   for (const f of ['int32', 'int64', 'double', 'float', 'int-or-string', 'quantity', 'duration']) ajv.addFormat(f, true);
   ajv.addFormat('byte', /^[A-Za-z0-9+/]*={0,2}$/);
