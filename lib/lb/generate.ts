@@ -49,14 +49,14 @@ export function f5Settings(vars: LbVars): F5Settings | undefined {
 }
 
 /** haproxy.cfg alone (the haproxy role deploys just this). */
-export function haproxyConfig(input: LbInput, inventoryDir?: string): { model: LbModel; text: string } {
-  const model = buildModel(input);
+export function haproxyConfig(input: LbInput, inventoryDir?: string, options: { checkVars?: boolean } = {}): { model: LbModel; text: string } {
+  const model = buildModel(input, options);
   const source = inventoryDir ? `inventory ${basename(inventoryDir)}` : 'the inventory';
   return { model, text: renderHaproxy(model, haproxyGlobals(input.vars), { source, ...(inventoryDir ? { inventoryDir } : {}) }) };
 }
 
-export function generateLb(input: LbInput, inventoryDir?: string): LbOutput {
-  const { model, text } = haproxyConfig(input, inventoryDir);
+export function generateLb(input: LbInput, inventoryDir?: string, options: { checkVars?: boolean } = {}): LbOutput {
+  const { model, text } = haproxyConfig(input, inventoryDir, options);
   const secretMode = model.stats ? 0o600 : 0o644;
   const files: LbFile[] = [{ name: HAPROXY_FILE, content: text, mode: secretMode }];
   const settings = f5Settings(input.vars);

@@ -86,10 +86,13 @@ function groupMembers(input: LbInput, groups: readonly string[]): { name: string
   });
 }
 
-/** Build the model, or throw InputError with every problem (missing nodes, terminate without a certificate, ...). */
-export function buildModel(input: LbInput): LbModel {
+/**
+ * Build the model, or throw InputError with every problem (missing nodes, terminate without a
+ * certificate, ...). Roles pass checkVars false: their validate() already reported the var problems.
+ */
+export function buildModel(input: LbInput, options: { checkVars?: boolean } = {}): LbModel {
   const { vars, cluster } = input;
-  const problems: Problem[] = lbProblems(vars, cluster);
+  const problems: Problem[] = options.checkVars === false ? [] : lbProblems(vars, cluster);
   const servers = groupMembers(input, [cluster.k3s_server_group]);
   const nodes = groupMembers(input, [cluster.k3s_server_group, cluster.k3s_agent_group]);
   if (nodes.length === 0) {

@@ -20,12 +20,13 @@ function portClashes(vars: LbVars, cluster: ClusterVars): Problem[] {
 
 export function lbProblems(vars: LbVars, cluster: ClusterVars, sourceOf: (name: string) => string = () => ''): Problem[] {
   const problems: Problem[] = [];
-  const at = (key: string, message: string): void => { problems.push({ file: sourceOf(key), key, message }); };
+  /** `from`: the var whose value makes this one needed (its file is where the user looks). */
+  const at = (key: string, message: string, from = key): void => { problems.push({ file: sourceOf(key) || sourceOf(from), key, message }); };
   if (vars.lb_https_mode === 'terminate' && !vars.lb_tls_certificate) {
-    at('lb_tls_certificate', 'lb_https_mode is terminate but no certificate is set; set lb_tls_certificate to the PEM path on the load balancer, or use lb_https_mode: passthrough');
+    at('lb_tls_certificate', 'lb_https_mode is terminate but no certificate is set; set lb_tls_certificate to the PEM path on the load balancer, or use lb_https_mode: passthrough', 'lb_https_mode');
   }
   if (vars.lb_stats_enabled && !vars.lb_stats_password) {
-    at('lb_stats_password', 'lb_stats_enabled is true but there is no password; put lb_stats_password in a vault file (ansible-vault encrypt_string), or set lb_stats_enabled: false');
+    at('lb_stats_password', 'lb_stats_enabled is true but there is no password; put lb_stats_password in a vault file (ansible-vault encrypt_string), or set lb_stats_enabled: false', 'lb_stats_enabled');
   }
   const names = vars.lb_extra_services.map((s) => s.name);
   const reserved = new Set(['https', 'istio', 'ingress-nginx', 'seldon', 'api', 'frontend', 'monitor']);

@@ -28,7 +28,7 @@ export default defineRole({
   tasks(vars, ctx) {
     const input = lbInput(vars, ctx);
     const render = () => {
-      const { model, text } = haproxyConfig(input, ctx.inventoryDir);
+      const { model, text } = haproxyConfig(input, ctx.inventoryDir, { checkVars: false });
       return { text, secret: model.stats !== undefined };
     };
     render(); // a bad node list or template is an input error before anything connects

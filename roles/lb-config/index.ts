@@ -67,9 +67,9 @@ export default defineRole({
   },
   tasks(vars, ctx) {
     const input = lbInput(vars, ctx);
-    buildModel(input); // bad node lists are input errors, reported before anything runs
+    buildModel(input, { checkVars: false }); // empty node groups are input errors, reported before anything runs
     const dir = lbOutputDir(vars, ctx.inventoryDir);
-    const generate = (): LbOutput => generateLb(input, ctx.inventoryDir);
+    const generate = (): LbOutput => generateLb(input, ctx.inventoryDir, { checkVars: false });
     return [{
       name: 'write load-balancer config',
       runOnce: true,
