@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { InventoryError, type Problem } from '../errors.ts';
 import { shlexSplit } from './python-literal.ts';
 import type { VarLayer } from './types.ts';
-import { decryptInline, type LoadContext, loadVarsFile } from './vars-files.ts';
+import { decryptInline, type LoadContext, loadVarsFile, plainValue } from './vars-files.ts';
 import type { VaultKeyring } from './vault.ts';
 import { parseAnsibleYaml, yamlMessage } from './yaml-ansible.ts';
 
@@ -23,7 +23,7 @@ export async function parseExtraVars(args: readonly string[], cwd: string, vault
       const path = resolve(cwd, text.slice(1));
       try {
         const layer = await loadVarsFile(path, ctx);
-        if (layer) layers.push({ source: text.slice(1), vars: layer.vars });
+        if (layer) layers.push({ source: text.slice(1), vars: plainValue(layer.vars) as Record<string, unknown> });
       } catch (e) {
         problems.push({ file: '-e', key: text, message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}: check the path` });
       }
@@ -32,7 +32,7 @@ export async function parseExtraVars(args: readonly string[], cwd: string, vault
         const data = parseAnsibleYaml(text);
         if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error('extra vars must be a mapping');
         decryptInline(data, '-e', '', ctx);
-        layers.push({ source: '-e', vars: data as Record<string, unknown> });
+        layers.push({ source: '-e', vars: plainValue(data) as Record<string, unknown> });
       } catch (e) {
         problems.push({ file: '-e', key: text, message: `${yamlMessage(e)}: pass valid JSON/YAML, e.g. -e '{"key": 1}'` });
       }
