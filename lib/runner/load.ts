@@ -2,7 +2,7 @@
  * Loading a playbook (`playbooks/<name>.ts` or a path) and its roles (`roles/<name>/index.ts`,
  * default export). A missing role is an input error naming the play and the role.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.ts';
@@ -91,4 +91,12 @@ export function orderRoles(names: readonly string[], roles: ReadonlyMap<string, 
   };
   for (const n of names) visit(n, []);
   return ordered;
+}
+
+/** Every role under a roles folder (for docs), sorted by name. */
+export async function loadAllRoles(rolesDir: string): Promise<Role[]> {
+  const names = readdirSync(rolesDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(rolesDir, d.name, 'index.ts'))).map((d) => d.name).sort();
+  const roles = await loadRoles({ name: 'all roles', plays: [{ name: 'docs', hosts: 'all', roles: names }] }, [rolesDir]);
+  return names.map((n) => roles.get(n)!);
 }

@@ -8,11 +8,13 @@ import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 
 /** A schema of `base` whose values must also pass `test` (which returns the problem, or undefined). */
-export function rule<T>(base: z.ZodType<T>, test: (value: T) => string | undefined): z.ZodType<T> {
-  return base.superRefine((value, ctx) => {
+export function rule<T>(base: z.ZodType<T>, test: (value: T) => string | undefined, title?: string): z.ZodType<T> {
+  const checked = base.superRefine((value, ctx) => {
     const problem = test(value);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
   });
+  // The title is the type name `npm run doc` and docs/variables.md show.
+  return title ? checked.meta({ title }) : checked;
 }
 
 const show = (v: unknown): string => JSON.stringify(v);
@@ -20,10 +22,10 @@ const show = (v: unknown): string => JSON.stringify(v);
 const integer = z.number().int();
 
 export const port = rule(integer, (v) =>
-  v >= 1 && v <= 65535 ? undefined : `${v} is not a TCP/UDP port; use a port in 1-65535`);
+  v >= 1 && v <= 65535 ? undefined : `${v} is not a TCP/UDP port; use a port in 1-65535`, 'port (1-65535)');
 
 export const nodePort = rule(integer, (v) =>
-  v >= 30000 && v <= 32767 ? undefined : `${v} is outside the NodePort range 30000-32767; use a port in 30000-32767`);
+  v >= 30000 && v <= 32767 ? undefined : `${v} is outside the NodePort range 30000-32767; use a port in 30000-32767`, 'NodePort (30000-32767)');
 
 function ipv4Problem(v: string): string | undefined {
   return isIPv4(v) ? undefined : `${show(v)} is not an IPv4 address; write four numbers 0-255, like 192.168.1.240`;
@@ -53,9 +55,9 @@ function rangeProblem(v: string): string | undefined {
   return undefined;
 }
 
-export const ipv4 = rule(z.string(), ipv4Problem);
-export const cidr = rule(z.string(), cidrProblem);
-export const ipRange = rule(z.string(), rangeProblem);
+export const ipv4 = rule(z.string(), ipv4Problem, 'IPv4 address');
+export const cidr = rule(z.string(), cidrProblem, 'IPv4 CIDR');
+export const ipRange = rule(z.string(), rangeProblem, 'IPv4 range (first-last)');
 
 /** A MetalLB-style pool entry: a range `a-b`, a CIDR `a/n`, or a single address. */
 export const poolAddress = rule(z.string(), (v) => {
@@ -63,7 +65,7 @@ export const poolAddress = rule(z.string(), (v) => {
   if (v.includes('/')) return cidrProblem(v);
   return isIPv4(v) ? undefined
     : `${show(v)} is not an address pool entry; write a range (192.168.1.240-192.168.1.250), a CIDR (192.168.1.240/28) or one address`;
-});
+}, 'address pool entry (range, CIDR or IPv4)');
 
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
@@ -72,7 +74,7 @@ export const quantity = z.union([
   rule(z.string(), (v) => QUANTITY.test(v) ? undefined
     : `${show(v)} is not a Kubernetes quantity; use a number with a suffix such as 512Mi, 1Gi or 500m`),
   rule(z.number(), (v) => v >= 0 ? undefined : `${v} is negative; a Kubernetes quantity is 0 or more`),
-]);
+]).meta({ title: 'Kubernetes quantity' });
 
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -82,19 +84,19 @@ function labelProblem(v: string, what: string): string | undefined {
     : `${show(v)} is not a DNS-1123 label; use lower-case letters, digits and '-', starting and ending with a letter or digit`;
 }
 
-export const dns1123Label = rule(z.string(), (v) => labelProblem(v, 'name'));
+export const dns1123Label = rule(z.string(), (v) => labelProblem(v, 'name'), 'DNS-1123 label');
 
 export const dns1123Subdomain = rule(z.string(), (v) => {
   if (v.length > 253) return `${show(v)} is longer than 253 characters; shorten the name`;
   return v.split('.').every((l) => l.length <= 63 && LABEL.test(l)) ? undefined
     : `${show(v)} is not a DNS-1123 subdomain; use lower-case letters, digits, '-' and '.', each part starting and ending with a letter or digit`;
-});
+}, 'DNS-1123 subdomain');
 
 const HOST_LABEL = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
 
 export const hostname = rule(z.string(), (v) =>
   v.length <= 253 && v.split('.').every((l) => l.length <= 63 && HOST_LABEL.test(l)) ? undefined
-    : `${show(v)} is not a host name; use letters, digits and '-', parts separated by '.'`);
+    : `${show(v)} is not a host name; use letters, digits and '-', parts separated by '.'`, 'host name');
 
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
@@ -121,14 +123,14 @@ export const k8sLabels = rule(z.record(z.string(), z.string()), (labels) => {
     }
   }
   return undefined;
-});
+}, 'Kubernetes labels (map)');
 
 const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
 const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
 /** A Go-style duration: `30s`, `5m`, `1h30m`. */
 export const duration = rule(z.string(), (v) => DURATION.test(v) ? undefined
-  : `${show(v)} is not a duration; write a number with a unit, like 30s, 5m or 1h30m`);
+  : `${show(v)} is not a duration; write a number with a unit, like 30s, 5m or 1h30m`, 'duration (30s, 5m, 1h30m)');
 
 /** Seconds in a duration accepted by `duration`. */
 export function durationSeconds(v: string): number {

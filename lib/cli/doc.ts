@@ -1,0 +1,82 @@
+/**
+ * `npm run doc -- <role>` prints a role's vars (like ansible-doc); `npm run doc -- --write`
+ * regenerates docs/variables.md and inventory/sample/ from the role schemas; `--check` exits 1
+ * when they are out of date.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ExitCode, InputError } from '../errors.ts';
+import { loadAllRoles } from '../runner/load.ts';
+import { closest } from '../vars/suggest.ts';
+import { roleDoc, SAMPLE_HOSTS, sampleGroupVars, variablesMarkdown } from '../vars/docs.ts';
+import { parseCli, processIO, reportError } from './args.ts';
+import type { CliIO } from './args.ts';
+
+const OPTIONS = {
+  write: { type: 'boolean' },
+  check: { type: 'boolean' },
+  list: { type: 'boolean', short: 'l' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const DOC_USAGE = `usage: npm run doc -- <role>        the role's vars: name, type, default, description
+       npm run doc -- --list       every role with its description
+       npm run doc -- --write      regenerate docs/variables.md and inventory/sample/
+       npm run doc -- --check      exit 1 when those files are out of date
+`;
+
+/** The generated files, relative to the project: path → content. */
+export async function generatedDocs(projectDir: string): Promise<Record<string, string>> {
+  const roles = await loadAllRoles(join(projectDir, 'roles'));
+  return {
+    'docs/variables.md': variablesMarkdown(roles),
+    'inventory/sample/hosts': SAMPLE_HOSTS,
+    'inventory/sample/group_vars/all.yml': sampleGroupVars(roles),
+  };
+}
+
+async function writeOrCheck(io: CliIO, write: boolean): Promise<number> {
+  const stale: string[] = [];
+  for (const [rel, content] of Object.entries(await generatedDocs(io.projectDir))) {
+    const path = join(io.projectDir, rel);
+    if (existsSync(path) && readFileSync(path, 'utf8') === content) continue;
+    stale.push(rel);
+    if (!write) continue;
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(`${path}.tmp`, content);
+    renameSync(`${path}.tmp`, path);
+  }
+  io.stdout.write(stale.length === 0 ? 'docs are up to date\n'
+    : `${write ? 'wrote' : 'out of date (run npm run doc -- --write)'}: ${stale.join(', ')}\n`);
+  return write || stale.length === 0 ? ExitCode.ok : ExitCode.internal;
+}
+
+export async function docMain(argv: readonly string[], io: CliIO): Promise<number> {
+  try {
+    const { values: v, positionals } = parseCli(argv, OPTIONS, true);
+    if (v.help || (!v.write && !v.check && !v.list && positionals.length === 0)) { io.stdout.write(DOC_USAGE); return ExitCode.ok; }
+    if (v.write || v.check) return await writeOrCheck(io, v.write ?? false);
+    const roles = await loadAllRoles(join(io.projectDir, 'roles'));
+    if (v.list) {
+      for (const r of roles) io.stdout.write(`${r.name.padEnd(16)} ${r.description}\n`);
+      return ExitCode.ok;
+    }
+    for (const name of positionals) {
+      const role = roles.find((r) => r.name === name);
+      if (!role) {
+        const near = closest(name, roles.map((r) => r.name));
+        throw new InputError([{ file: 'roles/', key: name, message: `no such role${near ? `; did you mean ${near}?` : ''} (roles: ${roles.map((r) => r.name).join(', ')})` }]);
+      }
+      io.stdout.write(roleDoc(role));
+    }
+    return ExitCode.ok;
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  process.exitCode = await docMain(process.argv.slice(2), processIO(projectDir));
+}
