@@ -14,7 +14,11 @@ type Json = Record<string, unknown>;
 
 function pool(p: F5Pool): Json {
   const addressesByPort = new Map<number, string[]>();
-  for (const m of p.members) addressesByPort.set(m.port, [...(addressesByPort.get(m.port) ?? []), m.address]);
+  for (const m of p.members) {
+    const list = addressesByPort.get(m.port);
+    if (list) list.push(m.address);
+    else addressesByPort.set(m.port, [m.address]);
+  }
   return {
     class: 'Pool',
     remark: p.remark,
