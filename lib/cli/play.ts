@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExitCode } from '../errors.ts';
+import { ExitCode, InputError } from '../errors.ts';
 import { consoleReporter } from '../report/console.ts';
 import { jsonReporter } from '../report/json.ts';
 import { runPlaybook } from '../runner/index.ts';
@@ -69,6 +69,7 @@ function modeOf(v: Values): PlaybookRunOptions['mode'] {
 }
 
 export async function playMain(argv: readonly string[], io: CliIO, signal?: AbortSignal): Promise<number> {
+  const json = argv.includes('--json');
   try {
     const { values: v } = parseCli(argv, OPTIONS);
     if (v.help) { io.stdout.write(PLAY_USAGE); return ExitCode.ok; }
@@ -90,7 +91,12 @@ export async function playMain(argv: readonly string[], io: CliIO, signal?: Abor
     });
     return outcome.exitCode;
   } catch (err) {
-    return reportError(err, io);
+    const code = reportError(err, io);
+    if (json) {
+      const problems = err instanceof InputError ? err.problems : [];
+      jsonReporter(io.stdout).emit({ type: 'error', message: err instanceof Error ? err.message : String(err), problems, exit_code: code });
+    }
+    return code;
   }
 }
 

@@ -80,6 +80,7 @@ export function consoleReporter(out: Output, options: ConsoleOptions = {}): Repo
       write(`  ${prefix}[${e.host}] ${e.message}\n`);
     },
     warning: (e) => write(`[WARNING]: ${e.message}\n`),
+    error: (e) => write(`ERROR! ${e.message}\n`),
     plan: (e) => write(renderPlan(e)),
     recap: (e) => {
       write(banner('PLAY RECAP', columns));

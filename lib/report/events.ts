@@ -2,6 +2,7 @@
  * What a run reports, as events: the console reporter renders them Ansible-style, the JSON
  * reporter writes one per line for CI. Both mask every string through lib/secrets.ts.
  */
+import type { Problem } from '../errors.ts';
 import type { PlanEntry, TaskStatus } from '../role.ts';
 
 export interface HostStats {
@@ -24,7 +25,9 @@ export type RunEvent =
   | { type: 'progress'; role: string; task: string; host: string; level: 'progress' | 'verbose' | 'warn'; message: string }
   | { type: 'warning'; message: string }
   | { type: 'plan'; play: string; host: string; roles: PlanRole[] }
-  | { type: 'recap'; hosts: Record<string, HostStats>; duration_ms: number; exit_code: number };
+  | { type: 'recap'; hosts: Record<string, HostStats>; duration_ms: number; exit_code: number }
+  /** --json only: the run could not start (bad input: every problem), or failed inside capstan. */
+  | { type: 'error'; message: string; problems: Problem[]; exit_code: number };
 
 export interface PlanRole {
   role: string;
