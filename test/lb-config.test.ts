@@ -11,6 +11,9 @@ import { InputError } from '../lib/errors.ts';
 import { generateLb } from '../lib/lb/generate.ts';
 import { jsonReporter } from '../lib/report/json.ts';
 import { runPlaybook } from '../lib/runner/index.ts';
+import { lbVars } from '../lib/lb/vars.ts';
+import type { VarDefs } from '../lib/vars/schema.ts';
+import { haproxyDeployVars } from '../roles/haproxy/vars.ts';
 import { lbInputFromInventory, PROJECT_DIR } from './fixtures/lb/inventory.ts';
 
 const PLAYBOOK = join(PROJECT_DIR, 'test/fixtures/lb/lb-playbook.ts');
@@ -66,5 +69,15 @@ describe('lb-config role (offline)', () => {
     expect((err as InputError).problems.map((p) => p.key).sort()).toEqual(['lb_balance']);
     const err2 = await run({ lb_https_mode: 'terminate', lb_stats_enabled: true }).catch((e: unknown) => e);
     expect((err2 as InputError).problems.map((p) => `${p.file} › ${p.key}`).sort()).toEqual(['-e › lb_stats_password', '-e › lb_tls_certificate'].sort());
+  });
+});
+
+describe('docs/load-balancers.md', () => {
+  it('lists every lb/haproxy/f5 var with its current default', () => {
+    const doc = readFileSync(join(PROJECT_DIR, 'docs/load-balancers.md'), 'utf8');
+    for (const [name, def] of Object.entries({ ...lbVars, ...haproxyDeployVars } as VarDefs)) {
+      const shown = def.default === undefined ? (def.optional ? '(unset)' : 'required') : `\`${JSON.stringify(def.default)}\``;
+      expect(doc, name).toContain(`| \`${name}\` | ${shown} | ${def.description}`);
+    }
   });
 });
