@@ -43,17 +43,21 @@ export function fieldsOf(nav: SchemaNav, obj: Record<string, any>, skipStatus: b
   return out;
 }
 
-function walk(nav: SchemaNav, s: Schema | undefined, v: unknown, path: string, out: Set<string>): void {
-  out.add(path);
-  if (isObj(v)) {
-    if (nav.isAtomicMap(s)) return;
-    for (const [k, cv] of Object.entries(v)) if (cv !== null) walk(nav, nav.child(s, k), cv, `${path}${SEP}f:${k}`, out);
-  } else if (Array.isArray(v)) {
-    const lt = nav.listType(s);
-    if (lt.type === 'atomic') return;
-    for (const item of v) {
-      if (lt.type === 'set') out.add(`${path}${SEP}v:${stableJson(item)}`);
-      else walk(nav, nav.items(s), item, `${path}${SEP}${elementKey(item, lt.keys)}`, out);
+/**
+ * Leaves, atomic values and list elements are owned; a granular map or list is represented by
+ * its members only (as in real managedFields), unless it is empty.
+ */
+function walk(nav: SchemaNav, s: Schema | undefined, v: unknown, path: string, out: Set<string>, element = false): void {
+  const granularMap = isObj(v) && !nav.isAtomicMap(s) && Object.keys(v).length > 0;
+  const lt = Array.isArray(v) ? nav.listType(s) : undefined;
+  const granularList = Array.isArray(v) && lt!.type !== 'atomic' && v.length > 0;
+  if (element || (!granularMap && !granularList)) out.add(path);
+  if (granularMap) {
+    for (const [k, cv] of Object.entries(v as Record<string, unknown>)) if (cv !== null) walk(nav, nav.child(s, k), cv, `${path}${SEP}f:${k}`, out);
+  } else if (granularList) {
+    for (const item of v as unknown[]) {
+      if (lt!.type === 'set') out.add(`${path}${SEP}v:${stableJson(item)}`);
+      else walk(nav, nav.items(s), item, `${path}${SEP}${elementKey(item, lt!.keys)}`, out, true);
     }
   }
 }

@@ -129,3 +129,5 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
   };
 }
+
+export { rawRequest, type RawResponse, type RawRequestOptions } from './request.ts';
