@@ -15,6 +15,7 @@ const clusterVarDefs = {
   enable_istio: { schema: z.boolean(), default: true },
   enable_ingress_nginx: { schema: z.boolean(), default: false },
   enable_seldon: { schema: z.boolean(), default: false },
+  metallb_state: { schema: z.enum(['present', 'absent']), default: 'present' },
   istio_gateway_http_nodeport: { schema: nodePort, default: 31080 },
   istio_gateway_https_nodeport: { schema: nodePort, default: 31443 },
   istio_gateway_status_nodeport: { schema: nodePort, default: 31021 },
