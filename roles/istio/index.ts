@@ -50,14 +50,15 @@ function istioTasks(vars: IstioVars, ctx: RoleContext): Task[] {
   const pool = poolTasks(vars, ctx);
   const T = ISTIO_TASKS;
   return [
+    ...pool.tasks,
     {
-      name: T.namespaces, runOnce: true, concurrent: true,
+      // A missing pool fails the run before anything changes.
+      name: T.namespaces, runOnce: true, concurrent: true, after: pool.tasks.map((t) => t.name),
       describe: () => [...labels].map(([ns, l]) => ({ kind: 'note', text: `namespace ${ns} ${Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',') || '(exists)'}` })),
       run: async (c) => ensureNamespaces(await c.cluster(), labels, c),
     },
     helmTask(T.base, [T.namespaces], releases.base),
     helmTask(T.istiod, [T.base], releases.istiod),
-    ...pool.tasks,
     {
       name: T.gateway, runOnce: true, concurrent: true, after: [T.istiod, ...pool.after],
       describe: () => [helmEntry(releases.gateway)],
@@ -76,7 +77,8 @@ function istioTasks(vars: IstioVars, ctx: RoleContext): Task[] {
       run: async (c) => applyMesh(await c.cluster(), vars, c),
     },
     {
-      name: T.verify, tags: ['verify'], runOnce: true, concurrent: true, after: [T.gateway, T.restart, T.mesh],
+      // Not concurrent: it starts once everything before it has finished, and runs alone under --tags verify.
+      name: T.verify, tags: ['verify'], runOnce: true,
       describe: () => [{ kind: 'note', text: 'verify: istiod and gateway available, gateway address, namespace labels, sidecar per pod' }],
       run: async (c) => verify(await c.cluster(), vars, c),
     },
