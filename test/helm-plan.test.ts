@@ -16,7 +16,7 @@ const want = { name: 'istiod', version: '1.30.3' };
 describe('planRelease', () => {
   it.each([
     ['same chart, values and deployed', deployed, 'none', 'istiod 1.30.3 already deployed with these values'],
-    ['not installed', undefined, 'install', 'istiod (istiod 1.30.3) is not installed'],
+    ['not installed', undefined, 'install', 'istiod 1.30.3 is not installed'],
     ['a value changed', { ...deployed, values: { pilot: { replicaCount: 2 } } }, 'upgrade', 'values changed (pilot.replicaCount)'],
     ['chart version changed', { ...deployed, chart: { name: 'istiod', version: '1.30.2' } }, 'upgrade', 'chart istiod 1.30.2 -> istiod 1.30.3'],
     ['failed release', { ...deployed, status: 'failed' }, 'upgrade', 'release status is failed'],
@@ -44,7 +44,7 @@ describe('planRelease', () => {
 describe('helm flags per major', () => {
   const o = { name: 'x', namespace: 'ns', chartArgs: ['/c'], valuesFile: '/v.yaml', timeoutSeconds: 60, wait: true, createNamespace: true };
   it('helm 3 waits with --wait --atomic', () => {
-    expect(upgradeArgs(3, o)).toEqual(['upgrade', '--install', 'x', '/c', '--namespace', 'ns', '--create-namespace', '--values', '/v.yaml', '--timeout', '60s', '--wait', '--atomic']);
+    expect(upgradeArgs(3, o)).toEqual(['upgrade', '--install', 'x', '/c', '--namespace', 'ns', '--create-namespace', '--values', '/v.yaml', '--timeout', '60s', '--wait', '--atomic', '--debug']);
   });
   it('helm 4 waits with --wait=watcher --rollback-on-failure', () => {
     expect(upgradeArgs(4, o).slice(-2)).toEqual(['--wait=watcher', '--rollback-on-failure']);

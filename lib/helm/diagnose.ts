@@ -15,8 +15,15 @@ const kinds = [
 
 /** "deployment ns/name: 0/1 available" for each workload of the release that is not ready. */
 export async function diagnoseRelease(api: KubeApi, namespace: string, release: string, helmStderr: string): Promise<string[]> {
-  const named = [...helmStderr.matchAll(/resource (\w+)\/([\w.-]*)\/([\w.-]+) not ready\. status: (\w+)/g)]
-    .map((m) => `${m[1]!.toLowerCase()} ${m[2]}/${m[3]}: ${m[4]}`);
+  const named = new Map<string, string>();
+  // helm 4: "resource Deployment/ns/name not ready. status: InProgress, message: …"
+  for (const m of helmStderr.matchAll(/resource (\w+)\/([\w.-]*)\/([\w.-]+) not ready\. status: ([^\n]+)/g)) {
+    named.set(`${m[1]!.toLowerCase()} ${m[2]}/${m[3]}`, m[4]!);
+  }
+  // helm 3 --debug: "Deployment is not ready: ns/name. 0 out of 1 expected pods are ready" (the last one counts)
+  for (const m of helmStderr.matchAll(/\[debug\] (\w+) is not ready: ([\w.-]+)\/([\w.-]+)\. ([^\n]+)/g)) {
+    named.set(`${m[1]!.toLowerCase()} ${m[2]}/${m[3]}`, m[4]!);
+  }
   const out: string[] = [];
   for (const [kind, readiness] of kinds) {
     const { items } = await api.list('apps/v1', kind, { namespace });
@@ -26,5 +33,5 @@ export async function diagnoseRelease(api: KubeApi, namespace: string, release: 
       if (!r.ready) out.push(`${describeObject(o)}: ${r.status}`);
     }
   }
-  return [...new Set([...named, ...out])];
+  return [...[...named].map(([k, v]) => `${k}: ${v}`), ...out.filter((o) => !named.has(o.slice(0, o.indexOf(':'))))];
 }

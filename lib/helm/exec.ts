@@ -87,8 +87,26 @@ export function nodeHelm(binary: string, t: Transport, kubeconfig: string): Helm
   };
 }
 
+/**
+ * helm's error: its `Error:` line (and continuation lines), without the debug log and the Go
+ * stack trace that --debug adds; else the last lines of stderr that are not log noise.
+ */
+export function helmMessage(stderr: string): string {
+  const lines = stderr.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('Error: '));
+  if (start >= 0) {
+    const rest = lines.slice(start + 1);
+    const end = rest.findIndex((l) => !l.trim() || l.startsWith('\t') || /^[\w./-]+\.[\w()*.]+\(/.test(l) || l.includes('[debug]'));
+    return [lines[start]!, ...(end < 0 ? rest : rest.slice(0, end))].join('\n').trim();
+  }
+  return lines.filter((l) => l.trim() && !l.includes('[debug]') && !/^(WARNING|[IWE]\d{4} )/.test(l)).slice(-8).join('\n');
+}
+
 /** helm's own message for a failed command (masked), as a HelmError. */
 export function helmFailure(what: string, r: HelmOutput, where: string): HelmError {
-  const msg = mask(r.stderr.split('\n').filter((l) => l.trim() && !/^(WARNING|walk\.go|install\.go|upgrade\.go|ready\.go|wait\.go|client\.go|history|Release ")/.test(l)).slice(-8).join('\n') || `exit ${r.code}`);
-  return new HelmError(`${what} failed${where === 'controller' ? '' : ` on ${where}`}: ${msg}`);
+  const msg = mask(helmMessage(r.stderr) || `exit ${r.code}`);
+  const hint = /another operation \(install\/upgrade\/rollback\) is in progress/.test(r.stderr)
+    ? 'a previous helm operation was interrupted: `helm rollback` a pending-upgrade release, or `helm uninstall` a pending-install one, then run again'
+    : undefined;
+  return new HelmError(`${what} failed${where === 'controller' ? '' : ` on ${where}`}: ${msg}`, hint ? { hint } : undefined);
 }

@@ -38,7 +38,7 @@ export function planRelease(spec: HelmReleaseSpec, want: ChartId | undefined, de
   }
   if (!want) throw new Error('planRelease: chart identity is required for state present');
   const chart = `${want.name} ${want.version}`;
-  if (!deployed) return { action: 'install', reason: `${spec.name} (${chart}) is not installed` };
+  if (!deployed) return { action: 'install', reason: `${chart} is not installed` };
   const reasons: string[] = [];
   if (deployed.chart.name !== want.name || deployed.chart.version !== want.version) {
     reasons.push(`chart ${deployed.chart.name} ${deployed.chart.version} -> ${chart}`);
@@ -48,5 +48,5 @@ export function planRelease(spec: HelmReleaseSpec, want: ChartId | undefined, de
   if (!isDeepStrictEqual(was, values)) reasons.push(`values changed (${changedPaths(was, values).join(', ')})`);
   if (deployed.status !== 'deployed') reasons.push(`release status is ${deployed.status}`);
   if (!reasons.length) return { action: 'none', reason: `${spec.name} ${want.version} already deployed with these values` };
-  return { action: 'upgrade', reason: `${spec.name} revision ${deployed.revision}: ${reasons.join('; ')}` };
+  return { action: 'upgrade', reason: `revision ${deployed.revision}: ${reasons.join('; ')}` };
 }

@@ -94,10 +94,12 @@ async function uninstall(deps: HelmDeps, spec: HelmReleaseSpec, o: ReleaseOption
   await deps.store.refresh(spec.namespace, spec.name);
 }
 
-function describePlan(plan: Exclude<HelmPlan, { action: 'none' }>, check: boolean, after?: DeployedRelease): string {
-  const verb = { install: ['would install', 'installed'], upgrade: ['would upgrade', 'upgraded'], uninstall: ['would uninstall', 'uninstalled'] }[plan.action];
-  const rev = after ? ` (revision ${after.revision})` : '';
-  return `${check ? verb[0] : verb[1]}${rev}: ${plan.reason}`;
+function describePlan(spec: HelmReleaseSpec, plan: Exclude<HelmPlan, { action: 'none' }>, check: boolean, chart?: ResolvedChart, after?: DeployedRelease): string {
+  const rel = `${spec.namespace}/${spec.name}`;
+  if (plan.action === 'uninstall') return `${check ? 'would uninstall' : 'uninstalled'} ${rel}`;
+  const what = `${rel} (${chart!.id.name} ${chart!.id.version})`;
+  if (plan.action === 'install') return `${check ? 'would install' : 'installed'} ${what}${after ? `, revision ${after.revision}` : ''}`;
+  return `${check ? 'would upgrade' : 'upgraded'} ${what}${after ? ` to revision ${after.revision}` : ''}, was ${plan.reason}`;
 }
 
 export async function helmRelease(deps: HelmDeps, spec: HelmReleaseSpec, o: ReleaseOptions): Promise<TaskResult> {
@@ -113,7 +115,7 @@ export async function helmRelease(deps: HelmDeps, spec: HelmReleaseSpec, o: Rele
   }
   const res: TaskResult = {
     status: 'changed',
-    msg: describePlan(plan, o.check, after),
+    msg: describePlan(spec, plan, o.check, chart, after),
     data: { release: spec.name, namespace: spec.namespace, action: plan.action, ...(after ? { revision: after.revision } : {}) },
   };
   if (diff) res.diff = diff;
