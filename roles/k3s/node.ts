@@ -52,6 +52,8 @@ export interface ApplyNodeInput {
   /** The env file: the installer rewrites it, so it is put again after an install. */
   readonly envFile: FileSpec;
   readonly source: InstallSource;
+  /** Called before an installed node is upgraded (drain). */
+  readonly beforeUpgrade?: () => Promise<void>;
 }
 
 export interface ApplyNodeResult {
@@ -88,6 +90,7 @@ export async function applyNode(ctx: TaskContext, input: ApplyNodeInput): Promis
   if (plan.action === 'none') return { changed: files.changed.length > 0, msg: plan.reason, diff };
   if (ctx.check) return { changed: true, msg: `would ${plan.reason}`, diff };
   if (plan.action === 'install') {
+    if (facts.version !== undefined && facts.version !== input.spec.version) await input.beforeUpgrade?.();
     ctx.log.progress(`${plan.reason} (${input.source.kind === 'airgap' ? 'air-gapped' : 'install script'})`);
     await runInstaller(ctx, t, input);
     await ensureFiles(t, [input.envFile], false); // the installer rewrote it from its own environment

@@ -11,7 +11,7 @@ import type { NodeSetup } from './tasks.ts';
 import { fetchK3sYaml } from './wait.ts';
 
 /** Where the controller keeps the cluster's kubeconfig (k3s-ansible's default: ~/.kube/config.new). */
-export function kubeconfigPathOf(s: Pick<NodeSetup, 'vars' | 'inventoryDir'>): string {
+export function kubeconfigPathOf(s: { vars: { kubeconfig: string | undefined }; inventoryDir: string }): string {
   return controllerPath(s.vars.kubeconfig ?? '~/.kube/config.new', s.inventoryDir);
 }
 

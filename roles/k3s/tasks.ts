@@ -21,6 +21,7 @@ import { clusterTokenOn, resolveToken, tokenMismatch, tokenPassword } from './to
 import { kindOf, nodeNameOf, topologyOf, type NodeKind, type Topology } from './topology.ts';
 import type { k3sVars } from './vars.ts';
 import { waitNodeReady } from './wait.ts';
+import { drainNode, setUnschedulable } from './drain.ts';
 
 export type K3sVars = VarsOf<typeof k3sVars>;
 
@@ -36,9 +37,11 @@ export interface NodeSetup {
   readonly source: InstallSource;
   readonly inventoryDir: string;
   readonly hostVars: Readonly<Record<string, unknown>>;
+  /** The upgrade playbook: drain before upgrading when k3s_upgrade_drain. */
+  readonly upgrade: boolean;
 }
 
-export function nodeSetup(vars: K3sVars, ctx: RoleContext): NodeSetup | undefined {
+export function nodeSetup(vars: K3sVars, ctx: RoleContext, upgrade: boolean): NodeSetup | undefined {
   const topology = topologyOf({
     groups: ctx.groups, hostvars: ctx.hostvars, serverGroup: vars.k3s_server_group, agentGroup: vars.k3s_agent_group,
     apiEndpoint: vars.api_endpoint, apiPort: vars.api_port,
@@ -46,7 +49,7 @@ export function nodeSetup(vars: K3sVars, ctx: RoleContext): NodeSetup | undefine
   const kind = topology && kindOf(topology, ctx.host.name);
   if (!topology || !kind) return undefined;
   const source: InstallSource = vars.airgap_dir ? { kind: 'airgap', dir: vars.airgap_dir } : { kind: 'url', url: vars.k3s_install_script_url };
-  return { kind, topology, nodeName: nodeNameOf(ctx.hostvars, ctx.host.name), vars, source, inventoryDir: ctx.inventoryDir, hostVars: ctx.host.vars };
+  return { kind, topology, nodeName: nodeNameOf(ctx.hostvars, ctx.host.name), vars, source, inventoryDir: ctx.inventoryDir, hostVars: ctx.host.vars, upgrade };
 }
 
 /** The files the node gets, with the cluster token. */
@@ -64,10 +67,22 @@ export function nodeFiles(s: NodeSetup, token: string): { files: FileSpec[]; env
   return { files, envFile: { path: envFilePath(s.vars.systemd_dir, s.kind), content: renderEnvFile(s.vars.extra_service_envs), mode: 0o600 } };
 }
 
+/** Install/restart/nothing, then wait for the node to be Ready (and, after a drain, uncordon it). */
 async function installAndWait(ctx: TaskContext, s: NodeSetup, token: string): Promise<ApplyNodeResult> {
   const spec = installSpec(s.kind, s.vars.k3s_version, splitArgs(s.kind === 'agent' ? s.vars.extra_agent_args : s.vars.extra_server_args),
     s.source.kind === 'airgap', s.vars.systemd_dir);
-  const result = await applyNode(ctx, { kind: s.kind, spec, source: s.source, ...nodeFiles(s, token) });
+  let drained = false;
+  const drain = s.upgrade && s.vars.k3s_upgrade_drain
+    ? { beforeUpgrade: async () => { await drainNode(ctx, s.nodeName); drained = true; } } : {};
+  const result = await applyNode(ctx, { kind: s.kind, spec, source: s.source, ...nodeFiles(s, token), ...drain });
+  if (ctx.check) return result;
+  if (s.kind === 'first-server') {
+    const kubeconfig = await publishKubeconfig(ctx, await ctx.transport(), s);
+    result.msg += `; ${kubeconfig.msg}`;
+    result.changed ||= kubeconfig.changed;
+  }
+  await waitNodeReady(ctx, s.nodeName, s.vars.k3s_version, s.vars.k3s_wait_timeout);
+  if (drained) await setUnschedulable(ctx, s.nodeName, false);
   return result;
 }
 
@@ -113,14 +128,8 @@ async function firstServer(ctx: TaskContext, s: NodeSetup): Promise<TaskResult> 
   const { token, source } = await resolveToken(t, s.vars.token);
   ctx.log.verbose(`cluster token: ${source}`);
   const applied = await installAndWait(ctx, s, token);
-  if (ctx.check && applied.changed) {
-    ctx.shared.set(TOKEN_KEY, token);
-    return toResult(applied, '; kubeconfig and Ready are checked after a real run');
-  }
-  const kubeconfig = await publishKubeconfig(ctx, t, s);
-  await waitNodeReady(ctx, s.nodeName, s.vars.k3s_version, s.vars.k3s_wait_timeout);
   ctx.shared.set(TOKEN_KEY, token);
-  return { ...toResult(applied, `; ${kubeconfig.msg}`), status: applied.changed || kubeconfig.changed ? 'changed' : 'ok' };
+  return toResult(applied, ctx.check && applied.changed ? '; kubeconfig and Ready are checked after a real run' : '');
 }
 
 async function joinServer(ctx: TaskContext, s: NodeSetup): Promise<TaskResult> {
@@ -128,22 +137,18 @@ async function joinServer(ctx: TaskContext, s: NodeSetup): Promise<TaskResult> {
   return serially(ctx.shared, SERVER_QUEUE_KEY, async () => {
     const existing = await clusterTokenOn(await ctx.transport());
     if (existing !== undefined && existing !== tokenPassword(token)) throw tokenMismatch(ctx.host.name, 'this server already belongs to a cluster with another token');
-    const applied = await installAndWait(ctx, s, token);
-    if (!ctx.check) await waitNodeReady(ctx, s.nodeName, s.vars.k3s_version, s.vars.k3s_wait_timeout);
-    return toResult(applied);
+    return toResult(await installAndWait(ctx, s, token));
   });
 }
 
 async function joinAgent(ctx: TaskContext, s: NodeSetup): Promise<TaskResult> {
-  const applied = await installAndWait(ctx, s, sharedToken(ctx, s));
-  if (!ctx.check) await waitNodeReady(ctx, s.nodeName, s.vars.k3s_version, s.vars.k3s_wait_timeout);
-  return toResult(applied);
+  return toResult(await installAndWait(ctx, s, sharedToken(ctx, s)));
 }
 
 const notInCluster = (vars: K3sVars) => `not in the ${vars.k3s_server_group} or ${vars.k3s_agent_group} group`;
 
-export function k3sTasks(vars: K3sVars, ctx: RoleContext): Task[] {
-  setups.set(ctx.host.name, nodeSetup(vars, ctx));
+export function k3sTasks(vars: K3sVars, ctx: RoleContext, upgrade = false): Task[] {
+  setups.set(ctx.host.name, nodeSetup(vars, ctx, upgrade));
   const other = (kind: NodeKind | undefined) => kind === undefined ? notInCluster(vars) : `not ${kind === 'agent' ? 'a server' : 'an agent'}`;
   return [
     nodeTask('k3s prerequisites', () => true, () => notInCluster(vars), (ctx, s) => prerequisites(ctx, s.vars)),

@@ -5,7 +5,7 @@
  * simulator, so api_endpoint/api_port name the simulator's address.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -53,7 +53,10 @@ export interface K3sLab {
   records(host: string, file: 'invocations.jsonl' | 'systemctl.log'): Promise<Record<string, any>[]>;
   /** How many times the k3s service was started or restarted on a host. */
   starts(host: string): Promise<number>;
+  /** Replace group_vars/all.yml's extra entries (the lab's own entries stay). */
   writeVars(vars: Record<string, unknown>): void;
+  /** Write host_vars/<host>.yml (empty object: remove it). */
+  writeHostVars(host: string, vars: Record<string, unknown>): void;
   down(): Promise<void>;
 }
 
@@ -127,6 +130,12 @@ function makeK3sLab(lab: Lab, sim: Simulator, standin: K3sStandin, x: {
       return (await records(host, 'systemctl.log')).filter((r) => r['verb'] === 'start' || r['verb'] === 'restart').length;
     },
     writeVars: x.writeVars,
+    writeHostVars(host, vars) {
+      mkdirSync(join(x.inventoryDir, 'host_vars'), { recursive: true });
+      const file = join(x.inventoryDir, 'host_vars', `${host}.yml`);
+      if (Object.keys(vars).length) writeFileSync(file, stringify(vars));
+      else rmSync(file, { force: true });
+    },
     async down() {
       await standin.close();
       await sim.close();

@@ -5,8 +5,8 @@
  *   start/restart   stop the unit's process (if any), start `k3s <recorded args>` detached with the
  *                   unit's env file, and wait (bounded) until it is ready or has failed
  *   stop, is-active, enable, disable, daemon-reload
- * Every call is appended to /var/lib/rancher/k3s-standin/systemctl.log (JSON lines), so a test
- * can count restarts.
+ * Every call is appended to /var/lib/rancher/k3s-standin/systemctl.log (JSON lines; a `started`
+ * line once the unit is ready), so a test can count restarts and order them in time.
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
@@ -84,7 +84,8 @@ async function main(argv: string[]): Promise<number> {
   const [verb, arg] = argv.filter((a) => !a.startsWith('-'));
   const unit = unitName(arg);
   mkdirSync(STANDIN_STATE_DIR, { recursive: true });
-  appendFileSync(`${STANDIN_STATE_DIR}/systemctl.log`, `${JSON.stringify({ verb, unit, time: new Date().toISOString() })}\n`);
+  const record = (v: string | undefined) => appendFileSync(`${STANDIN_STATE_DIR}/systemctl.log`, `${JSON.stringify({ verb: v, unit, time: new Date().toISOString() })}\n`);
+  record(verb);
   switch (verb) {
     case 'daemon-reload': case 'enable': case 'disable': return 0;
     case 'is-active': {
@@ -93,8 +94,8 @@ async function main(argv: string[]): Promise<number> {
       return active ? 0 : 3;
     }
     case 'stop': await stop(unit); return 0;
-    case 'start': if (pidOf(unit) !== undefined) return 0; await start(unit); return 0;
-    case 'restart': await stop(unit); await start(unit); return 0;
+    case 'start': if (pidOf(unit) !== undefined) return 0; await start(unit); record('started'); return 0;
+    case 'restart': await stop(unit); await start(unit); record('started'); return 0;
     default: process.stderr.write(`systemctl stand-in: unsupported ${String(verb)}\n`); return 1;
   }
 }
