@@ -3,7 +3,10 @@
  * (templates/haproxy/haproxy.cfg.hbs, overridable per inventory) only lays the sections out.
  */
 import type { Backend, Frontend, HealthCheck, LbModel, Member } from './model.ts';
-import { renderLbTemplate } from './template.ts';
+import { fileURLToPath } from 'node:url';
+import { renderTemplate } from '../render/index.ts';
+
+const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface HaproxyGlobals {
   readonly logTarget: string;
@@ -115,5 +118,6 @@ export function haproxyView(model: LbModel, globals: HaproxyGlobals, source: str
 
 /** Render haproxy.cfg; `inventoryDir` lets `inventory/<name>/templates/haproxy/haproxy.cfg.hbs` override the template. */
 export function renderHaproxy(model: LbModel, globals: HaproxyGlobals, options: { source: string; inventoryDir?: string }): string {
-  return renderLbTemplate('haproxy/haproxy.cfg.hbs', haproxyView(model, globals, options.source), options.inventoryDir);
+  return renderTemplate('haproxy', 'haproxy.cfg.hbs', haproxyView(model, globals, options.source),
+    { projectDir: PROJECT_DIR, ...(options.inventoryDir ? { inventoryDir: options.inventoryDir } : {}) });
 }

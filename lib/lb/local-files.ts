@@ -1,10 +1,9 @@
 /**
  * Writing generated files on this machine: atomically (temp file in the same folder, then
- * rename) and only when the content differs, with a unified diff for --diff.
+ * rename); callers compare first and write only when the content differs.
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 
 export function readIfExists(path: string): string | undefined {
   try {
@@ -26,8 +25,4 @@ export function writeFileAtomic(path: string, content: string, mode: number): vo
     rmSync(tmp, { force: true });
     throw err;
   }
-}
-
-export function unifiedDiff(path: string, before: string | undefined, after: string): string {
-  return createTwoFilesPatch(before === undefined ? '/dev/null' : path, path, before ?? '', after, 'before', 'after');
 }

@@ -5,8 +5,8 @@
  * stays, and the error carries haproxy's own message. A failed reload restores the backup.
  */
 import { CapstanError, CommandError } from '../../lib/errors.ts';
-import { unifiedDiff } from '../../lib/lb/local-files.ts';
 import type { TaskContext, TaskResult } from '../../lib/role.ts';
+import { probePath, sha256, unifiedDiff } from '../../lib/steps/common.ts';
 import { sh } from '../../lib/shell.ts';
 import type { Cmd } from '../../lib/shell.ts';
 import type { Transport } from '../../lib/transport/types.ts';
@@ -62,9 +62,11 @@ export async function deployHaproxy(ctx: TaskContext, vars: HaproxyRoleVars, pla
   const t = await ctx.transport();
   const r: Remote = { t, become: ctx.host.vars.ansible_become === true, timeoutMs: vars.haproxy_command_timeout * 1000 };
   const path = vars.haproxy_config_path;
-  const current = (await t.get(path, { become: r.become }))?.toString('utf8');
-  if (current === plan.text) return { status: 'ok', msg: `${path} unchanged: no upload, no reload` };
-  const diff = ctx.diff ? { diff: unifiedDiff(path, current, plan.text) } : {};
+  const state = await probePath(t, path, { checksum: true, become: r.become });
+  if (state.kind !== 'absent' && state.kind !== 'file') throw new CapstanError(`${t.host}: ${path} is not a regular file (${state.kind}); move it away or set haproxy_config_path`);
+  if (state.sha256 === sha256(plan.text)) return { status: 'ok', msg: `${path} unchanged: no upload, no reload` };
+  const exists = state.kind === 'file';
+  const diff = ctx.diff ? { diff: unifiedDiff(path, exists ? (await t.get(path, { become: r.become }))?.toString('utf8') ?? '' : '', plan.text) } : {};
   const reload = await reloadCommand(r, vars);
   if (ctx.check) return { status: 'changed', msg: `would upload, validate and install ${path}, then reload`, ...diff };
   const tmp = `${path}.capstan-new`;
@@ -76,6 +78,6 @@ export async function deployHaproxy(ctx: TaskContext, vars: HaproxyRoleVars, pla
       hint: `the new config is invalid and was not installed; ${path} is unchanged and HAProxy was not reloaded`,
     });
   }
-  const backup = await install(r, vars, tmp, current !== undefined, reload);
+  const backup = await install(r, vars, tmp, exists, reload);
   return { status: 'changed', msg: `validated, installed ${path}${backup ? ` (backup ${backup})` : ''} and reloaded (${reload.text})`, ...diff };
 }

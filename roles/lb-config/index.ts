@@ -9,7 +9,8 @@ import type { Problem } from '../../lib/errors.ts';
 import { readClusterVars } from '../../lib/lb/cluster-vars.ts';
 import { generateLb } from '../../lib/lb/generate.ts';
 import type { LbOutput } from '../../lib/lb/generate.ts';
-import { readIfExists, unifiedDiff, writeFileAtomic } from '../../lib/lb/local-files.ts';
+import { readIfExists, writeFileAtomic } from '../../lib/lb/local-files.ts';
+import { unifiedDiff } from '../../lib/steps/common.ts';
 import { buildModel } from '../../lib/lb/model.ts';
 import type { LbInput } from '../../lib/lb/model.ts';
 import { lbProblems } from '../../lib/lb/problems.ts';
@@ -35,7 +36,7 @@ function writeOutput(out: LbOutput, dir: string, ctx: TaskContext): TaskResult {
     const before = readIfExists(path);
     if (before === file.content) continue;
     changed.push(file.name);
-    if (ctx.diff) diffs.push(unifiedDiff(relative(process.cwd(), path) || path, before, file.content));
+    if (ctx.diff) diffs.push(unifiedDiff(relative(process.cwd(), path) || path, before ?? '', file.content));
     if (!ctx.check) writeFileAtomic(path, file.content, file.mode);
   }
   const shown = relative(process.cwd(), dir) || dir;
