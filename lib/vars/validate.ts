@@ -60,8 +60,26 @@ function coerceExtraVar(value: string): unknown {
   return value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
 }
 
-function parseValue(schema: z.ZodType, value: unknown, source: string) {
-  const parsed = schema.safeParse(value);
+type Parsed = ReturnType<z.ZodType['safeParse']>;
+
+/** Parse results per schema and value: 1,000 hosts sharing group_vars parse each value once. */
+const parseCache = new WeakMap<z.ZodType, { primitives: Map<unknown, Parsed>; objects: WeakMap<object, Parsed> }>();
+
+function cachedParse(schema: z.ZodType, value: unknown): Parsed {
+  let cache = parseCache.get(schema);
+  if (!cache) { cache = { primitives: new Map(), objects: new WeakMap() }; parseCache.set(schema, cache); }
+  const isObject = typeof value === 'object' && value !== null;
+  let parsed = isObject ? cache.objects.get(value) : cache.primitives.get(value);
+  if (!parsed) {
+    parsed = schema.safeParse(value);
+    if (isObject) cache.objects.set(value, parsed);
+    else cache.primitives.set(value, parsed);
+  }
+  return parsed;
+}
+
+function parseValue(schema: z.ZodType, value: unknown, source: string): Parsed {
+  const parsed = cachedParse(schema, value);
   if (parsed.success || source !== '-e' || typeof value !== 'string') return parsed;
   const coerced = schema.safeParse(coerceExtraVar(value));
   return coerced.success ? coerced : parsed;

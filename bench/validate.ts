@@ -1,0 +1,58 @@
+/**
+ * Bench: load an inventory of 1,000 hosts in 50 groups and validate the vars of the real istio
+ * and metallb roles, and of k3s on every host, as playbooks/site.ts does (what `npm run play` does
+ * before connecting; offline).
+ * Prints the figures. Run: npx node bench/validate.ts
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadInventory, resolveHost } from '../lib/inventory/index.ts';
+import { runPlaybook } from '../lib/runner/index.ts';
+
+const projectDir = resolve(import.meta.dirname, '..');
+const HOSTS = 1000;
+const GROUPS = 50;
+
+function makeInventory(dir: string): void {
+  const lines: string[] = [];
+  for (let g = 0; g < GROUPS; g++) {
+    lines.push(`[g${g}]`);
+    for (let h = g; h < HOSTS; h += GROUPS) lines.push(`node${h} ansible_host=10.0.${h >> 8}.${h & 255}`);
+    lines.push('');
+  }
+  lines.push('[cluster:children]', ...Array.from({ length: GROUPS }, (_, g) => `g${g}`), '');
+  lines.push('[server:children]', 'g0', '', '[agent:children]', ...Array.from({ length: GROUPS - 1 }, (_, g) => `g${g + 1}`), '');
+  writeFileSync(join(dir, 'hosts'), lines.join('\n'));
+  mkdirSync(join(dir, 'group_vars'));
+  writeFileSync(join(dir, 'group_vars', 'all.yml'), readFileSync(join(projectDir, 'inventory/production/group_vars/all.yml')));
+  for (let g = 0; g < GROUPS; g++) writeFileSync(join(dir, 'group_vars', `g${g}.yml`), `group_index: ${g}\nistio_pilot_memory_limit: "{{ '2Gi' if group_index > 25 else '1Gi' }}"\n`);
+  writeFileSync(join(dir, 'play.ts'), `import { play, playbook } from '${projectDir}/lib/playbook.ts';\n` +
+    // As site.ts: k3s on every node, the cluster services once through the first server.
+    `export default playbook('bench', [play('k3s', 'cluster', ['k3s']), play('services', 'g0[0]', ['metallb', 'istio'])]);\n`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'capstan-bench-validate-'));
+try {
+  makeInventory(dir);
+  const t0 = performance.now();
+  const inventory = await loadInventory(dir, { projectDir });
+  const t1 = performance.now();
+  let listed = '';
+  const validate = () => runPlaybook({
+    projectDir, playbook: join(dir, 'play.ts'), mode: { list: 'hosts' }, reporter: { emit: () => {} },
+    source: { inventory, resolve: (h, o) => resolveHost(inventory, h, o) }, write: (t) => { listed = t; },
+  });
+  await validate();
+  const t2 = performance.now();
+  await validate();
+  const t3 = performance.now();
+  const hosts = /hosts \((\d+)\)/.exec(listed)?.[1];
+  console.log(`hosts: ${inventory.hosts.length} in ${GROUPS} groups (+ cluster, all); play targets ${hosts}`);
+  console.log(`inventory load: ${(t1 - t0).toFixed(0)} ms`);
+  console.log(`first validation (imports the playbook and roles, then resolves and validates k3s vars on every host, metallb+istio on the first): ${(t2 - t1).toFixed(0)} ms`);
+  console.log(`validation again (modules loaded): ${(t3 - t2).toFixed(0)} ms`);
+  console.log(`load + first validation: ${(t2 - t0).toFixed(0)} ms`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
