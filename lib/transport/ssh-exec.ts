@@ -72,12 +72,14 @@ export interface ExecDeps {
   onDeath(fn: (err: ConnectionError) => void): () => void;
 }
 
-function openChannel(d: ExecDeps, text: string): Promise<ClientChannel> {
-  return new Promise((resolve, reject) => {
-    d.client.exec(text, (err, stream) => {
-      if (!err) return resolve(stream);
-      reject(d.dead() ?? new ConnectionError(d.host, `cannot open a channel: ${err.message}`, { cause: err }));
-    });
+/**
+ * Open the channel and hand it over inside ssh2's callback: data and the exit status may arrive
+ * in the same read as the channel confirmation, so listeners must be attached synchronously.
+ */
+function openChannel(d: ExecDeps, text: string, onOpen: (stream: ClientChannel) => void, onError: (err: Error) => void): void {
+  d.client.exec(text, (err, stream) => {
+    if (!err) return onOpen(stream);
+    onError(d.dead() ?? new ConnectionError(d.host, `cannot open a channel: ${err.message}`, { cause: err }));
   });
 }
 
@@ -97,54 +99,58 @@ function collector(onText?: (s: string) => void) {
 }
 
 /** Run one command; resolves with its result, rejects only with ConnectionError (or on abort). */
-export async function execOnChannel(d: ExecDeps, text: string, o: RunOptions, handshake?: SudoHandshake): Promise<CommandResult> {
+export function execOnChannel(d: ExecDeps, text: string, o: RunOptions, handshake?: SudoHandshake): Promise<CommandResult> {
   const gone = d.dead();
-  if (gone) throw gone;
-  const started = Date.now();
-  const stream = await openChannel(d, text);
+  if (gone) return Promise.reject(gone);
   return new Promise<CommandResult>((resolve, reject) => {
-    const out = collector(o.onStdout);
-    const err = collector(o.onStderr);
-    let code: number | null = null;
-    let exitSignal: string | undefined;
-    let timedOut = false;
-    let settled = false;
-    const kill = () => {
-      stream.signal('KILL');
-      stream.close();
-    };
-    // the remote `timeout` ends the command; this backstop closes the channel if the host does not
-    const timer = o.timeoutMs !== undefined ? setTimeout(() => { timedOut = true; kill(); }, o.timeoutMs + 2_000) : undefined;
-    const onAbort = () => kill();
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-    const sendStdin = () => (o.stdin !== undefined ? stream.end(o.stdin) : stream.end());
-    const sudo = handshake ? sudoFilter(handshake, stream, out, err, sendStdin) : undefined;
-    const finish = (failure?: Error) => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      o.signal?.removeEventListener('abort', onAbort);
-      unregister();
-      if (failure) return reject(failure);
-      if (o.signal?.aborted) return reject(o.signal.reason instanceof Error ? o.signal.reason : new Error('aborted'));
-      sudo?.flush();
-      out.end();
-      err.end();
-      const durationMs = Date.now() - started;
-      if (o.timeoutMs !== undefined && durationMs >= o.timeoutMs && (code === KILLED_BY_TIMEOUT || exitSignal === 'KILL' || exitSignal === 'SIGKILL')) timedOut = true;
-      resolve({ code: timedOut ? null : code, stdout: out.text, stderr: err.text, timedOut, durationMs });
-    };
-    const unregister = d.onDeath((e) => finish(e));
-    stream.on('data', (chunk: Buffer) => (sudo ? sudo.stdout(out.write(chunk)) : out.add(out.write(chunk))));
-    stream.stderr.on('data', (chunk: Buffer) => (sudo ? sudo.stderr(err.write(chunk)) : err.add(err.write(chunk))));
-    stream.on('exit', (exitCode: number | null, signalName?: string) => {
-      code = typeof exitCode === 'number' ? exitCode : null;
-      exitSignal = signalName ?? undefined;
-    });
-    // a channel closed by a dropping connection: the client's end/close mark it dead first or right after
-    stream.on('close', () => setImmediate(() => finish(d.dead())));
-    if (!sudo) sendStdin();
+    openChannel(d, text, (stream) => watchChannel(d, stream, o, handshake, resolve, reject), reject);
   });
+}
+
+/** Wire one open channel: output, exit status, stdin, timeout backstop, abort, connection death. */
+function watchChannel(d: ExecDeps, stream: ClientChannel, o: RunOptions, handshake: SudoHandshake | undefined,
+  resolve: (r: CommandResult) => void, reject: (e: Error) => void): void {
+  const started = Date.now();
+  const out = collector(o.onStdout);
+  const err = collector(o.onStderr);
+  let code: number | null = null;
+  let exitSignal: string | undefined;
+  let timedOut = false;
+  let settled = false;
+  const kill = () => {
+    stream.signal('KILL');
+    stream.close();
+  };
+  // the remote `timeout` ends the command; this backstop closes the channel if the host does not
+  const timer = o.timeoutMs !== undefined ? setTimeout(() => { timedOut = true; kill(); }, o.timeoutMs + 2_000) : undefined;
+  o.signal?.addEventListener('abort', kill, { once: true });
+  const sendStdin = () => (o.stdin !== undefined ? stream.end(o.stdin) : stream.end());
+  const sudo = handshake ? sudoFilter(handshake, stream, out, err, sendStdin) : undefined;
+  const finish = (failure?: Error) => {
+    if (settled) return;
+    settled = true;
+    if (timer) clearTimeout(timer);
+    o.signal?.removeEventListener('abort', kill);
+    unregister();
+    if (failure) return reject(failure);
+    if (o.signal?.aborted) return reject(o.signal.reason instanceof Error ? o.signal.reason : new Error('aborted'));
+    sudo?.flush();
+    out.end();
+    err.end();
+    const durationMs = Date.now() - started;
+    if (o.timeoutMs !== undefined && durationMs >= o.timeoutMs && (code === KILLED_BY_TIMEOUT || exitSignal === 'KILL' || exitSignal === 'SIGKILL')) timedOut = true;
+    resolve({ code: timedOut ? null : code, stdout: out.text, stderr: err.text, timedOut, durationMs });
+  };
+  const unregister = d.onDeath((e) => finish(e));
+  stream.on('data', (chunk: Buffer) => (sudo ? sudo.stdout(out.write(chunk)) : out.add(out.write(chunk))));
+  stream.stderr.on('data', (chunk: Buffer) => (sudo ? sudo.stderr(err.write(chunk)) : err.add(err.write(chunk))));
+  stream.on('exit', (exitCode: number | null, signalName?: string) => {
+    code = typeof exitCode === 'number' ? exitCode : null;
+    exitSignal = signalName ?? undefined;
+  });
+  // a channel closed by a dropping connection: the client's end/close mark it dead first or right after
+  stream.on('close', () => setImmediate(() => finish(d.dead())));
+  if (!sudo) sendStdin();
 }
 
 type Collector = ReturnType<typeof collector>;
