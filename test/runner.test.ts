@@ -171,6 +171,17 @@ describe('runner', () => {
     expect(fake.opened.length).toBeGreaterThan(0);
   });
 
+  it('skips a play whose when() gives a reason, and runs the next', async () => {
+    const events: RunEvent[] = [];
+    const outcome = await runPlaybook({
+      projectDir, playbook: resolve(fixtures, 'playbooks/when.ts'), source: await source(), reporter: { emit: (e) => events.push(e) },
+      extraVars: [{ source: '-e', vars: { skip_second: true } }], openTransport: fakeTransports().open,
+    });
+    expect(outcome.exitCode).toBe(0);
+    expect(events.find((e) => e.type === 'play_start' && e.play === 'conditional play')).toMatchObject({ skipped: 'skip_second is true' });
+    expect(starts(g.__probeLog!, 'second task')).toEqual(['n1']);
+  });
+
   it('names the play and the role when a role is missing', async () => {
     const err = await runPlaybook({
       projectDir, playbook: resolve(fixtures, 'playbooks/missing.ts'), source: await source(),
