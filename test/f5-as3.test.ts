@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../lib/errors.ts';
 import { as3Declaration } from '../lib/lb/f5-as3.ts';
 import { f5Objects } from '../lib/lb/f5-objects.ts';
 import { tmshCommands } from '../lib/lb/f5-tmsh.ts';
@@ -74,6 +75,13 @@ describe('tmsh commands', () => {
 });
 
 describe('F5 files from the inventory', () => {
+  it('refuse members without an IP address (AS3 wants IPs), naming the host', () => {
+    const input = syntheticInput(2, { f5_virtual_address: '192.0.2.10' });
+    const err = (() => { try { generateLb({ ...input, hostvars: { node1: { ansible_host: 'node1.example.org' } } }); } catch (e) { return e; } })();
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).problems.map((p) => p.host)).toEqual(['node1', 'node2']);
+  });
+
   it('are written only when f5_virtual_address is set, with a note saying so', async () => {
     const without = await lbInputFromInventory('production', { f5_virtual_address: null });
     const plain = generateLb({ ...without.input, vars: { ...without.input.vars, f5_virtual_address: undefined } });

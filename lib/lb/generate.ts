@@ -2,7 +2,9 @@
  * Everything lb-config writes, from one host's vars: the model, then haproxy.cfg, as3.json and
  * f5-tmsh.txt rendered from it. Pure apart from reading the (overridable) template.
  */
+import { isIP } from 'node:net';
 import { basename } from 'node:path';
+import { InputError } from '../errors.ts';
 import { as3Declaration } from './f5-as3.ts';
 import type { F5Settings } from './f5-objects.ts';
 import { f5Name, f5Objects } from './f5-objects.ts';
@@ -69,6 +71,13 @@ export function generateLb(input: LbInput, inventoryDir?: string, options: { che
   const settings = f5Settings(input.vars);
   if (!settings) {
     return { model, files, notes: [...gatewayNote(input), 'no F5 files: set f5_virtual_address to generate as3.json and f5-tmsh.txt'] };
+  }
+  const named = [...new Set(model.backends.flatMap((b) => b.members).filter((m) => isIP(m.address) === 0).map((m) => m.name))];
+  if (named.length) {
+    throw new InputError(named.map((host) => ({
+      file: '', key: 'f5_virtual_address', host,
+      message: `F5 pool members need IP addresses, and ${host} has none; set its ansible_host to an IP, or unset f5_virtual_address to skip the F5 files`,
+    })), 'cannot write the F5 config');
   }
   const objects = f5Objects(model, settings);
   const id = `capstan-${model.name}`;

@@ -11,7 +11,6 @@ import { generateLb } from '../../lib/lb/generate.ts';
 import type { LbOutput } from '../../lib/lb/generate.ts';
 import { readIfExists, writeFileAtomic } from '../../lib/lb/local-files.ts';
 import { unifiedDiff } from '../../lib/steps/common.ts';
-import { buildModel } from '../../lib/lb/model.ts';
 import type { LbInput } from '../../lib/lb/model.ts';
 import { lbProblems } from '../../lib/lb/problems.ts';
 import { lbVars } from '../../lib/lb/vars.ts';
@@ -67,10 +66,17 @@ export default defineRole({
     }
   },
   tasks(vars, ctx) {
-    const input = lbInput(vars, ctx);
-    buildModel(input, { checkVars: false }); // empty node groups are input errors, reported before anything runs
+    // Generated here, before anything runs: empty node groups or F5 members without IPs are input errors.
+    const output = generateLb(lbInput(vars, ctx), ctx.inventoryDir, { checkVars: false });
     const dir = lbOutputDir(vars, ctx.inventoryDir);
-    const generate = (): LbOutput => generateLb(input, ctx.inventoryDir, { checkVars: false });
+    return [{
+      name: 'write load-balancer config',
+      runOnce: true,
+      describe: () => output.files.map((f) => ({ kind: 'file' as const, path: join(dir, f.name), mode: f.mode.toString(8).padStart(4, '0'), content: f.content })),
+      run: async (tctx) => writeOutput(output, dir, tctx),
+    }];
+  },
+});
     return [{
       name: 'write load-balancer config',
       runOnce: true,
