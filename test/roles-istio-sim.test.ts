@@ -59,11 +59,16 @@ for (const major of [3, 4] as const) {
         expect(live, `${kind} ${ns}/${name}`).toBeDefined();
         expect(validators.get(`${apiVersion}/${kind}`)!({ spec: live!.spec }), `${kind} ${ns}/${name}`).toEqual([]);
       }
-      expect(store.get('networking.k8s.io/v1', 'NetworkPolicy', 'financial-inference', 'istio-namespace-isolation')).toBeDefined();
 
       const verify = run.tasks.find((t) => t.task === 'istio verify')!;
       expect(verify.status).toBe('ok');
       expect(verify.msg).toMatch(/svc istio-gateway\/istio-gateway EXTERNAL-IP\s+LoadBalancer 192\.168\.1\.240\s+LoadBalancer 192\.168\.1\.240\s+ok/);
+    });
+
+    it('the NetworkPolicy is applied as built: ingress peers, DNS and istiod egress', () => {
+      const np = lab.sim.store.get('networking.k8s.io/v1', 'NetworkPolicy', 'financial-inference', 'istio-namespace-isolation') as Obj;
+      expect(np.spec.ingress[0].from, 'ingress peers as applied (an ingress rule without them admits every source)').toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-gateway' } } });
+      expect(np.spec.egress[1]).toEqual({ to: [{ namespaceSelector: { matchLabels: { name: 'istio-system' } } }], ports: [{ protocol: 'TCP', port: 15012 }] });
     });
 
     it('second run: every task ok, no new Helm revision', async () => {
