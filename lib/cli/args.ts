@@ -2,6 +2,8 @@
  * Shared CLI plumbing for play / inventory / doc: node:util parseArgs with Ansible's flag names,
  * the inventory + vault + extra-vars loading they share, and error → exit code mapping.
  */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { CapstanError, ExitCode, InputError } from '../errors.ts';
@@ -15,6 +17,9 @@ export interface CliIO {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
+
+/** The project folder (inventory/, playbooks/, roles/, templates/). */
+export const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -59,4 +64,15 @@ export function reportError(err: unknown, io: CliIO): number {
 
 export function processIO(projectDir: string): CliIO {
   return { stdout: process.stdout, stderr: process.stderr, projectDir, cwd: process.cwd(), env: process.env };
+}
+
+/** Whether the module at `moduleUrl` is the script node was started with. */
+export function isMain(moduleUrl: string): boolean {
+  return !!process.argv[1] && resolve(process.argv[1]) === fileURLToPath(moduleUrl);
+}
+
+/** Run a CLI main when its module is the script node was started with; sets the exit code. */
+export async function runIfMain(moduleUrl: string, main: (argv: readonly string[], io: CliIO) => Promise<number>): Promise<void> {
+  if (!isMain(moduleUrl)) return;
+  process.exitCode = await main(process.argv.slice(2), processIO(PROJECT_DIR));
 }

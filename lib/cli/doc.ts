@@ -4,13 +4,12 @@
  * when they are out of date.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { ExitCode, InputError } from '../errors.ts';
 import { loadAllRoles } from '../runner/load.ts';
 import { closest } from '../vars/suggest.ts';
 import { roleDoc, SAMPLE_HOSTS, sampleGroupVars, variablesMarkdown } from '../vars/docs.ts';
-import { parseCli, processIO, reportError } from './args.ts';
+import { parseCli, reportError, runIfMain } from './args.ts';
 import type { CliIO } from './args.ts';
 
 const OPTIONS = {
@@ -76,7 +75,4 @@ export async function docMain(argv: readonly string[], io: CliIO): Promise<numbe
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-  process.exitCode = await docMain(process.argv.slice(2), processIO(projectDir));
-}
+await runIfMain(import.meta.url, docMain);

@@ -2,12 +2,10 @@
  * `npm run inventory -- --inventory X --list | --host H [--resolved]`: what ansible-inventory
  * prints for the same files (templates left unrendered), or with --resolved rendered per host.
  */
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ExitCode, InputError } from '../errors.ts';
 import { formatAnsibleJson, resolvedAnsibleHost, resolvedAnsibleList } from '../inventory/index.ts';
 import { mask } from '../secrets.ts';
-import { many, parseCli, processIO, reportError } from './args.ts';
+import { many, parseCli, reportError, runIfMain } from './args.ts';
 import type { CliIO } from './args.ts';
 import { openInventory } from './inventory-source.ts';
 
@@ -56,7 +54,4 @@ export async function inventoryMain(argv: readonly string[], io: CliIO): Promise
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-  process.exitCode = await inventoryMain(process.argv.slice(2), processIO(projectDir));
-}
+await runIfMain(import.meta.url, inventoryMain);

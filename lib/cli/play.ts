@@ -2,15 +2,13 @@
  * `npm run play -- --inventory production --tags istio [--plan|--check|--diff|--list-*]`:
  * ansible-playbook's flags and exit codes (docs/cli.md, docs/exit-codes.md).
  */
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ExitCode, InputError } from '../errors.ts';
 import { consoleReporter } from '../report/console.ts';
 import { jsonReporter } from '../report/json.ts';
 import { runPlaybook } from '../runner/index.ts';
 import type { PlaybookRunOptions } from '../runner/index.ts';
 import { parseTagList } from '../runner/tags.ts';
-import { many, parseCli, positiveInt, processIO, reportError } from './args.ts';
+import { isMain, many, parseCli, positiveInt, processIO, PROJECT_DIR, reportError } from './args.ts';
 import type { CliIO } from './args.ts';
 import { openInventory } from './inventory-source.ts';
 
@@ -101,7 +99,6 @@ export async function playMain(argv: readonly string[], io: CliIO, signal?: Abor
 }
 
 async function cli(): Promise<void> {
-  const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
   const controller = new AbortController();
   const onInt = (): void => {
     if (controller.signal.aborted) process.exit(ExitCode.interrupted);
@@ -110,10 +107,10 @@ async function cli(): Promise<void> {
   };
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onInt);
-  const code = await playMain(process.argv.slice(2), processIO(projectDir), controller.signal);
+  const code = await playMain(process.argv.slice(2), processIO(PROJECT_DIR), controller.signal);
   process.exitCode = controller.signal.aborted ? ExitCode.interrupted : code;
   process.off('SIGINT', onInt);
   process.off('SIGTERM', onInt);
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await cli();
+if (isMain(import.meta.url)) await cli();

@@ -3,6 +3,7 @@
  * fact cache per host, the shared map, and one cluster connection per run (lib/kube imported
  * only when a task asks for it). close() closes them all, also after Ctrl-C.
  */
+import type { OpenClusterOptions } from '../kube/index.ts';
 import type { Cluster } from '../kube/types.ts';
 import type { HostInfo, TaskContext, TaskLog } from '../role.ts';
 import { connectionSpec } from '../transport/connection.ts';
@@ -11,15 +12,8 @@ import type { OpenTransportOptions } from '../transport/index.ts';
 import type { Transport } from '../transport/types.ts';
 import type { Reporter } from '../report/events.ts';
 
-export interface OpenClusterArgs {
-  /** The host the cluster is reached through (the first server of the play). */
-  host: HostInfo;
-  /** That host's transport, opened on first use (not needed with a kubeconfig). */
-  transport: () => Promise<Transport>;
-  shared: Map<string, unknown>;
-  log: TaskLog;
-  signal: AbortSignal;
-}
+/** What lib/kube's openCluster takes: the host the cluster is reached through, its lazy transport, ... */
+export type OpenClusterArgs = Pick<OpenClusterOptions, 'host' | 'transport' | 'shared' | 'log' | 'signal'>;
 
 export type ClusterHandle = Cluster & { close(): Promise<void> };
 export type OpenCluster = (args: OpenClusterArgs) => Promise<ClusterHandle>;
