@@ -89,8 +89,8 @@ describe('vault decryption', () => {
     expect(problems.map((p) => `${p.file} › ${p.key}`)).toEqual([
       'test/fixtures/inventory/vault/group_vars/all/vault.yml › ',
       'test/fixtures/inventory/vault/group_vars/db.yml › ',
-      'test/fixtures/inventory/vault/host_vars/web1.yml › web_prod_secret',
       'test/fixtures/inventory/vault/host_vars/web1.yml › web_secret',
+      'test/fixtures/inventory/vault/host_vars/web1.yml › web_prod_secret',
     ]);
     expect(problems[1]!.message).toMatch(/no vault password fits .*the file wants "prod"/);
     expect((err as Error).message).not.toMatch(/s3cr3t|prod-admin/);

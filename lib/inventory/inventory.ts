@@ -35,6 +35,8 @@ export class LoadedInventory implements Inventory {
   private readonly plainCache = new Map<string, readonly VarLayer[]>();
   private readonly plainLayer = new WeakMap<VarLayer, VarLayer>();
   private readonly inlineLayers = new WeakMap<object, VarLayer>();
+  private readonly groupCache = new Map<string, GroupNode[]>();
+  private readonly groupNameCache = new Map<string, readonly string[]>();
 
   constructor(args: { dir: string; hostsFile: string; hostsSource: string; model: InventoryModel; files: VarsFiles }) {
     this.dir = args.dir;
@@ -60,11 +62,21 @@ export class LoadedInventory implements Inventory {
 
   /** The host's groups with `all` first, in Ansible's merge order. */
   sortedGroups(host: string): GroupNode[] {
-    return sortGroups(this.node(host).allGroups());
+    let groups = this.groupCache.get(host);
+    if (!groups) {
+      groups = sortGroups(this.node(host).allGroups());
+      this.groupCache.set(host, groups);
+    }
+    return groups;
   }
 
   groupsOf(host: string): readonly string[] {
-    return this.sortedGroups(host).map((g) => g.name);
+    let names = this.groupNameCache.get(host);
+    if (!names) {
+      names = this.sortedGroups(host).map((g) => g.name);
+      this.groupNameCache.set(host, names);
+    }
+    return names;
   }
 
   /** Layers with inline `!vault` values still as VaultText (for --list). */

@@ -77,20 +77,15 @@ async function loadVarsDirs(dir: string, model: InventoryModel, ctx: LoadContext
     const base = join(dir, sub);
     const present = await listNames(base);
     const out = new Map<string, VarLayer[]>();
-    const wanted = [...names].filter((n) => present.has(n) || present.has(`${n}.yml`) || present.has(`${n}.yaml`) || present.has(`${n}.json`));
-    const loaded = await Promise.all(wanted.map(async (name) => {
-      const paths = await findVarsFiles(base, name);
-      const layers = await Promise.all(paths.map((p) => loadVarsFile(p, ctx)));
-      return [name, layers.filter((l): l is VarLayer => l !== undefined)] as const;
-    }));
-    for (const [name, layers] of loaded) out.set(name, layers);
+    for (const name of names) {
+      if (!present.has(name) && !present.has(`${name}.yml`) && !present.has(`${name}.yaml`) && !present.has(`${name}.json`)) continue;
+      const layers = findVarsFiles(base, name).map((p) => loadVarsFile(p, ctx));
+      out.set(name, layers.filter((l): l is VarLayer => l !== undefined));
+    }
     return out;
   };
-  const before = ctx.problems.length;
-  const [groups, hosts] = await Promise.all([read('group_vars', model.groups.keys()), read('host_vars', model.hosts.keys())]);
-  // files load concurrently: report their problems in a stable order
-  const found = ctx.problems.splice(before).sort((a, b) => a.file.localeCompare(b.file) || a.key.localeCompare(b.key));
-  ctx.problems.push(...found);
+  const groups = await read('group_vars', model.groups.keys());
+  const hosts = await read('host_vars', model.hosts.keys());
   return { groups, hosts };
 }
 

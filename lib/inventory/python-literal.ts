@@ -49,6 +49,8 @@ const NOT_LITERAL = Symbol('not a literal');
 
 /** ast.literal_eval(text), or the text itself when it is not a Python literal. */
 export function pythonValue(text: string): unknown {
+  // fast path: a bare word (not True/False/None, not a string prefix) is never a literal
+  if (/^[A-Za-z_]/.test(text) && !/^(?:True|False|None)\s*(?:#.*)?$/.test(text) && !/^[rRbBuU]{0,2}['"]/.test(text)) return text;
   const parser = new LiteralParser(text.replace(/^[ \t]+/, ''));
   try {
     const value = parser.value();

@@ -10,6 +10,32 @@ import type { Inventory, ResolvedVars, ResolveOptions, Source, VarLayer } from '
 import { VaultText } from './yaml-ansible.ts';
 
 const NONE: readonly VarLayer[] = [];
+
+interface Winner {
+  layer: VarLayer;
+  value: unknown;
+}
+
+/** The winning inventory value of each var, per host's layer stack (shared by every resolver). */
+const inventoryWinners = new WeakMap<readonly VarLayer[], Map<string, Winner>>();
+
+function winnersOf(layers: readonly VarLayer[]): Map<string, Winner> {
+  let map = inventoryWinners.get(layers);
+  if (!map) {
+    map = new Map();
+    for (const layer of layers) {
+      for (const k in layer.vars) map.set(k, { layer, value: layer.vars[k] });
+    }
+    inventoryWinners.set(layers, map);
+  }
+  return map;
+}
+
+function addLayers(map: Map<string, Winner>, layers: readonly VarLayer[]): void {
+  for (const layer of layers) {
+    for (const k in layer.vars) map.set(k, { layer, value: layer.vars[k] });
+  }
+}
 const resolvers = new WeakMap<Inventory, WeakMap<readonly VarLayer[], WeakMap<readonly VarLayer[], Resolver>>>();
 
 /** One set of options over one inventory: shares resolved hosts (for hostvars[...]). */
@@ -53,7 +79,7 @@ const MAGIC = ['inventory_hostname', 'inventory_hostname_short', 'group_names', 
 
 class HostVars implements ResolvedVars {
   readonly names: readonly string[];
-  private readonly winners = new Map<string, { layer: VarLayer; value: unknown }>();
+  private readonly winners: Map<string, Winner>;
   private readonly done = new Map<string, unknown>();
   private readonly resolving: string[] = [];
 
@@ -64,9 +90,15 @@ class HostVars implements ResolvedVars {
     this.resolver = resolver;
     this.host = host;
     const { inv, options } = resolver;
-    const stack = [...(options.roleDefaults ?? []), ...inv.layersOf(host), ...(options.extraVars ?? [])];
-    for (const layer of stack) {
-      for (const [k, value] of Object.entries(layer.vars)) this.winners.set(k, { layer, value });
+    const inventory = winnersOf(inv.layersOf(host));
+    if (options.roleDefaults?.length || options.extraVars?.length) {
+      // role defaults first, then the inventory's winners (in their order), then -e
+      this.winners = new Map();
+      addLayers(this.winners, options.roleDefaults ?? NONE);
+      for (const [k, w] of inventory) this.winners.set(k, w);
+      addLayers(this.winners, options.extraVars ?? NONE);
+    } else {
+      this.winners = inventory;
     }
     this.names = [...this.winners.keys()];
   }
