@@ -1,0 +1,113 @@
+// lib/kube against the Kubernetes API simulator: server-side apply as `capstan` with ok/changed,
+// read-only check mode, API validation and conflict errors, namespaces, delete, rollout restart,
+// and retries (5xx retried, 4xx not).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeError } from '../lib/errors.ts';
+import type { KubeObject } from '../lib/kube/types.ts';
+import { clusterFixture, type ClusterFixture } from './fixtures/helm/cluster-fixture.ts';
+
+let f: ClusterFixture;
+beforeAll(async () => {
+  f = await clusterFixture({ controllerDelayMs: 20 });
+});
+afterAll(async () => f?.close());
+
+const cm = (data: Record<string, string>, name = 'settings'): KubeObject =>
+  ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'apps' }, data });
+const deployment = (replicas: unknown): KubeObject => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'apps' },
+  spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+});
+const opts = { check: false, diff: false };
+
+describe('namespaces', () => {
+  it('creates with labels, then ok; check mode writes nothing', async () => {
+    expect(await f.cluster.ensureNamespace('apps', { team: 'ml' }, { check: false })).toEqual({ status: 'changed', msg: 'create namespace apps (team=ml)' });
+    expect((await f.cluster.ensureNamespace('apps', { team: 'ml' }, { check: false })).status).toBe('ok');
+    const mark = f.sim.requests.length;
+    expect(await f.cluster.ensureNamespace('apps', { 'istio-injection': 'enabled' }, { check: true })).toEqual({ status: 'changed', msg: 'would label namespace apps (istio-injection=enabled)' });
+    expect(f.writesSince(mark)).toEqual([]);
+    expect(f.sim.store.get('v1', 'Namespace', undefined, 'apps').metadata.labels).toMatchObject({ team: 'ml' });
+  });
+});
+
+describe('apply', () => {
+  it('creates, then ok, then updates, with field manager capstan', async () => {
+    expect(await f.cluster.apply([cm({ a: '1' })], opts)).toMatchObject({ status: 'changed', msg: 'created configmap apps/settings' });
+    expect(f.sim.requests.some((r) => r.method === 'PATCH' && r.query.includes('fieldManager=capstan'))).toBe(true);
+    expect(await f.cluster.apply([cm({ a: '1' })], opts)).toEqual({ status: 'ok', msg: '1 object up to date' });
+    const res = await f.cluster.apply([cm({ a: '2' }), cm({ x: 'y' }, 'other')], { check: false, diff: true });
+    expect(res.msg).toBe('updated configmap apps/settings, created configmap apps/other');
+    expect(res.diff).toContain('-  a: "1"');
+    expect(res.diff).toContain('+  a: "2"');
+  });
+
+  it('check mode compares read-only and sends no write request', async () => {
+    const mark = f.sim.requests.length;
+    expect((await f.cluster.apply([cm({ a: '2' })], { check: true, diff: false })).status).toBe('ok');
+    const res = await f.cluster.apply([cm({ a: '3' }), cm({ n: '1' }, 'new')], { check: true, diff: true });
+    expect(res).toMatchObject({ status: 'changed', msg: 'would update configmap apps/settings, create configmap apps/new' });
+    expect(res.diff).toContain('+  a: "3"');
+    expect(f.writesSince(mark)).toEqual([]);
+    expect(f.sim.store.get('v1', 'ConfigMap', 'apps', 'new')).toBeUndefined();
+  });
+
+  it('refuses an invalid manifest with the API server message', async () => {
+    const err = await f.cluster.apply([deployment('two')], opts).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KubeError);
+    expect((err as KubeError).status).toBe(422);
+    expect((err as KubeError).message).toMatch(/^apply deployment apps\/web: .*replicas/);
+  });
+
+  it('a field owned by another manager is a conflict naming it, unless forced', async () => {
+    const mark = f.sim.requests.length;
+    await f.sim.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owned', namespace: 'apps' }, data: { k: 'theirs' } });
+    expect(f.writesSince(mark)).toEqual([]);
+    const err = await f.cluster.apply([cm({ k: 'ours' }, 'owned')], opts).catch((e: unknown) => e) as KubeError;
+    expect(err).toBeInstanceOf(KubeError);
+    expect(err.status).toBe(409);
+    expect(err.message).toMatch(/conflict.*kube-sim.*\.data\.k/s);
+    expect(err.hint).toMatch(/kube_apply_force/);
+    expect((await f.cluster.apply([cm({ k: 'ours' }, 'owned')], { ...opts, force: true })).status).toBe('changed');
+    expect(f.sim.store.get('v1', 'ConfigMap', 'apps', 'owned').data).toEqual({ k: 'ours' });
+  });
+});
+
+describe('get, list, delete, rollout restart', () => {
+  it('gets and lists plain objects', async () => {
+    expect((await f.cluster.get('v1', 'ConfigMap', 'settings', 'apps'))?.['data']).toEqual({ a: '2' });
+    expect(await f.cluster.get('v1', 'ConfigMap', 'missing', 'apps')).toBeUndefined();
+    expect((await f.cluster.list('v1', 'ConfigMap', { namespace: 'apps' })).map((o) => o.metadata.name)).toContain('other');
+  });
+
+  it('deletes, then ok', async () => {
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other', namespace: 'apps' } };
+    expect(await f.cluster.delete([ref], { check: true })).toEqual({ status: 'changed', msg: 'would delete configmap apps/other' });
+    expect(await f.cluster.delete([ref], { check: false })).toEqual({ status: 'changed', msg: 'delete configmap apps/other' });
+    expect(await f.cluster.delete([ref], { check: false })).toEqual({ status: 'ok', msg: '1 object already absent' });
+  });
+
+  it('restarts a deployment by stamping its pod template', async () => {
+    await f.cluster.apply([deployment(1)], opts);
+    expect(await f.cluster.rolloutRestart('apps', ['web'], { check: false })).toEqual({ status: 'changed', msg: 'restarted deployment apps/web' });
+    const d = f.sim.store.get('apps/v1', 'Deployment', 'apps', 'web');
+    expect(d.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toMatch(/^\d{4}-/);
+    await expect(f.cluster.rolloutRestart('apps', ['nope'], { check: false })).rejects.toThrow(/deployment apps\/nope not found/);
+  });
+});
+
+describe('retries', () => {
+  it('retries a burst of 503s on writes and reads', async () => {
+    f.sim.faults.failNext(3, 503, { method: 'PATCH', pathPrefix: '/api/v1/namespaces/apps/configmaps' });
+    f.sim.faults.failNext(2, 503, { method: 'GET', pathPrefix: '/api/v1/namespaces/apps/configmaps/burst' });
+    expect((await f.cluster.apply([cm({ b: '1' }, 'burst')], opts)).status).toBe('changed');
+    expect(f.sim.requests.filter((r) => r.status === 503)).toHaveLength(5);
+  });
+
+  it('does not retry a 4xx', async () => {
+    f.sim.faults.failNext(1, 403, { method: 'GET', pathPrefix: '/api/v1/namespaces/apps/configmaps/forbidden' });
+    const mark = f.sim.requests.length;
+    await expect(f.cluster.get('v1', 'ConfigMap', 'forbidden', 'apps')).rejects.toThrow(/injected fault: 403/);
+    expect(f.sim.requests.slice(mark).filter((r) => r.path.endsWith('/forbidden'))).toHaveLength(1);
+  });
+});
