@@ -57,6 +57,12 @@ describe('verify', () => {
     await expect(verify(fakeClusterForTest(wrongIp), vars, ctx)).rejects.toThrow(/EXTERNAL-IP .*LoadBalancer 192\.168\.1\.241 .*FAIL/);
   });
 
+  it('in check mode reports failing rows without failing the task', async () => {
+    const r = await verify(fakeClusterForTest([]), vars, fakeTaskContextForTest(fakeClusterForTest([]), true));
+    expect(r.status).toBe('ok');
+    expect(r.msg).toMatch(/^check mode: 4 checks would fail now \(reported only\)\n/);
+  });
+
   it('checks the NodePorts when metallb is absent', () => {
     const np = typedVars(istio, { metallb_state: 'absent', istio_injection_namespaces: [] });
     const facts = (ports: Record<number, number>) => ({ service: gatewayService('NodePort', undefined, ports), namespaces: {}, pods: {} });

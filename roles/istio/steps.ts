@@ -115,5 +115,6 @@ export async function verify(cluster: Cluster, vars: StepVars, ctx: TaskContext)
       hint: 'see the FAIL rows; kubectl describe the objects they name',
     });
   }
-  return { status: 'ok', msg: `\n${table}`, data: { verify: rows } };
+  const note = failed.length ? `check mode: ${failed.length} check${failed.length === 1 ? '' : 's'} would fail now (reported only)` : '';
+  return { status: 'ok', msg: `${note}\n${table}`, data: { verify: rows } };
 }
