@@ -77,11 +77,3 @@ export default defineRole({
     }];
   },
 });
-    return [{
-      name: 'write load-balancer config',
-      runOnce: true,
-      describe: () => generate().files.map((f) => ({ kind: 'file' as const, path: join(dir, f.name), mode: f.mode.toString(8).padStart(4, '0'), content: f.content })),
-      run: async (tctx) => writeOutput(generate(), dir, tctx),
-    }];
-  },
-});
