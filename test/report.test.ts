@@ -30,6 +30,16 @@ describe('console output has Ansible\'s shape', () => {
     expect(recapLine('localhost', stats.of('localhost'))).toBe(ansible.find((l) => l.startsWith('localhost ')));
   });
 
+  it('prints the recap sorted by host, as Ansible does', () => {
+    const b = buffer();
+    const stats = new Stats();
+    stats.add('node2', 'ok');
+    stats.add('node1', 'failed');
+    consoleReporter(b.out).emit({ type: 'recap', hosts: stats.toJSON(), duration_ms: 1500, exit_code: 2 });
+    expect(b.text()).toMatch(/\nnode1 +: ok=0 .*failed=1 .*\nnode2 +: ok=1 /);
+    expect(b.text()).toContain('total time: 1.50s');
+  });
+
   it('exit code: failed beats unreachable beats ok', () => {
     const s = new Stats();
     s.add('a', 'ok');

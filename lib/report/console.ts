@@ -84,7 +84,8 @@ export function consoleReporter(out: Output, options: ConsoleOptions = {}): Repo
     plan: (e) => write(renderPlan(e)),
     recap: (e) => {
       write(banner('PLAY RECAP', columns));
-      for (const [host, s] of Object.entries(e.hosts)) write(`${recapLine(host, s)}\n`);
+      // Sorted by name, as Ansible's default callback prints the recap.
+      for (const host of Object.keys(e.hosts).sort()) write(`${recapLine(host, e.hosts[host]!)}\n`);
       write(`\ntotal time: ${formatDuration(e.duration_ms)}\n`);
     },
   };

@@ -5,6 +5,7 @@
  */
 import { relative } from 'node:path';
 import { ExitCode } from '../errors.ts';
+import { mask } from '../secrets.ts';
 import type { VarLayer } from '../inventory/types.ts';
 import type { Reporter } from '../report/events.ts';
 import type { HostStats } from '../report/events.ts';
@@ -66,7 +67,7 @@ export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcom
     return { exitCode: ExitCode.ok, hosts: {}, interrupted: false };
   }
   if (typeof mode === 'object') {
-    (o.write ?? ((t: string) => process.stdout.write(t)))(listRun(prepared, mode.list, relative(o.projectDir, file) || file));
+    (o.write ?? ((t: string) => process.stdout.write(t)))(mask(listRun(prepared, mode.list, relative(o.projectDir, file) || file)));
     return { exitCode: ExitCode.ok, hosts: {}, interrupted: false };
   }
   const services = new RunServices({
