@@ -22,11 +22,15 @@ function pidOf(unit: string): number | undefined {
   const file = `${STANDIN_STATE_DIR}/${unit}.pid`;
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8').trim());
+  return alive(pid) ? pid : undefined;
+}
+
+/** Running and not a zombie (an exited service process waits for its reaper, which may be slow). */
+function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return pid;
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
   } catch {
-    return undefined;
+    return false;
   }
 }
 
@@ -49,7 +53,7 @@ async function stop(unit: string): Promise<void> {
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    try { process.kill(pid, 0); } catch { return; }
+    if (!alive(pid)) return;
     await new Promise((r) => setTimeout(r, 20)); // bounded: waiting for the old k3s stand-in process to exit
   }
   process.kill(pid, 'SIGKILL');
