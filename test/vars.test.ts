@@ -6,7 +6,7 @@ import { defineRole } from '../lib/role.ts';
 import { describeIssues } from '../lib/vars/issues.ts';
 import { closest, editDistance } from '../lib/vars/suggest.ts';
 import * as t from '../lib/vars/types.ts';
-import { nodePortClashes, parseRoleVars, runRoleValidators, unknownKeys } from '../lib/vars/validate.ts';
+import { nodePortClashes, parseRoleVars, rolePrefixes, runRoleValidators, unknownKeys } from '../lib/vars/validate.ts';
 
 /** A stand-in for lib/inventory's resolved vars: fixed values and sources (fake, no Jinja). */
 function fakeResolvedVars(values: Record<string, [unknown, string]>): ResolvedVars {
@@ -113,6 +113,14 @@ describe('role var validation', () => {
       { file: 'gv/all.yml', key: 'demo_htp_nodeport', message: 'unknown variable; did you mean demo_http_nodeport?' },
       { file: 'gv/x.yml', key: 'demo_zzzzzzzzzzzz', message: expect.stringMatching(/^unknown variable; no role uses it/) },
     ]);
+  });
+
+  it('takes a role\'s prefixes from its name and from first words three of its vars share', () => {
+    const lb = defineRole({
+      name: 'lb-config', description: '', tags: [], tasks: () => [],
+      vars: Object.fromEntries(['lb_a', 'lb_b', 'lb_c', 'enable_a', 'enable_b', 'enable_c', 'f5_a'].map((n) => [n, { schema: z.string(), description: n }])),
+    });
+    expect(rolePrefixes(lb)).toEqual(['lb_config_', 'lb_']);
   });
 
   it('reports a NodePort used twice with both keys and files', () => {

@@ -129,9 +129,21 @@ export function runRoleValidators(
   return problems;
 }
 
-/** Prefixes that mark a var as belonging to a role: `istio_` for role istio, `cert_manager_` for cert-manager. */
+/** First words that say nothing about which role a var belongs to. */
+const GENERIC_WORDS = new Set(['ansible', 'enable', 'enabled', 'extra', 'default']);
+
+/**
+ * Prefixes that mark a var as belonging to a role: its name (`istio_`, `cert_manager_` for
+ * cert-manager) and any first word at least three of its vars share (`lb_` for lb-config).
+ */
 export function rolePrefixes(role: Role): string[] {
-  return [`${role.name.replace(/-/g, '_')}_`];
+  const counts = new Map<string, number>();
+  for (const name of Object.keys(role.vars as VarDefs)) {
+    const word = name.split('_')[0]!;
+    if (name.includes('_') && !GENERIC_WORDS.has(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  const shared = [...counts].filter(([, n]) => n >= 3).map(([w]) => `${w}_`);
+  return [...new Set([`${role.name.replace(/-/g, '_')}_`, ...shared])];
 }
 
 /** Unknown keys that start with a selected role's prefix; `known` are the var names of every loaded role. */
