@@ -21,7 +21,7 @@ function gatewayService(type: string, ip?: string, nodePorts: Record<number, num
 const healthy = (): KubeObject[] => [
   deployment('istio-system', 'istiod', 1),
   deployment('istio-gateway', 'istio-gateway', 1),
-  gatewayService('LoadBalancer', '192.168.1.240'),
+  gatewayService('LoadBalancer', '192.168.1.240', { 80: 31080, 443: 31443, 15021: 31021 }),
   namespace('fraud-detection', { 'istio-injection': 'enabled' }),
   pod('fraud-detection', 'api-1', { app: 'api' }, ['api', 'istio-proxy']),
   pod('fraud-detection', 'old-1', { app: 'old' }, ['old']),
@@ -38,13 +38,14 @@ describe('verify', () => {
       ['deploy istio-system/istiod', 'available', '1/1 available', 'ok'],
       ['deploy istio-gateway/istio-gateway', 'available', '1/1 available', 'ok'],
       ['svc istio-gateway/istio-gateway EXTERNAL-IP', 'LoadBalancer 192.168.1.240', 'LoadBalancer 192.168.1.240', 'ok'],
+      ['svc istio-gateway/istio-gateway NodePorts', '80:31080 443:31443 15021:31021', '80:31080 443:31443 15021:31021', 'ok'],
       ['ns fraud-detection', 'istio-injection=enabled', 'istio-injection=enabled', 'ok'],
       ['pod fraud-detection/api-1', 'istio-proxy sidecar', 'istio-proxy', 'ok'],
       ['pod fraud-detection/old-1', 'istio-proxy sidecar', 'no sidecar', 'warn'],
     ]);
     const rows = (r.data!.verify as { check: string; result: string }[]).map((x) => `${x.check}=${x.result}`);
     expect(rows).toEqual([
-      'deploy istio-system/istiod=ok', 'deploy istio-gateway/istio-gateway=ok', 'svc istio-gateway/istio-gateway EXTERNAL-IP=ok',
+      'deploy istio-system/istiod=ok', 'deploy istio-gateway/istio-gateway=ok', 'svc istio-gateway/istio-gateway EXTERNAL-IP=ok', 'svc istio-gateway/istio-gateway NodePorts=ok',
       'ns fraud-detection=ok', 'pod fraud-detection/api-1=ok', 'pod fraud-detection/old-1=warn',
     ]);
   });
@@ -53,7 +54,7 @@ describe('verify', () => {
     const strict = typedVars(istio, { istio_injection_namespaces: ['fraud-detection'], istio_verify_require_sidecars: true });
     const ctx = fakeTaskContextForTest(fakeClusterForTest([]));
     await expect(verify(fakeClusterForTest(healthy()), strict, ctx)).rejects.toThrow(/1 check failed\n[\s\S]*old-1 .*no sidecar .*FAIL/);
-    const wrongIp = healthy().map((o) => (o.kind === 'Service' ? gatewayService('LoadBalancer', '192.168.1.241') : o));
+    const wrongIp = healthy().map((o) => (o.kind === 'Service' ? gatewayService('LoadBalancer', '192.168.1.241', { 80: 31080, 443: 31443, 15021: 31021 }) : o));
     await expect(verify(fakeClusterForTest(wrongIp), vars, ctx)).rejects.toThrow(/EXTERNAL-IP .*LoadBalancer 192\.168\.1\.241 .*FAIL/);
   });
 

@@ -15,9 +15,9 @@ type Obj = Record<string, any>;
 describe('istio releases from vars', () => {
   const cases: { name: string; vars: Record<string, unknown>; gateway: Obj }[] = [
     {
-      name: 'metallb present: LoadBalancer with the MetalLB IP annotation',
+      name: 'metallb present: LoadBalancer with the MetalLB IP annotation, NodePorts pinned for external load balancers',
       vars: {},
-      gateway: { type: 'LoadBalancer', annotations: { 'metallb.io/loadBalancerIPs': '192.168.1.240' }, nodePorts: [31021, undefined, undefined] },
+      gateway: { type: 'LoadBalancer', annotations: { 'metallb.io/loadBalancerIPs': '192.168.1.240' }, nodePorts: [31021, 31080, 31443] },
     },
     {
       name: 'metallb absent: NodePort 31080/31443 (+ 31021 for health checks)',

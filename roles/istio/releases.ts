@@ -1,8 +1,8 @@
 /**
  * The three Istio releases (base, istiod, gateway) and their values, pure. The gateway Service is
- * a LoadBalancer with the MetalLB-assigned IP when metallb_state is present, else a NodePort with
- * the NodePorts from the vars; the readiness port 15021 gets a NodePort in both cases so external
- * load balancers can health-check /healthz/ready.
+ * a LoadBalancer with the MetalLB-assigned IP when metallb_state is present, else a NodePort
+ * Service; the NodePorts from the vars (80, 443 and the readiness port 15021, so external load
+ * balancers can health-check /healthz/ready) are pinned in both cases.
  */
 import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
 import { pinnedChart } from '../metallb/plan.ts';
@@ -73,12 +73,15 @@ export function istiodValues(vars: ReleasePlanVars): Record<string, unknown> {
   };
 }
 
-function servicePorts(vars: ReleasePlanVars, withHttpNodePorts: boolean): Record<string, unknown>[] {
-  const nodePort = (n: number) => (withHttpNodePorts ? { nodePort: n } : {});
+/**
+ * The NodePorts are pinned in both modes: a LoadBalancer Service has NodePorts too, and the
+ * external load balancers (HAProxy/F5 in front of the nodes) send traffic and health checks there.
+ */
+function servicePorts(vars: ReleasePlanVars): Record<string, unknown>[] {
   return [
     { name: 'status-port', port: 15021, protocol: 'TCP', targetPort: 15021, nodePort: vars.istio_gateway_status_nodeport },
-    { name: 'http2', port: 80, protocol: 'TCP', targetPort: 80, ...nodePort(vars.istio_gateway_http_nodeport) },
-    { name: 'https', port: 443, protocol: 'TCP', targetPort: 443, ...nodePort(vars.istio_gateway_https_nodeport) },
+    { name: 'http2', port: 80, protocol: 'TCP', targetPort: 80, nodePort: vars.istio_gateway_http_nodeport },
+    { name: 'https', port: 443, protocol: 'TCP', targetPort: 443, nodePort: vars.istio_gateway_https_nodeport },
   ];
 }
 
@@ -89,7 +92,7 @@ export function gatewayValues(vars: ReleasePlanVars): Record<string, unknown> {
       type: lb ? 'LoadBalancer' : 'NodePort',
       // MetalLB reads the wanted IP from this annotation (spec.loadBalancerIP is deprecated upstream).
       annotations: lb ? { 'metallb.io/loadBalancerIPs': vars.istio_gateway_loadbalancer_ip } : {},
-      ports: servicePorts(vars, !lb),
+      ports: servicePorts(vars),
     },
     resources: { requests: { memory: vars.istio_gateway_memory_request }, limits: { memory: vars.istio_gateway_memory_limit } },
     autoscaling: {

@@ -64,18 +64,22 @@ const isAvailable = (d: KubeObject | undefined): boolean => !!d && Number(field(
 
 function serviceRows(vars: VerifyVars, svc: KubeObject | undefined): VerifyRow[] {
   const name = `svc ${vars.istio_gateway_namespace}/${vars.istio_gateway_name}`;
-  if (gatewayIsLoadBalancer(vars)) {
-    const ingress = field(svc, 'status', 'loadBalancer', 'ingress');
-    const ip = Array.isArray(ingress) ? String(field(ingress[0], 'ip') ?? '<pending>') : '<pending>';
-    const actual = svc ? `${String(field(svc, 'spec', 'type'))} ${ip}` : 'not found';
-    return [{ check: `${name} EXTERNAL-IP`, expected: `LoadBalancer ${vars.istio_gateway_loadbalancer_ip}`, actual, result: actual === `LoadBalancer ${vars.istio_gateway_loadbalancer_ip}` ? 'ok' : 'FAIL' }];
-  }
+  const type = String(field(svc, 'spec', 'type'));
   const ports = field(svc, 'spec', 'ports');
   const nodePort = (p: number) => (Array.isArray(ports) ? ports.find((x) => field(x, 'port') === p) : undefined);
   const got = [80, 443, 15021].map((p) => `${p}:${String(field(nodePort(p), 'nodePort') ?? '-')}`).join(' ');
   const want = `80:${vars.istio_gateway_http_nodeport} 443:${vars.istio_gateway_https_nodeport} 15021:${vars.istio_gateway_status_nodeport}`;
-  const actual = svc ? `${String(field(svc, 'spec', 'type'))} ${got}` : 'not found';
-  return [{ check: `${name} NodePorts`, expected: `NodePort ${want}`, actual, result: actual === `NodePort ${want}` ? 'ok' : 'FAIL' }];
+  const row = (check: string, expected: string, actual: string): VerifyRow => ({ check, expected, actual, result: actual === expected ? 'ok' : 'FAIL' });
+  if (!svc) return [row(`${name}`, 'present', 'not found')];
+  if (gatewayIsLoadBalancer(vars)) {
+    const ingress = field(svc, 'status', 'loadBalancer', 'ingress');
+    const ip = Array.isArray(ingress) ? String(field(ingress[0], 'ip') ?? '<pending>') : '<pending>';
+    return [
+      row(`${name} EXTERNAL-IP`, `LoadBalancer ${vars.istio_gateway_loadbalancer_ip}`, `${type} ${ip}`),
+      row(`${name} NodePorts`, want, got),
+    ];
+  }
+  return [row(`${name} NodePorts`, `NodePort ${want}`, `${type} ${got}`)];
 }
 
 /** Whether a pod carries the Envoy sidecar (a container, or a native sidecar init container). */
