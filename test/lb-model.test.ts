@@ -87,6 +87,13 @@ describe('load-balancer model', () => {
     ]);
   });
 
+  it('refuses an ansible_host that is not an address (nothing reaches a config line unchecked)', () => {
+    const input = three();
+    const problems = problemsOf(() => buildModel({ ...input, hostvars: { ...input.hostvars, node3: { ansible_host: '10.0.0.3:1 check\nlisten evil' } } }));
+    expect(problems).toEqual([expect.stringMatching(/^ansible_host: "10.0.0.3:1 check\\nlisten evil" is not an IP address or a host name/)]);
+    expect(problemsOf(() => readLbVars({ haproxy_log_target: 'x\ny', lb_tls_certificate: '/a b.pem', haproxy_user: 'a b' })).length).toBe(3);
+  });
+
   it('rejects bad var values with the key and the fix', () => {
     expect(problemsOf(() => readClusterVars({ istio_gateway_http_nodeport: 40000, enable_seldon: 'yes' }))).toEqual([
       expect.stringMatching(/^enable_seldon: /),

@@ -3,6 +3,7 @@
  * checks, built from the inventory by a pure function. haproxy.cfg, the AS3 declaration and the
  * tmsh commands are all rendered from it, so they cannot disagree.
  */
+import { isIP } from 'node:net';
 import type { Problem } from '../errors.ts';
 import { InputError } from '../errors.ts';
 import type { ClusterVars } from './cluster-vars.ts';
@@ -77,6 +78,16 @@ export interface LbInput {
   readonly groups: Readonly<Record<string, readonly string[]>>;
 }
 
+const HOST_NAME = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/;
+
+/** Addresses go into haproxy.cfg and tmsh as words: only IPs and DNS names. */
+function addressProblems(hosts: readonly { name: string; address: string }[]): Problem[] {
+  return hosts.filter((h) => isIP(h.address) === 0 && !HOST_NAME.test(h.address)).map((h) => ({
+    file: '', key: 'ansible_host', host: h.name,
+    message: `${JSON.stringify(h.address)} is not an IP address or a host name; set ansible_host of ${h.name} to the node's address`,
+  }));
+}
+
 /** Host names and addresses of the given groups, in inventory order, each host once. */
 function groupMembers(input: LbInput, groups: readonly string[]): { name: string; address: string }[] {
   const hosts = [...new Set(groups.flatMap((g) => input.groups[g] ?? []))];
@@ -98,6 +109,7 @@ export function buildModel(input: LbInput, options: { checkVars?: boolean } = {}
   if (nodes.length === 0) {
     problems.push({ file: '', key: 'k3s_server_group', message: `groups ${cluster.k3s_server_group} and ${cluster.k3s_agent_group} have no hosts; list the k3s nodes under [${cluster.k3s_server_group}] and [${cluster.k3s_agent_group}] in the hosts file` });
   }
+  problems.push(...addressProblems(nodes));
   const specs = serviceSpecs(vars, cluster);
   if (vars.lb_api_frontend && servers.length === 0) {
     problems.push({ file: '', key: 'lb_api_frontend', message: `group ${cluster.k3s_server_group} has no hosts for the API frontend; list the servers under [${cluster.k3s_server_group}] or set lb_api_frontend: false` });

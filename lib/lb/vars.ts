@@ -18,8 +18,14 @@ const F5_NAME = /^[A-Za-z][0-9A-Za-z_]{0,47}$/;
 const f5Name = rule(z.string(), (v) => F5_NAME.test(v) ? undefined
   : `${JSON.stringify(v)} is not an F5 AS3 name; start with a letter, then letters, digits and '_' (at most 48), like financial_mlops`);
 
-const absolutePath = rule(z.string(), (v) => v.startsWith('/') ? undefined
-  : `${JSON.stringify(v)} is not an absolute path; write the full path on the load balancer, like /etc/haproxy/certs/site.pem`);
+const absolutePath = rule(z.string(), (v) => v.startsWith('/') && !/[\s]/.test(v) ? undefined
+  : `${JSON.stringify(v)} is not an absolute path without spaces; write the full path on the load balancer, like /etc/haproxy/certs/site.pem`);
+
+/** A value written into a config line: one line, no control characters. */
+const oneLine = rule(z.string().min(1), (v) => /^[^\x00-\x1f]+$/.test(v) ? undefined
+  : `${JSON.stringify(v)} has a line break or control character; write it on one line`);
+const word = rule(z.string(), (v) => /^[A-Za-z0-9._-]+$/.test(v) ? undefined
+  : `${JSON.stringify(v)} must be a single word of letters, digits, '.', '_' or '-'`);
 
 /** One extra NodePort service to balance, beyond the ones the roles expose. */
 export const extraService = z.object({
@@ -31,7 +37,7 @@ export const extraService = z.object({
   /** http: HAProxy speaks HTTP to it; tcp: bytes pass through. */
   mode: z.enum(['http', 'tcp']).optional(),
   /** HTTP health check path (lb_health_check http only). */
-  health_path: z.string().startsWith('/').optional(),
+  health_path: rule(z.string(), (v) => /^\/[\x21-\x7e]*$/.test(v) ? undefined : `${JSON.stringify(v)} is not a URL path; start with / and use no spaces`).optional(),
   /** NodePort of the health endpoint, when it is not node_port. */
   health_port: port.optional(),
   /** servers: only the k3s server nodes; nodes (default): every node. */
@@ -66,21 +72,21 @@ export const lbVars = defineVars({
   lb_extra_services: { schema: z.array(extraService), default: [], description: 'More NodePort services to balance: [{name, port, node_port, mode, health_path, health_port, members}]' },
   lb_stats_enabled: { schema: z.boolean(), default: false, description: 'HAProxy stats page on lb_stats_port' },
   lb_stats_port: { schema: port, default: 8404, description: 'Port of the stats page' },
-  lb_stats_user: { schema: z.string().min(1).regex(/^[^\s:]+$/, { message: 'must not contain spaces or ":"' }), default: 'admin', description: 'User of the stats page' },
+  lb_stats_user: { schema: word, default: 'admin', description: 'User of the stats page' },
   lb_stats_password: { schema: z.string().min(8).regex(/^[^\n\r]+$/, { message: 'must be one line' }), optional: true, secret: true, description: 'Password of the stats page (from vault)' },
   lb_output_dir: { schema: z.string().min(1), optional: true, description: 'Folder for the generated files (default out/<inventory name>/lb)' },
-  haproxy_log_target: { schema: z.string().min(1), default: '/dev/log local0', description: 'Global log line target: address and facility' },
+  haproxy_log_target: { schema: oneLine, default: '/dev/log local0', description: 'Global log line target: address and facility' },
   haproxy_stats_socket: { schema: absolutePath, default: '/run/haproxy/admin.sock', description: 'HAProxy runtime API socket (admin level, for operators and health inspection)' },
   haproxy_chroot: { schema: z.union([z.literal(''), absolutePath]), default: '/var/lib/haproxy', description: "HAProxy chroot folder ('' for none)" },
-  haproxy_user: { schema: z.string().min(1), default: 'haproxy', description: 'User HAProxy drops to' },
-  haproxy_group: { schema: z.string().min(1), default: 'haproxy', description: 'Group HAProxy drops to' },
+  haproxy_user: { schema: word, default: 'haproxy', description: 'User HAProxy drops to' },
+  haproxy_group: { schema: word, default: 'haproxy', description: 'Group HAProxy drops to' },
   f5_tenant: { schema: f5Name, optional: true, description: 'AS3 tenant (also the BIG-IP partition; default: lb_frontend_name with _ for -)' },
   f5_application: { schema: f5Name, default: 'k8s_ingress', description: 'AS3 application (folder in the partition)' },
   f5_partition: { schema: f5Name, optional: true, description: 'Partition of the tmsh commands (default: the AS3 tenant)' },
   f5_virtual_address: { schema: ipv4, optional: true, description: 'Virtual address of the F5 virtual servers; without it no F5 files are written', example: '192.168.1.250' },
   f5_api_virtual_address: { schema: ipv4, optional: true, description: 'Virtual address of the API virtual server (default f5_virtual_address)' },
-  f5_tls_certificate: { schema: z.string().startsWith('/'), default: '/Common/default.crt', description: 'BIG-IP certificate object for lb_https_mode terminate' },
-  f5_tls_key: { schema: z.string().startsWith('/'), default: '/Common/default.key', description: 'BIG-IP key object for lb_https_mode terminate' },
+  f5_tls_certificate: { schema: absolutePath, default: '/Common/default.crt', description: 'BIG-IP certificate object for lb_https_mode terminate' },
+  f5_tls_key: { schema: absolutePath, default: '/Common/default.key', description: 'BIG-IP key object for lb_https_mode terminate' },
 });
 
 export type LbVars = VarsOf<typeof lbVars>;
