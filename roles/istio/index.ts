@@ -4,13 +4,12 @@
  * concurrently along their dependencies (namespaces → base → istiod → gateway / mesh config).
  */
 import { defineRole, type RoleContext, type Task } from '../../lib/role.ts';
-import type { VarsOf } from '../../lib/vars/schema.ts';
 import { helmEntry, manifestEntries, METALLB_TASKS } from '../metallb/index.ts';
 import { meshManifests } from './mesh.ts';
 import { gatewayIsLoadBalancer, istioReleases } from './releases.ts';
 import { applyMesh, checkPool, ensureNamespaces, installGateway, namespaceLabels, restartUninjected, verify } from './steps.ts';
 import { validateIstio } from './validate.ts';
-import { istioVars } from './vars.ts';
+import { istioVars, type IstioVars } from './vars.ts';
 
 export const ISTIO_TASKS = {
   namespaces: 'istio namespaces and injection labels',
@@ -22,8 +21,6 @@ export const ISTIO_TASKS = {
   mesh: 'istio mesh config',
   verify: 'istio verify',
 } as const;
-
-type IstioVars = VarsOf<typeof istioVars>;
 
 const helmTask = (name: string, after: string[], spec: ReturnType<typeof istioReleases>['base']): Task => ({
   name, runOnce: true, concurrent: true, after,

@@ -6,17 +6,8 @@ import type { KubeObject } from '../../lib/kube/types.ts';
 import type {
   DestinationRuleVar, NetworkPolicyVar, PeerAuthenticationVar, SharedGatewayVar, VirtualServiceVar,
 } from './mesh-vars.ts';
+import type { IstioVars } from './vars.ts';
 
-export interface MeshPlanVars {
-  readonly istio_namespace: string;
-  readonly istio_gateway_namespace: string;
-  readonly istio_gateway_name: string;
-  readonly istio_peer_authentications: readonly PeerAuthenticationVar[];
-  readonly istio_shared_gateway?: SharedGatewayVar | undefined;
-  readonly istio_virtual_services: readonly VirtualServiceVar[];
-  readonly istio_destination_rules: readonly DestinationRuleVar[];
-  readonly istio_network_policies: readonly NetworkPolicyVar[];
-}
 
 const LABELS = { 'app.kubernetes.io/managed-by': 'capstan' };
 
@@ -38,11 +29,11 @@ export function peerAuthentication(p: PeerAuthenticationVar): KubeObject {
   return { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: meta(p.name ?? 'default', p.namespace), spec: { mtls: { mode: p.mode } } };
 }
 
-export function sharedGatewayNamespace(vars: MeshPlanVars, g: SharedGatewayVar): string {
+export function sharedGatewayNamespace(vars: IstioVars, g: SharedGatewayVar): string {
   return g.namespace ?? vars.istio_gateway_namespace;
 }
 
-export function gateway(vars: MeshPlanVars, g: SharedGatewayVar): KubeObject {
+export function gateway(vars: IstioVars, g: SharedGatewayVar): KubeObject {
   const hosts = [...g.hosts];
   const servers: Record<string, unknown>[] = [];
   if (g.http !== false) {
@@ -79,12 +70,12 @@ function httpRoute(r: RouteVar): Record<string, unknown> {
 }
 
 /** `namespace/name` of the shared gateway, as a VirtualService refers to it. */
-export function sharedGatewayRef(vars: MeshPlanVars): string | undefined {
+export function sharedGatewayRef(vars: IstioVars): string | undefined {
   const g = vars.istio_shared_gateway;
   return g ? `${sharedGatewayNamespace(vars, g)}/${g.name}` : undefined;
 }
 
-export function virtualService(vars: MeshPlanVars, v: VirtualServiceVar): KubeObject {
+export function virtualService(vars: IstioVars, v: VirtualServiceVar): KubeObject {
   const shared = sharedGatewayRef(vars);
   const gateways = v.gateways ?? (shared ? [shared] : undefined);
   return {
@@ -127,7 +118,7 @@ const byName = (ns: string) => ({ namespaceSelector: { matchLabels: { 'kubernete
  * the listed namespaces; egress to DNS, istiod (15012, selected by the `name=istio-system` label
  * the role sets), the namespace itself and the listed namespaces.
  */
-export function networkPolicy(vars: MeshPlanVars, n: NetworkPolicyVar): KubeObject {
+export function networkPolicy(vars: IstioVars, n: NetworkPolicyVar): KubeObject {
   const from = [vars.istio_gateway_namespace, vars.istio_namespace, ...(n.allow_from_namespaces ?? [])];
   const egressTo = n.allow_egress_to_namespaces ?? [];
   return {
@@ -149,7 +140,7 @@ export function networkPolicy(vars: MeshPlanVars, n: NetworkPolicyVar): KubeObje
 }
 
 /** Every mesh object, in apply order (Gateway before the VirtualServices that name it). */
-export function meshManifests(vars: MeshPlanVars): KubeObject[] {
+export function meshManifests(vars: IstioVars): KubeObject[] {
   return [
     ...vars.istio_peer_authentications.map(peerAuthentication),
     ...(vars.istio_shared_gateway ? [gateway(vars, vars.istio_shared_gateway)] : []),

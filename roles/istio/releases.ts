@@ -6,41 +6,17 @@
  */
 import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
 import { pinnedChart } from '../metallb/plan.ts';
+import type { IstioVars } from './vars.ts';
 
-export interface ReleasePlanVars {
-  readonly metallb_state: 'present' | 'absent';
-  readonly istio_version: string;
-  readonly istio_chart_repo: string;
-  readonly istio_namespace: string;
-  readonly istio_gateway_namespace: string;
-  readonly istio_gateway_name: string;
-  readonly istio_gateway_loadbalancer_ip: string;
-  readonly istio_gateway_http_nodeport: number;
-  readonly istio_gateway_https_nodeport: number;
-  readonly istio_gateway_status_nodeport: number;
-  readonly istio_pilot_memory_request: string | number;
-  readonly istio_pilot_memory_limit: string | number;
-  readonly istio_gateway_memory_request: string | number;
-  readonly istio_gateway_memory_limit: string | number;
-  readonly istio_pilot_hpa_min_replicas: number;
-  readonly istio_pilot_hpa_max_replicas: number;
-  readonly istio_pilot_hpa_cpu_target: number;
-  readonly istio_gateway_hpa_min_replicas: number;
-  readonly istio_gateway_hpa_max_replicas: number;
-  readonly istio_gateway_hpa_cpu_target: number;
-  readonly istio_mesh_outbound_traffic_policy: string;
-  readonly istio_mesh_access_log_file: string;
-  readonly helm_timeout: number;
-}
 
 export const ISTIO_RELEASES = { base: 'istio-base', istiod: 'istiod' } as const;
 
 /** The gateway is a LoadBalancer only with MetalLB. */
-export function gatewayIsLoadBalancer(vars: Pick<ReleasePlanVars, 'metallb_state'>): boolean {
+export function gatewayIsLoadBalancer(vars: Pick<IstioVars, 'metallb_state'>): boolean {
   return vars.metallb_state === 'present';
 }
 
-function release(vars: ReleasePlanVars, name: string, namespace: string, chart: string, values: Record<string, unknown>): HelmReleaseSpec {
+function release(vars: IstioVars, name: string, namespace: string, chart: string, values: Record<string, unknown>): HelmReleaseSpec {
   return {
     name,
     namespace,
@@ -53,11 +29,11 @@ function release(vars: ReleasePlanVars, name: string, namespace: string, chart: 
   };
 }
 
-export function baseValues(vars: ReleasePlanVars): Record<string, unknown> {
+export function baseValues(vars: IstioVars): Record<string, unknown> {
   return { defaultRevision: 'default', global: { istioNamespace: vars.istio_namespace } };
 }
 
-export function istiodValues(vars: ReleasePlanVars): Record<string, unknown> {
+export function istiodValues(vars: IstioVars): Record<string, unknown> {
   return {
     global: { istioNamespace: vars.istio_namespace },
     resources: { requests: { memory: vars.istio_pilot_memory_request }, limits: { memory: vars.istio_pilot_memory_limit } },
@@ -77,7 +53,7 @@ export function istiodValues(vars: ReleasePlanVars): Record<string, unknown> {
  * The NodePorts are pinned in both modes: a LoadBalancer Service has NodePorts too, and the
  * external load balancers (HAProxy/F5 in front of the nodes) send traffic and health checks there.
  */
-function servicePorts(vars: ReleasePlanVars): Record<string, unknown>[] {
+function servicePorts(vars: IstioVars): Record<string, unknown>[] {
   return [
     { name: 'status-port', port: 15021, protocol: 'TCP', targetPort: 15021, nodePort: vars.istio_gateway_status_nodeport },
     { name: 'http2', port: 80, protocol: 'TCP', targetPort: 80, nodePort: vars.istio_gateway_http_nodeport },
@@ -85,7 +61,7 @@ function servicePorts(vars: ReleasePlanVars): Record<string, unknown>[] {
   ];
 }
 
-export function gatewayValues(vars: ReleasePlanVars): Record<string, unknown> {
+export function gatewayValues(vars: IstioVars): Record<string, unknown> {
   const lb = gatewayIsLoadBalancer(vars);
   return {
     service: {
@@ -110,7 +86,7 @@ export interface IstioReleases {
   gateway: HelmReleaseSpec;
 }
 
-export function istioReleases(vars: ReleasePlanVars): IstioReleases {
+export function istioReleases(vars: IstioVars): IstioReleases {
   return {
     base: release(vars, ISTIO_RELEASES.base, vars.istio_namespace, 'base', baseValues(vars)),
     istiod: release(vars, ISTIO_RELEASES.istiod, vars.istio_namespace, 'istiod', istiodValues(vars)),

@@ -7,13 +7,12 @@ import { CapstanError, KubeError } from '../../lib/errors.ts';
 import type { TaskContext, TaskResult } from '../../lib/role.ts';
 import type { Cluster, HelmReleaseSpec, KubeObject } from '../../lib/kube/types.ts';
 import { poolsContaining } from '../metallb/addresses.ts';
-import { meshManifests, meshNamespaces, type MeshPlanVars } from './mesh.ts';
+import { meshManifests, meshNamespaces } from './mesh.ts';
 import { gatewayIsLoadBalancer } from './releases.ts';
-import { formatTable, hasSidecar, verifyFacts, verifyRows, type VerifyVars } from './verify.ts';
+import type { IstioVars } from './vars.ts';
+import { formatTable, hasSidecar, verifyFacts, verifyRows } from './verify.ts';
 
-export type StepVars = MeshPlanVars & VerifyVars & { readonly helm_timeout: number; readonly istio_restart_uninjected: boolean };
-
-const waitOpts = (vars: StepVars, ctx: TaskContext) => ({ timeoutSeconds: vars.helm_timeout, log: (m: string) => ctx.log.progress(m), signal: ctx.signal });
+const waitOpts = (vars: IstioVars, ctx: TaskContext) => ({ timeoutSeconds: vars.helm_timeout, log: (m: string) => ctx.log.progress(m), signal: ctx.signal });
 
 /** Combine several step results into one task result: changed if any changed. */
 export function combine(results: readonly TaskResult[], okMsg: string): TaskResult {
@@ -27,7 +26,7 @@ export function combine(results: readonly TaskResult[], okMsg: string): TaskResu
 }
 
 /** Namespace → labels the role ensures: istio-system (name=...), the gateway's, the injection namespaces. */
-export function namespaceLabels(vars: StepVars): Map<string, Record<string, string>> {
+export function namespaceLabels(vars: IstioVars): Map<string, Record<string, string>> {
   const wanted = new Map<string, Record<string, string>>();
   const add = (ns: string, labels: Record<string, string>) => wanted.set(ns, { ...wanted.get(ns), ...labels });
   add(vars.istio_namespace, { name: vars.istio_namespace });
@@ -43,7 +42,7 @@ export async function ensureNamespaces(cluster: Cluster, wanted: Map<string, Rec
 }
 
 /** `--tags istio` without metallb: the LoadBalancer IP needs a pool that already exists on the cluster. */
-export async function checkPool(cluster: Cluster, vars: StepVars): Promise<TaskResult> {
+export async function checkPool(cluster: Cluster, vars: IstioVars): Promise<TaskResult> {
   const ip = vars.istio_gateway_loadbalancer_ip;
   const fix = 'run with --tags metallb,istio to create it, or set metallb_state: absent for a NodePort gateway';
   let pools: KubeObject[];
@@ -64,7 +63,7 @@ export async function checkPool(cluster: Cluster, vars: StepVars): Promise<TaskR
   return { status: 'ok', msg: `MetalLB pool ${holding.join(', ')} holds ${ip}` };
 }
 
-export async function installGateway(cluster: Cluster, spec: HelmReleaseSpec, vars: StepVars, ctx: TaskContext): Promise<TaskResult> {
+export async function installGateway(cluster: Cluster, spec: HelmReleaseSpec, vars: IstioVars, ctx: TaskContext): Promise<TaskResult> {
   const result = await cluster.helmRelease(spec, { check: ctx.check, diff: ctx.diff, log: (m) => ctx.log.progress(m) });
   if (ctx.check || !gatewayIsLoadBalancer(vars)) return result;
   const expectedIp = vars.istio_gateway_loadbalancer_ip;
@@ -86,7 +85,7 @@ export function uninjectedDeployments(deployments: readonly KubeObject[], pods: 
     .map((d) => d.metadata.name);
 }
 
-export async function restartUninjected(cluster: Cluster, vars: StepVars, ctx: TaskContext): Promise<TaskResult> {
+export async function restartUninjected(cluster: Cluster, vars: IstioVars, ctx: TaskContext): Promise<TaskResult> {
   const results = await Promise.all(vars.istio_injection_namespaces.map(async (ns) => {
     const [deployments, pods] = await Promise.all([cluster.list('apps/v1', 'Deployment', { namespace: ns }), cluster.list('v1', 'Pod', { namespace: ns })]);
     const names = uninjectedDeployments(deployments, pods);
@@ -97,7 +96,7 @@ export async function restartUninjected(cluster: Cluster, vars: StepVars, ctx: T
   return combine(results, 'every pod in the injection namespaces already has a sidecar');
 }
 
-export async function applyMesh(cluster: Cluster, vars: StepVars, ctx: TaskContext): Promise<TaskResult> {
+export async function applyMesh(cluster: Cluster, vars: IstioVars, ctx: TaskContext): Promise<TaskResult> {
   const objects = meshManifests(vars);
   if (ctx.check && !(await cluster.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'virtualservices.networking.istio.io'))) {
     return { status: 'changed', msg: `check mode: ${objects.length} mesh objects would be applied once istio-base has installed the Istio CRDs` };
@@ -106,7 +105,7 @@ export async function applyMesh(cluster: Cluster, vars: StepVars, ctx: TaskConte
   return { ...result, msg: result.msg ?? `${objects.length} mesh objects applied` };
 }
 
-export async function verify(cluster: Cluster, vars: StepVars, ctx: TaskContext): Promise<TaskResult> {
+export async function verify(cluster: Cluster, vars: IstioVars, ctx: TaskContext): Promise<TaskResult> {
   const rows = verifyRows(vars, await verifyFacts(cluster, vars));
   const table = formatTable(rows);
   const failed = rows.filter((r) => r.result === 'FAIL');

@@ -9,25 +9,13 @@ import type { ValidateContext } from '../../lib/role.ts';
 import { gatewayIpProblems } from '../metallb/validate.ts';
 import { addressPool } from '../metallb/vars.ts';
 import { metallbVars } from '../metallb/vars.ts';
-import type { DestinationRuleVar, NetworkPolicyVar, PeerAuthenticationVar, SharedGatewayVar, VirtualServiceVar } from './mesh-vars.ts';
+import type { DestinationRuleVar, VirtualServiceVar } from './mesh-vars.ts';
+import type { IstioVars } from './vars.ts';
 
-export interface IstioValidateVars {
-  readonly enable_istio: boolean;
-  readonly metallb_state: 'present' | 'absent';
-  readonly istio_gateway_loadbalancer_ip: string;
-  readonly istio_gateway_http_nodeport: number;
-  readonly istio_gateway_https_nodeport: number;
-  readonly istio_gateway_status_nodeport: number;
-  readonly istio_shared_gateway?: SharedGatewayVar | undefined;
-  readonly istio_virtual_services: readonly VirtualServiceVar[];
-  readonly istio_destination_rules: readonly DestinationRuleVar[];
-  readonly istio_peer_authentications: readonly PeerAuthenticationVar[];
-  readonly istio_network_policies: readonly NetworkPolicyVar[];
-}
 
 const ISTIO_NODEPORTS = ['istio_gateway_http_nodeport', 'istio_gateway_https_nodeport', 'istio_gateway_status_nodeport'] as const;
 
-function poolProblems(vars: IstioValidateVars, ctx: ValidateContext): Problem[] {
+function poolProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
   if (vars.metallb_state !== 'present') return [];
   const typed = ctx.allVars.metallb_address_pools;
   const fromInventory = z.array(addressPool).safeParse(ctx.host.vars.metallb_address_pools);
@@ -37,7 +25,7 @@ function poolProblems(vars: IstioValidateVars, ctx: ValidateContext): Problem[] 
 }
 
 /** NodePorts of roles not selected in this run are still taken on the cluster: compare with them too. */
-function nodePortProblems(vars: IstioValidateVars, ctx: ValidateContext): Problem[] {
+function nodePortProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
   const problems: Problem[] = [];
   for (const [name, value] of Object.entries(ctx.host.vars)) {
     if (!name.endsWith('_nodeport') || name in ctx.allVars || typeof value !== 'number') continue;
@@ -96,7 +84,7 @@ function uniqueNames(kind: string, key: string, items: readonly { namespace: str
   return problems;
 }
 
-function meshProblems(vars: IstioValidateVars, ctx: ValidateContext): Problem[] {
+function meshProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
   const vsFile = ctx.sourceOf('istio_virtual_services');
   const problems = vars.istio_virtual_services.flatMap((v, i) => [
     ...weightProblems(v, i, vsFile),
@@ -115,7 +103,7 @@ function meshProblems(vars: IstioValidateVars, ctx: ValidateContext): Problem[] 
   return problems;
 }
 
-export function validateIstio(vars: IstioValidateVars, ctx: ValidateContext): Problem[] {
+export function validateIstio(vars: IstioVars, ctx: ValidateContext): Problem[] {
   if (!vars.enable_istio) return [];
   return [...poolProblems(vars, ctx), ...nodePortProblems(vars, ctx), ...meshProblems(vars, ctx)];
 }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { clusterVars } from '../../lib/kube/vars.ts';
-import { defineVars } from '../../lib/vars/schema.ts';
+import { defineVars, type VarsOf } from '../../lib/vars/schema.ts';
 import { dns1123Label, ipv4, nodePort, quantity, state } from '../../lib/vars/types.ts';
 import { meshVars } from './mesh-vars.ts';
 
@@ -73,3 +73,6 @@ export const istioVars = defineVars({
   },
   ...meshVars,
 });
+
+/** The Istio role's typed vars, as its tasks and checks receive them. */
+export type IstioVars = VarsOf<typeof istioVars>;

@@ -9,19 +9,8 @@
  */
 import type { Cluster, KubeObject } from '../../lib/kube/types.ts';
 import { gatewayIsLoadBalancer } from './releases.ts';
+import type { IstioVars } from './vars.ts';
 
-export interface VerifyVars {
-  readonly metallb_state: 'present' | 'absent';
-  readonly istio_namespace: string;
-  readonly istio_gateway_namespace: string;
-  readonly istio_gateway_name: string;
-  readonly istio_gateway_loadbalancer_ip: string;
-  readonly istio_gateway_http_nodeport: number;
-  readonly istio_gateway_https_nodeport: number;
-  readonly istio_gateway_status_nodeport: number;
-  readonly istio_injection_namespaces: readonly string[];
-  readonly istio_verify_require_sidecars: boolean;
-}
 
 export interface VerifyFacts {
   readonly istiod?: KubeObject | undefined;
@@ -42,7 +31,7 @@ export interface VerifyRow {
 type Obj = Record<string, unknown>;
 const field = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Obj)[k] : undefined), o);
 
-export async function verifyFacts(cluster: Cluster, vars: VerifyVars): Promise<VerifyFacts> {
+export async function verifyFacts(cluster: Cluster, vars: IstioVars): Promise<VerifyFacts> {
   const [istiod, gateway, service, namespaces, pods] = await Promise.all([
     cluster.get('apps/v1', 'Deployment', 'istiod', vars.istio_namespace),
     cluster.get('apps/v1', 'Deployment', vars.istio_gateway_name, vars.istio_gateway_namespace),
@@ -62,7 +51,7 @@ function availability(d: KubeObject | undefined): string {
 
 const isAvailable = (d: KubeObject | undefined): boolean => !!d && Number(field(d, 'status', 'availableReplicas') ?? 0) >= 1;
 
-function serviceRows(vars: VerifyVars, svc: KubeObject | undefined): VerifyRow[] {
+function serviceRows(vars: IstioVars, svc: KubeObject | undefined): VerifyRow[] {
   const name = `svc ${vars.istio_gateway_namespace}/${vars.istio_gateway_name}`;
   const type = String(field(svc, 'spec', 'type'));
   const ports = field(svc, 'spec', 'ports');
@@ -91,7 +80,7 @@ export function hasSidecar(pod: KubeObject): boolean {
   return names.includes('istio-proxy');
 }
 
-function podRows(vars: VerifyVars, ns: string, pods: readonly KubeObject[]): VerifyRow[] {
+function podRows(vars: IstioVars, ns: string, pods: readonly KubeObject[]): VerifyRow[] {
   const running = pods.filter((p) => field(p, 'status', 'phase') === 'Running');
   if (running.length === 0) return [{ check: `pods in ${ns}`, expected: 'istio-proxy sidecar', actual: 'no running pods', result: 'ok' }];
   return running.map((p) => {
@@ -103,7 +92,7 @@ function podRows(vars: VerifyVars, ns: string, pods: readonly KubeObject[]): Ver
   });
 }
 
-export function verifyRows(vars: VerifyVars, facts: VerifyFacts): VerifyRow[] {
+export function verifyRows(vars: IstioVars, facts: VerifyFacts): VerifyRow[] {
   const deployment = (label: string, d: KubeObject | undefined): VerifyRow =>
     ({ check: label, expected: 'available', actual: availability(d), result: isAvailable(d) ? 'ok' : 'FAIL' });
   const rows: VerifyRow[] = [

@@ -7,8 +7,8 @@ import { stringify } from 'yaml';
 import type { Problem } from '../../lib/errors.ts';
 import { defineRole, type PlanEntry, type Task, type TaskContext, type TaskResult } from '../../lib/role.ts';
 import type { HelmReleaseSpec, KubeObject } from '../../lib/kube/types.ts';
-import { metallbRelease, metallbWorkloads, poolManifests, type MetallbPlanVars } from './plan.ts';
-import { metallbVars } from './vars.ts';
+import { metallbRelease, metallbWorkloads, poolManifests } from './plan.ts';
+import { metallbVars, type MetallbVars } from './vars.ts';
 import { validateMetallb } from './validate.ts';
 
 export const METALLB_TASKS = {
@@ -31,7 +31,7 @@ export function manifestEntries(objects: KubeObject[], verb = 'apply'): PlanEntr
   }));
 }
 
-async function waitReady(vars: MetallbPlanVars, ctx: TaskContext): Promise<TaskResult> {
+async function waitReady(vars: MetallbVars, ctx: TaskContext): Promise<TaskResult> {
   const cluster = await ctx.cluster();
   const o = { timeoutSeconds: vars.helm_timeout, log: (m: string) => ctx.log.progress(m), signal: ctx.signal };
   const ns = vars.metallb_namespace;
@@ -46,7 +46,7 @@ async function waitReady(vars: MetallbPlanVars, ctx: TaskContext): Promise<TaskR
   return { status: 'ok', msg: `controller, speakers and webhook ${ns}/${metallbWorkloads.webhookService} ready` };
 }
 
-async function applyPools(vars: MetallbPlanVars, ctx: TaskContext): Promise<TaskResult> {
+async function applyPools(vars: MetallbVars, ctx: TaskContext): Promise<TaskResult> {
   const cluster = await ctx.cluster();
   if (ctx.check && !(await cluster.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'ipaddresspools.metallb.io'))) {
     return { status: 'changed', msg: 'check mode: the pools would be created once the chart has installed the MetalLB CRDs' };
@@ -54,7 +54,7 @@ async function applyPools(vars: MetallbPlanVars, ctx: TaskContext): Promise<Task
   return cluster.apply(poolManifests(vars), { check: ctx.check, diff: ctx.diff });
 }
 
-function presentTasks(vars: MetallbPlanVars): Task[] {
+function presentTasks(vars: MetallbVars): Task[] {
   const release = metallbRelease(vars);
   return [
     {
@@ -75,7 +75,7 @@ function presentTasks(vars: MetallbPlanVars): Task[] {
   ];
 }
 
-function absentTasks(vars: MetallbPlanVars): Task[] {
+function absentTasks(vars: MetallbVars): Task[] {
   const release = metallbRelease(vars);
   const objects = poolManifests(vars);
   return [

@@ -4,21 +4,11 @@
  */
 import type { ChartSource, HelmReleaseSpec, KubeObject } from '../../lib/kube/types.ts';
 import { toMetallbAddress } from './addresses.ts';
-import type { AddressPool, BgpPeer } from './vars.ts';
+import type { AddressPool, BgpPeer, MetallbVars } from './vars.ts';
 
 /** The release is always called `metallb`: the chart derives its object names from it. */
 export const METALLB_RELEASE = 'metallb';
 
-export interface MetallbPlanVars {
-  readonly metallb_state: 'present' | 'absent';
-  readonly metallb_version: string;
-  readonly metallb_chart_repo: string;
-  readonly metallb_namespace: string;
-  readonly metallb_address_pools: readonly AddressPool[];
-  readonly metallb_bgp_peers: readonly BgpPeer[];
-  readonly metallb_l2_interfaces: readonly string[];
-  readonly helm_timeout: number;
-}
 
 /**
  * A chart pinned in its repository. With helm_chart_dir set, lib/helm takes the chart of that
@@ -28,16 +18,16 @@ export function pinnedChart(repo: string, name: string, version: string): ChartS
   return { repo, name, version };
 }
 
-export function usesBgp(vars: Pick<MetallbPlanVars, 'metallb_bgp_peers'>): boolean {
+export function usesBgp(vars: Pick<MetallbVars, 'metallb_bgp_peers'>): boolean {
   return vars.metallb_bgp_peers.length > 0;
 }
 
 /** Chart values: the bundled frr-k8s BGP backend only when BGP peers are configured. */
-export function metallbValues(vars: MetallbPlanVars): Record<string, unknown> {
+export function metallbValues(vars: MetallbVars): Record<string, unknown> {
   return { frrk8s: { enabled: usesBgp(vars) } };
 }
 
-export function metallbRelease(vars: MetallbPlanVars): HelmReleaseSpec {
+export function metallbRelease(vars: MetallbVars): HelmReleaseSpec {
   return {
     name: METALLB_RELEASE,
     namespace: vars.metallb_namespace,
@@ -74,7 +64,7 @@ function bgpPeerName(peer: BgpPeer): string {
   return peer.name ?? `peer-${peer.peer_address.replace(/\./g, '-')}`;
 }
 
-function bgpObjects(vars: MetallbPlanVars, poolNames: string[]): KubeObject[] {
+function bgpObjects(vars: MetallbVars, poolNames: string[]): KubeObject[] {
   const ns = vars.metallb_namespace;
   const peers: KubeObject[] = vars.metallb_bgp_peers.map((p) => ({
     apiVersion: 'metallb.io/v1beta2',
@@ -97,7 +87,7 @@ function bgpObjects(vars: MetallbPlanVars, poolNames: string[]): KubeObject[] {
   return [...peers, advert];
 }
 
-function l2Advertisement(vars: MetallbPlanVars, poolNames: string[]): KubeObject {
+function l2Advertisement(vars: MetallbVars, poolNames: string[]): KubeObject {
   const interfaces = vars.metallb_l2_interfaces;
   return {
     apiVersion: 'metallb.io/v1beta1',
@@ -108,7 +98,7 @@ function l2Advertisement(vars: MetallbPlanVars, poolNames: string[]): KubeObject
 }
 
 /** IPAddressPools, then either an L2Advertisement or BGP peers and a BGPAdvertisement. */
-export function poolManifests(vars: MetallbPlanVars): KubeObject[] {
+export function poolManifests(vars: MetallbVars): KubeObject[] {
   const pools = vars.metallb_address_pools.map((p) => ipAddressPool(p, vars.metallb_namespace));
   const names = vars.metallb_address_pools.map((p) => p.name);
   if (names.length === 0) return [];

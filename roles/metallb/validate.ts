@@ -6,6 +6,7 @@
 import type { Problem } from '../../lib/errors.ts';
 import type { ValidateContext } from '../../lib/role.ts';
 import { overlappingPools, poolsContaining, type PoolLike } from './addresses.ts';
+import type { MetallbVars } from './vars.ts';
 
 export interface GatewayIpCheck {
   readonly ip: string;
@@ -26,17 +27,12 @@ export function gatewayIpProblems(c: GatewayIpCheck): Problem[] {
   }];
 }
 
-interface MetallbValidateVars {
-  readonly metallb_state: 'present' | 'absent';
-  readonly metallb_address_pools: readonly PoolLike[];
-  readonly metallb_bgp_peers: readonly { name?: string | undefined; peer_address: string }[];
-}
 
 function duplicates(names: readonly string[]): string[] {
   return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
 }
 
-export function validateMetallb(vars: MetallbValidateVars, ctx: ValidateContext): Problem[] {
+export function validateMetallb(vars: MetallbVars, ctx: ValidateContext): Problem[] {
   if (vars.metallb_state === 'absent') return [];
   const poolsFile = ctx.sourceOf('metallb_address_pools');
   const problems: Problem[] = [];

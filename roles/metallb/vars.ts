@@ -1,7 +1,7 @@
 /** MetalLB role vars: flat Ansible names, one schema each (the single source for validation and docs). */
 import { z } from 'zod';
 import { clusterVars } from '../../lib/kube/vars.ts';
-import { defineVars } from '../../lib/vars/schema.ts';
+import { defineVars, type VarsOf } from '../../lib/vars/schema.ts';
 import { dns1123Label, duration, ipv4, poolAddress, state } from '../../lib/vars/types.ts';
 
 const asn = z.number().int().min(1).max(4294967295);
@@ -63,3 +63,6 @@ export const metallbVars = defineVars({
     description: 'Interfaces the L2Advertisement announces from (empty: all)',
   },
 });
+
+/** The MetalLB role's typed vars. */
+export type MetallbVars = VarsOf<typeof metallbVars>;
