@@ -94,7 +94,9 @@ describe('loadInventory', () => {
     const inv = await loadInventory(fixture('yaml-basic'), { projectDir });
     expect(inv.groups.server).toEqual(['node1', 'node2', 'node3']);
     expect(inv.groups.nested_only).toEqual(['node1', 'node2', 'node3']);
-    expect(inv.groups.ungrouped).toEqual(['standalone']);
+    // standalone sits in all.hosts and in sorted_children: not ungrouped
+    expect(inv.groups.ungrouped).toEqual([]);
+    expect(inv.groups.sorted_children).toEqual(['standalone']);
     const node1 = resolveHost(inv, 'node1');
     expect(node1.get('shared')).toBe('from-b');
     expect(node1.get('ansible_user')).toBe('k3s');
@@ -102,6 +104,10 @@ describe('loadInventory', () => {
     expect(node1.get('dns')).toEqual(['9.9.9.9']);
     expect(resolveHost(inv, 'haproxy1.example.com').get('ansible_port')).toBe(8022);
     expect(resolveHost(inv, 'worker-b').get('labels')).toEqual({ zone: 'b' });
+    // !unsafe is never templated; a YAML datetime reads as Python's str() of it
+    expect(node1.get('raw_template')).toBe('{{ not templated }}');
+    expect(node1.get('built_at')).toBe('2024-01-02 10:11:12.500000+01:00');
+    expect(inv.toAnsibleHost('node1')).toMatchObject({ raw_template: { __ansible_unsafe: '{{ not templated }}' }, built_at: '2024-01-02T10:11:12.500000+01:00' });
   });
 
   it('takes a name under inventory/, a folder, or a hosts file', async () => {

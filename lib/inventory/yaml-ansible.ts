@@ -1,9 +1,9 @@
 /**
  * YAML as Ansible reads it (PyYAML's YAML 1.1 resolvers, through the `yaml` package):
  * booleans are exactly yes/no/on/off/true/false in their three spellings (not `y`/`n`), `010` is
- * octal 8, `09` stays a string, a float needs a dot, timestamps stay strings (Ansible prints
- * them back as the same ISO text), `<<` merge keys work and duplicate keys keep the last value.
- * `!vault |` scalars become VaultText (decrypted later), `!unsafe` scalars stay plain strings.
+ * octal 8, `09` stays a string, a float needs a dot, dates stay strings and datetimes become
+ * YamlTimestamp (printed as Ansible prints them), `<<` merge keys work and duplicate keys keep the last value.
+ * `!vault |` scalars become VaultText (decrypted later), `!unsafe` scalars UnsafeText (never templated).
  */
 import { parse, type ScalarTag, type Tags } from 'yaml';
 
@@ -17,6 +17,51 @@ export class VaultText {
   toJSON(): unknown {
     return { __ansible_vault: this.ciphertext };
   }
+}
+
+/** A `!unsafe` string: never templated; `--list` prints it as Ansible does. */
+export class UnsafeText {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+  toJSON(): unknown {
+    return { __ansible_unsafe: this.text };
+  }
+}
+
+/**
+ * A YAML datetime (`2024-01-02 10:11:12`): `--list` prints Python's isoformat()
+ * (`2024-01-02T10:11:12`), and a var reads as Python's str() (`2024-01-02 10:11:12`).
+ * Plain dates (`2024-01-02`) stay strings: both forms are the text itself.
+ */
+export class YamlTimestamp {
+  readonly iso: string;
+  readonly text: string;
+  constructor(iso: string, text: string) {
+    this.iso = iso;
+    this.text = text;
+  }
+  toJSON(): string {
+    return this.iso;
+  }
+}
+
+const TIMESTAMP = /^(?:([0-9]{4})-([0-9]{2})-([0-9]{2})|([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$/;
+
+function resolveTimestamp(source: string): unknown {
+  const m = TIMESTAMP.exec(source)!;
+  if (m[1]) return source;
+  const pad = (x: string | undefined) => (x ?? '0').padStart(2, '0');
+  const date = `${m[4]}-${pad(m[5])}-${pad(m[6])}`;
+  const micro = (m[10] ?? '').slice(0, 6).padEnd(6, '0');
+  const time = `${pad(m[7])}:${m[8]}:${m[9]}${/[1-9]/.test(micro) ? `.${micro}` : ''}`;
+  let tz = '';
+  if (m[11]) {
+    const [h, min = '00'] = m[11] === 'Z' ? ['+00', '00'] : m[11].split(':');
+    tz = `${h!.slice(0, 1)}${pad(h!.slice(1))}:${min}`;
+  }
+  return new YamlTimestamp(`${date}T${time}${tz}`, `${date} ${time}${tz}`);
 }
 
 const BOOL = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
@@ -53,7 +98,8 @@ const ansibleScalars: ScalarTag[] = [
   { tag: 'tag:yaml.org,2002:int', default: true, test: INT, identify: (v) => Number.isInteger(v), resolve: (s) => resolveInt(s) },
   { tag: 'tag:yaml.org,2002:float', default: true, test: FLOAT, identify: (v) => typeof v === 'number', resolve: (s) => resolveFloat(s) },
   { tag: '!vault', resolve: (s) => new VaultText(s) as never },
-  { tag: '!unsafe', resolve: (s) => s },
+  { tag: 'tag:yaml.org,2002:timestamp', default: true, test: TIMESTAMP, identify: (v) => v instanceof YamlTimestamp, resolve: (s) => resolveTimestamp(s) as never },
+  { tag: '!unsafe', resolve: (s) => new UnsafeText(s) as never },
 ];
 
 const REPLACED = new Set(['tag:yaml.org,2002:bool', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:timestamp']);

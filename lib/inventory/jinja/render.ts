@@ -3,13 +3,14 @@
  * lists and maps. A string that is exactly one `{{ expr }}` keeps the expression's native type
  * (a number stays a number, a list a list), as Ansible's native Jinja does; any other template
  * renders to a string, each value written as Python's str() writes it. `{% %}` statements are
- * not supported in inventory values. Parsed templates are cached by their text.
+ * not supported in inventory values; `!unsafe` values are never templated. Parsed templates are
+ * cached by their text.
  */
 import { JinjaError, JinjaSyntaxError } from './errors.ts';
 import { evaluate, type Lookup } from './evaluate.ts';
 import { type Node, parseExpression } from './parser.ts';
 import { defined, str, Undefined } from './values.ts';
-import { VaultText } from '../yaml-ansible.ts';
+import { UnsafeText, VaultText, YamlTimestamp } from '../yaml-ansible.ts';
 
 export interface Scope extends Lookup {
   /** The plaintext of an inline vault value, or a JinjaError when there is no password. */
@@ -85,6 +86,7 @@ export function renderValue(value: unknown, scope: Scope, templates = true): unk
   try {
     if (typeof value === 'string') return templates ? renderString(value, scope) : value;
     if (value instanceof VaultText) return scope.vault(value);
+    if (value instanceof UnsafeText || value instanceof YamlTimestamp) return value.text;
     if (value instanceof Undefined) return value.fail();
     if (Array.isArray(value)) return value.map((v) => renderValue(v, scope, templates));
     if (value && typeof value === 'object') {
