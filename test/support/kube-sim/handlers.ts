@@ -16,9 +16,11 @@ import { ApiError, badRequest, invalid, methodNotAllowed, notFound, unsupportedM
 import { clone } from './store.ts';
 import { checkUnknownFields } from './validation.ts';
 import { serveWatch, type WatchSink } from './watch.ts';
+import { toTable, wantsTable } from './table.ts';
 
 export interface ApiRequest {
   method: string;
+  accept: string;
   query: URLSearchParams;
   contentType: string;
   userAgent: string;
@@ -72,6 +74,7 @@ export function handleResource(ctx: SimContext, req: ApiRequest, route: Resource
       if (name && !route.watch) {
         const obj = ctx.store.get(key, namespace, name);
         if (!obj) throw notFound(t, name);
+        if (wantsTable(req.accept)) return { status: 200, body: toTable(t, [present(ctx, t, obj)], obj.metadata.resourceVersion, req.query.get('includeObject')) };
         return { status: 200, body: present(ctx, t, obj) };
       }
       const matches = matcher(req, name);
@@ -79,6 +82,7 @@ export function handleResource(ctx: SimContext, req: ApiRequest, route: Resource
         return { watch: (sink) => serveWatch(ctx, { t, namespace, matches, query: req.query, present: (o) => present(ctx, t, o) }, sink) };
       }
       const items = ctx.store.list(key, namespace).filter(matches).map((o) => present(ctx, t, o));
+      if (wantsTable(req.accept)) return { status: 200, body: toTable(t, items, String(ctx.store.rv), req.query.get('includeObject')) };
       return { status: 200, body: { kind: t.listKind, apiVersion: ctx.registry.apiVersionOf(t), metadata: { resourceVersion: String(ctx.store.rv) }, items } };
     }
     case 'POST':

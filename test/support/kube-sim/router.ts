@@ -10,7 +10,6 @@ import { notFoundPath } from './status.ts';
 
 export interface RoutedRequest extends ApiRequest {
   path: string;
-  accept: string;
   serverAddress: string;
 }
 
