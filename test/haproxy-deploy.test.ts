@@ -28,9 +28,13 @@ const vars = {
 interface Outcome { code: number; results: { status: string; msg?: string; diff?: string }[]; text: string }
 
 async function play(...extra: string[]): Promise<Outcome> {
+  return playWith(vars, ...extra);
+}
+
+async function playWith(given: Record<string, unknown>, ...extra: string[]): Promise<Outcome> {
   let text = '';
   const io = { stdout: { write: (s: string) => { text += s; } }, stderr: { write: (s: string) => { text += s; } }, projectDir: PROJECT_DIR, cwd: PROJECT_DIR, env: process.env };
-  const code = await playMain(['--inventory', lab().inventoryDir, '--playbook', PLAYBOOK, '--tags', 'haproxy', '--json', '-e', JSON.stringify(vars), ...extra], io);
+  const code = await playMain(['--inventory', lab().inventoryDir, '--playbook', PLAYBOOK, '--tags', 'haproxy', '--json', '-e', JSON.stringify(given), ...extra], io);
   const events = text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string });
   const results = events.filter((e) => e.type === 'task_result') as unknown as Outcome['results'];
   return { code, results, text };
@@ -95,6 +99,16 @@ describe('haproxy role deploy over SSH', () => {
     expect(await onLb('cat', CFG)).toBe(before);
     expect(await onLb('ls', DIR)).not.toContain('capstan-new');
     expect(await pidAlive()).toBe(firstPid);
+  });
+
+  it('without systemd and without haproxy_reload_command: a clear error before anything changes', async () => {
+    const before = await onLb('stat', '-c', '%y', CFG);
+    const { haproxy_reload_command: _unused, ...noReload } = vars;
+    const run = await playWith(noReload, '-e', 'lb_balance=leastconn');
+    expect(run.code).toBe(2);
+    expect(run.text).toMatch(/no systemd here to reload HAProxy, and haproxy_reload_command is not set; nothing was changed/);
+    expect(await onLb('stat', '-c', '%y', CFG)).toBe(before);
+    expect(await onLb('ls', DIR)).not.toContain('capstan-new');
   });
 
   it('a changed config replaces the old one with a backup and reloads haproxy', async () => {

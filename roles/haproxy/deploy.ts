@@ -34,7 +34,7 @@ async function must(r: Remote, cmd: Cmd, hint?: string): Promise<string> {
 async function reloadCommand(r: Remote, vars: HaproxyRoleVars): Promise<Cmd> {
   if (vars.haproxy_reload_command) return sh`${vars.haproxy_reload_command}`;
   const probe = await r.t.run(sh`test -d /run/systemd/system`, { become: r.become, timeoutMs: r.timeoutMs });
-  if (probe.code === 0) return sh`systemctl reload ${vars.haproxy_service}`;
+  if (probe.code === 0) return sh`systemctl reload-or-restart ${vars.haproxy_service}`;
   throw new CapstanError(`${r.t.host}: no systemd here to reload HAProxy, and haproxy_reload_command is not set; nothing was changed`, {
     hint: "set haproxy_reload_command in the loadbalancers' group_vars, e.g. ['sh', '-c', 'haproxy -D -f /etc/haproxy/haproxy.cfg -p /run/haproxy.pid -sf $(cat /run/haproxy.pid)']",
   });
