@@ -24,6 +24,15 @@ describe('docs from the role schemas', () => {
     }
   });
 
+  it('the generated sample inventory validates cleanly', async () => {
+    const { playMain } = await import('../lib/cli/play.ts');
+    let err = '';
+    const sink = { write: (s: string) => { err += s; } };
+    const code = await playMain(['-i', 'sample', '--list-tasks'], { stdout: { write: () => {} }, stderr: sink, projectDir, cwd: projectDir, env: {} });
+    expect(err).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('names types the way users know them', () => {
     expect(typeName(t.nodePort)).toBe('NodePort (30000-32767)');
     expect(typeName(z.array(t.dns1123Label))).toBe('list of DNS-1123 label');

@@ -31,7 +31,8 @@ export function renderEntry(e: PlanEntry): string {
 function renderRole(r: PlanRole): string {
   const vars = Object.entries(r.vars).map(([name, v]) => {
     const value = v.value === undefined ? `${name}: (unset)` : stringify({ [name]: v.value }).trimEnd();
-    return `${indent(value, 6)}    # ${v.source}`;
+    const [first, ...rest] = indent(value, 6).split('\n');
+    return [`${first}    # ${v.source}`, ...rest].join('\n');
   });
   const tasks = r.tasks.map((t) => {
     const flags = [t.runOnce ? 'run once' : '', t.skipReason ? `skipped: ${t.skipReason}` : ''].filter(Boolean);
