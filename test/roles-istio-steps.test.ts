@@ -94,14 +94,15 @@ describe('restart of deployments without a sidecar', () => {
 });
 
 describe('pool check for --tags istio', () => {
+  const crd: KubeObject = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'ipaddresspools.metallb.io' } };
   const pool = (addresses: string[]): KubeObject => ({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'default', namespace: 'metallb-system' }, spec: { addresses } });
 
   it('is ok when a pool holds the gateway IP', async () => {
-    expect(await checkPool(fakeClusterForTest([pool(['192.168.1.240-192.168.1.250'])]), vars)).toEqual({ status: 'ok', msg: 'MetalLB pool metallb-system/default holds 192.168.1.240' });
+    expect(await checkPool(fakeClusterForTest([crd, pool(['192.168.1.240-192.168.1.250'])]), vars)).toEqual({ status: 'ok', msg: 'MetalLB pool metallb-system/default holds 192.168.1.240' });
   });
 
   it('says clearly when no pool holds it, or MetalLB is not installed', async () => {
-    await expect(checkPool(fakeClusterForTest([pool(['10.0.0.0/24'])]), vars))
+    await expect(checkPool(fakeClusterForTest([crd, pool(['10.0.0.0/24'])]), vars))
       .rejects.toThrow('no MetalLB IPAddressPool contains istio_gateway_loadbalancer_ip 192.168.1.240; pools on the cluster: metallb-system/default (10.0.0.0/24)');
     await expect(checkPool(fakeClusterForTest([], { missingKinds: ['IPAddressPool'] }), vars))
       .rejects.toMatchObject({ message: expect.stringMatching(/^MetalLB is not installed/), hint: expect.stringMatching(/--tags metallb,istio/) });

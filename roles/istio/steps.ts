@@ -3,7 +3,7 @@
  * tests): namespaces and labels, the MetalLB pool check for `--tags istio`, the gateway release
  * and its address, the opt-in restart of deployments without a sidecar, the mesh objects, verify.
  */
-import { CapstanError, KubeError } from '../../lib/errors.ts';
+import { CapstanError } from '../../lib/errors.ts';
 import type { TaskContext, TaskResult } from '../../lib/role.ts';
 import type { Cluster, HelmReleaseSpec, KubeObject } from '../../lib/kube/types.ts';
 import { poolsContaining } from '../metallb/addresses.ts';
@@ -45,15 +45,10 @@ export async function ensureNamespaces(cluster: Cluster, wanted: Map<string, Rec
 export async function checkPool(cluster: Cluster, vars: IstioVars): Promise<TaskResult> {
   const ip = vars.istio_gateway_loadbalancer_ip;
   const fix = 'run with --tags metallb,istio to create it, or set metallb_state: absent for a NodePort gateway';
-  let pools: KubeObject[];
-  try {
-    pools = await cluster.list('metallb.io/v1beta1', 'IPAddressPool');
-  } catch (err) {
-    if (err instanceof KubeError && err.status === 404) {
-      throw new CapstanError(`MetalLB is not installed (no IPAddressPool resource on the cluster), so the gateway could not get ${ip}`, { hint: fix, cause: err });
-    }
-    throw err;
+  if (!(await cluster.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'ipaddresspools.metallb.io'))) {
+    throw new CapstanError(`MetalLB is not installed (no IPAddressPool resource on the cluster), so the gateway could not get ${ip}`, { hint: fix });
   }
+  const pools = await cluster.list('metallb.io/v1beta1', 'IPAddressPool');
   const asPools = pools.map((p) => ({ name: `${p.metadata.namespace}/${p.metadata.name}`, addresses: (p.spec as { addresses?: string[] } | undefined)?.addresses ?? [] }));
   const holding = poolsContaining(asPools, ip);
   if (holding.length === 0) {
