@@ -52,6 +52,14 @@ describe('apply', () => {
     expect(f.sim.store.get('v1', 'ConfigMap', 'apps', 'new')).toBeUndefined();
   });
 
+  it('an object whose CRD is not installed yet: would create in check mode, a clear error otherwise', async () => {
+    const widget: KubeObject = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'apps' }, spec: {} };
+    expect(await f.cluster.apply([widget], { check: true, diff: false })).toMatchObject({ status: 'changed', msg: 'would create widget apps/w' });
+    const err = await f.cluster.apply([widget], opts).catch((e: unknown) => e) as KubeError;
+    expect(err).toBeInstanceOf(KubeError);
+    expect(err.hint).toMatch(/CustomResourceDefinition/);
+  });
+
   it('refuses an invalid manifest with the API server message', async () => {
     const err = await f.cluster.apply([deployment('two')], opts).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KubeError);

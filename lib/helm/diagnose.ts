@@ -21,7 +21,10 @@ export async function diagnoseRelease(api: KubeApi, namespace: string, release: 
     named.set(`${m[1]!.toLowerCase()} ${m[2]}/${m[3]}`, m[4]!);
   }
   // helm 3 --debug: "Deployment is not ready: ns/name. 0 out of 1 expected pods are ready" (the last one counts)
-  for (const m of helmStderr.matchAll(/\[debug\] (\w+) is not ready: ([\w.-]+)\/([\w.-]+)\. ([^\n]+)/g)) {
+  // Only the failed operation's wait: what the rollback's own wait logged afterwards is not the failure.
+  const cut = helmStderr.search(/(atomic is set|rolling back)/i);
+  const failedWait = cut < 0 ? helmStderr : helmStderr.slice(0, cut);
+  for (const m of failedWait.matchAll(/\[debug\] (\w+) is not ready: ([\w.-]+)\/([\w.-]+)\. ([^\n]+)/g)) {
     named.set(`${m[1]!.toLowerCase()} ${m[2]}/${m[3]}`, m[4]!);
   }
   const out: string[] = [];

@@ -5,6 +5,7 @@
  * through the SSH connection, and a private temporary kubeconfig pointing at the tunnel).
  */
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { parse, stringify } from 'yaml';
 import { ConnectionError, KubeError } from '../errors.ts';
@@ -84,7 +85,9 @@ export function currentCluster(doc: KubeconfigDoc, where: string): { cluster: Re
 export function pointAtTunnel(doc: KubeconfigDoc, where: string, localPort: number): KubeconfigDoc {
   const { cluster, server } = currentCluster(doc, where);
   const host = server.hostname.replace(/^\[|\]$/g, '');
-  if (!['127.0.0.1', 'localhost', '::1'].includes(host) && cluster['tls-server-name'] === undefined) cluster['tls-server-name'] = host;
+  // A DNS name must still verify against the certificate; an IP needs nothing, since k3s's
+  // serving certificate always lists 127.0.0.1 (and an IP is not a valid TLS server name).
+  if (!isIP(host) && host !== 'localhost' && cluster['tls-server-name'] === undefined) cluster['tls-server-name'] = host;
   cluster.server = `https://127.0.0.1:${localPort}`;
   return doc;
 }

@@ -79,6 +79,11 @@ export function statusOf(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/** client-node's discovery found the group/version but not the kind. */
+function isUnknownKind(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('Unrecognized API version and kind');
+}
+
 /** The API server's own message for a failed request. */
 export function apiMessage(err: unknown): string {
   if (err instanceof ApiException) {
@@ -99,7 +104,8 @@ function describeRef(ref: ObjectRef): string {
 function kubeError(what: string, err: unknown): KubeError {
   if (err instanceof KubeError) return err;
   const status = statusOf(err);
-  const hint = status === 409 ? 'another field manager owns these fields; set kube_apply_force: true to take them over' : undefined;
+  const hint = status === 409 ? 'another field manager owns these fields; set kube_apply_force: true to take them over'
+    : isUnknownKind(err) || /could not find the requested resource/.test(apiMessage(err)) ? 'is the CustomResourceDefinition for this kind installed (and established)?' : undefined;
   return new KubeError(`${what}: ${apiMessage(err)}`, status, { cause: err, ...(hint ? { hint } : {}) });
 }
 
@@ -124,7 +130,8 @@ export function connectKube(kc: KubeConfig, retry: { retries?: number; minTimeou
       try {
         return await withRetry(`get ${describeRef(ref)}`, () => api.read(ref), retry) as KubeObject;
       } catch (err) {
-        if (statusOf(err) === 404) return undefined;
+        // Not found, or its kind is not served (yet): a CRD's object cannot exist before the CRD.
+        if (statusOf(err) === 404 || isUnknownKind(err)) return undefined;
         throw kubeError(`get ${describeRef(ref)}`, err);
       }
     },
