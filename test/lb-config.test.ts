@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openInventory } from '../lib/cli/inventory-source.ts';
+import { playMain } from '../lib/cli/play.ts';
 import { InputError } from '../lib/errors.ts';
 import { generateLb } from '../lib/lb/generate.ts';
 import { jsonReporter } from '../lib/report/json.ts';
@@ -69,6 +70,34 @@ describe('lb-config role (offline)', () => {
     expect((err as InputError).problems.map((p) => p.key).sort()).toEqual(['lb_balance']);
     const err2 = await run({ lb_https_mode: 'terminate', lb_stats_enabled: true }).catch((e: unknown) => e);
     expect((err2 as InputError).problems.map((p) => `${p.file} › ${p.key}`).sort()).toEqual(['-e › lb_stats_password', '-e › lb_tls_certificate'].sort());
+  });
+});
+
+describe('stats password from vault', () => {
+  const SECRET = 'Stats-S3cret-From-Vault';
+  const inventory = join(PROJECT_DIR, 'test/fixtures/lb/vault');
+
+  async function playText(...extra: string[]): Promise<{ code: number; text: string }> {
+    let text = '';
+    const sink = { write: (s: string) => { text += s; } };
+    const io = { stdout: sink, stderr: sink, projectDir: PROJECT_DIR, cwd: PROJECT_DIR, env: process.env };
+    const code = await playMain(['--inventory', inventory, '--playbook', PLAYBOOK, '--tags', 'lb-config',
+      '--vault-password-file', join(inventory, 'vault-pass.txt'), ...extra], io);
+    return { code, text };
+  }
+
+  it('is in the written haproxy.cfg (0600) and never in the output, the diff or the plan', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'capstan-lb-vault-'));
+    const run = await playText('--diff', '-e', `lb_output_dir=${out}`);
+    expect(run.code, run.text).toBe(0);
+    expect(run.text).toContain('stats auth admin:********');
+    const cfg = join(out, 'haproxy.cfg');
+    expect(readFileSync(cfg, 'utf8')).toContain(`stats auth admin:${SECRET}`);
+    expect(statSync(cfg).mode & 0o777).toBe(0o600);
+    const plan = await playText('--plan', '-e', `lb_output_dir=${out}`);
+    expect(plan.code, plan.text).toBe(0);
+    expect(plan.text).toContain('stats auth admin:********');
+    for (const text of [run.text, plan.text]) expect(text).not.toContain(SECRET);
   });
 });
 
