@@ -114,4 +114,12 @@ describe('Jinja in inventories (lazy, per host)', () => {
     expect(() => vars.get('broken')).toThrow(/-e › broken \(host k8s-node1\): 'nothing_here' is undefined/);
     expect(vars.get('api_url')).toBe('https://192.168.1.101:6443');
   });
+
+  it('detects a loop that goes through another host, and knows inventory_dir', async () => {
+    const inv = await loadInventory('test/fixtures/inventory/jinja', { projectDir });
+    const extraVars: VarLayer[] = [{ source: '-e', vars: { loop: "{{ hostvars['k8s-node2'].loop if inventory_hostname == 'k8s-node1' else hostvars['k8s-node1'].loop }}", where: '{{ inventory_dir }}' } }];
+    const vars = resolveHost(inv, 'k8s-node1', { extraVars });
+    expect(() => vars.get('loop')).toThrow("recursive loop detected in template: loop → hostvars['k8s-node2'].loop → loop");
+    expect(vars.get('where')).toBe(join(projectDir, 'test/fixtures/inventory/jinja'));
+  });
 });

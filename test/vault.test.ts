@@ -145,6 +145,16 @@ describe('vault passwords', () => {
     await expect(readVaultKeyring({ passwordFile: 'empty.txt', env: {}, cwd: tmp })).rejects.toThrow(/the vault password file is empty/);
   });
 
+  it('reads a vault-encrypted hosts file; its values are secrets, its host names are not', async () => {
+    const root = join(tmp, 'encrypted-hosts');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(root, { recursive: true });
+    await writeFile(join(root, 'hosts'), encryptVaultForTest('[web]\nweb-secret-host token=hosts-file-secret-value\n', PASSWORD, 1000));
+    const inv = await loadInventory(root, { projectDir: root, vault: keyring(['default', PASSWORD]) });
+    expect(resolveHost(inv, 'web-secret-host').get('token')).toBe('hosts-file-secret-value');
+    expect(mask('web-secret-host: hosts-file-secret-value')).toBe('web-secret-host: ********');
+  });
+
   it('decrypts an encrypted -e @file', async () => {
     const file = join(tmp, 'extra.yml');
     await writeFile(file, encryptVaultForTest('extra_secret: from-extra-file\n', PASSWORD, 1000));

@@ -11,7 +11,7 @@ import { LoadedInventory, type VarsFiles } from './inventory.ts';
 import { locateInventory } from './locate.ts';
 import { InventoryModel } from './model.ts';
 import type { VarLayer } from './types.ts';
-import { decryptInline, findVarsFiles, type LoadContext, loadVarsFile } from './vars-files.ts';
+import { decryptInline, findVarsFiles, type LoadContext, loadVarsFile, registerStrings } from './vars-files.ts';
 import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
 import { parseAnsibleYaml, yamlMessage } from './yaml-ansible.ts';
 import { parseYamlInventory } from './yaml-hosts.ts';
@@ -30,7 +30,11 @@ export async function loadInventory(spec: string, options: LoadOptions): Promise
   const ctx: LoadContext = { keyring: options.vault, display, problems: [] };
   const hostsSource = display(hostsFile);
   const model = new InventoryModel();
-  await parseHostsFile(hostsFile, hostsSource, model, ctx);
+  const encrypted = await parseHostsFile(hostsFile, hostsSource, model, ctx);
+  if (encrypted) {
+    // every value of an encrypted hosts file is a secret (host and group names are not)
+    for (const node of [...model.groups.values(), ...model.hosts.values()]) registerStrings(node.vars);
+  }
   if (ctx.problems.length === 0) {
     try {
       model.reconcile();
@@ -45,14 +49,16 @@ export async function loadInventory(spec: string, options: LoadOptions): Promise
   return new LoadedInventory({ dir, hostsFile, hostsSource, model, files });
 }
 
-async function parseHostsFile(path: string, source: string, model: InventoryModel, ctx: LoadContext): Promise<void> {
+/** Parses the hosts file into the model; true when it was vault-encrypted. */
+async function parseHostsFile(path: string, source: string, model: InventoryModel, ctx: LoadContext): Promise<boolean> {
   let text = await readFile(path, 'utf8');
-  if (isVaultText(text)) {
+  const encrypted = isVaultText(text);
+  if (encrypted) {
     try {
       text = decryptVault(text, ctx.keyring);
     } catch (e) {
       ctx.problems.push({ file: source, key: '', message: (e as Error).message });
-      return;
+      return false;
     }
   }
   let problems: Problem[];
@@ -62,13 +68,14 @@ async function parseHostsFile(path: string, source: string, model: InventoryMode
       data = parseAnsibleYaml(text);
     } catch (e) {
       ctx.problems.push({ file: source, key: '', message: `${yamlMessage(e)}: fix the YAML syntax` });
-      return;
+      return encrypted;
     }
     problems = parseYamlInventory(data, source, model);
   } else {
     problems = parseIni(text, source, model);
   }
   ctx.problems.push(...problems);
+  return encrypted;
 }
 
 /** Reads group_vars/<g> for every group and host_vars/<h> for every host, concurrently. */

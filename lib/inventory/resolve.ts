@@ -41,6 +41,8 @@ const resolvers = new WeakMap<Inventory, WeakMap<readonly VarLayer[], WeakMap<re
 /** One set of options over one inventory: shares resolved hosts (for hostvars[...]). */
 class Resolver {
   private readonly hosts = new Map<string, HostVars>();
+  /** Vars being rendered right now, across hosts (hostvars[...] can loop back): `host/var`. */
+  readonly resolving: { host: string; name: string }[] = [];
   readonly inv: Inventory;
   readonly options: ResolveOptions;
   constructor(inv: Inventory, options: ResolveOptions) {
@@ -75,13 +77,12 @@ export function resolveHost(inv: Inventory, host: string, options: ResolveOption
   return resolverFor(inv, options).host(host);
 }
 
-const MAGIC = ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'hostvars'];
+const MAGIC = ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'hostvars', 'inventory_dir', 'inventory_file'];
 
 class HostVars implements ResolvedVars {
   readonly names: readonly string[];
   private readonly winners: Map<string, Winner>;
   private readonly done = new Map<string, unknown>();
-  private readonly resolving: string[] = [];
 
   private readonly resolver: Resolver;
   readonly host: string;
@@ -148,10 +149,13 @@ class HostVars implements ResolvedVars {
       if (MAGIC.includes(name)) return this.magic(name);
       throw new UndefinedError(`'${name}' is undefined`);
     }
-    if (this.resolving.includes(name)) {
-      throw new JinjaError(`recursive loop detected in template: ${[...this.resolving.slice(this.resolving.indexOf(name)), name].join(' → ')}: break the cycle`, name);
+    const stack = this.resolver.resolving;
+    const at = stack.findIndex((r) => r.host === this.host && r.name === name);
+    if (at >= 0) {
+      const chain = [...stack.slice(at), { host: this.host, name }].map((r) => (r.host === this.host ? r.name : `hostvars['${r.host}'].${r.name}`));
+      throw new JinjaError(`recursive loop detected in template: ${chain.join(' → ')}: break the cycle`, name);
     }
-    this.resolving.push(name);
+    stack.push({ host: this.host, name });
     try {
       const value = renderValue(winner.value, this.scope());
       this.done.set(name, value);
@@ -160,7 +164,7 @@ class HostVars implements ResolvedVars {
       if (e instanceof JinjaError && e.varName === undefined) e.varName = name;
       throw e;
     } finally {
-      this.resolving.pop();
+      stack.pop();
     }
   }
 
@@ -182,6 +186,8 @@ class HostVars implements ResolvedVars {
       case 'inventory_hostname_short': return this.host.split('.')[0];
       case 'group_names': return inv.groupsOf(this.host).filter((g) => g !== 'all').sort();
       case 'groups': return inv.groups;
+      case 'inventory_dir': return inv.dir;
+      case 'inventory_file': return inv.hostsFile;
       default: return hostvarsProxy(this.resolver);
     }
   }

@@ -88,7 +88,7 @@ export function loadVarsFile(path: string, ctx: LoadContext): VarLayer | undefin
 }
 
 /** Every string leaf of a decrypted file is a secret. */
-function registerStrings(value: unknown): void {
+export function registerStrings(value: unknown): void {
   if (typeof value === 'string') registerSecret(value);
   else if (Array.isArray(value)) value.forEach(registerStrings);
   else if (value && typeof value === 'object') Object.values(value).forEach(registerStrings);
