@@ -12,7 +12,11 @@ export interface Faults {
   failNext(count: number, status: number, match?: FaultMatch): void;
   /** Matching requests are answered `ms` later (until clear()). */
   delay(ms: number, match?: FaultMatch): void;
-  /** The workload controllers never make this object ready (kind as in the manifest, e.g. Deployment). */
+  /**
+   * The workload controllers never make this object's pod template ready (kind as in the
+   * manifest, e.g. Deployment). Templates that were ready before stay ready, so a rollback to the
+   * previous revision succeeds, as after a bad image in a real cluster.
+   */
   neverReady(kind: string, namespace: string, name: string): void;
   clear(): void;
 }

@@ -15,9 +15,17 @@ type Reconcile = (ctx: SimContext, obj: any, ready: boolean) => void;
 
 /** When each (uid, generation) was first seen: readiness comes controllerDelayMs later. */
 const firstSeen = new WeakMap<SimContext, Map<string, number>>();
+/** uid/template hashes that have been ready: a never-ready workload can still roll back to them. */
+const readyTemplates = new WeakMap<SimContext, Set<string>>();
+
+function templateKey(obj: any): string {
+  return `${obj.metadata.uid}/${shortHash(obj.spec?.template ?? obj.spec)}`;
+}
 
 function readyNow(ctx: SimContext, obj: any, queue: Queue, qkey: string): boolean {
-  if (ctx.neverReady.has(neverReadyKey(obj.kind, obj.metadata.namespace, obj.metadata.name))) return false;
+  const known = readyTemplates.get(ctx) ?? new Set<string>();
+  readyTemplates.set(ctx, known);
+  if (ctx.neverReady.has(neverReadyKey(obj.kind, obj.metadata.namespace, obj.metadata.name)) && !known.has(templateKey(obj))) return false;
   const seen = firstSeen.get(ctx) ?? new Map<string, number>();
   firstSeen.set(ctx, seen);
   const k = `${obj.metadata.uid}/${obj.metadata.generation}`;
@@ -25,6 +33,7 @@ function readyNow(ctx: SimContext, obj: any, queue: Queue, qkey: string): boolea
   seen.set(k, t0);
   const left = t0 + ctx.controllerDelayMs - Date.now();
   if (left > 0) queue.add(qkey, left + 1);
+  else known.add(templateKey(obj));
   return left <= 0;
 }
 
