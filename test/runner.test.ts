@@ -125,9 +125,16 @@ describe('runner', () => {
     expect(all.log.some((r) => r.task === 'hidden')).toBe(false);
   });
 
-  it('applies --limit as a host pattern', async () => {
+  it('applies --limit as a host pattern; a limit that leaves no host is an input error', async () => {
     const { log } = await play([{ name: 'a' }], { limit: 'agent:!n3' });
     expect(starts(log, 'a')).toEqual(['n2', 'n4']);
+    await expect(play([{ name: 'a' }], { limit: 'nope' })).rejects.toThrow(/--limit: nope leaves no host in any play/);
+  });
+
+  it('warns about a --tags entry no task has, with the nearest tag', async () => {
+    const { events, log } = await play([{ name: 'a', tags: ['verify'] }], { tags: ['verfy'] });
+    expect(log).toEqual([]);
+    expect(events).toContainEqual({ type: 'warning', message: 'no task has the tag verfy; did you mean verify? (npm run play -- --list-tags)' });
   });
 
   it('opens a transport per host once, the cluster once, and closes them all', async () => {

@@ -9,13 +9,14 @@ import type { Inventory, ResolvedVars, ResolveOptions, VarLayer } from '../inven
 import type { Play, Playbook } from '../playbook.ts';
 import type { HostInfo, Role, RoleContext, Task } from '../role.ts';
 import { connectionSpec } from '../transport/connection.ts';
+import { closest } from '../vars/suggest.ts';
 import type { VarDefs } from '../vars/schema.ts';
 import {
   dedupeProblems, nodePortClashes, parseRoleVars, roleDefaultsLayer, runRoleValidators, unknownKeys,
 } from '../vars/validate.ts';
 import { orderRoles } from './load.ts';
 import { applyLimit, selectHosts } from './patterns.ts';
-import { roleMaySelect, roleTags, tagsSelected, taskTags } from './tags.ts';
+import { roleMaySelect, roleTags, SPECIAL_TAGS, tagsSelected, taskTags } from './tags.ts';
 import type { TagFilter } from './tags.ts';
 
 /** The inventory as the runner uses it: lib/inventory's loadInventory + resolveHost. */
@@ -122,7 +123,8 @@ function checkBatches(tasks: readonly HostTask[], problems: Problem[]): void {
   }
 }
 
-function hostTasks(roles: Role[], typed: Map<string, Record<string, unknown>>, ctx: Omit<RoleContext, 'host'>, info: HostInfo, o: PrepareOptions, problems: Problem[]): HostTask[] {
+function hostTasks(roles: Role[], typed: Map<string, Record<string, unknown>>, ctx: Omit<RoleContext, 'host'>, info: HostInfo, o: PrepareOptions, w: RunWide): HostTask[] {
+  const { problems } = w;
   const out: HostTask[] = [];
   for (const role of roles) {
     const vars = typed.get(role.name);
@@ -130,6 +132,7 @@ function hostTasks(roles: Role[], typed: Map<string, Record<string, unknown>>, c
     try {
       for (const task of role.tasks(vars as never, { ...ctx, host: info })) {
         const tags = [...taskTags(role, task)];
+        for (const t of tags) w.seenTags.add(t);
         if (tagsSelected(new Set(tags), o.filter)) out.push({ role, task, tags });
       }
     } catch (err) {
@@ -150,7 +153,14 @@ function playHostsOf(play: Play, o: PrepareOptions, warnings: string[]): string[
   return limited.hosts;
 }
 
-interface RunWide { known: Set<string>; hostvars: Record<string, Record<string, unknown>>; problems: Problem[]; warnings: string[] }
+interface RunWide {
+  known: Set<string>;
+  hostvars: Record<string, Record<string, unknown>>;
+  problems: Problem[];
+  warnings: string[];
+  /** Every tag of every task built, selected or not (to warn about a --tags typo). */
+  seenTags: Set<string>;
+}
 
 function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
   const { known, problems, warnings } = w;
@@ -174,7 +184,7 @@ function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
   };
   const hosts = bases.map(({ info, resolved }) => {
     const roleVars = validateHost(roles, info, resolved, known, problems);
-    return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, ctx, info, o, problems) };
+    return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, ctx, info, o, w) };
   });
   return { play, roles, hosts };
 }
@@ -192,9 +202,24 @@ function lazyHostvars(o: PrepareOptions): Record<string, Record<string, unknown>
   return out;
 }
 
+/** A --tags entry no task has: warn, with the nearest tag (Ansible silently runs nothing). */
+function unknownTagWarnings(o: PrepareOptions, w: RunWide): void {
+  const roleTagSet = [...o.roles.values()].flatMap((r) => [...roleTags(r)]);
+  const known = [...new Set([...w.seenTags, ...roleTagSet])];
+  for (const tag of [...o.filter.tags, ...o.filter.skipTags]) {
+    if (SPECIAL_TAGS.has(tag) || known.includes(tag)) continue;
+    const near = closest(tag, known);
+    w.warnings.push(`no task has the tag ${tag}${near ? `; did you mean ${near}?` : ''} (npm run play -- --list-tags)`);
+  }
+}
+
 export function prepareRun(o: PrepareOptions): PreparedRun {
-  const w: RunWide = { known: knownVarNames(o.roles), hostvars: lazyHostvars(o), problems: [], warnings: [] };
+  const w: RunWide = { known: knownVarNames(o.roles), hostvars: lazyHostvars(o), problems: [], warnings: [], seenTags: new Set() };
   const plays = o.playbook.plays.map((play) => preparePlay(play, o, w));
   if (w.problems.length) throw new InputError(dedupeProblems(w.problems), 'invalid input, nothing was run');
+  if (o.limit && plays.every((p) => p.hosts.length === 0 && p.skipped === 'no hosts matched')) {
+    throw new InputError([{ file: '', key: '--limit', message: `${o.limit} leaves no host in any play; check the pattern (npm run play -- --list-hosts)` }]);
+  }
+  unknownTagWarnings(o, w);
   return { plays, warnings: w.warnings, hostvars: w.hostvars, groups: o.source.inventory.groups };
 }

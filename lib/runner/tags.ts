@@ -15,6 +15,9 @@ export function parseTagList(values: readonly string[] | string | undefined): st
   return list.flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);
 }
 
+/** Tags with a meaning of their own in Ansible. */
+export const SPECIAL_TAGS: ReadonlySet<string> = new Set(['all', 'tagged', 'untagged', 'always', 'never']);
+
 const intersects = (a: ReadonlySet<string>, b: readonly string[]): boolean => b.some((t) => a.has(t));
 
 /** Ansible's rule for one task's tag set. */
@@ -48,6 +51,5 @@ export function taskTags(role: { name: string; tags: readonly string[] }, task: 
 export function roleMaySelect(tags: ReadonlySet<string>, everyRoleTag: ReadonlySet<string>, filter: TagFilter): boolean {
   if (tagsSelected(tags, filter)) return true;
   if (intersects(tags, filter.skipTags) || filter.skipTags.includes('all')) return false;
-  const special = new Set(['all', 'tagged', 'untagged', 'always', 'never']);
-  return filter.tags.some((t) => !special.has(t) && !everyRoleTag.has(t));
+  return filter.tags.some((t) => !SPECIAL_TAGS.has(t) && !everyRoleTag.has(t));
 }
