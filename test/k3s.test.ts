@@ -8,7 +8,7 @@ import {
 } from '../roles/k3s/config.ts';
 import { mergeKubeconfig, removeFromKubeconfig, rewriteKubeconfig } from '../roles/k3s/kubeconfig.ts';
 import { planNode } from '../roles/k3s/node.ts';
-import { parseFacts, planPrereqs } from '../roles/k3s/prereqs.ts';
+import { parseFacts } from '../roles/k3s/prereqs.ts';
 import { tokenPassword } from '../roles/k3s/token.ts';
 import { apiUrlOf, kindOf, topologyOf } from '../roles/k3s/topology.ts';
 
@@ -98,10 +98,9 @@ describe('token and prerequisites', () => {
     expect(tokenPassword('K10abcdef0123::server:s3cret')).toBe('s3cret');
     expect(tokenPassword('plain-token')).toBe('plain-token');
   });
-  it('plans only the sysctls and modules that differ', () => {
+  it('reads the prerequisite facts of one round trip', () => {
     const facts = parseFacts('sysctl net.ipv4.ip_forward 0\nsysctl net.ipv6.conf.all.forwarding 1\nloaded overlay\nswap\nmissing curl\n');
-    expect(facts).toMatchObject({ swapOn: true, missing: ['curl'] });
-    expect(planPrereqs(facts, ['br_netfilter', 'overlay'])).toEqual({ sysctl: ['net.ipv4.ip_forward'], modules: ['br_netfilter'] });
+    expect(facts).toEqual({ sysctl: { 'net.ipv4.ip_forward': '0', 'net.ipv6.conf.all.forwarding': '1' }, loaded: ['overlay'], swapOn: true, missing: ['curl'] });
   });
 });
 

@@ -1,15 +1,17 @@
 /**
- * The node files the role owns (config.yaml, registries.yaml, the service env file): each put
- * only when its content or mode differs, with a unified diff for --diff (masked by the reporter).
+ * The node files the role owns (config.yaml, registries.yaml, the service env file), through
+ * lib/steps' putFile: each written only when its content or mode differs, with a diff for --diff
+ * (masked by the reporter: config.yaml holds the token).
  */
-import { createTwoFilesPatch } from 'diff';
 import { CommandError } from '../../lib/errors.ts';
+import type { TaskContext } from '../../lib/role.ts';
 import { sh, type Cmd } from '../../lib/shell.ts';
+import { ensureDirectory, putFile } from '../../lib/steps/index.ts';
 import type { Transport } from '../../lib/transport/types.ts';
 
 export interface FileSpec {
   readonly path: string;
-  readonly content: string;
+  readonly content: string | Buffer;
   readonly mode: number;
 }
 
@@ -19,27 +21,16 @@ export interface EnsureFilesResult {
   diff: string;
 }
 
-async function modeOf(t: Transport, path: string): Promise<number | undefined> {
-  const r = await t.run(sh`stat -c %a ${path}`, { become: true });
-  return r.code === 0 ? parseInt(r.stdout.trim(), 8) : undefined;
-}
-
-export async function ensureFiles(t: Transport, files: readonly FileSpec[], check: boolean): Promise<EnsureFilesResult> {
+export async function ensureFiles(ctx: TaskContext, files: readonly FileSpec[]): Promise<EnsureFilesResult> {
   const changed: string[] = [];
   const diffs: string[] = [];
   for (const f of files) {
-    const before = (await t.get(f.path, { become: true }))?.toString('utf8');
-    const sameContent = before === f.content;
-    if (sameContent && (await modeOf(t, f.path)) === f.mode) continue;
-    changed.push(f.path);
-    if (!sameContent) diffs.push(createTwoFilesPatch(f.path, f.path, before ?? '', f.content, before === undefined ? '(absent)' : 'before', 'after'));
-    if (!check) {
-      const dir = f.path.slice(0, f.path.lastIndexOf('/')) || '/';
-      await t.run(sh`mkdir -p ${dir}`, { become: true });
-      await t.put(f.path, f.content, { mode: f.mode, become: true });
-    }
+    await ensureDirectory(ctx, { path: f.path.slice(0, f.path.lastIndexOf('/')) || '/', become: true });
+    const r = await putFile(ctx, { path: f.path, content: f.content, mode: f.mode, become: true });
+    if (r.status === 'changed') changed.push(f.path);
+    if (r.diff) diffs.push(r.diff);
   }
-  return { changed, diff: diffs.join('') };
+  return { changed, diff: diffs.join('\n') };
 }
 
 /** Run with become; a non-zero exit is a CommandError (with an optional hint). Returns stdout. */

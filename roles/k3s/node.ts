@@ -65,7 +65,7 @@ export interface ApplyNodeResult {
 async function runInstaller(ctx: TaskContext, t: Transport, input: ApplyNodeInput): Promise<void> {
   const env = Object.entries(installEnv(input.spec)).map(([k, v]) => `${k}=${v}`);
   if (input.source.kind === 'airgap') {
-    const script = await uploadAirgap(t, input.source.dir, ctx.log);
+    const script = await uploadAirgap(ctx, input.source.dir);
     await mustRun(t, sh`env ${env} sh ${script} ${input.spec.args}`);
     return;
   }
@@ -83,7 +83,7 @@ async function runInstaller(ctx: TaskContext, t: Transport, input: ApplyNodeInpu
 export async function applyNode(ctx: TaskContext, input: ApplyNodeInput): Promise<ApplyNodeResult> {
   const t = await ctx.transport();
   const unit = serviceName(input.kind);
-  const files = await ensureFiles(t, [...input.files, input.envFile], ctx.check);
+  const files = await ensureFiles(ctx, [...input.files, input.envFile]);
   const facts = await readNodeFacts(t, input.kind);
   const plan = planNode(facts, input.spec, files.changed);
   const diff = files.diff;
@@ -93,7 +93,7 @@ export async function applyNode(ctx: TaskContext, input: ApplyNodeInput): Promis
     if (facts.version !== undefined && facts.version !== input.spec.version) await input.beforeUpgrade?.();
     ctx.log.progress(`${plan.reason} (${input.source.kind === 'airgap' ? 'air-gapped' : 'install script'})`);
     await runInstaller(ctx, t, input);
-    await ensureFiles(t, [input.envFile], false); // the installer rewrote it from its own environment
+    await ensureFiles(ctx, [input.envFile]); // the installer rewrote it from its own environment
     await t.put(INSTALL_STAMP_PATH, installStamp(input.spec), { mode: 0o600, become: true });
     const version = parseK3sVersion(await mustRun(t, sh`${BINARY_PATH} --version`));
     if (version !== input.spec.version) {

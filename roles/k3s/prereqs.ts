@@ -1,13 +1,14 @@
 /**
- * Node prerequisites, idempotent: IP forwarding sysctls (set now and persisted in
- * /etc/sysctl.d), the kernel modules k3s needs (loaded and listed in /etc/modules-load.d), no
- * active swap (unless k3s_allow_swap), and the commands the install needs. Facts are read in one
- * round trip; only what differs is changed.
+ * Node prerequisites, idempotent, through lib/steps: IP forwarding sysctls (set now and persisted
+ * in /etc/sysctl.d), the kernel modules k3s needs (loaded and listed in /etc/modules-load.d), no
+ * active swap (unless k3s_allow_swap), and the commands the install needs (checked in one round
+ * trip with the module probes: br_netfilter built into a kernel has no /sys/module entry).
  */
 import { CapstanError } from '../../lib/errors.ts';
 import type { TaskContext, TaskResult } from '../../lib/role.ts';
 import { raw, sh } from '../../lib/shell.ts';
-import { ensureFiles, mustRun } from './files.ts';
+import { kernelModule, putFile, sysctl } from '../../lib/steps/index.ts';
+import { mustRun } from './files.ts';
 import type { K3sVars } from './tasks.ts';
 
 export const SYSCTLS: Readonly<Record<string, string>> = {
@@ -15,7 +16,6 @@ export const SYSCTLS: Readonly<Record<string, string>> = {
   'net.ipv6.conf.all.forwarding': '1',
 };
 export const SYSCTL_FILE = '/etc/sysctl.d/90-k3s.conf';
-export const MODULES_FILE = '/etc/modules-load.d/k3s.conf';
 
 /** A module counts as loaded when /sys/module has it, or (built into the kernel) its sysctl tree exists. */
 const LOADED_PROBE: Readonly<Record<string, string>> = { br_netfilter: '/proc/sys/net/bridge' };
@@ -25,14 +25,6 @@ export interface PrereqFacts {
   loaded: string[];
   swapOn: boolean;
   missing: string[];
-}
-
-/** Pure: what must change. */
-export function planPrereqs(f: PrereqFacts, modules: readonly string[]): { sysctl: string[]; modules: string[] } {
-  return {
-    sysctl: Object.keys(SYSCTLS).filter((k) => f.sysctl[k] !== undefined && f.sysctl[k] !== SYSCTLS[k]),
-    modules: modules.filter((m) => !f.loaded.includes(m)),
-  };
 }
 
 function factsCommand(modules: readonly string[], binaries: readonly string[]) {
@@ -63,16 +55,19 @@ export async function prerequisites(ctx: TaskContext, vars: K3sVars): Promise<Ta
   if (facts.swapOn && !vars.k3s_allow_swap) {
     throw new CapstanError(`${t.host}: swap is on; the kubelet expects it off`, { hint: 'run `swapoff -a` and remove swap from /etc/fstab, or set k3s_allow_swap: true' });
   }
-  const plan = planPrereqs(facts, vars.k3s_kernel_modules);
-  const files = await ensureFiles(t, [
-    { path: SYSCTL_FILE, content: Object.entries(SYSCTLS).map(([k, v]) => `${k} = ${v}\n`).join(''), mode: 0o644 },
-    { path: MODULES_FILE, content: vars.k3s_kernel_modules.map((m) => `${m}\n`).join(''), mode: 0o644 },
-  ], ctx.check);
-  const changes = [...plan.sysctl.map((k) => `${k}=${SYSCTLS[k]}`), ...plan.modules.map((m) => `modprobe ${m}`), ...files.changed];
-  if (!ctx.check) {
-    for (const k of plan.sysctl) await mustRun(t, sh`sysctl -w ${`${k}=${SYSCTLS[k]}`}`);
-    for (const m of plan.modules) await mustRun(t, sh`modprobe ${m}`, `load ${m} on ${t.host} or remove it from k3s_kernel_modules`);
+  const results: TaskResult[] = [];
+  // a sysctl the node's kernel does not have (IPv6 off) is left alone
+  for (const [name, value] of Object.entries(SYSCTLS)) {
+    if (facts.sysctl[name] !== undefined) results.push(await sysctl(ctx, { name, value, file: SYSCTL_FILE, become: true }));
   }
-  if (changes.length === 0) return { status: 'ok', msg: 'forwarding on, modules loaded, no swap' };
-  return { status: 'changed', msg: changes.join(', '), ...(files.diff ? { diff: files.diff } : {}) };
+  for (const name of vars.k3s_kernel_modules) {
+    // loaded (or built in): only persist it; else kernelModule loads it
+    results.push(facts.loaded.includes(name)
+      ? await putFile(ctx, { path: `/etc/modules-load.d/${name}.conf`, content: `${name}\n`, mode: 0o644, become: true })
+      : await kernelModule(ctx, { name, become: true }));
+  }
+  const changed = results.filter((r) => r.status === 'changed');
+  if (changed.length === 0) return { status: 'ok', msg: 'forwarding on, modules loaded, no swap' };
+  const diff = changed.map((r) => r.diff).filter(Boolean).join('\n');
+  return { status: 'changed', msg: changed.map((r) => r.msg).join('; '), ...(diff ? { diff } : {}) };
 }

@@ -4,15 +4,12 @@
  * uploaded over SFTP (each only when it differs) before the installer runs with
  * INSTALL_K3S_SKIP_DOWNLOAD=true.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Problem } from '../../lib/errors.ts';
-import type { TaskLog } from '../../lib/role.ts';
-import { sh } from '../../lib/shell.ts';
-import type { Transport } from '../../lib/transport/types.ts';
+import type { TaskContext } from '../../lib/role.ts';
 import { BINARY_PATH, IMAGES_DIR } from './config.ts';
-import { mustRun } from './files.ts';
+import { ensureFiles, type FileSpec } from './files.ts';
 
 export type InstallSource = { kind: 'url'; url: string } | { kind: 'airgap'; dir: string };
 
@@ -39,25 +36,16 @@ export function airgapFiles(dir: string): AirgapFiles | Problem[] {
   return { binary: join(dir, 'k3s'), script: join(dir, 'install.sh'), images: images.map((n) => join(dir, n)) };
 }
 
-async function remoteSha256(t: Transport, path: string): Promise<string | undefined> {
-  const r = await t.run(sh`sha256sum ${path}`, { become: true });
-  return r.code === 0 ? r.stdout.split(' ')[0] : undefined;
-}
-
-async function upload(t: Transport, local: string, remote: string, mode: number, log: TaskLog): Promise<void> {
-  const content = readFileSync(local);
-  if ((await remoteSha256(t, remote)) === createHash('sha256').update(content).digest('hex')) return;
-  log.progress(`uploading ${local} → ${t.host}:${remote}`);
-  await t.put(remote, content, { mode, become: true });
-}
-
-/** Upload the airgap files; returns the path of the uploaded install script. */
-export async function uploadAirgap(t: Transport, dir: string, log: TaskLog): Promise<string> {
+/** Upload the airgap files (each only when its checksum differs); returns the install script's path. */
+export async function uploadAirgap(ctx: TaskContext, dir: string): Promise<string> {
   const files = airgapFiles(dir);
   if (Array.isArray(files)) throw new Error(files.map((p) => `${p.file}: ${p.message}`).join('\n'));
-  await mustRun(t, sh`mkdir -p ${IMAGES_DIR}`);
-  await upload(t, files.binary, BINARY_PATH, 0o755, log);
-  for (const image of files.images) await upload(t, image, `${IMAGES_DIR}/${image.slice(image.lastIndexOf('/') + 1)}`, 0o644, log);
-  await upload(t, files.script, AIRGAP_SCRIPT_PATH, 0o755, log);
+  const uploads: FileSpec[] = [
+    { path: BINARY_PATH, content: readFileSync(files.binary), mode: 0o755 },
+    ...files.images.map((image) => ({ path: `${IMAGES_DIR}/${basename(image)}`, content: readFileSync(image), mode: 0o644 })),
+    { path: AIRGAP_SCRIPT_PATH, content: readFileSync(files.script), mode: 0o755 },
+  ];
+  ctx.log.progress(`air-gapped: checking ${uploads.map((u) => basename(u.path)).join(', ')} on ${ctx.host.name}`);
+  await ensureFiles(ctx, uploads);
   return AIRGAP_SCRIPT_PATH;
 }

@@ -5,12 +5,13 @@ import { defineRole } from '../../../lib/role.ts';
 import { k3sVars } from '../vars.ts';
 import { resetTasks } from './tasks.ts';
 
-const { k3s_server_group, k3s_agent_group, kubeconfig, kubeconfig_merge, cluster_context, systemd_dir, k3s_reset_confirm } = k3sVars;
+// every k3s var is accepted (the same inventory), k3s_version is not needed to remove k3s
+const vars = { ...k3sVars, k3s_version: { ...k3sVars.k3s_version, optional: true as const } };
 
 export default defineRole({
   name: 'k3s/reset',
   description: 'remove k3s from every node (uninstall scripts, data) and the cluster from the kubeconfig',
   tags: ['k3s/reset', 'reset'],
-  vars: { k3s_server_group, k3s_agent_group, kubeconfig, kubeconfig_merge, cluster_context, systemd_dir, k3s_reset_confirm },
+  vars,
   tasks: resetTasks,
 });
