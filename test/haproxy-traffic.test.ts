@@ -4,12 +4,14 @@
  * member out and put it back.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readClusterVars, readLbVars } from '../lib/lb/cluster-vars.ts';
 import { haproxyConfig } from '../lib/lb/generate.ts';
 import { serverStatuses, waitUntil } from './fixtures/lb/haproxy-stats.ts';
+import { selfSignedPem } from './fixtures/lb/tls.ts';
 import type { SpawnedProcess } from './support/lab.ts';
 import { useLab } from './support/lab-vitest.ts';
 
@@ -43,7 +45,8 @@ async function spread(n: number): Promise<Map<string, number>> {
   for (let i = 0; i < n; i++) {
     const res = await fetch(lbUrl(), { signal: AbortSignal.timeout(5000) });
     expect(res.status).toBe(200);
-    const who = (await res.text()).trim();
+    const [who = '', proto] = (await res.text()).trim().split(' ');
+    expect(proto).toBe('http');
     seen.set(who, (seen.get(who) ?? 0) + 1);
   }
   return seen;
@@ -63,6 +66,7 @@ describe('traffic through the generated haproxy.cfg', () => {
     const vars = {
       lb_api_frontend: false, lb_check_interval: '200ms', lb_check_fall: 2, lb_check_rise: 1, lb_timeout_connect: '1s',
       lb_stats_enabled: true, lb_stats_password: PASSWORD,
+      lb_https_mode: 'terminate', lb_tls_certificate: await selfSignedPem(work),
       haproxy_stats_socket: socket, haproxy_chroot: '', haproxy_log_target: 'stdout format raw local0',
     };
     const { text } = haproxyConfig({
@@ -92,6 +96,26 @@ describe('traffic through the generated haproxy.cfg', () => {
     await waitUntil('lbt2 back UP', memberStatus('lbt2'), (s) => s === 'UP');
     const after = await spread(30);
     expect(after.get('lbt2')).toBe(10);
+  });
+
+  it('terminates TLS on 443 with the configured certificate and sends plain HTTP to the NodePort', async () => {
+    const lbIp = lab().hosts.find((h) => h.name === LB)!.ip;
+    const seen = new Set<string>();
+    for (let i = 0; i < 6; i++) {
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = httpsGet({ host: lbIp, port: 443, path: '/', rejectUnauthorized: false, servername: 'lb.test', timeout: 5000 }, (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => { text += String(d); });
+          res.on('end', () => resolve(text.trim()));
+        });
+        req.on('timeout', () => req.destroy(new Error('https request timed out')));
+        req.on('error', reject);
+      });
+      const [who = '', proto] = body.split(' ');
+      expect(proto).toBe('https');
+      seen.add(who);
+    }
+    expect([...seen].sort()).toEqual(NODES);
   });
 
   it('serves the stats page to the vault password only', async () => {
