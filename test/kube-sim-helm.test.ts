@@ -7,6 +7,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { $ } from 'zx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { kubeBinaries, type HelmMajor } from './support/helm-bin.ts';
 import { startSimulator, type Simulator } from './support/kube-sim/index.ts';
 
 const charts = '/work/shared/charts';
+const demoChart = fileURLToPath(new URL('./fixtures/kube-sim/demo-chart', import.meta.url));
 
 describe.each([3, 4] as HelmMajor[])('helm %i against the simulator', (major) => {
   const { helm, kubectl } = kubeBinaries(major);
@@ -66,6 +68,21 @@ describe.each([3, 4] as HelmMajor[])('helm %i against the simulator', (major) =>
     expect(crd.status.conditions.find((c: any) => c.type === 'Established').status).toBe('True');
     const out = await run(kubectl, ['api-resources', '--api-group=networking.istio.io', '-o', 'name']);
     expect(out.split('\n')).toContain('virtualservices.networking.istio.io');
+  });
+
+  it('upgrades change and remove fields (helm 3: strategic merge patches, helm 4: server-side apply)', async () => {
+    const demo = ['upgrade', '--install', 'demo', demoChart, '-n', 'demo', '--create-namespace', '--wait', '--timeout', '60s'];
+    await run(helm, [...demo, '--set', 'extra=x']);
+    expect(sim.store.get('v1', 'ConfigMap', 'demo', 'demo-config').data).toEqual({ greeting: 'hello', extraKey: 'x' });
+    await run(helm, [...demo, '--set', 'greeting=hi,image=nginx:1.28,replicaCount=2']);
+    expect(sim.store.get('v1', 'ConfigMap', 'demo', 'demo-config').data).toEqual({ greeting: 'hi' });
+    const dep = sim.store.get('apps/v1', 'Deployment', 'demo', 'demo-web');
+    expect(dep.metadata.labels.extra).toBeUndefined();
+    expect(dep.spec.template.spec.containers.map((c: any) => `${c.name}=${c.image}`)).toEqual(['web=nginx:1.28']);
+    expect(dep.metadata.generation).toBe(2);
+    expect(dep.status).toMatchObject({ observedGeneration: 2, availableReplicas: 2 });
+    const writes = sim.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/configmaps/demo-config')).map((r) => r.contentType);
+    expect(writes.at(-1)).toBe(major === 3 ? 'application/strategic-merge-patch+json' : 'application/apply-patch+yaml');
   });
 
   it('kubectl: apply --server-side, get and rollout status', async () => {
