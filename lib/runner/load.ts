@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InputError } from '../errors.ts';
+import { CapstanError, InputError } from '../errors.ts';
 import type { Problem } from '../errors.ts';
 import type { Playbook } from '../playbook.ts';
 import type { Role } from '../role.ts';
@@ -40,6 +40,17 @@ function isRole(value: unknown): value is Role {
   return !!r && typeof r.name === 'string' && typeof r.tasks === 'function' && typeof r.vars === 'object';
 }
 
+/** Import a role module; a module that fails to load (a syntax error) names the role and its file. */
+async function importRole(file: string, name: string): Promise<{ default?: unknown }> {
+  try {
+    return (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (err) {
+    throw new CapstanError(`cannot load role ${name} from ${file}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err, hint: 'fix the role module (npx tsc --noEmit -p . shows type and syntax errors)',
+    });
+  }
+}
+
 /**
  * Where roles are looked up, first match wins: the given dir, then (as Ansible does) roles/
  * next to the playbook and next to its folder, then the project's roles/.
@@ -63,7 +74,7 @@ export async function loadRoles(pb: Playbook, dirs: readonly string[]): Promise<
       problems.push({ file: `roles/${name}/index.ts`, key: name, message: `${by} uses role ${name}, but there is no ${name}/index.ts in ${where}; check the role name` });
       continue;
     }
-    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    const mod = await importRole(file, name);
     if (!isRole(mod.default)) {
       problems.push({ file, key: name, message: 'does not default-export a role; end it with export default defineRole({...})' });
       continue;
