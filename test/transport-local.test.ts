@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../lib/errors.ts';
@@ -39,6 +39,23 @@ describe('local transport', () => {
     expect((await t.get(path))?.toString()).toBe('two\n');
     expect(readdirSync(join(dir, 'sub'))).toEqual(['file.conf']); // no temp files left
     expect(await t.get(join(dir, 'missing'))).toBeUndefined();
+  });
+
+  it('becomes another user through sudo, for commands and files', async () => {
+    const nobody = localTransport({ host: 'localhost', become: true, becomeUser: 'nobody' });
+    expect((await nobody.run(sh`id -un`)).stdout.trim()).toBe('nobody');
+    expect((await nobody.run(sh`id -un`, { become: false })).stdout.trim()).toBe(userInfo().username);
+    const open = join(dir, 'open');
+    mkdirSync(open, { mode: 0o777 });
+    chmodSync(open, 0o777);
+    chmodSync(dir, 0o755);
+    const path = join(open, 'become.txt');
+    await nobody.put(path, 'as nobody', { mode: 0o640 });
+    expect(statSync(path).mode & 0o777).toBe(0o640);
+    expect(statSync(path).uid).not.toBe(0);
+    expect((await nobody.get(path))?.toString()).toBe('as nobody');
+    expect(await nobody.get(join(open, 'missing'))).toBeUndefined();
+    expect(readdirSync(open)).toEqual(['become.txt']);
   });
 
   it('is what openTransport gives for a local host', async () => {
