@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -65,7 +65,6 @@ describe('shipped inventories', () => {
   it('production: reviewed snapshot of haproxy.cfg, as3.json and f5-tmsh.txt', async () => {
     const { input, dir } = await lbInputFromInventory('production', { f5_virtual_address: '192.168.1.250' });
     const out = generateLb(input, dir);
-    mkdirSync(join(work, 'snap'), { recursive: true });
     for (const f of out.files) {
       await expect(f.content).toMatchFileSnapshot(`fixtures/lb/snapshots/production/${f.name}`);
     }
