@@ -16,8 +16,8 @@ import { STANDIN_STATE_DIR } from './paths.ts';
 
 const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** Host paths the k3s role writes outside the lab's default private dirs. */
-export const K3S_PRIVATE_DIRS = ['/etc/systemd/system', '/etc/sysctl.d', '/etc/modules-load.d'];
+/** Host paths the site's roles write outside the lab's default private dirs (k3s, haproxy). */
+export const K3S_PRIVATE_DIRS = ['/etc/systemd/system', '/etc/sysctl.d', '/etc/modules-load.d', '/etc/haproxy'];
 
 export interface K3sLabOptions {
   servers: number;
