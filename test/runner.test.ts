@@ -65,6 +65,12 @@ describe('runner', () => {
     expect(outcome.hosts.n1).toMatchObject({ ok: 3, changed: 2, failed: 0 });
   });
 
+  it('runs each host\'s own task, built from that host\'s vars', async () => {
+    const { events } = await play([{ name: 'a' }]);
+    const msgs = Object.fromEntries(events.flatMap((e) => (e.type === 'task_result' && e.task === 'a' ? [[e.host, e.msg]] : [])));
+    expect(msgs).toEqual({ n1: 'did a', n2: 'did a (n2 note)', n3: 'did a', n4: 'did a' });
+  });
+
   it('bounds parallel hosts by forks', async () => {
     const { log } = await play([{ name: 'a', work_ms: 15 }], { forks: 2 });
     const max = Math.max(...log.filter((r) => r.task === 'a').map((r) => r.active));

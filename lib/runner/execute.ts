@@ -96,13 +96,15 @@ class PlayRun {
         ...(r.data !== undefined ? { data: r.data } : {}),
       });
     };
-    if (step.task.skipReason !== undefined) return report('skipped', { msg: step.task.skipReason });
+    // This host's own task: tasks are built per host, from that host's vars.
+    const task = step.hosts.get(h.info.name)!.task;
+    if (task.skipReason !== undefined) return report('skipped', { msg: task.skipReason });
     const ctx = taskContext({
       host: h.info, playHosts: this.p.hosts.map((x) => x.info), hostvars: this.run.hostvars, groups: this.run.groups,
       check: this.o.check, diff: this.o.diff, role: step.role, task: step.name, reporter: this.o.reporter, signal: this.o.signal,
     }, this.o.services);
     try {
-      const result = await step.task.run(ctx);
+      const result = await task.run(ctx);
       report(result.status, result);
     } catch (err) {
       report(err instanceof ConnectionError ? 'unreachable' : 'failed', { msg: errorMessage(err) });
