@@ -110,6 +110,12 @@ describe('loadInventory', () => {
     expect(inv.toAnsibleHost('node1')).toMatchObject({ raw_template: { __ansible_unsafe: '{{ not templated }}' }, built_at: '2024-01-02T10:11:12.500000+01:00' });
   });
 
+  it('reads only the first of group_vars/NAME, NAME.yml, NAME.yaml, NAME.json (as Ansible does)', async () => {
+    const root = await tree('shadowed', { hosts: 'h1\n', 'group_vars/all/x.yml': 'from_dir: 1\n', 'group_vars/all.yml': 'from_file: 1\n', 'host_vars/h1.yaml': 'a: 1\n', 'host_vars/h1.json': '{"b": 2}' });
+    const inv = await loadInventory(root, { projectDir: root });
+    expect(resolveHost(inv, 'h1').all()).toEqual({ from_dir: 1, a: 1 });
+  });
+
   it('takes a name under inventory/, a folder, or a hosts file', async () => {
     const root = await tree('project', { 'inventory/lab/hosts.yml': 'all:\n  hosts:\n    one:\n', 'other/my-hosts': 'two\n' });
     expect((await loadInventory('lab', { projectDir: root })).hosts).toEqual(['one']);
