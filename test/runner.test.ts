@@ -99,8 +99,9 @@ describe('runner', () => {
     expect(at('start', 'z')).toBeGreaterThan(at('end', 'y'));
   });
 
-  it('rejects an after that names no adjacent concurrent task', async () => {
+  it('rejects an after that names no adjacent concurrent task, and two tasks with one name', async () => {
     await expect(play([{ name: 'x', concurrent: true, after: ['nope'] }])).rejects.toThrow(/after: "nope"/);
+    await expect(play([{ name: 'x' }, { name: 'x' }])).rejects.toThrow(/roles\/probe › x: two tasks of the role have this name/);
   });
 
   it('stops a failed host, goes on with the others, exits 2', async () => {

@@ -106,7 +106,14 @@ function validateHost(roles: Role[], info: HostInfo, resolved: ResolvedVars, kno
   return parsed.vars;
 }
 
-function checkBatches(tasks: readonly HostTask[], problems: Problem[]): void {
+/** Task names are unique per role (they key the output and `after`), and `after` names adjacent concurrent tasks. */
+function checkTaskList(tasks: readonly HostTask[], problems: Problem[]): void {
+  const seen = new Set<string>();
+  for (const { role, task } of tasks) {
+    const key = `${role.name}\0${task.name}`;
+    if (seen.has(key)) problems.push({ file: `roles/${role.name}`, key: task.name, message: 'two tasks of the role have this name; give each task its own name' });
+    seen.add(key);
+  }
   for (let i = 0; i < tasks.length; i++) {
     const { role, task } = tasks[i]!;
     if (!task.after?.length) continue;
@@ -139,7 +146,7 @@ function hostTasks(roles: Role[], typed: Map<string, Record<string, unknown>>, c
       problems.push(...errorProblems(err, `roles/${role.name}`, 'tasks()'));
     }
   }
-  checkBatches(out, problems);
+  checkTaskList(out, problems);
   return out;
 }
 
