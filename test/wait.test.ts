@@ -2,6 +2,7 @@
 // and timeouts that name the resource, its last status and its Events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthTimeoutError, KubeError } from '../lib/errors.ts';
+import { connectKube, loadKubeConfig } from '../lib/kube/client.ts';
 import type { KubeObject } from '../lib/kube/types.ts';
 import { clusterFixture, type ClusterFixture } from './fixtures/helm/cluster-fixture.ts';
 
@@ -50,6 +51,16 @@ describe('waits', () => {
     expect((err as HealthTimeoutError).message).toMatch(/events:\n.*ScalingReplicaSet: Scaled up replica set stuck-/);
     expect(Date.now() - started).toBeLessThan(6000);
     expect(c.lines.length).toBeGreaterThan(0);
+  });
+
+  it('a watch that ends on a 5xx resolves (the wait re-lists); a 4xx rejects', async () => {
+    const api = connectKube(loadKubeConfig(f.kubeconfig));
+    const path = await api.collectionPath('apps/v1', 'Deployment', 'w');
+    const stop = new AbortController();
+    f.sim.faults.failNext(1, 503, { method: 'GET', pathPrefix: path });
+    await expect(api.watch(path, {}, () => {}, stop.signal)).resolves.toBeUndefined();
+    f.sim.faults.failNext(1, 403, { method: 'GET', pathPrefix: path });
+    await expect(api.watch(path, {}, () => {}, stop.signal)).rejects.toThrow(KubeError);
   });
 
   it('endpoints, pods by selector', async () => {

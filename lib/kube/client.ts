@@ -14,7 +14,7 @@ import {
 } from '@kubernetes/client-node';
 import { KubeError } from '../errors.ts';
 import type { KubeObject } from './types.ts';
-import { withRetry } from './retry.ts';
+import { isTransient, withRetry } from './retry.ts';
 
 export const FIELD_MANAGER = 'capstan';
 
@@ -167,7 +167,11 @@ export function connectKube(kc: KubeConfig, retry: { retries?: number; minTimeou
     watch(path, q, onEvent, signal) {
       return new Promise<void>((resolve, reject) => {
         const query = { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, resourceVersion: q.resourceVersion, allowWatchBookmarks: true };
-        const done = (err: unknown) => (err && !signal.aborted ? reject(kubeError(`watch ${path}`, err)) : resolve());
+        // A watch that ends (server close, idle timeout, dropped connection, 410 Gone) resolves:
+        // the caller re-lists and watches again. Anything else is an error.
+        const ended = (err: unknown) => !err || signal.aborted || isTransient(err) || statusOf(err) === 410 ||
+          (err as { name?: string }).name === 'TimeoutError' || (err as { name?: string }).name === 'AbortError';
+        const done = (err: unknown) => (ended(err) ? resolve() : reject(kubeError(`watch ${path}`, err)));
         watcher.watch(path, query, (type, object) => onEvent({ type, object: object as KubeObject }), done)
           .then((ctl) => {
             if (signal.aborted) ctl.abort();

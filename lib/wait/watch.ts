@@ -23,6 +23,14 @@ export interface WaitSpec<T> {
 const LOG_EVERY_MS = 10_000;
 const MIN_LOG_GAP_MS = 1_000;
 
+/** Backoff before re-listing after a watch ended early (bounded by the deadline). */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, Math.max(0, ms));
+    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
+}
+
 function keyOf(o: KubeObject): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
@@ -43,7 +51,8 @@ export async function waitFor<T>(api: KubeApi, spec: WaitSpec<T>, o: WaitOptions
     }
   };
   const path = await api.collectionPath(spec.apiVersion, spec.kind, spec.query.namespace);
-  while (Date.now() < deadline) {
+  for (let round = 0; Date.now() < deadline; round++) {
+    if (round > 0) await pause(Math.min(200 * round, 2000, deadline - Date.now()), o.signal);
     if (o.signal?.aborted) throw o.signal.reason instanceof Error ? o.signal.reason : new Error('wait aborted');
     const listed = await api.list(spec.apiVersion, spec.kind, spec.query);
     const items = new Map(listed.items.map((i) => [keyOf(i), i]));
