@@ -42,8 +42,8 @@ describe('Jinja expressions', () => {
     // tests
     ['{{ n is defined }}', true], ['{{ x_undefined is defined }}', false], ['{{ x_undefined is not defined }}', true], ['{{ none is none }}', true],
     ['{{ n is number }}', true], ['{{ s is string }}', true], ['{{ d is mapping }}', true], ['{{ n is odd }}', true], ['{{ n is divisibleby 5 }}', true],
-    // comments are dropped
-    ['a{# note #}b', 'ab'],
+    // comments are dropped; whitespace control
+    ['a{# note #}b', 'ab'], ['a  {{- n }}  b', 'a5  b'], ['a {{ n -}}  b', 'a 5b'], ['  {{- n -}}  ', 5], ['{{ n - 1 }}', 4],
   ])('%s', (template, expected) => {
     expect(render(template)).toEqual(expected);
   });

@@ -49,9 +49,23 @@ function compile(text: string): Template {
     const end = findClose(text, start + 2, closer);
     if (end < 0) throw new JinjaSyntaxError(`template error in "${text}": '${text.slice(start, start + 2)}' is never closed with '${closer}'`);
     if (kind === '%') throw new JinjaSyntaxError(`Jinja statements ({% ... %}) are not supported in inventory values ("${text}"): use an inline expression such as {{ a if c else b }}`);
-    if (kind === '{') parts.push(parseExpression(text.slice(start + 2, end)));
+    // whitespace control: `{{-` strips the text before, `-}}` the text after
+    let inner = text.slice(start + 2, end);
+    if (inner.startsWith('-') || inner.startsWith('+')) {
+      if (inner[0] === '-' && typeof parts.at(-1) === 'string') parts[parts.length - 1] = (parts.at(-1) as string).trimEnd();
+      inner = inner.slice(1);
+    }
+    let stripAfter = false;
+    if (inner.endsWith('-') || inner.endsWith('+')) {
+      stripAfter = inner.endsWith('-');
+      inner = inner.slice(0, -1);
+    }
+    if (kind === '{') parts.push(parseExpression(inner));
     i = end + 2;
+    if (stripAfter) while (i < text.length && /\s/.test(text[i]!)) i++;
   }
+  // empty text left by whitespace control does not count as text
+  for (let k = parts.length - 1; k >= 0; k--) if (parts[k] === '') parts.splice(k, 1);
   t = { parts, single: parts.length === 1 && typeof parts[0] !== 'string' };
   if (cache.size >= MAX_CACHE) cache.clear();
   cache.set(text, t);
