@@ -73,7 +73,7 @@ function monitorFor(b: Backend, model: LbModel): F5Monitor | undefined {
     name: f5Name(`${b.name}_monitor`),
     type: 'http',
     send: `GET ${b.health.path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
-    receive: `HTTP/1\\.[01] ${b.health.expectStatus}`,
+    receive: `HTTP/1.1 ${b.health.expectStatus}`,
     ...(b.members[0] && b.members[0].port !== b.health.port ? { targetPort: b.health.port } : {}),
     interval,
     timeout: interval * model.check.fall + 1,
