@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConnectionError } from '../lib/errors.ts';
-import { sh } from '../lib/shell.ts';
+import { raw, sh } from '../lib/shell.ts';
 import { openSshTransport } from '../lib/transport/ssh.ts';
 import type { Transport } from '../lib/transport/types.ts';
 import { labSpec } from './support/lab-ssh.ts';
@@ -37,6 +37,20 @@ describe('ssh transport: commands', () => {
       expect(results.map((x) => x.stdout.trim())).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
       expect(await sshConnectionsOn('sh1')).toBe(1);
       expect((await t.run(sh`cat`, { stdin: 'from stdin' })).stdout).toBe('from stdin');
+    });
+  });
+
+  it('keeps running commands after one exits, has a syntax error, or ends without a newline', async () => {
+    await withTransport('sh1', async (t) => {
+      expect((await t.run(sh`exit 5`)).code).toBe(5);
+      const broken = await t.run(sh`echo ${raw("'unbalanced")}`);
+      expect(broken.code).not.toBe(0);
+      expect(broken.stderr).toMatch(/unexpected EOF|matching/);
+      expect(await t.run(sh`printf %s no-newline; printf %s err >&2`)).toMatchObject({ code: 0, stdout: 'no-newline', stderr: 'err' });
+      expect((await t.run(sh`cd /opt; export GONE=1; pwd`)).stdout).toBe('/opt\n');
+      expect((await t.run(sh`pwd; echo "[$GONE]"`)).stdout).toBe('/root\n[]\n');
+      const big = await t.run(sh`head -c 300000 /dev/zero | tr '\\0' x`);
+      expect(big.stdout.length).toBe(300000);
     });
   });
 

@@ -45,14 +45,17 @@ export interface RemoteOptions {
   handshake?: SudoHandshake;
 }
 
+/** The command text with the env exports in front (names checked). */
+function withEnv(cmd: Cmd, env: Record<string, string> | undefined): string {
+  const entries = Object.entries(env ?? {});
+  if (!entries.length) return cmd.text;
+  const bad = entries.find(([k]) => !ENV_NAME.test(k));
+  if (bad) throw new Error(`invalid environment variable name ${JSON.stringify(bad[0])}`);
+  return `${entries.map(([k, v]) => `export ${k}=${posixQuote(v)}`).join('; ')}; ${cmd.text}`;
+}
+
 export function remoteCommand(cmd: Cmd, options: RemoteOptions, b: BecomeSettings): string {
-  let text = cmd.text;
-  const env = Object.entries(options.env ?? {});
-  if (env.length) {
-    const bad = env.find(([k]) => !ENV_NAME.test(k));
-    if (bad) throw new Error(`invalid environment variable name ${JSON.stringify(bad[0])}`);
-    text = `${env.map(([k, v]) => `export ${k}=${posixQuote(v)}`).join('; ')}; ${text}`;
-  }
+  let text = withEnv(cmd, options.env);
   const sudo = options.become && b.becomeUser !== b.user;
   if (sudo && options.handshake) text = `printf '%s\\n' ${posixQuote(options.handshake.marker)}; ${text}`;
   // coreutils timeout kills the command's whole process group (sshd ignores signal requests here)
@@ -61,6 +64,16 @@ export function remoteCommand(cmd: Cmd, options: RemoteOptions, b: BecomeSetting
   if (!sudo) return `exec ${bash}`;
   const how = options.handshake ? `sudo -S -p ${posixQuote(options.handshake.prompt)}` : 'sudo -n';
   return `exec ${how} -H -u ${posixQuote(b.becomeUser)} -- ${bash}`;
+}
+
+/**
+ * The same command for the host's persistent bash (ssh-shell.ts): run in a subshell so `exit`,
+ * `cd` and exports stay inside; the text goes through `eval` of one quoted word, so even a
+ * command with a syntax error cannot leave the persistent shell waiting for more input.
+ */
+export function shellCommand(cmd: Cmd, options: Omit<RemoteOptions, 'handshake'>, b: BecomeSettings): string {
+  const plain = !(options.become && b.becomeUser !== b.user) && options.timeoutMs === undefined;
+  return plain ? `( eval ${posixQuote(withEnv(cmd, options.env))} )` : `( ${remoteCommand(cmd, options, b)} )`;
 }
 
 export interface ExecDeps {
@@ -76,15 +89,18 @@ export interface ExecDeps {
  * Open the channel and hand it over inside ssh2's callback: data and the exit status may arrive
  * in the same read as the channel confirmation, so listeners must be attached synchronously.
  */
-function openChannel(d: ExecDeps, text: string, onOpen: (stream: ClientChannel) => void, onError: (err: Error) => void): void {
-  d.client.exec(text, (err, stream) => {
-    if (!err) return onOpen(stream);
-    onError(d.dead() ?? new ConnectionError(d.host, `cannot open a channel: ${err.message}`, { cause: err }));
-  });
+export function openChannel(d: ExecDeps, text: string, onOpen: (stream: ClientChannel) => void, onError: (err: Error) => void): void {
+  const fail = (err: Error) => onError(d.dead() ?? new ConnectionError(d.host, `cannot open a channel: ${err.message}`, { cause: err }));
+  try {
+    d.client.exec(text, (err, stream) => (err ? fail(err) : onOpen(stream)));
+  } catch (err) {
+    // ssh2 throws "Not connected" synchronously once the socket is gone
+    fail(err as Error);
+  }
 }
 
 /** Collects one output stream, passing text on as it arrives. */
-function collector(onText?: (s: string) => void) {
+export function collector(onText?: (s: string) => void) {
   const dec = new StringDecoder('utf8');
   const c = {
     text: '',
@@ -153,7 +169,7 @@ function watchChannel(d: ExecDeps, stream: ClientChannel, o: RunOptions, handsha
   if (!sudo) sendStdin();
 }
 
-type Collector = ReturnType<typeof collector>;
+export type Collector = ReturnType<typeof collector>;
 
 /** Answers sudo's prompt once, strips prompt and marker, and releases stdin after the marker. */
 function sudoFilter(h: SudoHandshake, stream: ClientChannel, out: Collector, err: Collector, sendStdin: () => void) {

@@ -8,7 +8,8 @@ import pLimit from 'p-limit';
 import { ConnectionError } from '../errors.ts';
 import type { Cmd } from '../shell.ts';
 import { connectSsh, type SshConnectOptions } from './ssh-connect.ts';
-import { execOnChannel, remoteCommand, sudoHandshake, type BecomeSettings } from './ssh-exec.ts';
+import { execOnChannel, remoteCommand, shellCommand, sudoHandshake, type BecomeSettings } from './ssh-exec.ts';
+import { shellPool } from './ssh-shell.ts';
 import { makeFileOps } from './ssh-files.ts';
 import type { CommandResult, ConnectionSpec, RunOptions, Transport } from './types.ts';
 
@@ -16,9 +17,11 @@ export type SshTransportOptions = Pick<SshConnectOptions, 'acceptNewHostKeys' | 
 
 /**
  * Channels open at once per connection. OpenSSH's default MaxSessions is 10 (the SFTP session
- * and tunnels count too), so commands beyond this wait for a free channel.
+ * and tunnels count too), so commands beyond this wait; with the persistent shells and SFTP that stays under 10.
  */
-const MAX_CHANNELS = 8;
+const MAX_CHANNELS = 6;
+/** Persistent shells per host (ssh-shell.ts); commands beyond them use one exec channel each. */
+const SHELLS = 3;
 
 export async function openSshTransport(spec: ConnectionSpec, options: SshTransportOptions = {}): Promise<Transport> {
   const { client, jumps } = await connectSsh(spec, options);
@@ -48,17 +51,24 @@ export async function openSshTransport(spec: ConnectionSpec, options: SshTranspo
     },
   };
 
+  const shells = shellPool(deps, SHELLS);
+  const remoteOptions = (o: RunOptions, useBecome: boolean) => ({
+    become: useBecome,
+    ...(o.env ? { env: o.env } : {}),
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+  });
   const needsSudo = (b: boolean | undefined) => (b ?? spec.become) && spec.becomeUser !== spec.user;
   function run(cmd: Cmd, o: RunOptions = {}): Promise<CommandResult> {
+    if (dead) return Promise.reject(dead);
     const useBecome = o.become ?? spec.become;
     const handshake = needsSudo(o.become) && spec.becomePassword !== undefined ? sudoHandshake(spec.becomePassword) : undefined;
-    const text = remoteCommand(cmd, {
-      become: useBecome,
-      ...(o.env ? { env: o.env } : {}),
-      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
-      ...(handshake ? { handshake } : {}),
-    }, become);
-    return limit(() => execOnChannel(deps, text, o, handshake));
+    const text = remoteCommand(cmd, { ...remoteOptions(o, useBecome), ...(handshake ? { handshake } : {}) }, become);
+    if (o.stdin !== undefined || handshake) return limit(() => execOnChannel(deps, text, o, handshake));
+    return limit(async () => {
+      const shell = await shells.acquire();
+      if (!shell) return execOnChannel(deps, text, o);
+      return shell.run(shellCommand(cmd, remoteOptions(o, useBecome), become), o);
+    });
   }
 
   const files = makeFileOps({ ...deps, run, needsSudo });
@@ -100,6 +110,7 @@ export async function openSshTransport(spec: ConnectionSpec, options: SshTranspo
     closing = true;
     await Promise.all([...tunnels].map((t) => t.close()));
     files.close();
+    shells.closeAll();
     client.end();
     for (const j of jumps) j.end();
   }
