@@ -3,19 +3,11 @@
  * or a path (relative to the project) to a folder holding `hosts`, `hosts.ini`, `hosts.yml` or
  * `hosts.yaml`, or to a hosts file itself.
  */
-import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InventoryError } from '../errors.ts';
+import { pathKind } from './vars-files.ts';
 
 export const HOSTS_FILE_NAMES = ['hosts', 'hosts.ini', 'hosts.yml', 'hosts.yaml'];
-
-async function kind(path: string): Promise<'file' | 'dir' | undefined> {
-  try {
-    return (await stat(path)).isDirectory() ? 'dir' : 'file';
-  } catch {
-    return undefined;
-  }
-}
 
 export interface Located {
   /** The inventory directory: group_vars/ and host_vars/ are read from here. */
@@ -26,12 +18,12 @@ export interface Located {
 export async function locateInventory(spec: string, projectDir: string): Promise<Located> {
   const candidates = isAbsolute(spec) ? [spec] : [join(projectDir, 'inventory', spec), resolve(projectDir, spec)];
   for (const path of candidates) {
-    const k = await kind(path);
+    const k = pathKind(path);
     if (k === 'file') return { dir: dirname(path), hostsFile: path };
     if (k === 'dir') {
       for (const name of HOSTS_FILE_NAMES) {
         const file = join(path, name);
-        if ((await kind(file)) === 'file') return { dir: path, hostsFile: file };
+        if (pathKind(file) === 'file') return { dir: path, hostsFile: file };
       }
       throw new InventoryError([{ file: path, key: '', message: `no hosts file in this folder: add one of ${HOSTS_FILE_NAMES.join(', ')}` }]);
     }

@@ -17,7 +17,7 @@ const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 
 // Synchronous on purpose: hundreds of tiny files read faster without a promise per call, and
 // the inventory is read once, before anything else runs.
-function kind(path: string): 'file' | 'dir' | undefined {
+export function pathKind(path: string): 'file' | 'dir' | undefined {
   const s = statSync(path, { throwIfNoEntry: false });
   return s ? (s.isDirectory() ? 'dir' : 'file') : undefined;
 }
@@ -29,7 +29,7 @@ function dirFiles(dir: string): string[] {
     if (name.startsWith('.') || name.endsWith('~')) continue;
     const ext = extname(name);
     const full = join(dir, name);
-    const k = kind(full);
+    const k = pathKind(full);
     if (k === 'dir' && !ext) out.push(...dirFiles(full));
     else if (k === 'file' && (!ext || EXTENSIONS.includes(ext))) out.push(full);
   }
@@ -41,7 +41,7 @@ export function findVarsFiles(base: string, name: string): string[] {
   if (name.startsWith('/')) return [];
   for (const ext of EXTENSIONS) {
     const path = join(base, name + ext);
-    const k = kind(path);
+    const k = pathKind(path);
     if (k === 'dir') return dirFiles(path);
     if (k === 'file') return [path];
   }

@@ -92,19 +92,18 @@ class Parser {
   }
 
   private or(): Node {
-    let l = this.and();
-    while (this.isName('or')) {
-      this.pos++;
-      l = { t: 'or', l, r: this.and() };
-    }
-    return l;
+    return this.logical('or', () => this.and());
   }
 
   private and(): Node {
-    let l = this.not();
-    while (this.isName('and')) {
+    return this.logical('and', () => this.not());
+  }
+
+  private logical(op: 'and' | 'or', next: () => Node): Node {
+    let l = next();
+    while (this.isName(op)) {
       this.pos++;
-      l = { t: 'and', l, r: this.not() };
+      l = { t: op, l, r: next() };
     }
     return l;
   }
