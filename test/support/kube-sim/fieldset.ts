@@ -127,9 +127,12 @@ export function displayPath(path: string): string {
   }).join('');
 }
 
-/** True when no other path in the set lies below this one. */
-export function isLeaf(paths: Set<string>, p: string): boolean {
-  const prefix = `${p}${SEP}`;
-  for (const q of paths) if (q.startsWith(prefix)) return false;
-  return true;
+/** Paths of the set that have another path of the set below them (containers). */
+export function containersOf(paths: Set<string>): Set<string> {
+  const out = new Set<string>();
+  for (const p of paths) {
+    const i = p.lastIndexOf(SEP);
+    if (i > 0) out.add(p.slice(0, i));
+  }
+  return out;
 }

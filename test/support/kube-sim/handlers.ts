@@ -47,7 +47,8 @@ export function decodeBody(req: ApiRequest): any {
   if (req.contentType.startsWith('application/vnd.kubernetes.protobuf')) return decodeProtobuf(req.body);
   const text = req.body.toString('utf8');
   try {
-    return req.contentType.includes('yaml') ? parseYaml(text) : JSON.parse(text);
+    // apply-patch+yaml bodies are JSON from every known client: JSON.parse is many times faster.
+    return req.contentType.includes('yaml') && !text.trimStart().startsWith('{') ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
     throw badRequest(`error decoding request body: ${(e as Error).message}`);
   }

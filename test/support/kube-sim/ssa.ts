@@ -9,7 +9,7 @@ import type { Schema } from './registry.ts';
 import type { SchemaNav } from './schema.ts';
 import { ApiError } from './status.ts';
 import { clone } from './store.ts';
-import { displayPath, fieldsOf, fromFieldsV1, isLeaf, removeAt, stableJson, toFieldsV1, valueAt, SEP, elementKey } from './fieldset.ts';
+import { containersOf, displayPath, elementKey, fieldsOf, fromFieldsV1, removeAt, SEP, stableJson, toFieldsV1, valueAt } from './fieldset.ts';
 
 interface ManagerEntry {
   manager: string;
@@ -83,11 +83,12 @@ interface Conflict { entry: ManagerEntry; path: string }
 
 function findConflicts(entries: ManagerEntry[], appliedSet: Set<string>, live: any, applied: any, manager: string): Conflict[] {
   const out: Conflict[] = [];
+  const containers = containersOf(appliedSet);
   for (const e of entries) {
     if (e.manager === manager && e.operation === 'Apply') continue;
     if (e.manager === manager && e.operation === 'Update') continue;
     for (const p of e.paths) {
-      if (!appliedSet.has(p) || !isLeaf(appliedSet, p)) continue;
+      if (!appliedSet.has(p) || containers.has(p)) continue;
       if (stableJson(valueAt(live, p)) !== stableJson(valueAt(applied, p))) out.push({ entry: e, path: p });
     }
   }
@@ -139,8 +140,9 @@ export function recordUpdate(nav: SchemaNav, before: any | undefined, after: any
   const entries = readManaged(before);
   const afterSet = fieldsOf(nav, after, skipStatus);
   const changed = new Set<string>();
+  const containers = containersOf(afterSet);
   for (const p of afterSet) {
-    if (!isLeaf(afterSet, p) && before) continue;
+    if (containers.has(p) && before) continue;
     if (!before || stableJson(valueAt(before, p)) !== stableJson(valueAt(after, p))) changed.add(p);
   }
   if (subresource === 'status') for (const p of [...changed]) if (!p.startsWith(`f:status`)) changed.delete(p);
