@@ -75,6 +75,8 @@ describe('runner', () => {
     const { log } = await play([{ name: 'a', work_ms: 15 }], { forks: 2 });
     const max = Math.max(...log.filter((r) => r.task === 'a').map((r) => r.active));
     expect(max).toBe(2);
+    const batch = await play([{ name: 'x', concurrent: true, work_ms: 15 }, { name: 'y', concurrent: true, work_ms: 15 }], { forks: 2 });
+    expect(Math.max(...batch.log.map((r) => r.active))).toBe(2); // concurrent tasks share the forks
     const all = await play([{ name: 'a', work_ms: 15 }]);
     expect(Math.max(...all.log.filter((r) => r.task === 'a').map((r) => r.active))).toBe(4);
   });

@@ -74,9 +74,12 @@ class PlayRun {
   private readonly o: ExecuteOptions;
   private readonly p: PreparedPlay;
   private readonly run: PreparedRun;
+  /** One limit for the play, so concurrent tasks share the forks too. */
+  private readonly forks: ReturnType<typeof pLimit>;
 
   constructor(p: PreparedPlay, run: PreparedRun, o: ExecuteOptions, stats: Stats, down: Set<string>) {
     this.p = p; this.run = run; this.o = o; this.stats = stats; this.down = down;
+    this.forks = pLimit(Math.max(1, o.forks ?? Math.min(50, p.hosts.length)));
   }
 
   private targets(step: Step): PreparedHost[] {
@@ -116,8 +119,7 @@ class PlayRun {
     const hosts = this.targets(step);
     if (hosts.length === 0) return;
     this.o.reporter.emit({ type: 'task_start', play: this.p.play.name, role: step.role, task: step.name, hosts: hosts.map((h) => h.info.name) });
-    const limit = pLimit(Math.max(1, this.o.forks ?? Math.min(50, hosts.length)));
-    await Promise.all(hosts.map((h) => limit(() => this.onHost(step, h))));
+    await Promise.all(hosts.map((h) => this.forks(() => this.onHost(step, h))));
   }
 
   async batch(steps: Step[]): Promise<void> {
