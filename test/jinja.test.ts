@@ -108,11 +108,12 @@ describe('Jinja in inventories (lazy, per host)', () => {
     expect(problems.map((p) => `${p.file} › ${p.key}: ${p.message}`)).toEqual([
       '-e › a: recursive loop detected in template: a → b → a: break the cycle',
       '-e › b: recursive loop detected in template: b → a → b: break the cycle',
-      "-e › broken: 'nothing_here' is undefined",
+      "-e › broken: 'nothing_here' is undefined: define it (group_vars/, host_vars/ or -e), or give a fallback with | default(...)",
     ]);
     expect(problems[0]!.host).toBe('k8s-node1');
     expect(() => vars.get('broken')).toThrow(/-e › broken \(host k8s-node1\): 'nothing_here' is undefined/);
     expect(vars.get('api_url')).toBe('https://192.168.1.101:6443');
+    expect(() => resolveHost(inv, 'no-such-host')).toThrow(/no-such-host: no such host in the inventory/);
   });
 
   it('detects a loop that goes through another host, and knows inventory_dir', async () => {

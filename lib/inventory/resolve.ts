@@ -10,6 +10,13 @@ import type { Inventory, ResolvedVars, ResolveOptions, Source, VarLayer } from '
 import { VaultText } from './yaml-ansible.ts';
 
 const NONE: readonly VarLayer[] = [];
+const hostSets = new WeakMap<Inventory, ReadonlySet<string>>();
+
+function isHost(inv: Inventory, host: string): boolean {
+  let set = hostSets.get(inv);
+  if (!set) hostSets.set(inv, (set = new Set(inv.hosts)));
+  return set.has(host);
+}
 
 interface Winner {
   layer: VarLayer;
@@ -53,7 +60,7 @@ class Resolver {
   host(name: string): HostVars {
     let h = this.hosts.get(name);
     if (!h) {
-      if (!this.inv.groups.all?.includes(name)) throw new UndefinedError(`host '${name}' is not in the inventory`);
+      if (!isHost(this.inv, name)) throw new UndefinedError(`host '${name}' is not in the inventory`);
       h = new HostVars(this, name);
       this.hosts.set(name, h);
     }
@@ -74,6 +81,9 @@ function resolverFor(inv: Inventory, options: ResolveOptions): Resolver {
 }
 
 export function resolveHost(inv: Inventory, host: string, options: ResolveOptions = {}): ResolvedVars {
+  if (!isHost(inv, host)) {
+    throw new InventoryError([{ file: inv.hostsFile, key: host, message: 'no such host in the inventory: check the name (npm run inventory -- --list shows every host)' }]);
+  }
   return resolverFor(inv, options).host(host);
 }
 
@@ -138,7 +148,8 @@ class HostVars implements ResolvedVars {
 
   private problem(name: string, e: JinjaError): Problem {
     const at = e.varName ?? name;
-    return { file: this.sourceOf(at) || this.sourceOf(name), key: at, message: e.message, host: this.host };
+    const fix = e instanceof UndefinedError ? ': define it (group_vars/, host_vars/ or -e), or give a fallback with | default(...)' : '';
+    return { file: this.sourceOf(at) || this.sourceOf(name), key: at, message: e.message + fix, host: this.host };
   }
 
   /** The rendered value; JinjaError (tagged with the var it happened in) on failure. */
@@ -197,8 +208,8 @@ class HostVars implements ResolvedVars {
 function hostvarsProxy(resolver: Resolver): Record<string, unknown> {
   return new Proxy({}, {
     get: (_t, host) => (typeof host === 'string' ? varsProxy(resolver.host(host)) : undefined),
-    has: (_t, host) => typeof host === 'string' && (resolver.inv.groups.all ?? []).includes(host),
-    ownKeys: () => [...(resolver.inv.groups.all ?? [])],
+    has: (_t, host) => typeof host === 'string' && isHost(resolver.inv, host),
+    ownKeys: () => [...resolver.inv.hosts],
     getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),
   });
 }
