@@ -76,6 +76,27 @@ describe('ssh transport: commands', () => {
     }, { becomeUser: 'nobody' });
   });
 
+  it('answers a sudo password prompt from stdin, never echoes it, then passes the caller\'s stdin (sudo stand-in)', async () => {
+    const fake = readFileSync(join(import.meta.dirname, 'fixtures/ssh/fake-sudo-prompting.sh'), 'utf8');
+    await lab().exec('sh3', ['sh', '-c', 'cat > /usr/local/bin/sudo && chmod 755 /usr/local/bin/sudo'], { stdin: fake });
+    try {
+      await withTransport('sh3', async (t) => {
+        const r = await t.run(sh`cat; echo " as $(id -un)"`, { become: true, stdin: 'piped' });
+        expect(r).toMatchObject({ code: 0, stdout: 'piped as root\n' });
+        expect(r.stderr).not.toMatch(/c0rrect|capstan-sudo|password/i);
+      }, { becomeUser: 'nobody', becomePassword: 'c0rrect horse' });
+      await withTransport('sh3', async (t) => {
+        const r = await t.run(sh`echo never`, { become: true });
+        expect(r.code).not.toBe(0);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toMatch(/ansible_become_password was not accepted/);
+        expect(r.stderr).not.toContain('wrong pw');
+      }, { becomeUser: 'nobody', becomePassword: 'wrong pw' });
+    } finally {
+      await lab().exec('sh3', ['rm', '-f', '/usr/local/bin/sudo']);
+    }
+  });
+
   it('times a command out and kills it on the host', async () => {
     await withTransport('sh1', async (t) => {
       const r = await t.run(sh`sleep 31.4159; echo never`, { timeoutMs: 400 });
