@@ -42,6 +42,25 @@ describe('apply', () => {
     expect(res.diff).toContain('+  a: "2"');
   });
 
+  it('sends objects as written: fields the typed client models rename survive (NetworkPolicy from, CRD enum/default)', async () => {
+    const np: KubeObject = {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np', namespace: 'apps' },
+      spec: { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'ml' } } }] }], policyTypes: ['Ingress'] },
+    };
+    const crd: KubeObject = {
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'gadgets.example.com' },
+      spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: {
+          spec: { type: 'object', properties: { size: { type: 'string', enum: ['s', 'm'], default: 's' } }, 'x-kubernetes-preserve-unknown-fields': true } } } } }] },
+    };
+    expect((await f.cluster.apply([np, crd], opts)).status).toBe('changed');
+    expect(f.sim.store.get('networking.k8s.io/v1', 'NetworkPolicy', 'apps', 'np').spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { team: 'ml' } } }]);
+    const size = f.sim.store.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'gadgets.example.com').spec.versions[0].schema.openAPIV3Schema.properties.spec;
+    expect(size.properties.size).toEqual({ type: 'string', enum: ['s', 'm'], default: 's' });
+    expect(size['x-kubernetes-preserve-unknown-fields']).toBe(true);
+    expect((await f.cluster.apply([np, crd], { check: true, diff: false })).status).toBe('ok');
+  });
+
   it('check mode compares read-only and sends no write request', async () => {
     const mark = f.sim.requests.length;
     expect((await f.cluster.apply([cm({ a: '2' })], { check: true, diff: false })).status).toBe('ok');

@@ -5,6 +5,7 @@
  */
 import {
   ApiException,
+  HttpMethod,
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
@@ -65,6 +66,20 @@ class RawObjectApi extends KubernetesObjectApi {
       // not JSON: keep the text as the body
     }
     throw new ApiException(response.httpStatusCode, 'Unsuccessful HTTP Request', body, response.headers);
+  }
+
+  /**
+   * PATCH with the object sent as given. KubernetesObjectApi.patch serialises built-in kinds
+   * through its typed models, which drops fields whose model names differ from the JSON names
+   * (NetworkPolicy `from` is `_from`, CRD schemas' `enum`/`default`/`x-kubernetes-*`).
+   */
+  async rawPatch(obj: KubernetesObject, query: Record<string, string>, contentType: string): Promise<KubeObject> {
+    const ctx = this.configuration.baseServer.makeRequestContext(await this.specUriPath(obj, 'patch'), HttpMethod.PATCH);
+    ctx.setHeaderParam('Accept', 'application/json, */*;q=0.8');
+    ctx.setHeaderParam('Content-Type', contentType);
+    for (const [k, v] of Object.entries(query)) ctx.setQueryParam(k, v);
+    ctx.setBody(JSON.stringify(obj));
+    return this.requestPromise(ctx) as Promise<KubeObject>;
   }
 
   path(apiVersion: string, kind: string, namespace?: string): Promise<string> {
@@ -142,14 +157,12 @@ export function connectKube(kc: KubeConfig, retry: { retries?: number; minTimeou
       return { items: raw.items ?? [], resourceVersion: raw.metadata?.resourceVersion ?? '' };
     },
     apply(obj, o = {}) {
-      return call(`apply ${describeRef(obj)}`, () =>
-        api.patch(obj as KubernetesObject, undefined, o.dryRun ? 'All' : undefined, FIELD_MANAGER, o.force ?? false,
-          PatchStrategy.ServerSideApply) as Promise<KubeObject>);
+      const query = { fieldManager: FIELD_MANAGER, force: String(o.force ?? false), ...(o.dryRun ? { dryRun: 'All' } : {}) };
+      return call(`apply ${describeRef(obj)}`, () => api.rawPatch(obj as KubernetesObject, query, PatchStrategy.ServerSideApply));
     },
     mergePatch(ref, patch) {
-      const spec = { ...(patch as object), apiVersion: ref.apiVersion, kind: ref.kind, metadata: { ...((patch as { metadata?: object }).metadata ?? {}), ...ref.metadata } };
-      return call(`patch ${describeRef(ref)}`, () =>
-        api.patch(spec as KubernetesObject, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch) as Promise<KubeObject>);
+      const body = { ...(patch as object), apiVersion: ref.apiVersion, kind: ref.kind, metadata: { ...((patch as { metadata?: object }).metadata ?? {}), ...ref.metadata } };
+      return call(`patch ${describeRef(ref)}`, () => api.rawPatch(body as KubernetesObject, { fieldManager: FIELD_MANAGER }, PatchStrategy.MergePatch));
     },
     async delete(ref) {
       try {
