@@ -88,8 +88,11 @@ for (const major of [3, 4] as const) {
         const changed = run.tasks.filter((t) => t.status === 'changed');
         expect(changed.map((t) => t.task)).toEqual(['istiod']);
         expect(changed[0]!.msg).toMatch(/values changed \(resources\.limits\.memory\)/);
-        // Order-insensitive: lines removed and not added back, and the reverse (key order is not a change).
-        const { removed, added } = netChanges(changed[0]!.diff!);
+        const diff = changed[0]!.diff!;
+        const valuesPart = diff.slice(diff.indexOf('--- a/istio-system/istiod values'), diff.indexOf('--- a/istio-system/istiod manifest'));
+        expect(valuesPart.split('\n').filter((l) => /^[-+] /.test(l))).toEqual(['-    memory: 1Gi', '+    memory: 2Gi']);
+        // The rendered manifest: lines removed and not added back, and the reverse.
+        const { removed, added } = netChanges(diff);
         expect(removed.length).toBeGreaterThan(0);
         expect(removed.every((l) => /memory"?: "?1Gi/.test(l))).toBe(true);
         expect(removed.map((l) => l.replace('1Gi', '2Gi')).sort()).toEqual([...added].sort());

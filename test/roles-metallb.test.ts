@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import metallb, { METALLB_TASKS } from '../roles/metallb/index.ts';
 import { overlappingPools, parsePoolAddress, poolsContaining, toMetallbAddress } from '../roles/metallb/addresses.ts';
-import { metallbRelease, poolManifests } from '../roles/metallb/plan.ts';
+import { helmOrdered, metallbRelease, poolManifests } from '../roles/metallb/plan.ts';
 import { validateMetallb } from '../roles/metallb/validate.ts';
 import type { RoleContext } from '../lib/role.ts';
 import { fakeValidateContext, messages, schemaProblems, typedVars } from './fixtures/istio/role-vars.ts';
@@ -62,6 +62,11 @@ describe('metallb plan', () => {
     expect(poolManifests(vars)[1]).toMatchObject({ apiVersion: 'metallb.io/v1beta2', metadata: { name: 'peer-10-0-0-1' }, spec: { myASN: 64500, peerASN: 64501, peerAddress: '10.0.0.1', holdTime: '90s' } });
     expect(metallbRelease(vars).values).toEqual({ frrk8s: { enabled: true } });
     expect(metallbRelease(typedVars(metallb)).values).toEqual({ frrk8s: { enabled: false } });
+  });
+
+  it('orders values keys as Helm stores them, at every level, arrays kept in order', () => {
+    const ordered = helmOrdered({ b: 1, a: { d: [{ z: 1, y: 2 }, 3], c: null } });
+    expect(JSON.stringify(ordered)).toBe('{"a":{"c":null,"d":[{"y":2,"z":1},3]},"b":1}');
   });
 
   it('pins chart 0.16.1 in its repository', () => {

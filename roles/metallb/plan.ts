@@ -18,6 +18,16 @@ export function pinnedChart(repo: string, name: string, version: string): ChartS
   return { repo, name, version };
 }
 
+/**
+ * Values with their keys in sorted order at every level, the order Helm stores them in (Go maps
+ * marshal sorted): --plan and the --diff of values then compare like with like, line by line.
+ */
+export function helmOrdered<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => helmOrdered(v)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, helmOrdered((value as Record<string, unknown>)[k])])) as T;
+}
+
 export function usesBgp(vars: Pick<MetallbVars, 'metallb_bgp_peers'>): boolean {
   return vars.metallb_bgp_peers.length > 0;
 }
@@ -32,7 +42,7 @@ export function metallbRelease(vars: MetallbVars): HelmReleaseSpec {
     name: METALLB_RELEASE,
     namespace: vars.metallb_namespace,
     chart: pinnedChart(vars.metallb_chart_repo, 'metallb', vars.metallb_version),
-    values: metallbValues(vars),
+    values: helmOrdered(metallbValues(vars)),
     state: vars.metallb_state,
     createNamespace: true,
     wait: true,
