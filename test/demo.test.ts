@@ -1,0 +1,36 @@
+// `npm run demo` end to end (root, Linux): the lab, the API simulator and the k3s STAND-IN, the full
+// site playbook, requests through the deployed HAProxy answered by the stand-in on every node,
+// the verify table, and a teardown that leaves no lab directory and no network namespace.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function runDemo(): Promise<{ code: number | null; out: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(projectDir, 'lib/cli/demo.ts')], { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    const timer = setTimeout(() => { child.kill('SIGINT'); fail(new Error(`demo did not end in 240s:\n${out}`)); }, 240_000);
+    child.once('exit', (code) => { clearTimeout(timer); done({ code, out }); });
+  });
+}
+
+it('npm run demo: site playbook, traffic through HAProxy to the stand-in on every node, clean teardown', async () => {
+  const { code, out } = await runDemo();
+  expect(code, out).toBe(0);
+  expect(out).toMatch(/PLAY RECAP/);
+  const answers = out.match(/→ 200 k3s stand-in on (server1|agent1|agent2): GET \/ \(port 31080\)/g) ?? [];
+  expect(answers).toHaveLength(6);
+  expect(out).toMatch(/nodes reached through HAProxy\s+server1, agent1, agent2\s+ok/);
+  expect(out).toMatch(/k3s nodes Ready \(simulator\)\s+3\/3\s+ok/);
+  const labDir = /inventory: (\/\S+)\/k3s-inventory/.exec(out)?.[1];
+  expect(labDir).toBeDefined();
+  expect(existsSync(labDir!)).toBe(false);
+  const id = labDir!.split('/').pop()!;
+  expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(`capstan-${id}-`);
+}, 250_000);
