@@ -10,6 +10,7 @@
  *   5. host_vars/<host> files
  * (Role defaults below and -e above are added by resolveHost.)
  */
+import { InventoryError } from '../errors.ts';
 import { toAnsibleHost, toAnsibleList } from './ansible-list.ts';
 import { type GroupNode, type InventoryModel, sortGroups } from './model.ts';
 import type { Inventory, VarLayer } from './types.ts';
@@ -56,7 +57,7 @@ export class LoadedInventory implements Inventory {
 
   private node(host: string) {
     const h = this.model.hosts.get(host);
-    if (!h) throw new Error(`unknown host ${host}`);
+    if (!h) throw new InventoryError([{ file: this.hostsSource, key: host, message: 'no such host in the inventory: check the name (--list shows every host)' }]);
     return h;
   }
 
