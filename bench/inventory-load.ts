@@ -6,13 +6,17 @@
  * inline host vars), group_vars/all/ (two files), group_vars/<group>.yml for every group and
  * zone, host_vars/ for every 5th host, and Jinja references (other vars, hostvars[...],
  * groups[...], filters). Prints the median of several runs of: load, resolve every var of every
- * host, and — with the istio and metallb roles and lib/vars — validation of every host.
+ * host, and — with the istio and metallb roles and lib/vars — validation of every host. Then
+ * runs Debian's ansible-inventory once on the same files: its time, and whether our --list
+ * output is byte-identical.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadInventory, resolveHost } from '../lib/inventory/index.ts';
+import { promisify } from 'node:util';
+import { formatAnsibleJson, loadInventory, resolveHost } from '../lib/inventory/index.ts';
 import type { Inventory, VarLayer } from '../lib/inventory/types.ts';
 import type { Problem } from '../lib/errors.ts';
 import type { Role } from '../lib/role.ts';
@@ -83,6 +87,22 @@ async function validator(): Promise<Validate | undefined> {
   }
 }
 
+/** The same inventory through Debian's ansible-inventory, once: its time, and whether --list is identical. */
+async function compareWithAnsible(root: string): Promise<void> {
+  const t0 = performance.now();
+  let stdout: string;
+  try {
+    ({ stdout } = await promisify(execFile)('ansible-inventory', ['-i', root, '--list'], { maxBuffer: 64 * 1024 * 1024 }));
+  } catch (e) {
+    console.log(`ansible-inventory: not run (${(e as Error).message.split('\n')[0]})`);
+    return;
+  }
+  const elapsed = performance.now() - t0;
+  const inv = await loadInventory(root, { projectDir: root });
+  const same = formatAnsibleJson(inv.toAnsibleList()) === stdout.trimEnd();
+  console.log(`ansible-inventory --list on the same files: ${elapsed.toFixed(0)} ms wall; our --list output byte-identical: ${same ? 'yes' : 'NO'}`);
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const root = await mkdtemp(join(tmpdir(), 'capstan-bench-inventory-'));
@@ -121,6 +141,7 @@ try {
   console.log(`  resolve   ${median(times.resolve).toFixed(1)} ms`);
   console.log(`  validate  ${validate ? `${median(times.validate).toFixed(1)} ms` : 'n/a'}`);
   console.log(`  total     ${median(times.total).toFixed(1)} ms wall, ${median(times.cpu).toFixed(1)} ms CPU (the machine's load shows in wall time)`);
+  await compareWithAnsible(root);
 } finally {
   await rm(root, { recursive: true, force: true });
 }
