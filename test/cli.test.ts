@@ -1,7 +1,9 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { playMain } from '../lib/cli/play.ts';
 import { inventoryMain } from '../lib/cli/inventory.ts';
@@ -60,6 +62,11 @@ describe('npm run play: flags and exit codes', () => {
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['play_start', 'task_start', 'task_result', 'progress', 'recap']));
     expect(events.find((e) => e.status === 'failed')).toBeTruthy();
     expect(events.at(-1)).toMatchObject({ type: 'recap', exit_code: 2 });
+    const bad = await play(...echo, '-e', 'echo_nodeport=40000', '--json');
+    expect(bad.code).toBe(5);
+    expect(JSON.parse(bad.stdout.trim())).toMatchObject({
+      type: 'error', exit_code: 5, problems: [{ file: '-e', key: 'echo_nodeport', message: expect.stringContaining('outside the NodePort range') }],
+    });
   });
 });
 
@@ -119,6 +126,12 @@ describe('production inventory (offline only)', () => {
 });
 
 describe('npm run inventory', () => {
+  it.each(['production', 'homelab'])('--list of the shipped %s inventory equals Debian\'s ansible-inventory --list', async (name) => {
+    const ours = await cli(inventoryMain, '-i', name, '--list');
+    const theirs = await promisify(execFile)('ansible-inventory', ['-i', resolve(projectDir, 'inventory', name, 'hosts'), '--list'], { env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
+    expect(JSON.parse(ours.stdout)).toEqual(JSON.parse(theirs.stdout));
+  });
+
   it('prints ansible-inventory\'s JSON shape, and one host', async () => {
     const list = await cli(inventoryMain, '-i', 'production', '--list');
     expect(list.code).toBe(0);

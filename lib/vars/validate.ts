@@ -81,8 +81,9 @@ function cachedParse(schema: z.ZodType, value: unknown): Parsed {
 function parseValue(schema: z.ZodType, value: unknown, source: string): Parsed {
   const parsed = cachedParse(schema, value);
   if (parsed.success || source !== '-e' || typeof value !== 'string') return parsed;
-  const coerced = schema.safeParse(coerceExtraVar(value));
-  return coerced.success ? coerced : parsed;
+  const asTyped = coerceExtraVar(value);
+  // Once the text is taken as a number or boolean, its problems are the ones to report (40000 → out of range).
+  return typeof asTyped === 'string' ? parsed : schema.safeParse(asTyped);
 }
 
 /** Parse every var of each role for one host; returns typed vars for roles that parsed cleanly. */
