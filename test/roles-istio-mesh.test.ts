@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import istio from '../roles/istio/index.ts';
 import { meshManifests } from '../roles/istio/mesh.ts';
+import { renderObjects } from '../roles/metallb/render.ts';
 import { istioCrdValidators } from './fixtures/istio/crd-schemas.ts';
 import { typedVars } from './fixtures/istio/role-vars.ts';
 
@@ -74,5 +75,26 @@ describe('istio mesh objects', () => {
     expect(np.spec.egress[0].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
     expect(np.spec.egress[1]).toEqual({ to: [{ namespaceSelector: { matchLabels: { name: 'istio-system' } } }], ports: [{ protocol: 'TCP', port: 15012 }] });
     expect(np.spec.egress[2].to).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'seldon-system' } } });
+  });
+});
+
+describe('istio mesh objects through templates/istio', () => {
+  const fixture = (name: string) => new URL(`./fixtures/istio/${name}`, import.meta.url).pathname;
+
+  it('the shipped templates lay out exactly the computed objects', () => {
+    expect(renderObjects('istio', objects, undefined)).toEqual(objects);
+  });
+
+  it("an inventory's template overrides the shipped one for that kind only", () => {
+    const rendered = renderObjects('istio', objects, fixture('inventory-override'));
+    const np = rendered.find((o) => o.kind === 'NetworkPolicy')!;
+    expect(np.metadata.annotations).toEqual({ 'policy.example.com/owner': 'platform-team' });
+    expect(np.spec).toEqual(objects.find((o) => o.kind === 'NetworkPolicy')!.spec);
+    expect(rendered.filter((o) => o.kind !== 'NetworkPolicy')).toEqual(objects.filter((o) => o.kind !== 'NetworkPolicy'));
+  });
+
+  it('a template using a value that is not there is an error naming the template and the variable', () => {
+    expect(() => renderObjects('istio', objects, fixture('inventory-broken')))
+      .toThrow(/inventory-broken\/templates\/istio\/peerauthentication\.yaml\.hbs › mtlsMode: the template uses mtlsMode/);
   });
 });

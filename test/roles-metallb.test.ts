@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import metallb, { METALLB_TASKS } from '../roles/metallb/index.ts';
 import { overlappingPools, parsePoolAddress, poolsContaining, toMetallbAddress } from '../roles/metallb/addresses.ts';
 import { helmOrdered, metallbRelease, poolManifests } from '../roles/metallb/plan.ts';
+import { renderObjects } from '../roles/metallb/render.ts';
 import { validateMetallb } from '../roles/metallb/validate.ts';
 import type { RoleContext } from '../lib/role.ts';
 import { fakeValidateContext, messages, schemaProblems, typedVars } from './fixtures/istio/role-vars.ts';
@@ -62,6 +63,13 @@ describe('metallb plan', () => {
     expect(poolManifests(vars)[1]).toMatchObject({ apiVersion: 'metallb.io/v1beta2', metadata: { name: 'peer-10-0-0-1' }, spec: { myASN: 64500, peerASN: 64501, peerAddress: '10.0.0.1', holdTime: '90s' } });
     expect(metallbRelease(vars).values).toEqual({ frrk8s: { enabled: true } });
     expect(metallbRelease(typedVars(metallb)).values).toEqual({ frrk8s: { enabled: false } });
+  });
+
+  it('templates/metallb lays out exactly the computed pool objects (L2 and BGP)', () => {
+    const l2 = poolManifests(typedVars(metallb));
+    const bgp = poolManifests(typedVars(metallb, { metallb_bgp_peers: [{ peer_address: '10.0.0.1', peer_asn: 64501, my_asn: 64500 }] }));
+    expect(renderObjects('metallb', l2, undefined)).toEqual(l2);
+    expect(renderObjects('metallb', bgp, undefined)).toEqual(bgp);
   });
 
   it('orders values keys as Helm stores them, at every level, arrays kept in order', () => {

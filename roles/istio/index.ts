@@ -5,6 +5,7 @@
  */
 import { defineRole, type RoleContext, type Task } from '../../lib/role.ts';
 import { helmEntry, manifestEntries, METALLB_TASKS } from '../metallb/index.ts';
+import { renderObjects } from '../metallb/render.ts';
 import { meshManifests } from './mesh.ts';
 import { gatewayIsLoadBalancer, istioReleases } from './releases.ts';
 import { applyMesh, checkPool, ensureNamespaces, installGateway, namespaceLabels, restartUninjected, verify } from './steps.ts';
@@ -43,7 +44,7 @@ function poolTasks(vars: IstioVars, ctx: RoleContext): { tasks: Task[]; after: s
 function istioTasks(vars: IstioVars, ctx: RoleContext): Task[] {
   const releases = istioReleases(vars);
   const labels = namespaceLabels(vars);
-  const mesh = meshManifests(vars);
+  const mesh = renderObjects('istio', meshManifests(vars), ctx.inventoryDir);
   const pool = poolTasks(vars, ctx);
   const T = ISTIO_TASKS;
   return [
@@ -71,7 +72,7 @@ function istioTasks(vars: IstioVars, ctx: RoleContext): Task[] {
       name: T.mesh, runOnce: true, concurrent: true, after: [T.istiod],
       ...(mesh.length ? {} : { skipReason: 'no mesh config in the vars (istio_virtual_services, istio_destination_rules, ...)' }),
       describe: () => manifestEntries(mesh),
-      run: async (c) => applyMesh(await c.cluster(), vars, c),
+      run: async (c) => applyMesh(await c.cluster(), mesh, c),
     },
     {
       // Not concurrent: it starts once everything before it has finished, and runs alone under --tags verify.

@@ -91,8 +91,7 @@ export async function restartUninjected(cluster: Cluster, vars: IstioVars, ctx: 
   return combine(results, 'every pod in the injection namespaces already has a sidecar');
 }
 
-export async function applyMesh(cluster: Cluster, vars: IstioVars, ctx: TaskContext): Promise<TaskResult> {
-  const objects = meshManifests(vars);
+export async function applyMesh(cluster: Cluster, objects: KubeObject[], ctx: TaskContext): Promise<TaskResult> {
   if (ctx.check && !(await cluster.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'virtualservices.networking.istio.io'))) {
     return { status: 'changed', msg: `check mode: ${objects.length} mesh objects would be applied once istio-base has installed the Istio CRDs` };
   }

@@ -8,6 +8,7 @@ import type { Problem } from '../../lib/errors.ts';
 import { defineRole, type PlanEntry, type Task, type TaskContext, type TaskResult } from '../../lib/role.ts';
 import type { HelmReleaseSpec, KubeObject } from '../../lib/kube/types.ts';
 import { metallbRelease, metallbWorkloads, poolManifests } from './plan.ts';
+import { renderObjects } from './render.ts';
 import { metallbVars, type MetallbVars } from './vars.ts';
 import { validateMetallb } from './validate.ts';
 
@@ -46,15 +47,15 @@ async function waitReady(vars: MetallbVars, ctx: TaskContext): Promise<TaskResul
   return { status: 'ok', msg: `controller, speakers and webhook ${ns}/${metallbWorkloads.webhookService} ready` };
 }
 
-async function applyPools(vars: MetallbVars, ctx: TaskContext): Promise<TaskResult> {
+async function applyPools(objects: KubeObject[], ctx: TaskContext): Promise<TaskResult> {
   const cluster = await ctx.cluster();
   if (ctx.check && !(await cluster.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'ipaddresspools.metallb.io'))) {
     return { status: 'changed', msg: 'check mode: the pools would be created once the chart has installed the MetalLB CRDs' };
   }
-  return cluster.apply(poolManifests(vars), { check: ctx.check, diff: ctx.diff });
+  return cluster.apply(objects, { check: ctx.check, diff: ctx.diff });
 }
 
-function presentTasks(vars: MetallbVars): Task[] {
+function presentTasks(vars: MetallbVars, objects: KubeObject[]): Task[] {
   const release = metallbRelease(vars);
   return [
     {
@@ -69,15 +70,14 @@ function presentTasks(vars: MetallbVars): Task[] {
     },
     {
       name: METALLB_TASKS.pools, runOnce: true, concurrent: true, after: [METALLB_TASKS.ready],
-      describe: () => manifestEntries(poolManifests(vars)),
-      run: (ctx) => applyPools(vars, ctx),
+      describe: () => manifestEntries(objects),
+      run: (ctx) => applyPools(objects, ctx),
     },
   ];
 }
 
-function absentTasks(vars: MetallbVars): Task[] {
+function absentTasks(vars: MetallbVars, objects: KubeObject[]): Task[] {
   const release = metallbRelease(vars);
-  const objects = poolManifests(vars);
   return [
     {
       name: METALLB_TASKS.pools, runOnce: true,
@@ -98,5 +98,8 @@ export default defineRole({
   tags: ['metallb'],
   vars: metallbVars,
   validate: (vars, ctx): Problem[] => validateMetallb(vars, ctx),
-  tasks: (vars) => (vars.metallb_state === 'absent' ? absentTasks(vars) : presentTasks(vars)),
+  tasks: (vars, ctx) => {
+    const objects = renderObjects('metallb', poolManifests(vars), ctx.inventoryDir);
+    return vars.metallb_state === 'absent' ? absentTasks(vars, objects) : presentTasks(vars, objects);
+  },
 });
