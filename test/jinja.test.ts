@@ -34,7 +34,7 @@ describe('Jinja expressions', () => {
     ['{{ n | string }}', '5'], ["{{ 'yes' | bool }}", true], ["{{ 'off' | bool }}", false], ["{{ l | join('-') }}", '3-1-2'], ['{{ l | length }}', 3],
     ['{{ l | first }}', 3], ['{{ l | last }}', 2], ['{{ pad | trim }}', 'x'], ["{{ s | replace('o', '0') }}", 'Hell0 W0rld'], ['{{ l | sort }}', [1, 2, 3]],
     ['{{ words | sort }}', ['A', 'b', 'c']], ['{{ l | max }}', 3], ['{{ l | sum }}', 6], ['{{ [1, 1, 2] | unique }}', [1, 2]], ['{{ [[1], [2, [3]]] | flatten }}', [1, 2, 3]],
-    ['{{ d | to_json }}', '{"k": "v", "nested": {"m": 1}}'], ['{{ l | to_json }}', '[3, 1, 2]'], ["{{ '[1, 2]' | from_json }}", [1, 2]],
+    ['{{ d | to_json }}', '{"k": "v", "nested": {"m": 1}}'], ['{{ l | to_json }}', '[3, 1, 2]'], ["{{ 'é' | to_json }}", '"\\u00e9"'], ["{{ '[1, 2]' | from_json }}", [1, 2]],
     ["{{ items | map(attribute='name') | list }}", ['x', 'y']], ["{{ items | selectattr('on') | map(attribute='name') | join }}", 'x'],
     ["{{ l | map('string') | list }}", ['3', '1', '2']], ["{{ {'a': 1} | combine({'b': 2}) }}", { a: 1, b: 2 }], ["{{ {'a': 1} | dict2items }}", [{ key: 'a', value: 1 }]],
     ["{{ t | ternary('on', 'off') }}", 'on'], ["{{ 'a.b.c' | regex_replace('\\\\.', '-') }}", 'a-b-c'], ["{{ 'hi' | b64encode }}", 'aGk='], ['{{ d | ansible.builtin.to_json }}', '{"k": "v", "nested": {"m": 1}}'],

@@ -182,11 +182,15 @@ function deepMerge(a: Record<string, unknown>, b: unknown): Record<string, unkno
   return out;
 }
 
-/** json.dumps with Python's default separators (', ' and ': '). */
+/** json.dumps defaults: separators ', ' and ': ', ensure_ascii (non-ASCII as \\uXXXX). */
 function pyJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
-  if (isMapping(v)) return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`).join(', ')}}`;
-  return JSON.stringify(v) ?? 'null';
+  if (isMapping(v)) return `{${Object.entries(v).map(([k, x]) => `${asciiJson(k)}: ${pyJson(x)}`).join(', ')}}`;
+  return asciiJson(v);
+}
+
+function asciiJson(v: unknown): string {
+  return (JSON.stringify(v) ?? 'null').replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function sortDeep(v: unknown): unknown {
