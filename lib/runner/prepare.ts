@@ -160,6 +160,16 @@ function playHostsOf(play: Play, o: PrepareOptions, warnings: string[]): string[
   return limited.hosts;
 }
 
+/** The play's `when` on its first host's vars: a skip reason, or undefined to run. */
+function playCondition(play: Play, first: HostInfo, problems: Problem[]): string | undefined {
+  try {
+    return play.when?.(first.vars);
+  } catch (err) {
+    problems.push(...errorProblems(err, 'playbook', `play "${play.name}" when()`));
+    return 'its when() failed';
+  }
+}
+
 interface RunWide {
   known: Set<string>;
   hostvars: Record<string, Record<string, unknown>>;
@@ -181,7 +191,7 @@ function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
     const groups = o.source.inventory.groupsOf(name).filter((g) => g !== 'all');
     return { info: { name, groups, vars: hostVars(resolved, needed, problems) }, resolved };
   });
-  const skipped = play.when?.(bases[0]!.info.vars);
+  const skipped = playCondition(play, bases[0]!.info, problems);
   if (skipped !== undefined) return { play, roles, hosts: [], skipped };
   if (roles.length === 0) return { play, roles, hosts: [], skipped: 'no role selected by --tags/--skip-tags' };
   const inv = o.source.inventory;
