@@ -32,8 +32,9 @@ export interface ReleaseOptions {
   signal?: AbortSignal;
 }
 
+/** Values as YAML with keys sorted (as Helm stores them), so a diff shows changes, not key order. */
 function valuesYaml(values: Record<string, unknown>): string {
-  return stringify(normalizeValues(values));
+  return stringify(normalizeValues(values), { sortMapEntries: true });
 }
 
 /** Runs helm with the values in a private temp file (-f), removing the file after. */
