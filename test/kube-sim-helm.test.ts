@@ -58,6 +58,7 @@ describe.each([3, 4] as HelmMajor[])('helm %i against the simulator', (major) =>
     expect(history.map((h: any) => `${h.revision}:${h.status}`)).toEqual(['1:superseded', '2:deployed']);
 
     await run(helm, ['uninstall', 'metallb', '-n', 'metallb-system']);
+    expect(sim.requests.some((r) => r.method === 'DELETE' && r.path.includes('/secrets/sh.helm.release') && r.contentType === 'application/vnd.kubernetes.protobuf' && r.status === 200)).toBe(true);
     expect(sim.store.get('apps/v1', 'Deployment', 'metallb-system', 'metallb-controller')).toBeUndefined();
     expect(sim.store.list('v1', 'Secret', 'metallb-system').filter((s) => s.metadata.labels?.owner === 'helm')).toEqual([]);
   });
@@ -98,6 +99,9 @@ describe.each([3, 4] as HelmMajor[])('helm %i against the simulator', (major) =>
     const dep = JSON.parse(await run(kubectl, ['get', 'deployment', 'web', '-n', 'kubectl-app', '-o', 'json', '--show-managed-fields']));
     expect(dep.metadata.managedFields.map((m: any) => `${m.manager}/${m.operation}`)).toEqual(['kubectl/Apply']);
     expect(dep.status.availableReplicas).toBe(2);
+    await run(kubectl, ['create', 'configmap', 'pb', '-n', 'kubectl-app', '--from-literal=greeting=hello']);
+    expect(sim.store.get('v1', 'ConfigMap', 'kubectl-app', 'pb').data).toEqual({ greeting: 'hello' });
+    expect(sim.requests.filter((r) => r.method === 'POST' && r.contentType === 'application/vnd.kubernetes.protobuf').map((r) => r.path)).toContain('/api/v1/namespaces/kubectl-app/configmaps');
     const again = await run(kubectl, ['apply', '--server-side', '-f', manifest]);
     expect(again).toContain('deployment.apps/web serverside-applied');
     expect(sim.store.get('apps/v1', 'Deployment', 'kubectl-app', 'web').metadata.resourceVersion).toBe(dep.metadata.resourceVersion);

@@ -65,6 +65,25 @@ describe('watch', () => {
     expect(seen).toEqual(['ADDED w1 a', 'MODIFIED w1 b', 'DELETED w1 b']);
   });
 
+  it('a label-selector watch reports an object that stops matching as DELETED', async () => {
+    const seen: string[] = [];
+    let ctl: AbortController | undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      new Watch(kc).watch('/api/v1/namespaces/watch/configmaps', { labelSelector: 'tier=web' }, (phase, obj) => {
+        seen.push(`${phase} ${obj.metadata.name}`);
+        if (phase === 'DELETED') resolve();
+      }, (err) => (err ? reject(err) : undefined)).then((c) => {
+        ctl = c;
+        return api.create(configMap('watch', 'sel', {}, { tier: 'web' }))
+          .then(() => api.create(configMap('watch', 'other', {}, { tier: 'db' })))
+          .then(() => rawRequest(sim, 'PATCH', '/api/v1/namespaces/watch/configmaps/sel', { contentType: 'application/merge-patch+json', body: { metadata: { labels: { tier: 'db' } } } }));
+      }).catch(reject);
+    });
+    await done;
+    ctl?.abort();
+    expect(seen).toEqual(['ADDED sel', 'DELETED sel']);
+  });
+
   it('the streaming list ends its initial events with the initial-events-end bookmark', async () => {
     const res = await rawRequest(sim, 'GET', '/api/v1/namespaces?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1');
     const events = String(res.body).trim().split('\n').map((l) => JSON.parse(l));

@@ -55,9 +55,17 @@ export function serveWatch(ctx: SimContext, p: WatchParams, sink: WatchSink): vo
     for (const e of past) if (inScope(e.object)) sink.write(line(e.type, p.present(e.object)));
   }
   let lastRv = ctx.store.rv;
+  // Objects that matched the selectors: one that stops matching is DELETED for this watch, one
+  // that starts matching is ADDED, as a real server's filtered watch reports them.
+  const matched = new Set<string>(ctx.store.list(key, p.namespace).filter(p.matches).map((o) => o.metadata.uid));
   const unsubscribe = ctx.store.subscribe(key, (e: StoreEvent) => {
     lastRv = e.rv;
-    if (inScope(e.object)) sink.write(line(e.type, p.present(e.object)));
+    const uid = e.object.metadata.uid as string;
+    const was = matched.has(uid);
+    const now = e.type !== 'DELETED' && inScope(e.object);
+    if (now) matched.add(uid);
+    else matched.delete(uid);
+    if (was || now) sink.write(line(!now ? 'DELETED' : was ? e.type : 'ADDED', p.present(e.object)));
   });
   const timers: NodeJS.Timeout[] = [];
   const closeStream = (): void => {

@@ -64,6 +64,10 @@ export function startEndpointsController(ctx: SimContext): void {
   const onEvent = (e: StoreEvent): void => {
     if (e.object.metadata.namespace) queue.add(e.object.metadata.namespace);
   };
-  ctx.store.subscribe(keyOf(ctx, 'v1', 'Service'), onEvent);
+  const endpointsKey = keyOf(ctx, 'v1', 'Endpoints');
+  ctx.store.subscribe(keyOf(ctx, 'v1', 'Service'), (e: StoreEvent) => {
+    if (e.type === 'DELETED') ctx.store.remove(endpointsKey, e.object.metadata.namespace, e.object.metadata.name);
+    else onEvent(e);
+  });
   ctx.store.subscribe(keyOf(ctx, 'v1', 'Pod'), onEvent);
 }

@@ -79,7 +79,11 @@ function reconcile(ctx: SimContext, qkey: string): void {
   const svcKey = keyOf(ctx, 'v1', 'Service');
   const [ns, name] = qkey.split('/');
   const svc = ctx.store.get(svcKey, ns, name!);
-  if (!svc || svc.spec?.type !== 'LoadBalancer' || svc.spec.loadBalancerClass) return;
+  if (!svc) return;
+  if (svc.spec?.type !== 'LoadBalancer' || svc.spec.loadBalancerClass) {
+    if (currentIp(svc)) internalUpdate(ctx, svcKey, svc, (o) => { o.status = { loadBalancer: {} }; });
+    return;
+  }
   const pools = ctx.store.list(poolKey).sort((a, b) => (a.spec?.serviceAllocation?.priority ?? 0) - (b.spec?.serviceAllocation?.priority ?? 0) || (a.metadata.name < b.metadata.name ? -1 : 1));
   if (pools.length === 0) return;
   const used = new Set(ctx.store.list(svcKey).filter((s) => s !== svc).map(currentIp).filter(Boolean).map((ip) => ipToInt(ip!)!));
@@ -101,7 +105,7 @@ export function startMetallbController(ctx: SimContext): void {
   const queue = new Queue(ctx, (qkey) => reconcile(ctx, qkey));
   const svcKey = keyOf(ctx, 'v1', 'Service');
   ctx.store.subscribe(svcKey, (e: StoreEvent) => {
-    if (e.type !== 'DELETED' && e.object.spec?.type === 'LoadBalancer') queue.add(`${e.object.metadata.namespace}/${e.object.metadata.name}`, ctx.controllerDelayMs);
+    if (e.type !== 'DELETED' && (e.object.spec?.type === 'LoadBalancer' || currentIp(e.object))) queue.add(`${e.object.metadata.namespace}/${e.object.metadata.name}`, ctx.controllerDelayMs);
   });
   ctx.store.subscribe(poolKey, () => {
     for (const svc of ctx.store.list(svcKey)) if (svc.spec?.type === 'LoadBalancer') queue.add(`${svc.metadata.namespace}/${svc.metadata.name}`, ctx.controllerDelayMs);

@@ -139,6 +139,7 @@ const controllers: Array<{ apiVersion: string; kind: string; reconcile: Reconcil
 ];
 
 export function startWorkloadControllers(ctx: SimContext): void {
+  const queues = new Map<string, Queue>();
   for (const c of controllers) {
     const key = keyOf(ctx, c.apiVersion, c.kind);
     const queue: Queue = new Queue(ctx, (qkey) => {
@@ -147,17 +148,16 @@ export function startWorkloadControllers(ctx: SimContext): void {
       if (!obj || obj.metadata.deletionTimestamp) return;
       c.reconcile(ctx, obj, readyNow(ctx, obj, queue, qkey));
     });
+    queues.set(c.kind, queue);
     ctx.store.subscribe(key, (e: StoreEvent) => {
       if (e.type === 'DELETED') return;
       const done = e.object.status?.observedGeneration === e.object.metadata.generation && e.object.metadata.generation !== undefined;
       if (!done || !isSettled(e.object)) queue.add(`${e.object.metadata.namespace}/${e.object.metadata.name}`);
     });
   }
-  ctx.store.subscribe(keyOf(ctx, 'v1', 'Node'), () => {
-    const dsKey = keyOf(ctx, 'apps/v1', 'DaemonSet');
-    for (const ds of ctx.store.list(dsKey)) internalUpdate(ctx, dsKey, ds, (o) => {
-      o.status = { ...(o.status ?? {}), observedGeneration: 0 };
-    });
+  ctx.store.subscribe(keyOf(ctx, 'v1', 'Node'), (e: StoreEvent) => {
+    if (e.type === 'MODIFIED') return;
+    for (const ds of ctx.store.list(keyOf(ctx, 'apps/v1', 'DaemonSet'))) queues.get('DaemonSet')!.add(`${ds.metadata.namespace}/${ds.metadata.name}`);
   });
 }
 
