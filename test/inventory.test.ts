@@ -116,6 +116,19 @@ describe('loadInventory', () => {
     expect(resolveHost(inv, 'h1').all()).toEqual({ from_dir: 1, a: 1 });
   });
 
+  it('warns about group_vars/host_vars entries that match no group or host, with the nearest name', async () => {
+    const root = await tree('orphans', {
+      hosts: '[k3s_cluster]\nnode1\n', 'group_vars/k3s-cluster.yml': 'a: 1\n', 'group_vars/README.md': '# notes\n',
+      'host_vars/node1.yml': 'b: 2\n', 'host_vars/nodex/a.yml': 'c: 3\n',
+    });
+    const inv = await loadInventory(root, { projectDir: root });
+    expect(inv.warnings).toEqual([
+      'group_vars/k3s-cluster.yml: no group named "k3s-cluster" in the inventory, so nothing reads it (Ansible ignores it too): did you mean k3s_cluster?',
+      'host_vars/nodex: no host named "nodex" in the inventory, so nothing reads it (Ansible ignores it too): did you mean node1?',
+    ]);
+    expect((await loadInventory(fixture('ini-basic'), { projectDir })).warnings).toEqual([]);
+  });
+
   it('takes a name under inventory/, a folder, or a hosts file', async () => {
     const root = await tree('project', { 'inventory/lab/hosts.yml': 'all:\n  hosts:\n    one:\n', 'other/my-hosts': 'two\n' });
     expect((await loadInventory('lab', { projectDir: root })).hosts).toEqual(['one']);

@@ -32,6 +32,7 @@ export class LoadedInventory implements Inventory {
   readonly hostsSource: string;
   readonly model: InventoryModel;
   readonly files: VarsFiles;
+  readonly warnings: readonly string[];
   private readonly rawCache = new Map<string, readonly VarLayer[]>();
   private readonly plainCache = new Map<string, readonly VarLayer[]>();
   private readonly plainLayer = new WeakMap<VarLayer, VarLayer>();
@@ -39,12 +40,13 @@ export class LoadedInventory implements Inventory {
   private readonly groupCache = new Map<string, GroupNode[]>();
   private readonly groupNameCache = new Map<string, readonly string[]>();
 
-  constructor(args: { dir: string; hostsFile: string; hostsSource: string; model: InventoryModel; files: VarsFiles }) {
+  constructor(args: { dir: string; hostsFile: string; hostsSource: string; model: InventoryModel; files: VarsFiles; warnings?: readonly string[] }) {
     this.dir = args.dir;
     this.hostsFile = args.hostsFile;
     this.hostsSource = args.hostsSource;
     this.model = args.model;
     this.files = args.files;
+    this.warnings = args.warnings ?? [];
     const groups: Record<string, readonly string[]> = {};
     for (const g of this.model.groups.values()) groups[g.name] = g.allHosts().map((h) => h.name);
     this.groups = groups;

@@ -10,6 +10,7 @@ import { parseIni } from './ini.ts';
 import { LoadedInventory, type VarsFiles } from './inventory.ts';
 import { locateInventory } from './locate.ts';
 import { InventoryModel } from './model.ts';
+import { orphanWarnings } from './orphans.ts';
 import type { VarLayer } from './types.ts';
 import { decryptInline, findVarsFiles, type LoadContext, loadVarsFile, registerStrings } from './vars-files.ts';
 import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
@@ -44,9 +45,10 @@ export async function loadInventory(spec: string, options: LoadOptions): Promise
   }
   for (const g of model.groups.values()) decryptInline(g.vars, hostsSource, `[${g.name}:vars]`, ctx);
   for (const h of model.hosts.values()) decryptInline(h.vars, hostsSource, h.name, ctx);
-  const files = await loadVarsDirs(dir, model, ctx);
+  const warnings: string[] = [];
+  const files = await loadVarsDirs(dir, model, ctx, warnings);
   if (ctx.problems.length) throw new InventoryError(ctx.problems, `cannot read inventory ${hostsSource}`);
-  return new LoadedInventory({ dir, hostsFile, hostsSource, model, files });
+  return new LoadedInventory({ dir, hostsFile, hostsSource, model, files, warnings });
 }
 
 /** Parses the hosts file into the model; true when it was vault-encrypted. */
@@ -78,11 +80,12 @@ async function parseHostsFile(path: string, source: string, model: InventoryMode
   return encrypted;
 }
 
-/** Reads group_vars/<g> for every group and host_vars/<h> for every host, concurrently. */
-async function loadVarsDirs(dir: string, model: InventoryModel, ctx: LoadContext): Promise<VarsFiles> {
-  const read = async (sub: string, names: Iterable<string>): Promise<Map<string, VarLayer[]>> => {
+/** Reads group_vars/<g> for every group and host_vars/<h> for every host; warns about the rest. */
+async function loadVarsDirs(dir: string, model: InventoryModel, ctx: LoadContext, warnings: string[]): Promise<VarsFiles> {
+  const read = async (sub: string, names: readonly string[], what: 'group' | 'host'): Promise<Map<string, VarLayer[]>> => {
     const base = join(dir, sub);
     const present = await listNames(base);
+    warnings.push(...orphanWarnings(base, ctx.display(base), present, names, what));
     const out = new Map<string, VarLayer[]>();
     for (const name of names) {
       if (!present.has(name) && !present.has(`${name}.yml`) && !present.has(`${name}.yaml`) && !present.has(`${name}.json`)) continue;
@@ -91,8 +94,8 @@ async function loadVarsDirs(dir: string, model: InventoryModel, ctx: LoadContext
     }
     return out;
   };
-  const groups = await read('group_vars', model.groups.keys());
-  const hosts = await read('host_vars', model.hosts.keys());
+  const groups = await read('group_vars', [...model.groups.keys()], 'group');
+  const hosts = await read('host_vars', [...model.hosts.keys()], 'host');
   return { groups, hosts };
 }
 

@@ -29,6 +29,11 @@ export interface Inventory {
    * inventory-file host vars, host_vars/<host>. Role defaults and -e are added by resolveHost.
    */
   layersOf(host: string): readonly VarLayer[];
+  /**
+   * Things Ansible ignores without a word but that are probably mistakes, e.g. a
+   * `group_vars/k3s-cluster.yml` when the group is `k3s_cluster` ("did you mean"). Print them.
+   */
+  readonly warnings?: readonly string[];
   /** What `ansible-inventory --list` prints (templates left unrendered). */
   toAnsibleList(): unknown;
   /** What `ansible-inventory --host H` prints. */
