@@ -38,7 +38,7 @@ export function writeAnsibleConfig(lab: Lab, dir: string): string {
   const cfg = join(dir, `ansible-${lab.id}.cfg`);
   mkdirSync(join(lab.dir, 'cp'), { recursive: true });
   writeFileSync(cfg, [
-    '[defaults]', 'forks = 50', 'gathering = explicit', 'host_key_checking = True', 'retry_files_enabled = False',
+    '[defaults]', 'forks = 50', 'timeout = 60', 'gathering = explicit', 'host_key_checking = True', 'retry_files_enabled = False',
     'interpreter_python = /usr/bin/python3', 'deprecation_warnings = False', 'nocows = 1', '',
     '[ssh_connection]', `control_path_dir = ${join(lab.dir, 'cp')}`, '',
   ].join('\n'));

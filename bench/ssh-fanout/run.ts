@@ -1,11 +1,12 @@
 /**
  * SSH fan-out benchmark (run as root; not part of npm test):
  *
- *   npx node bench/ssh-fanout/run.ts [--hosts 10,20] [--runs 3] [--modes capstan,floor,...]
+ *   npx node bench/ssh-fanout/run.ts [--hosts 10,20] [--runs 3] [--modes capstan,floor,...] [--kinds first,noop]
  *
  * For each host count: one lab (test/support/lab.ts), then every mode round-robin (interleaved,
  * so drift in machine load hits all alike): `runs` first runs, each after wiping the hosts'
- * private dirs, then `runs` no-op reruns. ssh ControlMaster sockets are closed before every run.
+ * private dirs, then `runs` no-op reruns (with `--kinds noop` alone, one untimed capstan run
+ * converges the hosts first). ssh ControlMaster sockets are closed before every run.
  * Prints medians and the no-op ratios; raw data in /tmp/capstan-bench/ssh-fanout-<time>/.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,11 +17,18 @@ import { closeMasters, measure, MODES, writeAnsibleConfig, type Mode, type Outco
 import { summarize, type Row } from './summary.ts';
 
 const { values } = parseArgs({
-  options: { hosts: { type: 'string', default: '10,20' }, runs: { type: 'string', default: '3' }, modes: { type: 'string', default: MODES.join(',') } },
+  options: {
+    hosts: { type: 'string', default: '10,20' },
+    runs: { type: 'string', default: '3' },
+    modes: { type: 'string', default: MODES.join(',') },
+    kinds: { type: 'string', default: 'first,noop' },
+  },
 });
 const hostCounts = values.hosts.split(',').map(Number);
 const runs = Number(values.runs);
 const modes = values.modes.split(',') as Mode[];
+const kinds = values.kinds.split(',') as ('first' | 'noop')[];
+if (kinds.some((k) => k !== 'first' && k !== 'noop')) throw new Error('--kinds takes first and/or noop');
 const unknown = modes.filter((m) => !(MODES as readonly string[]).includes(m));
 if (unknown.length) throw new Error(`unknown mode(s) ${unknown.join(', ')}; known: ${MODES.join(', ')}`);
 if (process.getuid?.() !== 0) throw new Error('run as root (the lab needs network namespaces)');
@@ -41,7 +49,11 @@ for (const n of hostCounts) {
   log(`lab ${lab.id}: ${n} hosts up in ${((performance.now() - t0) / 1000).toFixed(1)}s`);
   const setup = { lab, resultsDir, ansibleCfg: writeAnsibleConfig(lab, resultsDir), compileCache: join(resultsDir, 'node-compile-cache') };
   try {
-    for (const kind of ['first', 'noop'] as const) {
+    if (!kinds.includes('first')) {
+      const converge = await measure('capstan', setup, 'first', `converge-n${n}`);
+      log(`untimed converge run (capstan) before the no-op runs: ok=${converge.verified}`);
+    }
+    for (const kind of kinds) {
       for (let r = 1; r <= runs; r++) {
         for (const mode of modes) {
           if (kind === 'first') await lab.reset();
