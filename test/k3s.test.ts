@@ -11,6 +11,7 @@ import { planNode } from '../roles/k3s/node.ts';
 import { parseFacts } from '../roles/k3s/prereqs.ts';
 import { tokenPassword } from '../roles/k3s/token.ts';
 import { apiUrlOf, kindOf, topologyOf } from '../roles/k3s/topology.ts';
+import { validateK3s } from '../roles/k3s/validate.ts';
 
 const groups = { k3s_cluster: ['s1', 's2', 's3', 'a1', 'a2'], server: ['s1', 's2', 's3'], agent: ['a1', 'a2'] };
 const hostvars = { s1: { ansible_host: '10.0.0.11' }, s2: { ansible_host: '10.0.0.12' }, s3: {}, a1: {}, a2: {} };
@@ -121,5 +122,25 @@ describe('kubeconfig', () => {
     expect(merged['current-context']).toBe('work');
     const removed = parse(removeFromKubeconfig(mergeKubeconfig(other, ours, 'homelab'), 'homelab'));
     expect(removed.clusters.map((c: { name: string }) => c.name)).toEqual(['work']);
+  });
+});
+
+describe('validation (before any host is touched)', () => {
+  const vars = {
+    k3s_server_group: 'server', k3s_agent_group: 'agent', extra_server_args: `--a 'b`, extra_agent_args: [],
+    server_config_yaml: 'token: x\nnode-label: [a=b]\n', agent_config_yaml: 'a: [', registries_config_yaml: undefined,
+    airgap_dir: '/nonexistent/airgap',
+  } as unknown as Parameters<typeof validateK3s>[0];
+  const ctx = {
+    allVars: {}, selectedRoles: ['k3s'], sourceOf: (k: string) => `group_vars/all.yml#${k}`,
+    host: { name: 'n1', groups: ['k3s_cluster'], vars: {} },
+  };
+  it('reports every problem with file and key at once', () => {
+    const problems = validateK3s(vars, ctx);
+    const keys = problems.map((p) => p.key).sort();
+    expect(keys).toEqual(['agent_config_yaml', 'airgap_dir', 'extra_server_args', 'k3s_server_group', 'server_config_yaml']);
+    expect(problems.find((p) => p.key === 'server_config_yaml')!.message).toMatch(/sets token, which capstan manages \(use the token var\)/);
+    expect(problems.find((p) => p.key === 'k3s_server_group')!.message).toMatch(/neither group server nor agent/);
+    expect(problems.every((p) => p.file === `group_vars/all.yml#${p.key}`)).toBe(true);
   });
 });
