@@ -5,13 +5,14 @@
  * Prints the figures. Run: npx node bench/validate.ts
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadInventory, resolveHost } from '../lib/inventory/index.ts';
 import { runPlaybook } from '../lib/runner/index.ts';
 
 const projectDir = resolve(import.meta.dirname, '..');
 const HOSTS = 1000;
+const cpuMs = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage): number => (b.user - a.user + b.system - a.system) / 1000;
 const GROUPS = 50;
 
 function makeInventory(dir: string): void {
@@ -35,9 +36,11 @@ function makeInventory(dir: string): void {
 const dir = mkdtempSync(join(tmpdir(), 'capstan-bench-validate-'));
 try {
   makeInventory(dir);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const inventory = await loadInventory(dir, { projectDir });
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   let listed = '';
   const validate = () => runPlaybook({
     projectDir, playbook: join(dir, 'play.ts'), mode: { list: 'hosts' }, reporter: { emit: () => {} },
@@ -45,14 +48,19 @@ try {
   });
   await validate();
   const t2 = performance.now();
+  const c2 = process.cpuUsage();
   await validate();
   const t3 = performance.now();
+  const c3 = process.cpuUsage();
   const hosts = /hosts \((\d+)\)/.exec(listed)?.[1];
   console.log(`hosts: ${inventory.hosts.length} in ${GROUPS} groups (+ cluster, all); play targets ${hosts}`);
-  console.log(`inventory load: ${(t1 - t0).toFixed(0)} ms`);
-  console.log(`first validation (imports the playbook and roles, then resolves and validates k3s vars on every host, metallb+istio on the first): ${(t2 - t1).toFixed(0)} ms`);
-  console.log(`validation again (modules loaded): ${(t3 - t2).toFixed(0)} ms`);
-  console.log(`load + first validation: ${(t2 - t0).toFixed(0)} ms`);
+  // Wall time depends on what else runs on the machine; CPU time (user+system) much less so.
+  const fig = (wall: number, a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => `${wall.toFixed(0)} ms wall, ${cpuMs(a, b).toFixed(0)} ms CPU`;
+  console.log(`machine load average: ${loadavg()[0]!.toFixed(1)} (${cpus().length} CPUs)`);
+  console.log(`inventory load: ${fig(t1 - t0, c0, c1)}`);
+  console.log(`first validation (imports the playbook and roles, then resolves and validates k3s vars on every host, metallb+istio on the first): ${fig(t2 - t1, c1, c2)}`);
+  console.log(`validation again (modules loaded): ${fig(t3 - t2, c2, c3)}`);
+  console.log(`load + first validation: ${fig(t2 - t0, c0, c2)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
