@@ -34,6 +34,15 @@ export function hasTemplate(s: string): boolean {
 function compile(text: string): Template {
   let t = cache.get(text);
   if (t) return t;
+  const parts = split(text);
+  t = { parts, single: parts.length === 1 && typeof parts[0] !== 'string' };
+  if (cache.size >= MAX_CACHE) cache.clear();
+  cache.set(text, t);
+  return t;
+}
+
+/** Text and parsed `{{ }}` expressions, comments dropped, whitespace control applied. */
+function split(text: string): Part[] {
   const parts: Part[] = [];
   let i = 0;
   while (i < text.length) {
@@ -49,27 +58,24 @@ function compile(text: string): Template {
     const end = findClose(text, start + 2, closer);
     if (end < 0) throw new JinjaSyntaxError(`template error in "${text}": '${text.slice(start, start + 2)}' is never closed with '${closer}'`);
     if (kind === '%') throw new JinjaSyntaxError(`Jinja statements ({% ... %}) are not supported in inventory values ("${text}"): use an inline expression such as {{ a if c else b }}`);
-    // whitespace control: `{{-` strips the text before, `-}}` the text after
-    let inner = text.slice(start + 2, end);
-    if (inner.startsWith('-') || inner.startsWith('+')) {
-      if (inner[0] === '-' && typeof parts.at(-1) === 'string') parts[parts.length - 1] = (parts.at(-1) as string).trimEnd();
-      inner = inner.slice(1);
-    }
-    let stripAfter = false;
-    if (inner.endsWith('-') || inner.endsWith('+')) {
-      stripAfter = inner.endsWith('-');
-      inner = inner.slice(0, -1);
-    }
+    const { inner, stripBefore, stripAfter } = whitespaceControl(text.slice(start + 2, end));
+    if (stripBefore && typeof parts.at(-1) === 'string') parts[parts.length - 1] = (parts.at(-1) as string).trimEnd();
     if (kind === '{') parts.push(parseExpression(inner));
     i = end + 2;
     if (stripAfter) while (i < text.length && /\s/.test(text[i]!)) i++;
   }
   // empty text left by whitespace control does not count as text
-  for (let k = parts.length - 1; k >= 0; k--) if (parts[k] === '') parts.splice(k, 1);
-  t = { parts, single: parts.length === 1 && typeof parts[0] !== 'string' };
-  if (cache.size >= MAX_CACHE) cache.clear();
-  cache.set(text, t);
-  return t;
+  return parts.filter((p) => p !== '');
+}
+
+/** `{{- x -}}`: `-` strips the whitespace before/after; `+` is accepted and keeps it. */
+function whitespaceControl(raw: string): { inner: string; stripBefore: boolean; stripAfter: boolean } {
+  let inner = raw;
+  const stripBefore = inner.startsWith('-');
+  if (stripBefore || inner.startsWith('+')) inner = inner.slice(1);
+  const stripAfter = inner.endsWith('-');
+  if (stripAfter || inner.endsWith('+')) inner = inner.slice(0, -1);
+  return { inner, stripBefore, stripAfter };
 }
 
 /** Index of `closer` after `from`, skipping quoted strings inside the expression. */
