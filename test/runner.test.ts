@@ -5,6 +5,8 @@ import { loadInventory, resolveHost } from '../lib/inventory/index.ts';
 import type { RunEvent } from '../lib/report/events.ts';
 import type { ClusterHandle } from '../lib/runner/context.ts';
 import { runPlaybook } from '../lib/runner/index.ts';
+import { orderRoles } from '../lib/runner/load.ts';
+import type { Role } from '../lib/role.ts';
 import type { PlaybookRunOptions } from '../lib/runner/index.ts';
 import type { Transport } from '../lib/transport/types.ts';
 
@@ -196,6 +198,14 @@ describe('runner', () => {
     expect(outcome.exitCode).toBe(0);
     expect(events.find((e) => e.type === 'play_start' && e.play === 'conditional play')).toMatchObject({ skipped: 'skip_second is true' });
     expect(starts(g.__probeLog!, 'second task')).toEqual(['n1']);
+  });
+
+  it('orders roles after their selected dependencies, keeps the rest in play order, and rejects cycles', () => {
+    const role = (name: string, dependencies: string[] = []) => [name, { name, dependencies } as unknown as Role] as const;
+    const roles = new Map([role('istio', ['metallb', 'k3s']), role('metallb', ['k3s']), role('k3s'), role('lb'), role('a', ['b']), role('b', ['a'])]);
+    expect(orderRoles(['istio', 'lb', 'metallb'], roles)).toEqual(['metallb', 'istio', 'lb']); // k3s not selected: not pulled in
+    expect(orderRoles(['istio', 'k3s', 'metallb'], roles)).toEqual(['k3s', 'metallb', 'istio']);
+    expect(() => orderRoles(['a', 'b'], roles)).toThrow(/cycle: a → b → a/);
   });
 
   it('names the play and the role when a role is missing', async () => {
