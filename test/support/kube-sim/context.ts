@@ -1,22 +1,19 @@
 /**
  * What every part of the simulator shares: the type registry, the object store, the options,
- * and the admission/deletion hooks that simulated API-server plugins (Service IP and NodePort
- * allocation, CRD registration) attach.
+ * and the admission hooks that simulated API-server plugins (Service IP and NodePort allocation,
+ * CRD checks) attach.
  */
 import type { Registry, ResourceType } from './registry.ts';
 import type { ObjectStore } from './store.ts';
 
 /** Runs inside a write, before it is stored; may change obj or throw an ApiError. */
 export type AdmissionHook = (ctx: SimContext, t: ResourceType, obj: any, old: any | undefined) => void;
-/** Runs after an object is gone from the store. */
-export type DeletionHook = (ctx: SimContext, t: ResourceType, obj: any) => void;
 
 export interface SimContext {
   registry: Registry;
   store: ObjectStore;
   controllerDelayMs: number;
   admission: AdmissionHook[];
-  deletion: DeletionHook[];
   /** Kind/namespace/name keys that the workload controllers never make ready. */
   neverReady: Set<string>;
   /** Timers the simulator owns, cleared on close. */

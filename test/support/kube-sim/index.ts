@@ -92,7 +92,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const neverReady = new Set<string>();
   const ctx: SimContext = {
     registry: new Registry(), store: new ObjectStore(), controllerDelayMs: options.controllerDelayMs ?? 50,
-    admission: [], deletion: [], neverReady, timers: new Set(), watchStops: new Set(), closed: false,
+    admission: [], neverReady, timers: new Set(), watchStops: new Set(), closed: false,
   };
   startControllers(ctx);
   seed(ctx);

@@ -120,9 +120,9 @@ export function deleteObject(ctx: SimContext, t: ResourceType, namespace: string
   const pre = opts.preconditions;
   if ((pre?.uid && pre.uid !== old.metadata.uid) || (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion)) throw conflict(t, name);
   if (opts.dryRun) return clone(old);
-  const policy = opts.propagationPolicy ?? (t.kind === 'ReplicaSet' || t.kind === 'Deployment' ? 'Background' : 'Background');
+  const policy = opts.propagationPolicy ?? 'Background';
   const finalizers: string[] = [...(old.metadata.finalizers ?? [])];
-  if (t.kind === 'Namespace' && !old.metadata.deletionTimestamp) return terminateNamespace(ctx, t, old);
+  if (t.kind === 'Namespace' && !old.metadata.deletionTimestamp) return terminateNamespace(ctx, old);
   if (policy === 'Foreground') deleteDependents(ctx, old.metadata.uid, 'Foreground');
   if (finalizers.length) {
     if (old.metadata.deletionTimestamp) return clone(old);
@@ -136,7 +136,6 @@ export function deleteObject(ctx: SimContext, t: ResourceType, namespace: string
 
 function finishDelete(ctx: SimContext, t: ResourceType, obj: any, policy: string): any {
   const gone = ctx.store.remove(ctx.registry.storeKey(t), obj.metadata.namespace, obj.metadata.name);
-  for (const hook of ctx.deletion) hook(ctx, t, gone);
   if (policy === 'Orphan') orphanDependents(ctx, obj.metadata.uid);
   else if (policy === 'Background') later(ctx, () => deleteDependents(ctx, obj.metadata.uid, 'Background'), 0);
   return clone(gone);
@@ -171,17 +170,18 @@ function orphanDependents(ctx: SimContext, uid: string): void {
 }
 
 /** Namespace deletion: Terminating at once, then its contents go, then the namespace. */
-function terminateNamespace(ctx: SimContext, t: ResourceType, old: any): any {
+function terminateNamespace(ctx: SimContext, old: any): any {
   const ns = clone(old);
   ns.metadata.deletionTimestamp = now();
   ns.status = { ...(ns.status ?? {}), phase: 'Terminating' };
   const stored = ctx.store.put('/namespaces', ns);
   later(ctx, () => {
+    const seen = new Set<string>();
     for (const type of ctx.registry.types.filter((x) => x.namespaced)) {
-      for (const obj of ctx.store.list(ctx.registry.storeKey(type), ns.metadata.name)) {
-        const gone = ctx.store.remove(ctx.registry.storeKey(type), obj.metadata.namespace, obj.metadata.name);
-        for (const hook of ctx.deletion) hook(ctx, type, gone);
-      }
+      const key = ctx.registry.storeKey(type);
+      if (seen.has(key)) continue; // one store key per group/resource, whatever the versions
+      seen.add(key);
+      for (const obj of ctx.store.list(key, ns.metadata.name)) ctx.store.remove(key, obj.metadata.namespace, obj.metadata.name);
     }
     ctx.store.remove('/namespaces', undefined, ns.metadata.name);
   }, 0);

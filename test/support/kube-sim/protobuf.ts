@@ -94,25 +94,26 @@ function objectMeta(buf: Buffer): Record<string, unknown> {
   return m;
 }
 
-function secret(buf: Buffer): Record<string, unknown> {
-  const o: Record<string, any> = {};
-  for (const f of fields(buf)) {
-    if (f.no === 1) o.metadata = objectMeta(f.value as Buffer);
-    else if (f.no === 2) { const [k, v] = mapEntry(f.value as Buffer); (o.data ??= {})[k] = v.toString('base64'); }
-    else if (f.no === 3) o.type = str(f);
-    else if (f.no === 4) { const [k, v] = mapEntry(f.value as Buffer); (o.stringData ??= {})[k] = v.toString('utf8'); }
-    else if (f.no === 5) o.immutable = f.value === 1n;
-  }
-  return o;
-}
+/** How a top-level field of Secret or ConfigMap is read: its JSON name and wire shape. */
+type FieldKind = 'meta' | 'bytesMap' | 'stringMap' | 'string' | 'bool';
+type MessageSpec = Record<number, [string, FieldKind]>;
 
-function configMap(buf: Buffer): Record<string, unknown> {
+const secretSpec: MessageSpec = { 1: ['metadata', 'meta'], 2: ['data', 'bytesMap'], 3: ['type', 'string'], 4: ['stringData', 'stringMap'], 5: ['immutable', 'bool'] };
+const configMapSpec: MessageSpec = { 1: ['metadata', 'meta'], 2: ['data', 'stringMap'], 3: ['binaryData', 'bytesMap'], 4: ['immutable', 'bool'] };
+
+function message(spec: MessageSpec, buf: Buffer): Record<string, unknown> {
   const o: Record<string, any> = {};
   for (const f of fields(buf)) {
-    if (f.no === 1) o.metadata = objectMeta(f.value as Buffer);
-    else if (f.no === 2) { const [k, v] = mapEntry(f.value as Buffer); (o.data ??= {})[k] = v.toString('utf8'); }
-    else if (f.no === 3) { const [k, v] = mapEntry(f.value as Buffer); (o.binaryData ??= {})[k] = v.toString('base64'); }
-    else if (f.no === 4) o.immutable = f.value === 1n;
+    const entry = spec[f.no];
+    if (!entry) continue;
+    const [name, kind] = entry;
+    if (kind === 'meta') o[name] = objectMeta(f.value as Buffer);
+    else if (kind === 'string') o[name] = str(f);
+    else if (kind === 'bool') o[name] = f.value === 1n;
+    else {
+      const [k, v] = mapEntry(f.value as Buffer);
+      (o[name] ??= {})[k] = v.toString(kind === 'bytesMap' ? 'base64' : 'utf8');
+    }
   }
   return o;
 }
@@ -142,7 +143,7 @@ function deleteOptions(buf: Buffer): Record<string, unknown> {
 }
 
 const decoders: Record<string, (b: Buffer) => Record<string, unknown>> = {
-  Secret: secret, ConfigMap: configMap, Namespace: namespace, DeleteOptions: deleteOptions,
+  Secret: (b) => message(secretSpec, b), ConfigMap: (b) => message(configMapSpec, b), Namespace: namespace, DeleteOptions: deleteOptions,
 };
 
 /** Decode a `k8s\0`-prefixed runtime.Unknown body into the JSON form of the object. */

@@ -32,7 +32,7 @@ function podStart(ctx: SimContext, qkey: string): void {
   if (!pod || isPodReady(pod) || (pod.metadata.ownerReferences ?? []).length) return;
   internalUpdate(ctx, key, pod, (o) => {
     o.spec.nodeName ??= 'kube-sim-node';
-    o.status = podStatus(o, true, o.spec.nodeName);
+    o.status = podStatus(o, true);
   });
 }
 

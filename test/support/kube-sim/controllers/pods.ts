@@ -13,7 +13,7 @@ function nextPodIp(): string {
   return `10.42.${(podIpCounter >> 8) & 255}.${podIpCounter & 255}`;
 }
 
-export function podStatus(pod: any, ready: boolean, nodeName: string): any {
+export function podStatus(pod: any, ready: boolean): any {
   const time = now();
   const cond = (type: string): Record<string, string> => ({ type, status: ready ? 'True' : 'False', lastTransitionTime: time });
   const containers = (pod.spec?.containers ?? []).map((c: any) => ({
@@ -23,7 +23,6 @@ export function podStatus(pod: any, ready: boolean, nodeName: string): any {
   return {
     phase: ready ? 'Running' : 'Pending', conditions: ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((t) => (t === 'PodScheduled' || t === 'Initialized' ? { ...cond(t), status: 'True' } : cond(t))),
     hostIP: '10.0.0.1', podIP: pod.status?.podIP ?? nextPodIp(), startTime: pod.status?.startTime ?? time, containerStatuses: containers, qosClass: 'BestEffort',
-    ...(nodeName ? {} : {}),
   };
 }
 
@@ -50,9 +49,9 @@ export function syncPods(ctx: SimContext, owner: any, template: any, count: numb
       metadata: { ...clone(template?.metadata ?? {}), name, namespace: owner.metadata.namespace, ownerReferences: [ownerRef(owner)] },
       spec: { ...clone(template?.spec ?? {}), nodeName: node },
     };
-    keep.push(internalCreate(ctx, 'v1', 'Pod', { ...pod, status: podStatus(pod, false, node) }));
+    keep.push(internalCreate(ctx, 'v1', 'Pod', { ...pod, status: podStatus(pod, false) }));
   }
   return keep.map((p) => (ready === isPodReady(p) ? p : internalUpdate(ctx, key, p, (o) => {
-    o.status = podStatus(o, ready, o.spec?.nodeName ?? '');
+    o.status = podStatus(o, ready);
   })));
 }
