@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,9 @@ describe('local transport', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     await t.put(path, Buffer.from('two\n'));
     expect((await t.get(path))?.toString()).toBe('two\n');
-    expect(readdirSync(join(dir, 'sub'))).toEqual(['file.conf']); // no temp files left
+    await t.put(join(dir, 'sub', 'owned'), 'x', { owner: 'nobody', group: 'nogroup' });
+    expect(statSync(join(dir, 'sub', 'owned')).uid).toBe(Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' })));
+    expect(readdirSync(join(dir, 'sub')).sort()).toEqual(['file.conf', 'owned']); // no temp files left
     expect(await t.get(join(dir, 'missing'))).toBeUndefined();
   });
 
