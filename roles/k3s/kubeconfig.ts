@@ -3,10 +3,11 @@
  * address rewritten to api_endpoint and cluster/context/user renamed to cluster_context; written
  * 0600 (atomically, only when it differs) and optionally merged into the user's kubeconfig.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { readIfExists, writeFileAtomic } from '../../lib/lb/local-files.ts';
 
 interface Named { name: string; [k: string]: unknown }
 interface KubeconfigDoc {
@@ -83,28 +84,13 @@ export function controllerPath(path: string, inventoryDir: string): string {
   return isAbsolute(path) ? path : resolve(inventoryDir, path);
 }
 
-export function readLocal(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
+/** A file on the controller, or undefined when it does not exist. */
+export const readLocal = readIfExists;
 
-/** Writes `content` with mode 0600 (temp file + rename) unless the file already holds it. True when written. */
+/** Writes `content` with mode 0600 (atomically) unless the file already holds it with that mode. True when written. */
 export function writeLocalPrivate(path: string, content: string, check: boolean): boolean {
   const before = readLocal(path);
   if (before === content && (statSync(path).mode & 0o777) === 0o600) return false;
-  if (check) return true;
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.capstan-${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, content, { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, path);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
+  if (!check) writeFileAtomic(path, content, 0o600);
   return true;
 }
