@@ -194,7 +194,8 @@ class HostVars implements ResolvedVars {
     const inv = this.resolver.inv;
     switch (name) {
       case 'inventory_hostname': return this.host;
-      case 'inventory_hostname_short': return this.host.split('.')[0];
+      // as Ansible: an IP address is kept whole
+      case 'inventory_hostname_short': return /^[\d.]+$|:/.test(this.host) ? this.host : this.host.split('.')[0];
       case 'group_names': return inv.groupsOf(this.host).filter((g) => g !== 'all').sort();
       case 'groups': return inv.groups;
       case 'inventory_dir': return inv.dir;
