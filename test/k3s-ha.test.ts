@@ -61,7 +61,5 @@ describe('k3s role on 3 servers + 2 agents', () => {
     const [s1, s2, s3, a1, a2] = windows.map((w) => w[0]!);
     expect(s2![0] >= s1![1] && s3![0] >= s2![1]).toBe(true);
     expect(a1![0] >= s3![1] && a2![0] >= s3![1]).toBe(true);
-    const again = await k.play(['--playbook', 'upgrade', '-e', `k3s_version=${V2}`]);
-    expect(again.stdout).toMatch(/server1 +: ok=\d+ +changed=0/);
   }, 120_000);
 });

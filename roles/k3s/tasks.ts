@@ -3,19 +3,20 @@
  * (token, cluster-init, kubeconfig, Ready); the other servers one at a time; the agents in
  * parallel. Every node waits for its own Node to be Ready through the Kubernetes API.
  *
- * The runner merges the hosts' task lists by name, so each task is the same on every host and
- * looks up the host's own setup (computed from that host's typed vars) by ctx.host; a task that
- * does not apply to a host returns `skipped` with the reason.
+ * Every host gets the same task names (the runner lines hosts up by name); a task that does not
+ * apply to a host carries the reason as its skip reason.
  */
-import type { RoleContext, Task, TaskContext, TaskResult } from '../../lib/role.ts';
+import type { PlanEntry, RoleContext, Task, TaskContext, TaskResult } from '../../lib/role.ts';
+import { SECRET_MASK } from '../../lib/secrets.ts';
+import { sh } from '../../lib/shell.ts';
 import type { VarsOf } from '../../lib/vars/schema.ts';
 import {
-  CONFIG_PATH, defaultDisable, envFilePath, installSpec, nodeConfig, REGISTRIES_PATH, renderEnvFile, renderYaml, splitArgs, yamlMapping,
+  CONFIG_PATH, defaultDisable, envFilePath, installEnv, installSpec, nodeConfig, REGISTRIES_PATH, renderEnvFile, renderYaml, splitArgs, yamlMapping,
 } from './config.ts';
 import type { FileSpec } from './files.ts';
 import { publishKubeconfig } from './publish.ts';
 import { applyNode, type ApplyNodeResult } from './node.ts';
-import { prerequisites } from './prereqs.ts';
+import { prerequisites, SYSCTLS } from './prereqs.ts';
 import type { InstallSource } from './source.ts';
 import { clusterTokenOn, resolveToken, tokenMismatch, tokenPassword } from './token.ts';
 import { kindOf, nodeNameOf, topologyOf, type NodeKind, type Topology } from './topology.ts';
@@ -106,21 +107,27 @@ function serially<T>(shared: Map<string, unknown>, key: string, fn: () => Promis
   return run;
 }
 
-/** Setups by host name, filled by k3sTasks for every host of the run (pure, from vars). */
-const setups = new Map<string, NodeSetup | undefined>();
-
 type NodeTaskRun = (ctx: TaskContext, s: NodeSetup) => Promise<TaskResult>;
 
-/** A task for the hosts of one kind; on the others it reports skipped with `otherwise`. */
-function nodeTask(name: string, applies: (kind: NodeKind) => boolean, otherwise: (kind: NodeKind | undefined) => string, run: NodeTaskRun): Task {
-  return {
-    name,
-    async run(ctx) {
-      const s = setups.get(ctx.host.name);
-      if (!s || !applies(s.kind)) return { status: 'skipped', msg: otherwise(s?.kind) };
-      return run(ctx, s);
-    },
-  };
+/** Offline, for --plan: the node's files (token masked) and the install command. */
+function describeNode(s: NodeSetup): PlanEntry[] {
+  const spec = installSpec(s.kind, s.vars.k3s_version, splitArgs(s.kind === 'agent' ? s.vars.extra_agent_args : s.vars.extra_server_args),
+    s.source.kind === 'airgap', s.vars.systemd_dir);
+  const { files, envFile } = nodeFiles(s, SECRET_MASK);
+  const env = Object.entries(installEnv(spec)).map(([k, v]) => `${k}=${v}`);
+  const script = s.source.kind === 'airgap' ? `${s.source.dir}/install.sh (uploaded with k3s and the images)` : s.source.url;
+  return [
+    ...[...files, envFile].map((f) => ({ kind: 'file' as const, path: f.path, mode: '0600', content: String(f.content) })),
+    { kind: 'command', text: `when k3s ${s.vars.k3s_version} is not installed with these arguments: ${sh`env ${env} sh install.sh ${spec.args}`.text}   # install.sh from ${script}` },
+    { kind: 'note', text: `then wait for node ${s.nodeName} to be Ready (${s.vars.k3s_wait_timeout}s at most)` },
+  ];
+}
+
+/** A task for this host's kind of node; on other hosts it is skipped with `otherwise`. */
+function nodeTask(s: NodeSetup | undefined, name: string, applies: (kind: NodeKind) => boolean,
+  otherwise: (kind: NodeKind | undefined) => string, run: NodeTaskRun, describe = describeNode): Task {
+  if (!s || !applies(s.kind)) return { name, skipReason: otherwise(s?.kind), run: async () => ({ status: 'skipped', msg: otherwise(s?.kind) }) };
+  return { name, describe: () => describe(s), run: (ctx) => run(ctx, s) };
 }
 
 async function firstServer(ctx: TaskContext, s: NodeSetup): Promise<TaskResult> {
@@ -148,12 +155,13 @@ async function joinAgent(ctx: TaskContext, s: NodeSetup): Promise<TaskResult> {
 const notInCluster = (vars: K3sVars) => `not in the ${vars.k3s_server_group} or ${vars.k3s_agent_group} group`;
 
 export function k3sTasks(vars: K3sVars, ctx: RoleContext, upgrade = false): Task[] {
-  setups.set(ctx.host.name, nodeSetup(vars, ctx, upgrade));
+  const s = nodeSetup(vars, ctx, upgrade);
   const other = (kind: NodeKind | undefined) => kind === undefined ? notInCluster(vars) : `not ${kind === 'agent' ? 'a server' : 'an agent'}`;
+  const prereqNote = (): PlanEntry[] => [{ kind: 'note', text: `sysctls ${Object.keys(SYSCTLS).join(', ')} = 1; modules ${vars.k3s_kernel_modules.join(', ')}; no swap; ${vars.k3s_required_binaries.join(', ')} present` }];
   return [
-    nodeTask('k3s prerequisites', () => true, () => notInCluster(vars), (ctx, s) => prerequisites(ctx, s.vars)),
-    nodeTask('k3s first server (cluster-init)', (k) => k === 'first-server', (k) => k === undefined ? notInCluster(vars) : 'not the first server', firstServer),
-    nodeTask('k3s join servers (one at a time)', (k) => k === 'server', (k) => k === 'first-server' ? 'the first server initialises the cluster' : other(k), joinServer),
-    nodeTask('k3s join agents', (k) => k === 'agent', other, joinAgent),
+    nodeTask(s, 'k3s prerequisites', () => true, () => notInCluster(vars), (c, x) => prerequisites(c, x.vars), prereqNote),
+    nodeTask(s, 'k3s first server (cluster-init)', (k) => k === 'first-server', (k) => k === undefined ? notInCluster(vars) : 'not the first server', firstServer),
+    nodeTask(s, 'k3s join servers (one at a time)', (k) => k === 'server', (k) => k === 'first-server' ? 'the first server initialises the cluster' : other(k), joinServer),
+    nodeTask(s, 'k3s join agents', (k) => k === 'agent', other, joinAgent),
   ];
 }
