@@ -57,7 +57,7 @@ describe.each([3, 4] as HelmMajor[])('helm %i against the simulator', (major) =>
     const history = JSON.parse(await run(helm, ['history', 'metallb', '-n', 'metallb-system', '-o', 'json']));
     expect(history.map((h: any) => `${h.revision}:${h.status}`)).toEqual(['1:superseded', '2:deployed']);
 
-    await run(helm, ['uninstall', 'metallb', '-n', 'metallb-system']);
+    await run(helm, ['uninstall', 'metallb', '-n', 'metallb-system', '--wait', '--timeout', '60s']);
     expect(sim.requests.some((r) => r.method === 'DELETE' && r.path.includes('/secrets/sh.helm.release') && r.contentType === 'application/vnd.kubernetes.protobuf' && r.status === 200)).toBe(true);
     expect(sim.store.get('apps/v1', 'Deployment', 'metallb-system', 'metallb-controller')).toBeUndefined();
     expect(sim.store.list('v1', 'Secret', 'metallb-system').filter((s) => s.metadata.labels?.owner === 'helm')).toEqual([]);

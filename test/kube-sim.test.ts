@@ -263,6 +263,20 @@ describe('controllers', () => {
     expect(ip('lb-outside')).toBeUndefined();
   });
 
+  it('makes Nodes created through the API Ready, and runs a DaemonSet pod on each', async () => {
+    for (const name of ['node-a', 'node-b']) await api.create({ apiVersion: 'v1', kind: 'Node', metadata: { name } });
+    await eventually('nodes ready', () => sim.store.list('v1', 'Node').every((n) => n.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')));
+    await ns('ds');
+    await api.create({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'ds' },
+      spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'busybox' }] } } } } as KubernetesObject);
+    const ds = await eventually('daemonset ready', () => {
+      const d = sim.store.get('apps/v1', 'DaemonSet', 'ds', 'agent');
+      return d?.status?.numberReady === 2 ? d : undefined;
+    });
+    expect(ds.status).toMatchObject({ desiredNumberScheduled: 2, currentNumberScheduled: 2, updatedNumberScheduled: 2, numberAvailable: 2, observedGeneration: 1 });
+    expect(sim.store.list('v1', 'Pod', 'ds').map((p) => p.spec.nodeName).sort()).toEqual(['node-a', 'node-b']);
+  });
+
   it('deleting a namespace removes what is in it', async () => {
     await ns('gone');
     await api.create(configMap('gone', 'x', {}));
