@@ -103,9 +103,13 @@ describe('runner', () => {
     expect(at('start', 'z')).toBeGreaterThan(at('end', 'y'));
   });
 
-  it('rejects an after that names no adjacent concurrent task, and two tasks with one name', async () => {
+  it('rejects an after naming no earlier or batch task, cycles, and two tasks with one name', async () => {
     await expect(play([{ name: 'x', concurrent: true, after: ['nope'] }])).rejects.toThrow(/after: "nope"/);
     await expect(play([{ name: 'x' }, { name: 'x' }])).rejects.toThrow(/roles\/probe › x: two tasks of the role have this name/);
+    await expect(play([{ name: 'x', concurrent: true, after: ['y'] }, { name: 'y', concurrent: true, after: ['x'] }])).rejects.toThrow(/waits on itself/);
+    // An earlier task, done before the batch starts, is a valid `after` too.
+    const ok = await play([{ name: 'w' }, { name: 'gap' }, { name: 'x', concurrent: true, runOnce: true, after: ['w'] }]);
+    expect(ok.outcome.exitCode).toBe(0);
   });
 
   it('stops a failed host, goes on with the others, exits 2', async () => {

@@ -106,28 +106,59 @@ function validateHost(roles: Role[], info: HostInfo, resolved: ResolvedVars, kno
   return parsed.vars;
 }
 
-/** Task names are unique per role (they key the output and `after`), and `after` names adjacent concurrent tasks. */
-function checkTaskList(tasks: readonly HostTask[], problems: Problem[]): void {
+/** Task names are unique per role: they key the output and `after` lists. */
+function checkNames(tasks: readonly HostTask[], problems: Problem[]): void {
   const seen = new Set<string>();
   for (const { role, task } of tasks) {
     const key = `${role.name}\0${task.name}`;
     if (seen.has(key)) problems.push({ file: `roles/${role.name}`, key: task.name, message: 'two tasks of the role have this name; give each task its own name' });
     seen.add(key);
   }
-  for (let i = 0; i < tasks.length; i++) {
-    const { role, task } = tasks[i]!;
-    if (!task.after?.length) continue;
-    let start = i;
-    let end = i;
-    while (start > 0 && tasks[start - 1]!.task.concurrent) start--;
-    while (end + 1 < tasks.length && tasks[end + 1]!.task.concurrent) end++;
-    const batch = new Set(tasks.slice(start, end + 1).map((t) => t.task.name));
-    for (const dep of task.after) {
-      if (!task.concurrent || !batch.has(dep)) {
-        problems.push({ file: `roles/${role.name}`, key: task.name, message: `after: "${dep}" is not a concurrent task next to it; list only adjacent concurrent tasks` });
-      }
-    }
+}
+
+/** The [start, end] of the run of adjacent concurrent tasks around i (just i when it is not concurrent). */
+function batchAround(tasks: readonly HostTask[], i: number): [number, number] {
+  if (!tasks[i]!.task.concurrent) return [i, i];
+  let start = i;
+  let end = i;
+  while (start > 0 && tasks[start - 1]!.task.concurrent) start--;
+  while (end + 1 < tasks.length && tasks[end + 1]!.task.concurrent) end++;
+  return [start, end];
+}
+
+/** A task waiting (through `after`) on itself within its batch would never start. */
+function waitsOnItself(name: string, batch: readonly HostTask[]): boolean {
+  const byName = new Map(batch.map((t) => [t.task.name, t.task]));
+  const stack = [...(byName.get(name)?.after ?? [])];
+  const seen = new Set<string>();
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n === name) return true;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    stack.push(...(byName.get(n)?.after ?? []));
   }
+  return false;
+}
+
+/**
+ * `after` names a task that runs earlier in the play (done before this batch starts) or one of
+ * the adjacent concurrent tasks of its batch (then this one starts when it ends); no cycles.
+ */
+function checkAfter(tasks: readonly HostTask[], problems: Problem[]): void {
+  tasks.forEach(({ role, task }, i) => {
+    if (!task.after?.length) return;
+    const [start, end] = batchAround(tasks, i);
+    const earlier = new Set(tasks.slice(0, start).map((t) => t.task.name));
+    const batch = tasks.slice(start, end + 1);
+    for (const dep of task.after) {
+      if (earlier.has(dep) || (dep !== task.name && batch.some((t) => t.task.name === dep))) continue;
+      problems.push({ file: `roles/${role.name}`, key: task.name, message: `after: "${dep}" is no task that runs before it or beside it (adjacent concurrent tasks); fix the name or the order` });
+    }
+    if (waitsOnItself(task.name, batch)) {
+      problems.push({ file: `roles/${role.name}`, key: task.name, message: 'its after list waits on itself through other tasks; break the cycle' });
+    }
+  });
 }
 
 function hostTasks(roles: Role[], typed: Map<string, Record<string, unknown>>, ctx: Omit<RoleContext, 'host'>, info: HostInfo, o: PrepareOptions, w: RunWide): HostTask[] {
@@ -146,7 +177,8 @@ function hostTasks(roles: Role[], typed: Map<string, Record<string, unknown>>, c
       problems.push(...errorProblems(err, `roles/${role.name}`, 'tasks()'));
     }
   }
-  checkTaskList(out, problems);
+  checkNames(out, problems);
+  checkAfter(out, problems);
   return out;
 }
 
