@@ -86,6 +86,7 @@ export function verify(mode: Mode, output: string, hosts: number, changed: numbe
 export async function closeMasters(lab: Lab): Promise<void> {
   const dir = join(lab.dir, 'cp');
   mkdirSync(dir, { recursive: true });
+  // a socket whose master is already gone makes `ssh -O exit` fail: nothing to close then
   await Promise.all(readdirSync(dir).map((sock) => run(['ssh', '-o', `ControlPath=${join(dir, sock)}`, '-O', 'exit', 'dummy'], {}).catch(() => undefined)));
 }
 

@@ -14,11 +14,10 @@ export interface BecomeSettings {
   /** Login user (no sudo needed when it is the become user). */
   user: string;
   becomeUser: string;
-  becomePassword?: string;
 }
 
 /** Exit status of `timeout -s KILL` when it killed the command (128 + SIGKILL). */
-const KILLED_BY_TIMEOUT = 137;
+export const KILLED_BY_TIMEOUT = 137;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The exact string sent in the SSH exec request. */

@@ -87,6 +87,7 @@ export function makeFileOps(d: FileDeps) {
       if (owner) await mustRun(d, sh`chown ${owner} ${tmp}`);
       await sftpCall<void>(d, `rename ${tmp} ${path}`, (cb) => s.ext_openssh_rename(tmp, path, (err) => cb(err)));
     } catch (err) {
+      // best effort: the write's own error (rethrown below) is what the user needs to see
       if (!d.dead()) await sftpCall<void>(d, `unlink ${tmp}`, (cb) => s.unlink(tmp, (e) => cb(e))).catch(() => undefined);
       throw err;
     }
@@ -108,6 +109,7 @@ export function makeFileOps(d: FileDeps) {
   }
 
   const close = () => {
+    // an SFTP session that never opened has nothing to end; its error went to the caller then
     void sftpPromise?.then((s) => s.end()).catch(() => undefined);
   };
   return { put, get, close };

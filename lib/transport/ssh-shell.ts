@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
 import type { ConnectionError } from '../errors.ts';
-import { collector, openChannel, type ExecDeps } from './ssh-exec.ts';
+import { collector, KILLED_BY_TIMEOUT, openChannel, type ExecDeps } from './ssh-exec.ts';
 import type { CommandResult, RunOptions } from './types.ts';
 
 interface Pending {
@@ -33,9 +33,6 @@ function splitAt(buffer: string, marker: string): { before: string; after: strin
   if (at < 0) return undefined;
   return { before: buffer.slice(0, at), after: buffer.slice(at + marker.length) };
 }
-
-/** Exit status of `timeout -s KILL` when it killed the command (128 + SIGKILL). */
-const KILLED_BY_TIMEOUT = 137;
 
 class RemoteShell {
   private pending: Pending | undefined;

@@ -40,7 +40,7 @@ export async function openSshTransport(spec: ConnectionSpec, options: SshTranspo
   client.on('end', () => markDead('the server closed the connection'));
   client.on('close', () => markDead('the connection closed'));
 
-  const become: BecomeSettings = { user: spec.user, becomeUser: spec.becomeUser, ...(spec.becomePassword !== undefined ? { becomePassword: spec.becomePassword } : {}) };
+  const become: BecomeSettings = { user: spec.user, becomeUser: spec.becomeUser };
   const limit = pLimit(MAX_CHANNELS);
   const deps = {
     client, host: spec.host,
