@@ -80,7 +80,9 @@ export function handleResource(ctx: SimContext, req: ApiRequest, route: Resource
       }
       const matches = matcher(req, name);
       if (route.watch || req.query.get('watch') === 'true' || req.query.get('watch') === '1') {
-        return { watch: (sink) => serveWatch(ctx, { t, namespace, matches, query: req.query, present: (o) => present(ctx, t, o) }, sink) };
+        const table = wantsTable(req.accept);
+        const show = (o: any): any => (table ? toTable(t, [present(ctx, t, o)], o.metadata.resourceVersion, req.query.get('includeObject')) : present(ctx, t, o));
+        return { watch: (sink) => serveWatch(ctx, { t, namespace, matches, query: req.query, present: show }, sink) };
       }
       const items = ctx.store.list(key, namespace).filter(matches).map((o) => present(ctx, t, o));
       if (wantsTable(req.accept)) return { status: 200, body: toTable(t, items, String(ctx.store.rv), req.query.get('includeObject')) };

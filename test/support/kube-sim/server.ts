@@ -85,7 +85,8 @@ async function handle(deps: ServerDeps, req: Http2ServerRequest, res: Http2Serve
     if ('watch' in result) {
       entry.status = 200;
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private' });
-      result.watch({ write: (c) => res.write(c), end: () => res.end(), onClose: (fn) => res.on('close', fn) });
+      const open = (): boolean => !res.writableEnded && !res.destroyed;
+      result.watch({ write: (c) => open() && res.write(c), end: () => open() && void res.end(), onClose: (fn) => res.on('close', fn) });
       return;
     }
     reply(result.status, result.body, result.contentType);
