@@ -66,7 +66,11 @@ export function consoleReporter(out: Output, options: ConsoleOptions = {}): Repo
       const msg = e.msg ? ` => ${indentBody(e.msg)}` : '';
       write(`${LABEL[e.status]}: [${e.host}] (${formatDuration(e.duration_ms)})${msg}\n`);
       if (options.diff && e.diff) write(`${e.diff.endsWith('\n') ? e.diff : `${e.diff}\n`}`);
-      if ((options.verbosity ?? 0) > 0 && e.data) write(`    ${JSON.stringify(e.data)}\n`);
+      if ((options.verbosity ?? 0) > 0 && e.data) {
+        const { stack, ...rest } = e.data;
+        if (Object.keys(rest).length) write(`    ${JSON.stringify(rest)}\n`);
+        if (typeof stack === 'string') write(`${stack.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+      }
     },
     progress: (e) => {
       if (e.level === 'verbose' && (options.verbosity ?? 0) === 0) return;

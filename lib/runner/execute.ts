@@ -62,10 +62,16 @@ export function batches(steps: readonly Step[]): Step[][] {
   return out;
 }
 
+/** What a failed task says: a CapstanError's message and hint; for anything else, its message. */
 export function errorMessage(err: unknown): string {
   if (err instanceof CapstanError) return err.hint ? `${err.message}\n${err.hint}` : err.message;
-  if (err instanceof Error) return err.stack ?? err.message;
+  if (err instanceof Error) return `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`;
   return String(err);
+}
+
+/** An unexpected error's stack, for -v (a CapstanError's message says it all). */
+function errorData(err: unknown): Record<string, unknown> | undefined {
+  return err instanceof Error && !(err instanceof CapstanError) && err.stack ? { stack: err.stack } : undefined;
 }
 
 class PlayRun {
@@ -110,7 +116,8 @@ class PlayRun {
       const result = await task.run(ctx);
       report(result.status, result);
     } catch (err) {
-      report(err instanceof ConnectionError ? 'unreachable' : 'failed', { msg: errorMessage(err) });
+      const data = errorData(err);
+      report(err instanceof ConnectionError ? 'unreachable' : 'failed', { msg: errorMessage(err), ...(data ? { data } : {}) });
     }
   }
 
