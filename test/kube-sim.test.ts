@@ -252,15 +252,38 @@ describe('controllers', () => {
     await api.create({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'lab', namespace: 'metallb-system' }, spec: { addresses: ['10.9.0.10-10.9.0.20'] } } as KubernetesObject);
     const lb = (name: string, extra: Record<string, unknown> = {}) => api.create({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' },
       spec: { type: 'LoadBalancer', ports: [{ port: 443 }], ...extra } } as KubernetesObject);
+    await api.create({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'reserved', namespace: 'metallb-system' }, spec: { addresses: ['10.7.0.0/30'], autoAssign: false } } as KubernetesObject);
     await lb('lb-auto');
     await lb('lb-fixed', { loadBalancerIP: '10.9.0.15' });
     await lb('lb-outside', { loadBalancerIP: '10.8.0.1' });
+    await api.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb-annotated', namespace: 'default', annotations: { 'metallb.io/loadBalancerIPs': '10.9.0.12' } }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } } as KubernetesObject);
+    await api.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb-pool', namespace: 'default', annotations: { 'metallb.io/address-pool': 'reserved' } }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } } as KubernetesObject);
     const ip = (name: string) => sim.store.get('v1', 'Service', 'default', name)?.status?.loadBalancer?.ingress?.[0]?.ip;
     expect(await eventually('lb-auto IP', () => ip('lb-auto'))).toBe('10.9.0.10');
     expect(await eventually('lb-fixed IP', () => ip('lb-fixed'))).toBe('10.9.0.15');
+    expect(await eventually('lb-annotated IP', () => ip('lb-annotated'))).toBe('10.9.0.12');
+    expect(await eventually('lb-pool IP', () => ip('lb-pool'))).toBe('10.7.0.0');
     const event = await eventually('allocation failure event', () => sim.store.list('v1', 'Event', 'default').find((e) => e.involvedObject.name === 'lb-outside'));
     expect(event).toMatchObject({ type: 'Warning', reason: 'AllocationFailed' });
     expect(ip('lb-outside')).toBeUndefined();
+  });
+
+  it('completes Jobs and makes StatefulSets ready with ordinal pods; Endpoints list ready pods', async () => {
+    await ns('batch');
+    const template = { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres', ports: [{ name: 'pg', containerPort: 5432 }] }] } };
+    await api.create({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'batch' }, spec: { replicas: 2, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template } } as KubernetesObject);
+    await api.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'batch' }, spec: { selector: { app: 'db' }, ports: [{ port: 5432, targetPort: 'pg' }] } } as KubernetesObject);
+    await api.create({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'batch' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'busybox' }] } } } } as KubernetesObject);
+    const sts = await eventually('statefulset ready', () => {
+      const o = sim.store.get('apps/v1', 'StatefulSet', 'batch', 'db');
+      return o?.status?.readyReplicas === 2 ? o : undefined;
+    });
+    expect(sts.status.currentRevision).toBe(sts.status.updateRevision);
+    expect(sim.store.list('v1', 'Pod', 'batch').map((p) => p.metadata.name)).toEqual(['db-0', 'db-1']);
+    const job = await eventually('job complete', () => sim.store.get('batch/v1', 'Job', 'batch', 'migrate')?.status?.completionTime && sim.store.get('batch/v1', 'Job', 'batch', 'migrate'));
+    expect(job.status.conditions.find((c: any) => c.type === 'Complete').status).toBe('True');
+    const ep = await eventually('endpoints', () => sim.store.get('v1', 'Endpoints', 'batch', 'db')?.subsets?.[0]?.addresses?.length === 2 && sim.store.get('v1', 'Endpoints', 'batch', 'db'));
+    expect(ep.subsets[0].ports).toEqual([{ port: 5432, protocol: 'TCP' }]);
   });
 
   it('makes Nodes created through the API Ready, and runs a DaemonSet pod on each', async () => {
@@ -293,6 +316,14 @@ describe('fault injection', () => {
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await rawRequest(sim, 'GET', path)).status);
     expect(statuses).toEqual([503, 503, 200]);
+  });
+
+  it('delays matching responses', async () => {
+    sim.faults.delay(150, { pathPrefix: '/api/v1/namespaces/default/secrets' });
+    const t0 = performance.now();
+    await rawRequest(sim, 'GET', '/api/v1/namespaces/default/secrets');
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(150);
+    sim.faults.clear();
   });
 
   it('keeps a workload never ready', async () => {
