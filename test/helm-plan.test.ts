@@ -2,7 +2,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { resolveChart, localChartId, ociChartName } from '../lib/helm/chart.ts';
-import { parseHelmMajor } from '../lib/helm/exec.ts';
+import { helmNotReady } from '../lib/helm/diagnose.ts';
+import { helmMessage, parseHelmMajor } from '../lib/helm/exec.ts';
 import { templateArgs, uninstallArgs, upgradeArgs } from '../lib/helm/flags.ts';
 import { changedPaths, planRelease } from '../lib/helm/plan.ts';
 import { decodeRelease, latestSecrets, type DeployedRelease } from '../lib/helm/state.ts';
@@ -90,5 +91,33 @@ describe('release Secrets', () => {
     const latest = latestSecrets([secret('a', 2, { ...rel, version: 2 }), secret('a', 3, rel), secret('b', 1, { ...rel, name: 'b' })]);
     expect([...latest.keys()]).toEqual(['ns/a', 'ns/b']);
     expect(decodeRelease(latest.get('ns/a')!)).toEqual({ name: 'a', namespace: 'ns', revision: 3, status: 'deployed', chart: { name: 'c', version: '1.0.0' }, values: {}, manifest: 'm' });
+  });
+});
+
+describe('helm failure output', () => {
+  const h3 = [
+    'upgrade.go:164: [debug] preparing upgrade for gw',
+    'ready.go:303: [debug] Service does not have load balancer ingress IP address: ns/gw',
+    'ready.go:303: [debug] Deployment is not ready: ns/gw2. 0 out of 1 expected pods are ready',
+    'upgrade.go:476: [debug] warning: Upgrade "gw" failed: context deadline exceeded',
+    'upgrade.go:494: [debug] Upgrade failed and atomic is set, rolling back to last successful release',
+    'ready.go:303: [debug] Deployment is not ready: ns/gw. 0 out of 1 expected pods are ready',
+    'Error: UPGRADE FAILED: release gw failed, and has been rolled back due to atomic being set: context deadline exceeded',
+    'helm.sh/helm/v3/pkg/action.(*Upgrade).failRelease',
+    '\thelm.sh/helm/v3/pkg/action/upgrade.go:494',
+  ].join('\n');
+  it('names what helm 3 waited on before the rollback, and only that', () => {
+    expect(Object.fromEntries(helmNotReady(h3))).toEqual({
+      'service ns/gw': 'no load balancer ingress IP address',
+      'deployment ns/gw2': '0 out of 1 expected pods are ready',
+    });
+  });
+  it('names what helm 4 reports', () => {
+    expect([...helmNotReady('Error: UPGRADE FAILED: ...: resource Deployment/ns/gw2 not ready. status: InProgress, message: Available: 0/1\ncontext deadline exceeded')])
+      .toEqual([['deployment ns/gw2', 'InProgress, message: Available: 0/1']]);
+  });
+  it("keeps helm's Error: line without the Go stack trace", () => {
+    expect(helmMessage(h3)).toBe('Error: UPGRADE FAILED: release gw failed, and has been rolled back due to atomic being set: context deadline exceeded');
+    expect(helmMessage('WARNING: x\nsomething broke\n')).toBe('something broke');
   });
 });

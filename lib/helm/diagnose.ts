@@ -1,7 +1,8 @@
 /**
- * After a failed `helm upgrade --install`, say which workloads were not ready and their status:
- * helm 4 names the resource itself; helm 3 only says "context deadline exceeded", so the
- * release's Deployments, StatefulSets and DaemonSets are read and checked with lib/wait's rules.
+ * After a failed `helm upgrade --install`, say which resources were not ready and their status:
+ * what helm reported (its error in helm 4, its debug log in helm 3, whose error says only
+ * "context deadline exceeded"), and the release's Deployments, StatefulSets and DaemonSets that
+ * are still not ready, checked with lib/wait's rules.
  */
 import type { KubeApi } from '../kube/client.ts';
 import { describeObject } from '../kube/compare.ts';
@@ -13,20 +14,34 @@ const kinds = [
   ['DaemonSet', daemonSetReadiness],
 ] as const;
 
-/** "deployment ns/name: 0/1 available" for each workload of the release that is not ready. */
-export async function diagnoseRelease(api: KubeApi, namespace: string, release: string, helmStderr: string): Promise<string[]> {
+/**
+ * What helm itself said was not ready, by resource: "deployment ns/name" → "0 out of 1 expected
+ * pods are ready". helm 4 puts it in its error; helm 3 only in its --debug log, and only for the
+ * first unready resource of each poll (the last poll before the failure counts).
+ */
+export function helmNotReady(helmStderr: string): Map<string, string> {
   const named = new Map<string, string>();
   // helm 4: "resource Deployment/ns/name not ready. status: InProgress, message: …"
   for (const m of helmStderr.matchAll(/resource (\w+)\/([\w.-]*)\/([\w.-]+) not ready\. status: ([^\n]+)/g)) {
     named.set(`${m[1]!.toLowerCase()} ${m[2]}/${m[3]}`, m[4]!);
   }
-  // helm 3 --debug: "Deployment is not ready: ns/name. 0 out of 1 expected pods are ready" (the last one counts)
   // Only the failed operation's wait: what the rollback's own wait logged afterwards is not the failure.
   const cut = helmStderr.search(/(atomic is set|rolling back)/i);
   const failedWait = cut < 0 ? helmStderr : helmStderr.slice(0, cut);
+  // helm 3: "Deployment is not ready: ns/name. 0 out of 1 expected pods are ready"
   for (const m of failedWait.matchAll(/\[debug\] (\w+) is not ready: ([\w.-]+)\/([\w.-]+)\. ([^\n]+)/g)) {
     named.set(`${m[1]!.toLowerCase()} ${m[2]}/${m[3]}`, m[4]!);
   }
+  // helm 3: "Service does not have load balancer ingress IP address: ns/name"
+  for (const m of failedWait.matchAll(/\[debug\] (\w+) does not have ([^:\n]+): ([\w.-]+)\/([\w.-]+)/g)) {
+    named.set(`${m[1]!.toLowerCase()} ${m[3]}/${m[4]}`, `no ${m[2]}`);
+  }
+  return named;
+}
+
+/** helm's own not-ready resources, then any workload of the release that is still not ready. */
+export async function diagnoseRelease(api: KubeApi, namespace: string, release: string, helmStderr: string): Promise<string[]> {
+  const named = helmNotReady(helmStderr);
   const out: string[] = [];
   for (const [kind, readiness] of kinds) {
     const { items } = await api.list('apps/v1', kind, { namespace });

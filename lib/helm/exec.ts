@@ -96,7 +96,8 @@ export function helmMessage(stderr: string): string {
   const start = lines.findIndex((l) => l.startsWith('Error: '));
   if (start >= 0) {
     const rest = lines.slice(start + 1);
-    const end = rest.findIndex((l) => !l.trim() || l.startsWith('\t') || /^[\w./-]+\.[\w()*.]+\(/.test(l) || l.includes('[debug]'));
+    // A Go stack frame is one word with a package path ("helm.sh/helm/v3/pkg/action.(*Upgrade).failRelease"), or tab-indented.
+    const end = rest.findIndex((l) => !l.trim() || l.startsWith('\t') || (/^\S+$/.test(l) && l.includes('/')) || l.includes('[debug]'));
     return [lines[start]!, ...(end < 0 ? rest : rest.slice(0, end))].join('\n').trim();
   }
   return lines.filter((l) => l.trim() && !l.includes('[debug]') && !/^(WARNING|[IWE]\d{4} )/.test(l)).slice(-8).join('\n');
