@@ -5,7 +5,7 @@
  * fault injection.
  */
 import { readFileSync } from 'node:fs';
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, KubernetesObjectApi, makeInformer, PatchStrategy, Watch, type KubernetesObject, type V1ConfigMap } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { rawRequest, startSimulator, type Simulator } from './support/kube-sim/index.ts';
@@ -82,6 +82,25 @@ describe('watch', () => {
     await done;
     ctl?.abort();
     expect(seen).toEqual(['ADDED sel', 'DELETED sel']);
+  });
+
+  it('a client-node informer lists, then watches from the list resourceVersion', async () => {
+    await ns('informer');
+    await api.create(configMap('informer', 'before', {}));
+    const core = kc.makeApiClient(CoreV1Api);
+    const informer = makeInformer<V1ConfigMap>(kc, '/api/v1/namespaces/informer/configmaps', () => core.listNamespacedConfigMap({ namespace: 'informer' }));
+    const added: string[] = [];
+    const gotAfter = new Promise<void>((resolve) => informer.on('add', (o) => {
+      added.push(o.metadata!.name!);
+      if (o.metadata!.name === 'after') resolve();
+    }));
+    await informer.start();
+    await api.create(configMap('informer', 'after', {}));
+    await gotAfter;
+    await informer.stop();
+    expect(added).toEqual(['before', 'after']);
+    const watchRequest = sim.requests.find((r) => r.path === '/api/v1/namespaces/informer/configmaps' && r.query.includes('watch=true'));
+    expect(watchRequest?.query).toMatch(/resourceVersion=\d+/);
   });
 
   it('the streaming list ends its initial events with the initial-events-end bookmark', async () => {
