@@ -49,11 +49,16 @@ describe('k3s role on 3 servers + 2 agents', () => {
     for (let i = 1; i < windows.length; i++) expect(windows[i]![0] >= windows[i - 1]![1], `server${i + 1} started before server${i} was up`).toBe(true);
   }, 120_000);
 
-  it('upgrade: servers one at a time, then agents, each Ready on the new version', async () => {
+  it('upgrade with drain: servers one at a time, then agents, each Ready on the new version, drained and uncordoned', async () => {
     k.writeVars({});
+    k.sim.store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'work', namespace: 'default' }, spec: { nodeName: 'agent1', containers: [{ name: 'c', image: 'busybox' }] } });
     const t0 = new Date().toISOString();
-    const r = await k.play(['--playbook', 'upgrade', '-e', `k3s_version=${V2}`]);
+    const r = await k.play(['--playbook', 'upgrade', '-e', `k3s_version=${V2}`, '-e', 'k3s_upgrade_drain=true']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(k.sim.store.get('v1', 'Pod', 'default', 'work')).toBeUndefined();
+    expect((k.sim.store.list('v1', 'Node') as { spec?: { unschedulable?: boolean } }[]).map((n) => n.spec?.unschedulable ?? false)).toEqual(hosts().map(() => false));
+    const cordons = k.sim.requests.filter((q) => q.method === 'PATCH' && q.contentType.includes('apply-patch') && /\/api\/v1\/nodes\/[^/]+$/.test(q.path) && q.time > t0);
+    expect(cordons.length).toBe(hosts().length * 2);
     const versions = (k.sim.store.list('v1', 'Node') as { status: { nodeInfo: { kubeletVersion: string } } }[]).map((n) => n.status.nodeInfo.kubeletVersion);
     expect(versions).toEqual(hosts().map(() => V2));
     const windows = await Promise.all(hosts().map(async (h) => (await startWindows(h, t0))));
