@@ -146,6 +146,14 @@ describe('runner', () => {
     await expect(play([{ name: 'a' }], { limit: 'nope' })).rejects.toThrow(/--limit: nope leaves no host in any play/);
   });
 
+  it('leaves out, with one warning, a var no selected role reads that cannot be rendered', async () => {
+    const { outcome, events } = await play([{ name: 'a' }]);
+    expect(outcome.exitCode).toBe(0);
+    const warnings = events.filter((e) => e.type === 'warning' && e.message.includes('unused_broken'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ message: expect.stringMatching(/group_vars\/all\.yml › unused_broken: .*no_such_var.*left out/) });
+  });
+
   it('warns about a --tags entry no task has, with the nearest tag', async () => {
     const { events, log } = await play([{ name: 'a', tags: ['verify'] }], { tags: ['verfy'] });
     expect(log).toEqual([]);

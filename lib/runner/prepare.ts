@@ -3,7 +3,7 @@
  * (tags, dependency order), every host's resolved vars, role var validation, and each host's
  * selected tasks. Collects every problem and throws one InputError.
  */
-import { InputError } from '../errors.ts';
+import { formatProblem, InputError } from '../errors.ts';
 import type { Problem } from '../errors.ts';
 import type { Inventory, ResolvedVars, ResolveOptions, VarLayer } from '../inventory/types.ts';
 import type { Play, Playbook } from '../playbook.ts';
@@ -67,14 +67,20 @@ export interface PreparedRun {
 const errorProblems = (err: unknown, file: string, key: string): Problem[] =>
   err instanceof InputError ? err.problems : [{ file, key, message: err instanceof Error ? err.message : String(err) }];
 
-/** Render the host's vars lazily: a var that fails to render is a problem only when something needs it. */
-function hostVars(resolved: ResolvedVars, needed: ReadonlySet<string>, problems: Problem[]): Record<string, unknown> {
+/**
+ * A host's rendered vars. A var that fails to render is a problem when a selected role or the
+ * connection needs it; otherwise it is left out with a warning (Ansible renders lazily and would
+ * not complain about a var nothing reads).
+ */
+function hostVars(resolved: ResolvedVars, needed: ReadonlySet<string>, problems: Problem[], warnings: string[]): Record<string, unknown> {
   const vars: Record<string, unknown> = {};
   for (const name of resolved.names) {
     try {
       vars[name] = resolved.get(name);
     } catch (err) {
-      if (needed.has(name) || name.startsWith('ansible_')) problems.push(...errorProblems(err, resolved.sourceOf(name), name));
+      const found = errorProblems(err, resolved.sourceOf(name), name);
+      if (needed.has(name) || name.startsWith('ansible_')) problems.push(...found);
+      else warnings.push(...found.map((p) => `${formatProblem({ ...p, host: undefined })} (no selected role reads it: left out)`));
     }
   }
   return vars;
@@ -221,7 +227,7 @@ function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
   const bases: HostBase[] = names.map((name) => {
     const resolved = o.source.resolve(name, { roleDefaults: defaults, extraVars: o.extraVars ?? [] });
     const groups = o.source.inventory.groupsOf(name).filter((g) => g !== 'all');
-    return { info: { name, groups, vars: hostVars(resolved, needed, problems) }, resolved };
+    return { info: { name, groups, vars: hostVars(resolved, needed, problems, warnings) }, resolved };
   });
   const skipped = playCondition(play, bases[0]!.info, problems);
   if (skipped !== undefined) return { play, roles, hosts: [], skipped };
@@ -239,13 +245,13 @@ function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
 }
 
 /** Ansible's hostvars, rendered on first access per host. */
-function lazyHostvars(o: PrepareOptions): Record<string, Record<string, unknown>> {
+function lazyHostvars(o: PrepareOptions, warnings: string[]): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const host of o.source.inventory.hosts) {
     let cached: Record<string, unknown> | undefined;
     Object.defineProperty(out, host, {
       enumerable: true,
-      get: () => (cached ??= hostVars(o.source.resolve(host, { extraVars: o.extraVars ?? [] }), new Set(), [])),
+      get: () => (cached ??= hostVars(o.source.resolve(host, { extraVars: o.extraVars ?? [] }), new Set(), [], warnings)),
     });
   }
   return out;
@@ -263,12 +269,13 @@ function unknownTagWarnings(o: PrepareOptions, w: RunWide): void {
 }
 
 export function prepareRun(o: PrepareOptions): PreparedRun {
-  const w: RunWide = { known: knownVarNames(o.roles), hostvars: lazyHostvars(o), problems: [], warnings: [], seenTags: new Set() };
+  const warnings: string[] = [];
+  const w: RunWide = { known: knownVarNames(o.roles), hostvars: lazyHostvars(o, warnings), problems: [], warnings, seenTags: new Set() };
   const plays = o.playbook.plays.map((play) => preparePlay(play, o, w));
   if (w.problems.length) throw new InputError(dedupeProblems(w.problems), 'invalid input, nothing was run');
   if (o.limit && plays.every((p) => p.hosts.length === 0 && p.skipped === 'no hosts matched')) {
     throw new InputError([{ file: '', key: '--limit', message: `${o.limit} leaves no host in any play; check the pattern (npm run play -- --list-hosts)` }]);
   }
   unknownTagWarnings(o, w);
-  return { plays, warnings: w.warnings, hostvars: w.hostvars, groups: o.source.inventory.groups };
+  return { plays, warnings: [...new Set(w.warnings)], hostvars: w.hostvars, groups: o.source.inventory.groups };
 }
