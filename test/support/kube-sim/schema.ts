@@ -88,7 +88,8 @@ export class SchemaNav {
     if (!r.properties && !open) return;
     for (const [k, v] of Object.entries(value)) {
       const childPath = path ? `${path}.${k}` : k;
-      if (atRoot && this.crd && ['apiVersion', 'kind', 'metadata'].includes(k)) {
+      const embedded = (atRoot && this.crd) || r['x-kubernetes-embedded-resource'] === true;
+      if (embedded && ['apiVersion', 'kind', 'metadata'].includes(k)) {
         if (k === 'metadata') this.walkUnknown(v, this.child(r, k, true), childPath, out, false, prune);
         continue;
       }

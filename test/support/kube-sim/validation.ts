@@ -13,7 +13,8 @@ import { badRequest, invalid, type StatusCause } from './status.ts';
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 function makeAjv(): Ajv {
-  const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, logger: false, inlineRefs: false, code: { optimize: false } });
+  // unicodeRegExp off: CRD patterns are Go RE2 syntax, where escapes such as `\-` are legal.
+  const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, logger: false, inlineRefs: false, code: { optimize: false }, unicodeRegExp: false });
   addFormats(ajv);
   for (const f of ['int32', 'int64', 'double', 'float', 'int-or-string', 'quantity', 'duration']) ajv.addFormat(f, true);
   ajv.addFormat('byte', /^[A-Za-z0-9+/]*={0,2}$/);
@@ -29,7 +30,7 @@ function validatorFor(t: ResourceType): ValidateFunction {
   if (t.crdSchema) {
     let v = crdValidators.get(t.crdSchema);
     if (!v) {
-      v = ajv.compile(t.crdSchema);
+      v = compileCrdSchema(t);
       crdValidators.set(t.crdSchema, v);
     }
     return v;
@@ -46,6 +47,19 @@ function validatorFor(t: ResourceType): ValidateFunction {
     builtinValidators.set(key, v);
   }
   return v;
+}
+
+/**
+ * A CRD schema that JavaScript cannot compile (a Go RE2 pattern JS lacks) is not checked; the
+ * simulator says so once on stderr instead of failing every write of that type.
+ */
+function compileCrdSchema(t: ResourceType): ValidateFunction {
+  try {
+    return ajv.compile(t.crdSchema!);
+  } catch (e) {
+    process.stderr.write(`kube-sim: ${t.kind}.${t.group} objects are not schema-checked: ${(e as Error).message}\n`);
+    return Object.assign(() => true, { errors: null }) as unknown as ValidateFunction;
+  }
 }
 
 function fieldPath(instancePath: string): string {
