@@ -1,10 +1,10 @@
 // The k3s role end to end on 3 lab hosts (1 server + 2 agents): real sshd, SFTP and commands, the
 // k3s STAND-IN (test/support/k3s-standin) instead of k3s, the Kubernetes API simulator as the
 // cluster's API. Runs `npm run play` as a child process and asserts over its whole output.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { startK3sLab, type K3sLab, type PlayRun } from './support/k3s-standin/k3s-lab.ts';
 
 const VERSION = 'v1.31.4+k3s1';
@@ -32,6 +32,11 @@ describe('k3s role on 1 server + 2 agents', () => {
   let token = '';
 
   it('--tags k3s: every node Ready, cluster-init on the server, agents joined with the token, kubeconfig 0600', async () => {
+    writeFileSync(k.kubeconfigPath, stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 'work',
+      clusters: [{ name: 'work', cluster: { server: 'https://work.invalid:6443' } }],
+      contexts: [{ name: 'work', context: { cluster: 'work', user: 'work' } }], users: [{ name: 'work', user: {} }],
+    }), { mode: 0o644 });
     const r = await play(['--tags', 'k3s']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(nodes().map((n) => n.metadata.name).sort()).toEqual(['agent1', 'agent2', 'server1']);
@@ -48,8 +53,9 @@ describe('k3s role on 1 server + 2 agents', () => {
     }
     expect(statSync(k.kubeconfigPath).mode & 0o777).toBe(0o600);
     const kc = parse(readFileSync(k.kubeconfigPath, 'utf8'));
-    expect(kc['current-context']).toBe('capstan-lab');
-    expect(kc.clusters[0].cluster.server).toBe(`https://${k.lab.gatewayIp}:${new URL(k.sim.url).port}`);
+    expect(kc.contexts.map((c: { name: string }) => c.name)).toEqual(['work', 'capstan-lab']);
+    expect(kc['current-context']).toBe('work');
+    expect(kc.clusters[1]).toEqual({ name: 'capstan-lab', cluster: expect.objectContaining({ server: `https://${k.lab.gatewayIp}:${new URL(k.sim.url).port}` }) });
     expect((await k.lab.exec(labHost('server1').name, ['stat', '-c', '%a', '/etc/rancher/k3s/config.yaml'])).stdout.trim()).toBe('600');
   }, 90_000);
 
@@ -124,7 +130,7 @@ describe('k3s role on 1 server + 2 agents', () => {
       const left = await k.lab.exec(labHost(host).name, ['sh', '-c', 'find /etc/rancher /var/lib/rancher /usr/local/bin /etc/systemd/system -mindepth 1 | grep -v -e ^/etc/systemd/system$ || true']);
       expect(left.stdout.trim(), host).toBe('');
     }
-    expect(parse(readFileSync(k.kubeconfigPath, 'utf8')).contexts).toEqual([]);
+    expect(parse(readFileSync(k.kubeconfigPath, 'utf8')).contexts.map((c: { name: string }) => c.name)).toEqual(['work']);
     expect(nodes()).toEqual([]);
   }, 60_000);
 });

@@ -1,7 +1,8 @@
 /**
  * The first server's k3s.yaml, published on the controller: server rewritten to api_endpoint,
  * context renamed to cluster_context, written 0600 to `kubeconfig` (and merged into
- * `kubeconfig_merge` when set), and handed to later plays of the run through ctx.shared.
+ * `kubeconfig_merge` when set; an existing file keeps its other contexts), and handed to later
+ * plays of the run through ctx.shared.
  */
 import type { TaskContext } from '../../lib/role.ts';
 import { registerSecret } from '../../lib/secrets.ts';
@@ -24,15 +25,16 @@ export async function publishKubeconfig(ctx: TaskContext, t: Transport, s: NodeS
   const k3sYaml = await fetchK3sYaml(t, s.vars.k3s_wait_timeout, (m) => ctx.log.progress(m));
   registerCredentials(k3sYaml);
   const ours = rewriteKubeconfig(k3sYaml, s.topology.apiUrl, s.vars.cluster_context);
-  const path = kubeconfigPathOf(s);
-  let changed = writeLocalPrivate(path, ours, ctx.check);
-  const written = [path];
-  if (s.vars.kubeconfig_merge !== undefined) {
-    const target = controllerPath(s.vars.kubeconfig_merge, s.inventoryDir);
-    changed = writeLocalPrivate(target, mergeKubeconfig(readLocal(target) ?? '', ours, s.vars.cluster_context), ctx.check) || changed;
-    written.push(target);
+  const targets = [kubeconfigPathOf(s), ...(s.vars.kubeconfig_merge ? [controllerPath(s.vars.kubeconfig_merge, s.inventoryDir)] : [])];
+  let changed = false;
+  // an existing file keeps its other contexts (kubeconfig may well be ~/.kube/config)
+  for (const path of targets) {
+    const existing = readLocal(path);
+    changed = writeLocalPrivate(path, existing ? mergeKubeconfig(existing, ours, s.vars.cluster_context) : ours, ctx.check) || changed;
   }
-  if (!ctx.check) ctx.shared.set('kubeconfig', path);
+  // later plays get exactly this cluster, whatever the file's current-context says
+  if (!ctx.check) ctx.shared.set('kubeconfig', { content: ours });
+  const written = targets;
   const what = `kubeconfig ${written.join(' and ')} (context ${s.vars.cluster_context}, server ${s.topology.apiUrl})`;
   return { changed, msg: changed ? `wrote ${what}` : `${what} unchanged` };
 }
