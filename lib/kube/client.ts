@@ -15,7 +15,7 @@ import {
 } from '@kubernetes/client-node';
 import { KubeError } from '../errors.ts';
 import type { KubeObject } from './types.ts';
-import { isTransient, withRetry } from './retry.ts';
+import { isTransient, withRetry, type RetryOptions } from './retry.ts';
 
 export const FIELD_MANAGER = 'capstan';
 
@@ -133,7 +133,8 @@ export function loadKubeConfig(path: string, context?: string): KubeConfig {
   return kc;
 }
 
-export function connectKube(kc: KubeConfig, retry: { retries?: number; minTimeoutMs?: number } = {}): KubeApi {
+export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): KubeApi {
+  const retry: RetryOptions = { describe: (e) => `${statusOf(e) ? `HTTP ${statusOf(e)}: ` : ''}${apiMessage(e)}`, ...retryOptions };
   const api = kc.makeApiClient(RawObjectApi);
   const watcher = new Watch(kc);
   const call = <T>(what: string, fn: () => Promise<T>): Promise<T> =>

@@ -37,7 +37,7 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
   o.log.verbose(`cluster access: ${access.via}`);
   try {
     const kc = loadKubeConfig(access.kubeconfigPath, access.context);
-    const api = connectKube(kc, { ...o.retry });
+    const api = connectKube(kc, { ...o.retry, onRetry: (m) => o.log.verbose(m) });
     let exec: HelmExec | undefined;
     const transport = s.helm_on_node ? await o.transport() : undefined;
     const deps = {

@@ -24,6 +24,8 @@ export interface RetryOptions {
   /** First backoff in ms (default 200; doubles up to 3 s). */
   minTimeoutMs?: number;
   onRetry?: (message: string) => void;
+  /** How to show an error in the retry message (default: its message). */
+  describe?: (err: unknown) => string;
 }
 
 export function withRetry<T>(what: string, fn: () => Promise<T>, o: RetryOptions = {}): Promise<T> {
@@ -41,7 +43,7 @@ export function withRetry<T>(what: string, fn: () => Promise<T>, o: RetryOptions
     factor: 2,
     randomize: true,
     onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-      if (retriesLeft > 0) o.onRetry?.(`${what}: ${error.message} (attempt ${attemptNumber}, retrying)`);
+      if (retriesLeft > 0) o.onRetry?.(`${what}: ${o.describe?.(error) ?? error.message} (attempt ${attemptNumber}, retrying)`);
     },
   });
 }
