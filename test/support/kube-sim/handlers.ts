@@ -35,7 +35,7 @@ export interface ResourceRoute {
   watch: boolean;
 }
 
-export type ApiResult = { status: number; body: unknown } | { watch: (sink: WatchSink) => void };
+export type ApiResult = { status: number; body: unknown; contentType?: string } | { watch: (sink: WatchSink) => void };
 
 function present(ctx: SimContext, t: ResourceType, obj: any): any {
   const apiVersion = ctx.registry.apiVersionOf(t);
@@ -68,8 +68,12 @@ function writeOptions(req: ApiRequest, route: ResourceRoute): WriteOptions {
 
 export function handleResource(ctx: SimContext, req: ApiRequest, route: ResourceRoute): ApiResult {
   const { t, namespace, name } = route;
-  if (route.subresource && route.subresource !== 'status') throw new ApiError(404, 'NotFound', `the simulator does not serve the ${route.subresource} subresource`);
   const key = ctx.registry.storeKey(t);
+  if (route.subresource === 'log' && t.kind === 'Pod' && req.method === 'GET' && name) {
+    if (!ctx.store.get(key, namespace, name)) throw notFound(t, name);
+    return { status: 200, body: `kube-sim: pod ${namespace}/${name} runs no container (this is an API simulator)\n`, contentType: 'text/plain' };
+  }
+  if (route.subresource && route.subresource !== 'status') throw new ApiError(404, 'NotFound', `the simulator does not serve the ${route.subresource} subresource`);
   switch (req.method) {
     case 'GET': {
       if (name && !route.watch) {
