@@ -9,12 +9,21 @@ import { expect, it } from 'vitest';
 
 const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-function runDemo(): Promise<{ code: number | null; out: string }> {
+/** Runs the demo; `interruptWhen`: send SIGINT (Ctrl-C) once the output matches it. */
+function runDemo(interruptWhen?: RegExp): Promise<{ code: number | null; out: string }> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [join(projectDir, 'lib/cli/demo.ts')], { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    let interrupted = false;
+    const take = (d: Buffer) => {
+      out += d.toString();
+      if (interruptWhen && !interrupted && interruptWhen.test(out)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
     const timer = setTimeout(() => { child.kill('SIGINT'); fail(new Error(`demo did not end in 240s:\n${out}`)); }, 240_000);
     child.once('exit', (code) => { clearTimeout(timer); done({ code, out }); });
   });
@@ -28,9 +37,22 @@ it('npm run demo: site playbook, traffic through HAProxy to the stand-in on ever
   expect(answers).toHaveLength(6);
   expect(out).toMatch(/nodes reached through HAProxy\s+server1, agent1, agent2\s+ok/);
   expect(out).toMatch(/k3s nodes Ready \(simulator\)\s+3\/3\s+ok/);
+  expectTornDown(out);
+}, 250_000);
+
+it('npm run demo: Ctrl-C while k3s installs stops the play and still tears everything down', async () => {
+  const { code, out } = await runDemo(/TASK \[k3s : k3s first server/);
+  expect(code, out).toBe(99);
+  expect(out).toMatch(/interrupted/);
+  expect(out).not.toMatch(/DEMO VERIFY/);
+  expectTornDown(out);
+}, 120_000);
+
+function expectTornDown(out: string): void {
+  expect(out).toMatch(/tearing down the lab/);
   const labDir = /inventory: (\/\S+)\/k3s-inventory/.exec(out)?.[1];
   expect(labDir).toBeDefined();
   expect(existsSync(labDir!)).toBe(false);
   const id = labDir!.split('/').pop()!;
   expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(`capstan-${id}-`);
-}, 250_000);
+}
