@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { KubeError } from '../lib/errors.ts';
 import { expandHome, openAccess, pointAtTunnel } from '../lib/kube/access.ts';
 import { clusterSettings } from '../lib/kube/vars.ts';
+import { isSecret } from '../lib/secrets.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'capstan-access-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,8 +27,9 @@ describe('kubeconfig choice', () => {
     expect(a.via).toBe('kubeconfig from the k3s role');
   });
 
-  it('writes shared content to a private temporary file, removed at close', async () => {
-    const a = await open({}, new Map([['kubeconfig', { content: 'apiVersion: v1\n' }]]));
+  it('writes shared content to a private temporary file (its credentials masked), removed at close', async () => {
+    const a = await open({}, new Map([['kubeconfig', { content: 'apiVersion: v1\nusers:\n- name: u\n  user:\n    token: k3s-secret-token-123\n' }]]));
+    expect(isSecret('k3s-secret-token-123')).toBe(true);
     const { statSync, existsSync } = await import('node:fs');
     expect(statSync(a.kubeconfigPath).mode & 0o777).toBe(0o600);
     await a.close();

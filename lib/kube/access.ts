@@ -48,6 +48,7 @@ function sharedAccess(value: unknown): Access | undefined {
   const v = value as { path?: unknown; content?: unknown } | undefined;
   if (typeof v?.path === 'string') return fileAccess(expandHome(v.path), undefined, 'kubeconfig from the k3s role');
   if (typeof v?.content === 'string') {
+    registerUserSecrets(parse(v.content) as KubeconfigDoc);
     const tmp = writePrivateTemp('kubeconfig', v.content);
     return { kubeconfigPath: tmp.path, context: undefined, via: 'kubeconfig from the k3s role', close: () => tmp.remove() };
   }
@@ -71,6 +72,11 @@ interface KubeconfigDoc {
   contexts?: { name: string; context: { cluster: string; user: string } }[];
   users?: { name: string; user: Record<string, unknown> }[];
   'current-context'?: string;
+}
+
+/** Client keys, certificates and tokens are masked wherever they might be printed. */
+function registerUserSecrets(doc: KubeconfigDoc | null): void {
+  for (const u of doc?.users ?? []) for (const v of Object.values(u.user ?? {})) if (typeof v === 'string') registerSecret(v);
 }
 
 /** The current context's cluster entry of a kubeconfig document. */
@@ -99,7 +105,7 @@ async function sshAccess(remotePath: string, t: Transport, verbose: (m: string) 
   if (!raw) throw new KubeError(`${where} does not exist`, undefined, { hint: 'is k3s installed on this server? run the k3s role first' });
   const text = raw.toString('utf8');
   const doc = parse(text) as KubeconfigDoc;
-  for (const u of doc.users ?? []) for (const v of Object.values(u.user)) if (typeof v === 'string') registerSecret(v);
+  registerUserSecrets(doc);
   const { server } = currentCluster(doc, where);
   const port = Number(server.port || 443);
   const tunnel = await t.forward(server.hostname.replace(/^\[|\]$/g, ''), port);
