@@ -69,10 +69,11 @@ async function runInstaller(ctx: TaskContext, t: Transport, input: ApplyNodeInpu
     await mustRun(t, sh`env ${env} sh ${script} ${input.spec.args}`);
     return;
   }
-  const script = `/tmp/capstan-k3s-install-${process.pid}.sh`;
+  // mktemp: no predictable name in /tmp (root writes it), and hosts sharing a /tmp cannot collide
+  const script = (await mustRun(t, sh`mktemp /tmp/capstan-k3s-install.XXXXXXXX`)).trim();
   ctx.log.progress(`downloading the k3s install script from ${input.source.url}`);
-  await mustRun(t, sh`curl -fsSL --retry 3 -o ${script} ${input.source.url}`, 'check k3s_install_script_url and that the node can reach it');
   try {
+    await mustRun(t, sh`curl -fsSL --retry 3 -o ${script} ${input.source.url}`, 'check k3s_install_script_url and that the node can reach it');
     await mustRun(t, sh`env ${env} sh ${script} ${input.spec.args}`);
   } finally {
     await t.run(sh`rm -f ${script}`, { become: true });
