@@ -2,7 +2,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { resolveChart, localChartId, ociChartName } from '../lib/helm/chart.ts';
-import { helmNotReady } from '../lib/helm/diagnose.ts';
+import { helmNotReady, waitProgress } from '../lib/helm/diagnose.ts';
 import { helmMessage, parseHelmMajor } from '../lib/helm/exec.ts';
 import { templateArgs, uninstallArgs, upgradeArgs } from '../lib/helm/flags.ts';
 import { changedPaths, planRelease } from '../lib/helm/plan.ts';
@@ -119,5 +119,25 @@ describe('helm failure output', () => {
   it("keeps helm's Error: line without the Go stack trace", () => {
     expect(helmMessage(h3)).toBe('Error: UPGRADE FAILED: release gw failed, and has been rolled back due to atomic being set: context deadline exceeded');
     expect(helmMessage('WARNING: x\nsomething broke\n')).toBe('something broke');
+  });
+});
+
+describe('helm wait progress', () => {
+  it('reports each change of what helm 3 waits for, across chunk boundaries', () => {
+    const lines: string[] = [];
+    let t = 1000;
+    const feed = waitProgress((m) => lines.push(m), () => t);
+    const line = 'ready.go:303: [debug] Deployment is not ready: istio-system/istiod. 0 out of 1 expected pods are ready\n';
+    feed(line.slice(0, 40));
+    t = 3000;
+    feed(line.slice(40) + line);
+    t = 15000;
+    feed(line.replace('0 out', '1 out').replace('are ready', 'are ready'));
+    feed('upgrade.go:494: [debug] Upgrade failed and atomic is set, rolling back to last successful release\n');
+    expect(lines).toEqual([
+      'deployment istio-system/istiod: 0 out of 1 expected pods are ready, 2s',
+      'deployment istio-system/istiod: 1 out of 1 expected pods are ready, 14s',
+      'helm is rolling back',
+    ]);
   });
 });

@@ -39,6 +39,28 @@ export function helmNotReady(helmStderr: string): Map<string, string> {
   return named;
 }
 
+/**
+ * Progress while helm waits: helm 3's debug log says what it is waiting for at each poll; each
+ * change is reported ("deployment istio-system/istiod: 0 out of 1 expected pods are ready, 14s").
+ */
+export function waitProgress(log: (m: string) => void, now: () => number = Date.now): (chunk: string) => void {
+  const started = now();
+  let last = '';
+  let partial = '';
+  return (chunk) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (/atomic is set|rolling back/i.test(line)) log('helm is rolling back');
+      for (const [what, status] of helmNotReady(line)) {
+        const text = `${what}: ${status}`;
+        if (text !== last) log(`${text}, ${Math.round((now() - started) / 1000)}s`);
+        last = text;
+      }
+    }
+  };
+}
+
 /** helm's own not-ready resources, then any workload of the release that is still not ready. */
 export async function diagnoseRelease(api: KubeApi, namespace: string, release: string, helmStderr: string): Promise<string[]> {
   const named = helmNotReady(helmStderr);

@@ -19,7 +19,7 @@ export interface HelmOutput {
 export interface HelmExec {
   /** "controller" or the node's host name, for messages. */
   readonly where: string;
-  run(args: string[], signal?: AbortSignal): Promise<HelmOutput>;
+  run(args: string[], signal?: AbortSignal, onStderr?: (chunk: string) => void): Promise<HelmOutput>;
   /** A private (0600) file where helm can read it, e.g. a values file. */
   tempFile(name: string, content: string): Promise<TempFile>;
   /** The Helm major (3 or 4), detected on first use. */
@@ -43,7 +43,7 @@ function withMajor(run: HelmExec['run'], binary: string): () => Promise<3 | 4> {
 
 export function localHelm(binary: string, kubeconfig: string, context?: string): HelmExec {
   const ctx = context ? ['--kube-context', context] : [];
-  const run = (args: string[], signal?: AbortSignal) => new Promise<HelmOutput>((resolve, reject) => {
+  const run = (args: string[], signal?: AbortSignal, onStderr?: (chunk: string) => void) => new Promise<HelmOutput>((resolve, reject) => {
     const child = spawn(binary, [...args, ...(args[0] === 'version' ? [] : ctx)], {
       env: { ...process.env, KUBECONFIG: kubeconfig },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,7 +52,10 @@ export function localHelm(binary: string, kubeconfig: string, context?: string):
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stderr.on('data', (b: Buffer) => {
+      err.push(b);
+      onStderr?.(b.toString());
+    });
     child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT'
       ? new HelmError(`helm not found: ${binary}`, { hint: 'install helm, set helm_binary, or set helm_on_node: true to run it on the server' })
       : e));
@@ -68,8 +71,8 @@ export function localHelm(binary: string, kubeconfig: string, context?: string):
 
 /** helm on the server node: KUBECONFIG is the node's own kubeconfig (k3s.yaml), run with become. */
 export function nodeHelm(binary: string, t: Transport, kubeconfig: string): HelmExec {
-  const run = async (args: string[], signal?: AbortSignal): Promise<HelmOutput> => {
-    const r = await t.run(sh`${binary} ${args}`, { env: { KUBECONFIG: kubeconfig }, become: true, ...(signal ? { signal } : {}) });
+  const run = async (args: string[], signal?: AbortSignal, onStderr?: (chunk: string) => void): Promise<HelmOutput> => {
+    const r = await t.run(sh`${binary} ${args}`, { env: { KUBECONFIG: kubeconfig }, become: true, ...(signal ? { signal } : {}), ...(onStderr ? { onStderr } : {}) });
     return { code: r.code, stdout: r.stdout, stderr: r.stderr };
   };
   return {

@@ -11,7 +11,7 @@ import type { KubeApi } from '../kube/client.ts';
 import { unifiedDiff } from '../kube/compare.ts';
 import { resolveChart, type ResolvedChart } from './chart.ts';
 import { helmFailure, type HelmExec } from './exec.ts';
-import { diagnoseRelease } from './diagnose.ts';
+import { diagnoseRelease, waitProgress } from './diagnose.ts';
 import { templateArgs, uninstallArgs, upgradeArgs } from './flags.ts';
 import { normalizeValues, planRelease, type HelmPlan } from './plan.ts';
 import type { DeployedRelease, ReleaseStore } from './state.ts';
@@ -72,7 +72,7 @@ async function upgrade(deps: HelmDeps, spec: HelmReleaseSpec, chart: ResolvedCha
   const r = await withValues(exec, spec.values, (valuesFile) => exec.run(upgradeArgs(major, {
     name: spec.name, namespace: spec.namespace, chartArgs: chart.args, valuesFile, timeoutSeconds, wait,
     createNamespace: spec.createNamespace ?? true,
-  }), o.signal));
+  }), o.signal, waitProgress(o.log)));
   if (r.code !== 0) {
     const err = helmFailure(`helm upgrade --install ${spec.name}`, r, exec.where);
     const now = await deps.store.refresh(spec.namespace, spec.name);
