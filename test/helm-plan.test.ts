@@ -48,7 +48,7 @@ describe('helm flags per major', () => {
     expect(upgradeArgs(3, o)).toEqual(['upgrade', '--install', 'x', '/c', '--namespace', 'ns', '--create-namespace', '--values', '/v.yaml', '--timeout', '60s', '--wait', '--atomic', '--debug']);
   });
   it('helm 4 waits with --wait=watcher --rollback-on-failure', () => {
-    expect(upgradeArgs(4, o).slice(-2)).toEqual(['--wait=watcher', '--rollback-on-failure']);
+    expect(upgradeArgs(4, o).slice(-3)).toEqual(['--wait=watcher', '--rollback-on-failure', '--debug']);
     expect(upgradeArgs(4, { ...o, wait: false })).not.toContain('--rollback-on-failure');
   });
   it('never uses --set; renders without hooks', () => {
@@ -139,5 +139,11 @@ describe('helm wait progress', () => {
       'deployment istio-system/istiod: 1 out of 1 expected pods are ready, 14s',
       'helm is rolling back',
     ]);
+  });
+  it('reads helm 4 watcher debug lines', () => {
+    const lines: string[] = [];
+    const feed = waitProgress((m) => lines.push(m), () => 0);
+    feed('level=DEBUG msg="waiting for resource" namespace=gw name=gw kind=Deployment expectedStatus=Current actualStatus=InProgress\n');
+    expect(lines).toEqual(['deployment gw/gw: InProgress, 0s']);
   });
 });

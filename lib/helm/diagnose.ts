@@ -39,8 +39,14 @@ export function helmNotReady(helmStderr: string): Map<string, string> {
   return named;
 }
 
+/** helm 4 --debug: `msg="waiting for resource" namespace=ns name=x kind=Deployment … actualStatus=InProgress`. */
+function helm4Waiting(line: string): [string, string][] {
+  const m = /msg="waiting for resource" namespace=(\S*) name=(\S+) kind=(\w+) .*actualStatus=(\w+)/.exec(line);
+  return m ? [[`${m[3]!.toLowerCase()} ${m[1]}/${m[2]}`, m[4]!]] : [];
+}
+
 /**
- * Progress while helm waits: helm 3's debug log says what it is waiting for at each poll; each
+ * Progress while helm waits: helm 3's and helm 4's debug logs says what it is waiting for at each poll; each
  * change is reported ("deployment istio-system/istiod: 0 out of 1 expected pods are ready, 14s").
  */
 export function waitProgress(log: (m: string) => void, now: () => number = Date.now): (chunk: string) => void {
@@ -52,7 +58,7 @@ export function waitProgress(log: (m: string) => void, now: () => number = Date.
     partial = lines.pop() ?? '';
     for (const line of lines) {
       if (/atomic is set|rolling back/i.test(line)) log('helm is rolling back');
-      for (const [what, status] of helmNotReady(line)) {
+      for (const [what, status] of [...helmNotReady(line), ...helm4Waiting(line)]) {
         const text = `${what}: ${status}`;
         if (text !== last) log(`${text}, ${Math.round((now() - started) / 1000)}s`);
         last = text;

@@ -29,8 +29,8 @@ export function upgradeArgs(major: HelmMajor, o: UpgradeArgs): string[] {
     '--values', o.valuesFile,
     '--timeout', `${o.timeoutSeconds}s`,
     ...waitFlags(major, o.wait),
-    // helm 3 names the workloads it waited for only in its debug log (see diagnose.ts).
-    ...(major === 3 && o.wait ? ['--debug'] : []),
+    // What helm waits for is only in its debug log (progress lines; for helm 3 also the failure): diagnose.ts.
+    ...(o.wait ? ['--debug'] : []),
   ];
 }
 
