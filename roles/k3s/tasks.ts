@@ -6,6 +6,7 @@
  * Every host gets the same task names (the runner lines hosts up by name); a task that does not
  * apply to a host carries the reason as its skip reason.
  */
+import { CapstanError } from '../../lib/errors.ts';
 import type { PlanEntry, RoleContext, Task, TaskContext, TaskResult } from '../../lib/role.ts';
 import { SECRET_MASK } from '../../lib/secrets.ts';
 import { sh } from '../../lib/shell.ts';
@@ -91,10 +92,13 @@ function toResult(r: ApplyNodeResult, extra = ''): TaskResult {
   return { status: r.changed ? 'changed' : 'ok', msg: `${r.msg}${extra}`, ...(r.diff ? { diff: r.diff } : {}) };
 }
 
+/** The token the first server settled on in this run; with --limit leaving it out, the vault token. */
 function sharedToken(ctx: TaskContext, s: NodeSetup): string {
-  const token = ctx.shared.get(TOKEN_KEY);
+  const token = ctx.shared.get(TOKEN_KEY) ?? (ctx.playHosts.some((h) => h.name === s.topology.firstServer) ? undefined : s.vars.token);
   if (typeof token !== 'string') {
-    throw new Error(`the cluster token is unknown: the first server ${s.topology.firstServer} did not finish (see its result above)`);
+    throw new CapstanError(`the cluster token is unknown: the first server ${s.topology.firstServer} did not finish in this run`, {
+      hint: 'see its result above; to join nodes with --limit leaving the first server out, set `token` (vault)',
+    });
   }
   return token;
 }
