@@ -159,6 +159,19 @@ describe('validation', () => {
     expect(res.body.message).toBe('Deployment.apps "bad" is invalid: spec.replicas: Invalid value: "two": spec.replicas in body must be of type integer: "two"');
   });
 
+  it('checks names, labels and the annotation size like the API server', async () => {
+    const bad = await rawRequest(sim, 'POST', '/api/v1/namespaces/default/services', { body: { apiVersion: 'v1', kind: 'Service', metadata: { name: '1web' }, spec: { ports: [{ port: 80 }] } } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.message).toMatch(/^Service "1web" is invalid: metadata.name: Invalid value: "1web": a DNS-1035 label must consist of lower case alphanumeric characters/);
+    const label = await rawRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: configMap('default', 'labelled', {}, { tier: 'x'.repeat(64) }) });
+    expect(label.body.message).toBe(`ConfigMap "labelled" is invalid: metadata.labels: Invalid value: "${'x'.repeat(64)}": must be no more than 63 characters`);
+    const big = { ...configMap('default', 'big', {}), metadata: { name: 'big', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': 'x'.repeat(262145) } } };
+    const annotations = await rawRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: big });
+    expect(annotations.body.message).toBe('ConfigMap "big" is invalid: metadata.annotations: Too long: must have at most 262144 bytes');
+    const rbac = await rawRequest(sim, 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'metallb:controller' }, rules: [] } });
+    expect(rbac.status).toBe(201);
+  });
+
   it('fieldValidation=Strict refuses unknown fields; otherwise they are dropped', async () => {
     const obj = { ...configMap('default', 'strict', { a: '1' }), bogus: true };
     const strict = await rawRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps?fieldValidation=Strict', { body: obj });

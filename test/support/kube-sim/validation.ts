@@ -6,6 +6,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { metadataCauses } from './metadata.ts';
 import { builtins, type ResourceType } from './registry.ts';
 import { schemaNav } from './schema.ts';
 import { badRequest, invalid, type StatusCause } from './status.ts';
@@ -118,6 +119,8 @@ export function checkUnknownFields(t: ResourceType, obj: any, strict: boolean): 
  */
 export function validateObject(t: ResourceType, obj: any, strict: boolean): void {
   checkUnknownFields(t, obj, strict);
+  const metaCauses = metadataCauses(t, obj);
+  if (metaCauses.length) throw invalid(t, obj?.metadata?.name ?? '', metaCauses);
   const validate = validatorFor(t);
   if (validate(obj)) return;
   const seen = new Set<string>();
