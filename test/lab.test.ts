@@ -112,7 +112,7 @@ describe('lab', () => {
     expect(netnsList()).not.toContain(`capstan-${id}-`);
   });
 
-  it('listens on nothing outside the lab', () => {
+  it('a lab host cannot reach this machine\'s loopback (own network namespace)', () => {
     // sanity: a server on this machine's loopback is not reachable from a lab host (own netns)
     const server = createServer().listen(0, '127.0.0.1');
     return new Promise<void>((resolve) => server.once('listening', async () => {
