@@ -237,6 +237,15 @@ describe('ssh transport: failures and tunnels', () => {
     await lab().startSshd('sh3');
   });
 
+  it('retries a refused connection while sshd comes back (bounded, p-retry)', async () => {
+    await lab().stopSshd('sh3');
+    const opening = openSshTransport(labSpec(lab(), 'sh3'), { retries: 6 });
+    await lab().startSshd('sh3');
+    const t = await opening;
+    expect((await t.run(sh`echo back`)).stdout).toBe('back\n');
+    await t.close();
+  });
+
   it('forwards a local port to a TCP server listening inside a lab host', async () => {
     const script = join(lab().dir, 'tunnel-echo.cjs');
     writeFileSync(script, `require('net').createServer(s => s.pipe(s)).listen(7002, '127.0.0.1')`);
