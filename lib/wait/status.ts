@@ -31,18 +31,21 @@ function generationSeen(o: Obj): boolean {
 
 const missing: Readiness = { ready: false, status: 'not found yet' };
 
+/** A workload's rollout: `count` pods (available or ready) and `updated` pods of `want`, and whether its generation was observed. */
+function rollout(o: Obj, count: number, noun: string, want: number, updated: number): Readiness {
+  const seen = generationSeen(o);
+  const parts = [`${count}/${want} ${noun}`];
+  if (updated < want) parts.push(`${updated}/${want} updated`);
+  if (!seen) parts.push('new generation not observed yet');
+  return { ready: seen && count >= want && updated >= want, status: parts.join(', ') };
+}
+
 export function deploymentReadiness(o: Obj | undefined): Readiness {
   if (!o) return missing;
-  const want = o.spec?.['replicas'] ?? 1;
   const s = o.status ?? {};
-  const avail = s['availableReplicas'] ?? 0;
-  const updated = s['updatedReplicas'] ?? 0;
-  const parts = [`${avail}/${want} available`];
-  if (updated < want) parts.push(`${updated}/${want} updated`);
-  const seen = generationSeen(o);
-  if (!seen) parts.push('new generation not observed yet');
+  const r = rollout(o, s['availableReplicas'] ?? 0, 'available', o.spec?.['replicas'] ?? 1, s['updatedReplicas'] ?? 0);
   const stuck = conditions(o).find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
-  return { ready: seen && avail >= want && updated >= want, status: parts.join(', '), ...(stuck ? { failed: `progress deadline exceeded: ${stuck.message ?? ''}` } : {}) };
+  return stuck ? { ...r, failed: `progress deadline exceeded: ${stuck.message ?? ''}` } : r;
 }
 
 export function statefulSetReadiness(o: Obj | undefined): Readiness {
@@ -51,25 +54,14 @@ export function statefulSetReadiness(o: Obj | undefined): Readiness {
   const s = o.status ?? {};
   const ready = s['readyReplicas'] ?? 0;
   const updated = o.spec?.['updateStrategy']?.type === 'OnDelete' ? want : (s['updatedReplicas'] ?? (s['currentRevision'] === s['updateRevision'] ? ready : 0));
-  const seen = generationSeen(o);
-  const parts = [`${ready}/${want} ready`];
-  if (updated < want) parts.push(`${updated}/${want} updated`);
-  if (!seen) parts.push('new generation not observed yet');
-  return { ready: seen && ready >= want && updated >= want, status: parts.join(', ') };
+  return rollout(o, ready, 'ready', want, updated);
 }
 
 export function daemonSetReadiness(o: Obj | undefined): Readiness {
   if (!o) return missing;
   const s = o.status ?? {};
-  const desired = s['desiredNumberScheduled'];
-  const avail = s['numberAvailable'] ?? 0;
-  const updated = s['updatedNumberScheduled'] ?? 0;
-  const seen = generationSeen(o);
-  if (desired === undefined) return { ready: false, status: 'not scheduled yet' };
-  const parts = [`${avail}/${desired} available`];
-  if (updated < desired) parts.push(`${updated}/${desired} updated`);
-  if (!seen) parts.push('new generation not observed yet');
-  return { ready: seen && avail >= desired && updated >= desired, status: parts.join(', ') };
+  if (s['desiredNumberScheduled'] === undefined) return { ready: false, status: 'not scheduled yet' };
+  return rollout(o, s['numberAvailable'] ?? 0, 'available', s['desiredNumberScheduled'], s['updatedNumberScheduled'] ?? 0);
 }
 
 export function crdReadiness(o: Obj | undefined): Readiness {
