@@ -74,13 +74,20 @@ export function releaseStore(api: KubeApi): ReleaseStore {
   let all: Promise<Map<string, KubeObject>> | undefined;
   const decoded = new Map<string, DeployedRelease | undefined>();
   const load = () => (all ??= api.list('v1', 'Secret', { labelSelector: 'owner=helm' }).then((r) => latestSecrets(r.items)));
-  return {
+  const store: ReleaseStore = {
     async get(namespace, name) {
       const k = key(namespace, name);
-      if (!decoded.has(k)) {
-        const secret = (await load()).get(k);
-        decoded.set(k, secret ? decodeRelease(secret) : undefined);
+      if (decoded.has(k)) return decoded.get(k);
+      let all: Map<string, KubeObject>;
+      try {
+        all = await load();
+      } catch (err) {
+        // A user who may not list Secrets cluster-wide: read this release's namespace only.
+        if ((err as { status?: number }).status === 403) return store.refresh(namespace, name);
+        throw err;
       }
+      const secret = all.get(k);
+      decoded.set(k, secret ? decodeRelease(secret) : undefined);
       return decoded.get(k);
     },
     async refresh(namespace, name) {
@@ -91,4 +98,5 @@ export function releaseStore(api: KubeApi): ReleaseStore {
       return release;
     },
   };
+  return store;
 }

@@ -35,6 +35,10 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
   const s = clusterSettings(o.host.vars);
   const access = await openAccess(s, { shared: o.shared, transport: o.transport, verbose: (m) => o.log.verbose(m) });
   o.log.verbose(`cluster access: ${access.via}`);
+  const driver = process.env['HELM_DRIVER'];
+  if (driver && !/^secrets?$/.test(driver)) {
+    o.log.warn(`HELM_DRIVER=${driver}: capstan reads release state from Helm's release Secrets (the default driver), so releases stored elsewhere look not installed and are upgraded on every run`);
+  }
   try {
     const kc = loadKubeConfig(access.kubeconfigPath, access.context);
     const api = connectKube(kc, { ...o.retry, onRetry: (m) => o.log.verbose(m) });
