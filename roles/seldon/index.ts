@@ -1,0 +1,73 @@
+/**
+ * Seldon Core v2: the namespace (istio-injection when Istio is on), the four pinned charts in
+ * order (CRDs, setup = the operator, runtime, servers), a wait for the operator, and the
+ * `seldon-mesh-nodeport` Service the external load balancers reach Seldon through.
+ * enable_seldon: false (the default) skips it with the reason.
+ */
+import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
+import { defineRole, type Task } from '../../lib/role.ts';
+import { helmEntry, manifestEntries } from '../metallb/index.ts';
+import { SELDON_NODEPORT_SERVICE, SELDON_OPERATOR, seldonNamespaceLabels, seldonNodePortService, seldonReleases } from './plan.ts';
+import { seldonVars, type SeldonVars } from './vars.ts';
+
+export const SELDON_TASKS = {
+  namespace: 'seldon namespace',
+  operatorReady: 'seldon operator ready',
+  nodePort: 'seldon mesh NodePort',
+} as const;
+
+function releaseTask(release: HelmReleaseSpec, skip: { skipReason?: string }): Task {
+  return {
+    name: `seldon release ${release.name}`, runOnce: true, ...skip,
+    describe: () => [helmEntry(release)],
+    run: async (ctx) => (await ctx.cluster()).helmRelease(release, { check: ctx.check, diff: ctx.diff, log: (m) => ctx.log.progress(m) }),
+  };
+}
+
+function tasks(vars: SeldonVars): Task[] {
+  const skip = vars.enable_seldon ? {} : { skipReason: 'enable_seldon is false' };
+  const ns = vars.seldon_namespace;
+  const labels = seldonNamespaceLabels(vars);
+  const [crds, setup, ...rest] = seldonReleases(vars);
+  const service = seldonNodePortService(vars);
+  const labelText = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ') || 'no labels';
+  return [
+    {
+      name: SELDON_TASKS.namespace, runOnce: true, ...skip,
+      describe: () => [{ kind: 'note', text: `namespace ${ns} (${labelText})` }],
+      run: async (ctx) => (await ctx.cluster()).ensureNamespace(ns, labels, { check: ctx.check }),
+    },
+    releaseTask(crds!, skip),
+    releaseTask(setup!, skip),
+    {
+      name: SELDON_TASKS.operatorReady, runOnce: true, ...skip,
+      describe: () => [{ kind: 'note', text: `wait for deployment ${ns}/${SELDON_OPERATOR}` }],
+      async run(ctx) {
+        const cluster = await ctx.cluster();
+        if (ctx.check && !(await cluster.get('apps/v1', 'Deployment', SELDON_OPERATOR, ns))) {
+          return { status: 'skipped', msg: 'check mode: the Seldon operator is not installed yet' };
+        }
+        await cluster.wait.rollout('Deployment', ns, SELDON_OPERATOR, { timeoutSeconds: vars.helm_timeout, log: (m) => ctx.log.progress(m), signal: ctx.signal });
+        return { status: 'ok', msg: `${SELDON_OPERATOR} ready` };
+      },
+    },
+    ...rest.map((r) => releaseTask(r, skip)),
+    {
+      name: SELDON_TASKS.nodePort, runOnce: true, ...skip,
+      describe: () => manifestEntries([service]),
+      async run(ctx) {
+        const result = await (await ctx.cluster()).apply([service], { check: ctx.check, diff: ctx.diff, force: vars.kube_apply_force });
+        return { ...result, msg: result.msg ?? `${ns}/${SELDON_NODEPORT_SERVICE} on NodePort ${vars.seldon_mesh_nodeport}` };
+      },
+    },
+  ];
+}
+
+export default defineRole({
+  name: 'seldon',
+  description: 'Seldon Core v2: pinned CRDs, operator, runtime and servers charts; envoy on a fixed NodePort for the load balancers',
+  tags: ['seldon'],
+  dependencies: ['istio'],
+  vars: seldonVars,
+  tasks,
+});

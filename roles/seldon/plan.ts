@@ -1,0 +1,86 @@
+/**
+ * Seldon Core v2 planning, pure: vars in, the namespace labels, the four Helm releases and the
+ * NodePort Service out. Feeds both --plan (describe) and the run.
+ *
+ * The operator (setup chart) creates the `seldon-mesh` Service itself when it reconciles the
+ * SeldonRuntime, with a port it picks; the role adds `seldon-mesh-nodeport`, selecting the same
+ * envoy pods (`app: seldon-envoy`, container port 9000 `http`), on the NodePort the external load
+ * balancers forward to (seldon_mesh_nodeport).
+ */
+import type { HelmReleaseSpec, KubeObject } from '../../lib/kube/types.ts';
+import { helmOrdered, pinnedChart } from '../metallb/plan.ts';
+import type { SeldonVars } from './vars.ts';
+
+/** The setup chart's operator Deployment (a fixed name in the chart). */
+export const SELDON_OPERATOR = 'seldon-v2-controller-manager';
+export const SELDON_NODEPORT_SERVICE = 'seldon-mesh-nodeport';
+/** Labels the operator gives the envoy pods (its seldon-mesh Service selects them by these). */
+export const SELDON_ENVOY_SELECTOR = { app: 'seldon-envoy' } as const;
+/** Envoy's data-plane port (REST and gRPC inference) in the SeldonConfig the setup chart ships. */
+export const SELDON_ENVOY_PORT = 9000;
+
+export type SeldonPart = 'crds' | 'setup' | 'runtime' | 'servers';
+export const SELDON_PARTS: readonly SeldonPart[] = ['crds', 'setup', 'runtime', 'servers'];
+
+export function seldonNamespaceLabels(vars: SeldonVars): Record<string, string> {
+  return vars.enable_istio && vars.seldon_istio_injection ? { 'istio-injection': 'enabled' } : {};
+}
+
+function setupValues(vars: SeldonVars): Record<string, unknown> {
+  return {
+    controller: { clusterwide: false },
+    services: { defaultServiceType: vars.seldon_mesh_service_type },
+    ...(vars.seldon_kafka_bootstrap === undefined ? {} : { kafka: { bootstrap: vars.seldon_kafka_bootstrap } }),
+  };
+}
+
+function runtimeValues(vars: SeldonVars): Record<string, unknown> {
+  return {
+    envoy: { serviceType: vars.seldon_mesh_service_type },
+    scheduler: { serviceType: vars.seldon_mesh_service_type },
+  };
+}
+
+function serversValues(vars: SeldonVars): Record<string, unknown> {
+  return { mlserver: { replicas: vars.seldon_mlserver_replicas }, triton: { replicas: vars.seldon_triton_replicas } };
+}
+
+const VALUES: Record<SeldonPart, (vars: SeldonVars) => Record<string, unknown>> = {
+  crds: () => ({}), setup: setupValues, runtime: runtimeValues, servers: serversValues,
+};
+
+/** Release `seldon-core-v2-<part>` of chart `seldon-core-v2-<part>`, all in seldon_namespace. */
+export function seldonRelease(vars: SeldonVars, part: SeldonPart): HelmReleaseSpec {
+  const name = `seldon-core-v2-${part}`;
+  return {
+    name,
+    namespace: vars.seldon_namespace,
+    chart: pinnedChart(vars.seldon_chart_repo, name, vars.seldon_version),
+    values: helmOrdered(VALUES[part](vars)),
+    createNamespace: true,
+    wait: true,
+    timeoutSeconds: vars.helm_timeout,
+  };
+}
+
+/** The releases the vars ask for, in install order (the setup chart's SeldonConfig needs the CRDs). */
+export function seldonReleases(vars: SeldonVars): HelmReleaseSpec[] {
+  return SELDON_PARTS.filter((p) => p !== 'servers' || vars.seldon_install_servers).map((p) => seldonRelease(vars, p));
+}
+
+export function seldonNodePortService(vars: SeldonVars): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: SELDON_NODEPORT_SERVICE,
+      namespace: vars.seldon_namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'capstan', 'app.kubernetes.io/part-of': 'seldon-core-v2' },
+    },
+    spec: {
+      type: 'NodePort',
+      selector: { ...SELDON_ENVOY_SELECTOR },
+      ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: SELDON_ENVOY_PORT, nodePort: vars.seldon_mesh_nodeport }],
+    },
+  };
+}
