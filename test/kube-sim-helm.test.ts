@@ -99,6 +99,8 @@ describe.each([3, 4] as HelmMajor[])('helm %i against the simulator', (major) =>
     const dep = JSON.parse(await run(kubectl, ['get', 'deployment', 'web', '-n', 'kubectl-app', '-o', 'json', '--show-managed-fields']));
     expect(dep.metadata.managedFields.map((m: any) => `${m.manager}/${m.operation}`)).toEqual(['kubectl/Apply']);
     expect(dep.status.availableReplicas).toBe(2);
+    await run(kubectl, ['create', 'namespace', 'pb-ns']);
+    expect(sim.store.get('v1', 'Namespace', undefined, 'pb-ns').status.phase).toBe('Active');
     await run(kubectl, ['create', 'configmap', 'pb', '-n', 'kubectl-app', '--from-literal=greeting=hello']);
     expect(sim.store.get('v1', 'ConfigMap', 'kubectl-app', 'pb').data).toEqual({ greeting: 'hello' });
     expect(sim.requests.filter((r) => r.method === 'POST' && r.contentType === 'application/vnd.kubernetes.protobuf').map((r) => r.path)).toContain('/api/v1/namespaces/kubectl-app/configmaps');
