@@ -246,6 +246,17 @@ describe('ssh transport: failures and tunnels', () => {
     await t.close();
   });
 
+  it('stops connecting at once when the run is interrupted', async () => {
+    const ac = new AbortController();
+    // an address in the lab's own subnet that nobody has: the handshake would hang until the ARP gives up
+    const spec = labSpec(lab(), 'sh1', { address: lab().gatewayIp.replace(/\.1$/, '.250') });
+    const started = Date.now();
+    const opening = openSshTransport(spec, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 100);
+    await expect(opening).rejects.toThrow(/abort|interrupt/i);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('forwards a local port to a TCP server listening inside a lab host', async () => {
     const script = join(lab().dir, 'tunnel-echo.cjs');
     writeFileSync(script, `require('net').createServer(s => s.pipe(s)).listen(7002, '127.0.0.1')`);

@@ -138,6 +138,16 @@ function handshake(spec: ConnectionSpec, hop: Hop, options: SshConnectOptions, f
       const wrapped = new ConnectionError(spec.host, `cannot connect to ${where}: ${err.message}`, { cause: err, hint: 'is the host up and sshd running? check ansible_host and ansible_port' });
       reject(transient ? wrapped : new AbortError(wrapped));
     });
+    // Ctrl-C while connecting: drop the handshake at once (p-retry stops retrying on the same signal)
+    const signal = options.signal;
+    const onAbort = () => {
+      client.end();
+      reject(new AbortError(signal?.reason instanceof Error ? signal.reason : new Error(`connecting to ${hop.label} was interrupted`)));
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    client.once('ready', () => signal?.removeEventListener('abort', onAbort));
+    client.once('close', () => signal?.removeEventListener('abort', onAbort));
     client.connect(config);
   });
 }
