@@ -141,6 +141,14 @@ describe('server-side apply', () => {
     expect(second.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
   });
 
+  it('defaults list-map keys before merging: a re-applied Service port without protocol stays one port', async () => {
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ports', namespace: 'ssa' }, spec: { type: 'NodePort', selector: { app: 'x' }, ports: [{ name: 'http', port: 80 }] } } as KubernetesObject;
+    const first = await apply(svc, 'alice') as any;
+    const second = await apply(svc, 'alice') as any;
+    expect(second.spec.ports).toEqual([{ name: 'http', port: 80, protocol: 'TCP', targetPort: 80, nodePort: first.spec.ports[0].nodePort }]);
+    expect(second.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
+  });
+
   it('merges list-map elements by key: containers by name', async () => {
     await ns('lists');
     await apply(deployment('lists', 'web'), 'alice');
@@ -230,7 +238,7 @@ describe('requests', () => {
       body: { spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:1.28' }] } } } },
     });
     expect(smp.status).toBe(200);
-    expect(smp.body.spec.template.spec.containers).toEqual([{ name: 'web', image: 'nginx:1.28', ports: [{ containerPort: 80, name: 'http' }] }]);
+    expect(smp.body.spec.template.spec.containers).toEqual([{ name: 'web', image: 'nginx:1.28', ports: [{ containerPort: 80, name: 'http', protocol: 'TCP' }] }]);
     expect(smp.body.metadata.generation).toBe(2);
     const jp = await rawRequest(sim, 'PATCH', '/apis/apps/v1/namespaces/smp/deployments/app', {
       contentType: 'application/json-patch+json', body: [{ op: 'replace', path: '/spec/replicas', value: 3 }],

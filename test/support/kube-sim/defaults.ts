@@ -1,9 +1,11 @@
 /**
- * The few server-side defaults clients look at: Namespace finalizers, phase and name label;
+ * The few server-side defaults clients look at: list-map keys with a schema default (ports'
+ * protocol); Namespace finalizers, phase and name label;
  * Service type, ports' protocol/targetPort and session affinity; workload replicas, strategy
  * and selectors' defaults; Job completions.
  */
 import type { ResourceType } from './registry.ts';
+import { schemaNav } from './schema.ts';
 
 function defaultService(obj: any): void {
   const spec = (obj.spec ??= {});
@@ -44,6 +46,7 @@ function defaultWorkload(obj: any, kind: string): void {
 }
 
 export function applyDefaults(t: ResourceType, obj: any): void {
+  schemaNav(t).defaultListMapKeys(obj);
   if (t.group === '' && t.kind === 'Namespace') {
     obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
     obj.spec = { finalizers: ['kubernetes'], ...(obj.spec ?? {}) };

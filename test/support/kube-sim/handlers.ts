@@ -154,6 +154,7 @@ function applyResource(ctx: SimContext, req: ApiRequest, route: ResourceRoute, n
   }
   if (applied.metadata?.name !== name) throw badRequest(`the name of the object (${applied.metadata?.name}) does not match the name on the URL (${name})`);
   checkUnknownFields(t, applied, opts.strict);
+  schemaNav(t).defaultListMapKeys(applied);
   const merged = serverSideApply({
     nav: schemaNav(t), live: live ? present(ctx, t, live) : undefined, applied, manager: opts.manager,
     force: req.query.get('force') === 'true', apiVersion, skipStatus: t.subresources.includes('status'),

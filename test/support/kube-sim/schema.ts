@@ -68,6 +68,29 @@ export class SchemaNav {
     return this.resolve(s)?.['x-kubernetes-map-type'] === 'atomic';
   }
 
+  /**
+   * Fill in missing list-map keys that have a schema default (ports' protocol: TCP), in place,
+   * as the API server's defaulting does; without it an applied port without a protocol would not
+   * match the stored one.
+   */
+  defaultListMapKeys(value: unknown, s: Schema | undefined = this.root, atRoot = true): void {
+    if (Array.isArray(value)) {
+      const lt = this.listType(s);
+      const items = this.items(s);
+      for (const item of value) {
+        if (lt.type === 'map' && item && typeof item === 'object') {
+          for (const k of lt.keys) {
+            const d = this.child(items, k)?.default;
+            if ((item as Record<string, unknown>)[k] === undefined && d !== undefined) (item as Record<string, unknown>)[k] = d;
+          }
+        }
+        this.defaultListMapKeys(item, items, false);
+      }
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) if (v && typeof v === 'object') this.defaultListMapKeys(v, this.child(s, k, atRoot), false);
+    }
+  }
+
   /** Dotted paths of fields the schema does not declare (strict field validation). */
   unknownFields(obj: unknown, prune = false): string[] {
     const out: string[] = [];
