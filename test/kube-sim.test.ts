@@ -180,6 +180,14 @@ describe('validation', () => {
     expect(rbac.status).toBe(201);
   });
 
+  it('refuses two containers with one name', async () => {
+    const dep = deployment('default', 'twins') as any;
+    dep.spec.template.spec.containers.push({ name: 'web', image: 'busybox' });
+    const res = await rawRequest(sim, 'POST', '/apis/apps/v1/namespaces/default/deployments', { body: dep });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toBe('Deployment.apps "twins" is invalid: spec.template.spec.containers[1].name: Duplicate value: "web"');
+  });
+
   it('fieldValidation=Strict refuses unknown fields; otherwise they are dropped', async () => {
     const obj = { ...configMap('default', 'strict', { a: '1' }), bogus: true };
     const strict = await rawRequest(sim, 'POST', '/api/v1/namespaces/default/configmaps?fieldValidation=Strict', { body: obj });

@@ -1,14 +1,16 @@
 /**
  * Schema validation of written objects: built-in kinds against the real OpenAPI v3 component
  * schemas, custom resources against their CRD's openAPIV3Schema (ajv). Type errors become a
- * 422 Invalid Status like a real server's; unknown fields are pruned, or refused with 400 when
- * the request asked for fieldValidation=Strict.
+ * 422 Invalid Status like a real server's, as are two containers with one name or two Service
+ * ports alike; unknown fields are pruned, or refused with 400 when the request asked for
+ * fieldValidation=Strict.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { metadataCauses } from './metadata.ts';
-import { builtins, type ResourceType } from './registry.ts';
-import { schemaNav } from './schema.ts';
+import { builtins, type ResourceType, type Schema } from './registry.ts';
+import { schemaNav, type SchemaNav } from './schema.ts';
+import { elementKey } from './fieldset.ts';
 import { badRequest, invalid, type StatusCause } from './status.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -104,6 +106,32 @@ export function dropNulls(v: any): any {
   return v;
 }
 
+/**
+ * Lists whose repeated keys a real server refuses: containers by name and a Service's ports (it
+ * only warns about others, such as repeated env names).
+ */
+const uniqueLists = /(^|\.)(containers|initContainers|ephemeralContainers)$|^spec\.ports$/;
+
+/** Elements of those lists that repeat their keys, as 422 causes. */
+function duplicateKeys(nav: SchemaNav, value: unknown, s: Schema | undefined, path: string, atRoot: boolean, out: StatusCause[]): void {
+  if (Array.isArray(value)) {
+    const lt = nav.listType(s);
+    const seen = new Set<string>();
+    value.forEach((item, i) => {
+      if (lt.type === 'map' && lt.keys.length && uniqueLists.test(path) && item && typeof item === 'object') {
+        const key = elementKey(item, lt.keys);
+        const shown = lt.keys.length === 1 ? `${path}[${i}].${lt.keys[0]}` : `${path}[${i}]`;
+        const shownValue = lt.keys.length === 1 ? JSON.stringify((item as Record<string, unknown>)[lt.keys[0]!]) : key.slice(2);
+        if (seen.has(key)) out.push({ reason: 'FieldValueDuplicate', field: shown, message: `Duplicate value: ${shownValue}` });
+        seen.add(key);
+      }
+      duplicateKeys(nav, item, nav.items(s), `${path}[${i}]`, false, out);
+    });
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) if (v && typeof v === 'object') duplicateKeys(nav, v, nav.child(s, k, atRoot), path ? `${path}.${k}` : k, false, out);
+  }
+}
+
 /** Unknown fields: refused with 400 under strict field validation, else pruned in place. */
 export function checkUnknownFields(t: ResourceType, obj: any, strict: boolean): void {
   dropNulls(obj);
@@ -120,6 +148,7 @@ export function checkUnknownFields(t: ResourceType, obj: any, strict: boolean): 
 export function validateObject(t: ResourceType, obj: any, strict: boolean): void {
   checkUnknownFields(t, obj, strict);
   const metaCauses = metadataCauses(t, obj);
+  if (!t.crd) duplicateKeys(schemaNav(t), obj, schemaNav(t).root, '', true, metaCauses);
   if (metaCauses.length) throw invalid(t, obj?.metadata?.name ?? '', metaCauses);
   const validate = validatorFor(t);
   if (validate(obj)) return;
