@@ -110,7 +110,9 @@ export async function listen(deps: ServerDeps, host: string, port: number): Prom
   });
   server.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => {
     handle(deps, req, res).catch((e: unknown) => {
+      if (res.destroyed) return; // the client went away mid-request: nobody to answer
       if (!res.headersSent) send(res, 500, new ApiError(500, 'InternalError', String(e)).body());
+      else process.stderr.write(`kube-sim: ${req.method} ${req.url} failed after its response started: ${String(e)}\n`);
     });
   });
   await new Promise<void>((resolve, reject) => {
