@@ -23,11 +23,19 @@ export interface SimContext {
   closed: boolean;
 }
 
-/** Run fn after the controller delay, unless the simulator closed meanwhile. */
+/**
+ * Run fn after the controller delay, unless the simulator closed meanwhile. A controller that
+ * throws is reported on stderr rather than crashing the test process that hosts the simulator.
+ */
 export function later(ctx: SimContext, fn: () => void, delayMs = ctx.controllerDelayMs): void {
   const timer = setTimeout(() => {
     ctx.timers.delete(timer);
-    if (!ctx.closed) fn();
+    if (ctx.closed) return;
+    try {
+      fn();
+    } catch (e) {
+      process.stderr.write(`kube-sim: a simulated controller failed: ${(e as Error).stack ?? String(e)}\n`);
+    }
   }, delayMs);
   ctx.timers.add(timer);
 }
