@@ -3,13 +3,13 @@
  * for the run; every command is a channel on it, every file goes through one SFTP session.
  * See docs/ssh.md for auth, host keys, become and jump hosts.
  */
-import { createServer, type Socket } from 'node:net';
 import pLimit from 'p-limit';
 import { ConnectionError } from '../errors.ts';
 import type { Cmd } from '../shell.ts';
 import { connectSsh, type SshConnectOptions } from './ssh-connect.ts';
 import { execOnChannel, remoteCommand, shellCommand, sudoHandshake, type BecomeSettings } from './ssh-exec.ts';
 import { shellPool } from './ssh-shell.ts';
+import { tunnelOps } from './ssh-tunnel.ts';
 import { makeFileOps } from './ssh-files.ts';
 import type { CommandResult, ConnectionSpec, RunOptions, Transport } from './types.ts';
 
@@ -72,48 +72,17 @@ export async function openSshTransport(spec: ConnectionSpec, options: SshTranspo
   }
 
   const files = makeFileOps({ ...deps, run, needsSudo });
-  const tunnels = new Set<{ close(): Promise<void> }>();
-
-  async function forward(remoteHost: string, remotePort: number): Promise<{ port: number; close(): Promise<void> }> {
-    if (dead) throw dead;
-    const sockets = new Set<Socket>();
-    // half-open: a client that ends its side still gets the rest of the reply
-    const server = createServer({ allowHalfOpen: true }, (socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-      client.forwardOut('127.0.0.1', socket.localPort ?? 0, remoteHost, remotePort, (err, stream) => {
-        if (err) {
-          socket.destroy(new ConnectionError(spec.host, `tunnel to ${remoteHost}:${remotePort} refused: ${err.message}`));
-          return;
-        }
-        socket.pipe(stream).pipe(socket);
-        stream.on('error', () => socket.destroy());
-        socket.on('error', () => stream.close());
-      });
-    });
-    await new Promise<void>((resolve, reject) => server.listen(0, '127.0.0.1', resolve).once('error', reject));
-    const port = (server.address() as { port: number }).port;
-    const tunnel = {
-      port,
-      close: () => new Promise<void>((resolve) => {
-        tunnels.delete(tunnel);
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-    };
-    tunnels.add(tunnel);
-    return tunnel;
-  }
+  const tunnels = tunnelOps(client, spec.host, () => dead);
 
   async function close(): Promise<void> {
     if (closing) return;
     closing = true;
-    await Promise.all([...tunnels].map((t) => t.close()));
+    await tunnels.closeAll();
     files.close();
     shells.closeAll();
     client.end();
     for (const j of jumps) j.end();
   }
 
-  return { host: spec.host, kind: 'ssh', run, put: files.put, get: files.get, forward, close };
+  return { host: spec.host, kind: 'ssh', run, put: files.put, get: files.get, forward: tunnels.forward, close };
 }
