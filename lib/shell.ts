@@ -7,7 +7,7 @@
  *   sh`k3s ${args}`                              // array: each element quoted, space-joined
  *   sh`${raw('set -e;')} echo ${value}`          // raw(): a trusted literal from code, never data
  */
-import { quote } from 'zx';
+import { quote } from 'zx/core'; // core only: the full 'zx' entry costs ~3x the load time
 
 const CMD = Symbol('capstan.cmd');
 

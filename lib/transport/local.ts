@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chown, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { $ } from 'zx';
+import { $ } from 'zx/core';
 import { CommandError } from '../errors.ts';
 import { raw, sh } from '../shell.ts';
 import type { Cmd } from '../shell.ts';
