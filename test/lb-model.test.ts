@@ -94,8 +94,12 @@ describe('load-balancer model', () => {
     expect(problemsOf(() => readLbVars({ haproxy_log_target: 'x\ny', lb_tls_certificate: '/a b.pem', haproxy_user: 'a b' })).length).toBe(3);
   });
 
+  it('takes -e / INI text for booleans and numbers, as role validation does', () => {
+    expect(readClusterVars({ enable_seldon: 'yes', seldon_mesh_nodeport: '32001' })).toMatchObject({ enable_seldon: true, seldon_mesh_nodeport: 32001 });
+  });
+
   it('rejects bad var values with the key and the fix', () => {
-    expect(problemsOf(() => readClusterVars({ istio_gateway_http_nodeport: 40000, enable_seldon: 'yes' }))).toEqual([
+    expect(problemsOf(() => readClusterVars({ istio_gateway_http_nodeport: 40000, enable_seldon: 'maybe' }))).toEqual([
       expect.stringMatching(/^enable_seldon: /),
       expect.stringMatching(/^istio_gateway_http_nodeport: 40000 is outside the NodePort range 30000-32767/),
     ]);

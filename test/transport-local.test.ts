@@ -85,6 +85,15 @@ describe('connectionSpec', () => {
     clearSecretsForTest();
   });
 
+  it('reads capstan_known_hosts_file and the key passphrase (a secret)', () => {
+    clearSecretsForTest();
+    const spec = connectionSpec('n', { capstan_known_hosts_file: '~/kh', capstan_ssh_private_key_passphrase: 'key-phrase' });
+    expect(spec.knownHostsFile).toMatch(/^\/.*\/kh$/);
+    expect(spec.privateKeyPassphrase).toBe('key-phrase');
+    expect(isSecret('key-phrase')).toBe(true);
+    clearSecretsForTest();
+  });
+
   it('makes localhost local unless told otherwise, and rejects bad settings with all problems', () => {
     expect(connectionSpec('localhost', {}).connection).toBe('local');
     expect(connectionSpec('localhost', { ansible_connection: 'ssh' }).connection).toBe('ssh');

@@ -95,9 +95,10 @@ describe('role var validation', () => {
     expect(r.problems.map((p) => `${p.file} › ${p.key}`)).toEqual(['host_vars/h1.yml › demo_http_nodeport', 'gv/all.yml › demo_name']);
   });
 
-  it('coerces -e key=value strings to the type the schema wants, and only those', () => {
+  it('takes text that spells a number or boolean as one (-e key=value, INI [group:vars]), and only such text', () => {
     expect(parseRoleVars([role], fakeResolvedVars({ demo_name: ['web', 'x'], demo_http_nodeport: ['31081', '-e'] })).problems).toEqual([]);
-    expect(parseRoleVars([role], fakeResolvedVars({ demo_name: ['web', 'x'], demo_http_nodeport: ['31081', 'gv/all.yml'] })).problems).toHaveLength(1);
+    expect(parseRoleVars([role], fakeResolvedVars({ demo_name: ['web', 'x'], demo_http_nodeport: ['31081', 'hosts'] })).problems).toEqual([]);
+    expect(parseRoleVars([role], fakeResolvedVars({ demo_name: ['web', 'x'], demo_http_nodeport: ['http', 'gv/all.yml'] })).problems).toHaveLength(1);
   });
 
   it('runs role.validate on typed vars', () => {

@@ -62,7 +62,16 @@ export function reportError(err: unknown, io: CliIO): number {
   return ExitCode.internal;
 }
 
+/** Output piped into `head` or `less` that closes early: stop quietly, as other CLIs do. */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 export function processIO(projectDir: string): CliIO {
+  quietOnClosedPipe(process.stdout);
   return { stdout: process.stdout, stderr: process.stderr, projectDir, cwd: process.cwd(), env: process.env };
 }
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { InputError, type Problem } from '../errors.ts';
 import { defineVars, type VarDef } from '../vars/schema.ts';
+import { parseVarValue } from '../vars/text.ts';
 
 export const clusterVars = defineVars({
   kubeconfig: {
@@ -69,14 +70,6 @@ export interface ClusterSettings {
   kube_apply_force: boolean;
 }
 
-/** `-e helm_timeout=600` arrives as text, as in Ansible: numbers and booleans are taken from it. */
-function fromText(value: string): unknown {
-  const lower = value.trim().toLowerCase();
-  if (['true', 'yes', 'on'].includes(lower)) return true;
-  if (['false', 'no', 'off'].includes(lower)) return false;
-  return value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
-}
-
 /** Reads the cluster vars of a host (defaults applied), reporting every bad value at once. */
 export function clusterSettings(vars: Readonly<Record<string, unknown>>): ClusterSettings {
   const problems: Problem[] = [];
@@ -84,8 +77,7 @@ export function clusterSettings(vars: Readonly<Record<string, unknown>>): Cluste
   for (const [key, def] of Object.entries(clusterVars) as [string, VarDef][]) {
     const value = vars[key] ?? def.default;
     if (value === undefined) continue;
-    let parsed = def.schema.safeParse(value);
-    if (!parsed.success && typeof value === 'string') parsed = def.schema.safeParse(fromText(value));
+    const parsed = parseVarValue(def.schema, value);
     if (parsed.success) out[key] = parsed.data;
     else problems.push({ file: '', key, message: parsed.error.issues.map((i) => i.message).join('; ') });
   }

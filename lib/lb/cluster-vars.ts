@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { Problem } from '../errors.ts';
 import { InputError } from '../errors.ts';
+import { parseVarValue } from '../vars/text.ts';
 import { nodePort, port } from '../vars/types.ts';
 import type { LbVars } from './vars.ts';
 import { lbVars } from './vars.ts';
@@ -44,7 +45,7 @@ function parseWithDefaults(
       if (!def.optional) problems.push({ file: sourceOf(name), key: name, message: 'is required; set it in group_vars' });
       continue;
     }
-    const parsed = def.schema.safeParse(raw);
+    const parsed = parseVarValue(def.schema, raw);
     if (parsed.success) values[name] = parsed.data;
     else for (const issue of parsed.error.issues) {
       problems.push({ file: sourceOf(name), key: [name, ...issue.path.map(String)].join('.'), message: issue.message });

@@ -2,7 +2,8 @@
  * Connection settings from a host's ansible_* vars, as Ansible reads them: ansible_host,
  * ansible_port, ansible_user, ansible_ssh_private_key_file, ansible_password, ansible_become*,
  * ansible_connection (ssh/local; the host `localhost` is local unless told otherwise) and
- * ansible_ssh_common_args / ansible_ssh_extra_args. Passwords are registered as secrets.
+ * ansible_ssh_common_args / ansible_ssh_extra_args, plus capstan_known_hosts_file and
+ * capstan_ssh_private_key_passphrase. Passwords and the passphrase are registered as secrets.
  */
 import { homedir, userInfo } from 'node:os';
 import { InputError } from '../errors.ts';
@@ -58,7 +59,9 @@ export function connectionSpec(host: string, vars: Vars): ConnectionSpec {
   if (problems.length) throw new InputError(problems, `bad connection settings for host ${host}`);
   const password = str(vars, 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password');
   const becomePassword = str(vars, 'ansible_become_password', 'ansible_become_pass');
-  for (const secret of [password, becomePassword]) if (secret !== undefined) registerSecret(secret);
+  const keyPassphrase = str(vars, 'capstan_ssh_private_key_passphrase');
+  for (const secret of [password, becomePassword, keyPassphrase]) if (secret !== undefined) registerSecret(secret);
+  const knownHosts = str(vars, 'capstan_known_hosts_file');
   const keyFile = str(vars, 'ansible_ssh_private_key_file', 'ansible_private_key_file');
   const commonArgs = [str(vars, 'ansible_ssh_common_args'), str(vars, 'ansible_ssh_extra_args')].filter(Boolean).join(' ');
   return {
@@ -68,6 +71,8 @@ export function connectionSpec(host: string, vars: Vars): ConnectionSpec {
     port,
     user: str(vars, 'ansible_user', 'ansible_ssh_user', 'ansible_remote_user') ?? userInfo().username,
     ...(keyFile !== undefined ? { privateKeyFile: expandHome(keyFile) } : {}),
+    ...(keyPassphrase !== undefined ? { privateKeyPassphrase: keyPassphrase } : {}),
+    ...(knownHosts !== undefined ? { knownHostsFile: expandHome(knownHosts) } : {}),
     ...(password !== undefined ? { password } : {}),
     become: ansibleBool(vars.ansible_become),
     becomeUser: str(vars, 'ansible_become_user') ?? 'root',

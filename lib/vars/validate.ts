@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import type { VarDefs } from './schema.ts';
 import { describeIssues } from './issues.ts';
 import { closest } from './suggest.ts';
+import { parseVarValue } from './text.ts';
 
 /** The source name of a role's defaults layer, as `file › key` messages show it. */
 export const roleDefaultsSource = (role: string): string => `role defaults (${role})`;
@@ -52,14 +53,6 @@ function readVar(name: string, role: Role, resolved: ResolvedVars, problems: Pro
   }
 }
 
-/** `-e key=value` gives strings, as in Ansible; a schema that wants a number or boolean takes their text. */
-function coerceExtraVar(value: string): unknown {
-  const lower = value.trim().toLowerCase();
-  if (['true', 'yes', 'on'].includes(lower)) return true;
-  if (['false', 'no', 'off'].includes(lower)) return false;
-  return value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
-}
-
 type Parsed = ReturnType<z.ZodType['safeParse']>;
 
 /** Parse results per schema and value: 1,000 hosts sharing group_vars parse each value once. */
@@ -78,14 +71,6 @@ function cachedParse(schema: z.ZodType, value: unknown): Parsed {
   return parsed;
 }
 
-function parseValue(schema: z.ZodType, value: unknown, source: string): Parsed {
-  const parsed = cachedParse(schema, value);
-  if (parsed.success || source !== '-e' || typeof value !== 'string') return parsed;
-  const asTyped = coerceExtraVar(value);
-  // Once the text is taken as a number or boolean, its problems are the ones to report (40000 → out of range).
-  return typeof asTyped === 'string' ? parsed : schema.safeParse(asTyped);
-}
-
 /** Parse every var of each role for one host; returns typed vars for roles that parsed cleanly. */
 export function parseRoleVars(roles: readonly Role[], resolved: ResolvedVars): RoleVarsResult {
   const vars = new Map<string, Record<string, unknown>>();
@@ -97,7 +82,7 @@ export function parseRoleVars(roles: readonly Role[], resolved: ResolvedVars): R
       const read = readVar(name, role, resolved, problems);
       if (!read.ok) { clean = false; continue; }
       if (read.value === undefined && def.optional) { typed[name] = undefined; continue; }
-      const parsed = parseValue(def.schema, read.value, resolved.has(name) ? resolved.sourceOf(name) : '');
+      const parsed = parseVarValue(def.schema, read.value, (v) => cachedParse(def.schema, v));
       if (parsed.success) { typed[name] = parsed.data; continue; }
       clean = false;
       const file = resolved.has(name) ? resolved.sourceOf(name) : roleDefaultsSource(role.name);

@@ -1,0 +1,29 @@
+/**
+ * Vars that arrive as text: `-e key=value` always, and INI `[group:vars]` for booleans
+ * (`enable_istio=false` is the string "false" there, as Ansible reads it; Ansible's conditionals
+ * then take it as false). A schema that wants a number or a boolean takes their text. One place
+ * for that rule, used by role validation and by every module that reads vars itself.
+ */
+import type { z } from 'zod';
+
+/** Ansible's words for booleans, and numbers, from text; anything else stays text. */
+export function fromText(value: string): unknown {
+  const lower = value.trim().toLowerCase();
+  if (['true', 'yes', 'on'].includes(lower)) return true;
+  if (['false', 'no', 'off'].includes(lower)) return false;
+  return value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+}
+
+type Parsed = ReturnType<z.ZodType['safeParse']>;
+
+/**
+ * Parse a value with a var's schema; text the schema refuses is tried once more as the number or
+ * boolean it spells. Once the text is taken as one, its problems are the ones reported
+ * ("40000 is outside the NodePort range", not "expected a number").
+ */
+export function parseVarValue(schema: z.ZodType, value: unknown, parse: (v: unknown) => Parsed = (v) => schema.safeParse(v)): Parsed {
+  const parsed = parse(value);
+  if (parsed.success || typeof value !== 'string') return parsed;
+  const typed = fromText(value);
+  return typeof typed === 'string' ? parsed : schema.safeParse(typed);
+}
