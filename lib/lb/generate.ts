@@ -57,20 +57,13 @@ export function haproxyConfig(input: LbInput, inventoryDir?: string, options: { 
   return { model, text: renderHaproxy(model, haproxyGlobals(input.vars), { source, ...(inventoryDir ? { inventoryDir } : {}) }) };
 }
 
-/** The Istio gateway is a MetalLB LoadBalancer: its HTTP/HTTPS NodePorts are fixed only if the istio role pins them. */
-function gatewayNote(input: LbInput): string[] {
-  const c = input.cluster;
-  if (!c.enable_istio || c.metallb_state !== 'present') return [];
-  return [`metallb_state is present (gateway is a LoadBalancer): check that the gateway Service keeps NodePorts ${c.istio_gateway_http_nodeport}/${c.istio_gateway_https_nodeport} (kubectl get svc -A | grep ${c.istio_gateway_http_nodeport})`];
-}
-
 export function generateLb(input: LbInput, inventoryDir?: string, options: { checkVars?: boolean } = {}): LbOutput {
   const { model, text } = haproxyConfig(input, inventoryDir, options);
   const secretMode = model.stats ? 0o600 : 0o644;
   const files: LbFile[] = [{ name: HAPROXY_FILE, content: text, mode: secretMode }];
   const settings = f5Settings(input.vars);
   if (!settings) {
-    return { model, files, notes: [...gatewayNote(input), 'no F5 files: set f5_virtual_address to generate as3.json and f5-tmsh.txt'] };
+    return { model, files, notes: ['no F5 files: set f5_virtual_address to generate as3.json and f5-tmsh.txt'] };
   }
   const named = [...new Set(model.backends.flatMap((b) => b.members).filter((m) => isIP(m.address) === 0).map((m) => m.name))];
   if (named.length) {
@@ -83,6 +76,6 @@ export function generateLb(input: LbInput, inventoryDir?: string, options: { che
   const id = `capstan-${model.name}`;
   files.push({ name: AS3_FILE, content: `${JSON.stringify(as3Declaration(objects, id), null, 2)}\n`, mode: 0o644 });
   files.push({ name: TMSH_FILE, content: tmshCommands(objects), mode: 0o644 });
-  return { model, files, notes: [...gatewayNote(input), ...objects.notes] };
+  return { model, files, notes: objects.notes };
 }
 

@@ -39,8 +39,8 @@ export const istioVars = defineVars({
     default: ISTIO_DEFAULT_LB_IP,
     description: 'EXTERNAL-IP of the gateway when metallb_state is present; must lie in a MetalLB pool',
   },
-  istio_gateway_http_nodeport: { schema: nodePort, default: 31080, description: 'Gateway HTTP NodePort (port 80) when metallb_state is absent' },
-  istio_gateway_https_nodeport: { schema: nodePort, default: 31443, description: 'Gateway HTTPS NodePort (port 443) when metallb_state is absent' },
+  istio_gateway_http_nodeport: { schema: nodePort, default: 31080, description: 'Gateway HTTP NodePort (port 80); pinned as a LoadBalancer too, for external load balancers' },
+  istio_gateway_https_nodeport: { schema: nodePort, default: 31443, description: 'Gateway HTTPS NodePort (port 443); pinned as a LoadBalancer too, for external load balancers' },
   istio_gateway_status_nodeport: {
     schema: nodePort,
     default: 31021,
