@@ -15,8 +15,9 @@ import { kubeBinaries } from './support/helm-bin.ts';
 import { startSimulator, type Simulator } from './support/kube-sim/index.ts';
 import { useLab } from './support/lab-vitest.ts';
 import type { SpawnedProcess } from './support/lab.ts';
+import { SHARED_CHARTS } from './support/shared-dir.ts';
 
-const CHARTS = '/work/shared/charts';
+const CHARTS = SHARED_CHARTS;
 const lab = useLab({ hosts: 1, name: 'cluster-ssh', hostNamePrefix: 'k3s' });
 let sim: Simulator;
 let relay: SpawnedProcess;

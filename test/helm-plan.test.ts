@@ -8,8 +8,9 @@ import { templateArgs, uninstallArgs, upgradeArgs } from '../lib/helm/flags.ts';
 import { changedPaths, planRelease } from '../lib/helm/plan.ts';
 import { decodeRelease, latestSecrets, type DeployedRelease } from '../lib/helm/state.ts';
 import type { HelmReleaseSpec, KubeObject } from '../lib/kube/types.ts';
+import { SHARED_CHARTS } from './support/shared-dir.ts';
 
-const charts = '/work/shared/charts';
+const charts = SHARED_CHARTS;
 const spec: HelmReleaseSpec = { name: 'istiod', namespace: 'istio-system', chart: { repo: 'https://charts.example/istio', name: 'istiod', version: '1.30.3' }, values: { pilot: { replicaCount: 1 } } };
 const deployed: DeployedRelease = { name: 'istiod', namespace: 'istio-system', revision: 2, status: 'deployed', chart: { name: 'istiod', version: '1.30.3' }, values: { pilot: { replicaCount: 1 } }, manifest: '' };
 const want = { name: 'istiod', version: '1.30.3' };

@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { playMain } from '../lib/cli/play.ts';
 import { kubeBinaries } from './support/helm-bin.ts';
 import { startSimulator, type Simulator } from './support/kube-sim/index.ts';
+import { SHARED_CHARTS } from './support/shared-dir.ts';
 
 const projectDir = resolve(import.meta.dirname, '..');
 let sim: Simulator;
@@ -30,7 +31,7 @@ afterAll(async () => {
 
 async function play(vars: Record<string, unknown>): Promise<{ code: number; out: string }> {
   writeFileSync(join(dir, 'vars.yml'), stringify({
-    kubeconfig: join(dir, 'kubeconfig'), helm_binary: kubeBinaries(3).helm, helm_chart_dir: '/work/shared/charts', ...vars,
+    kubeconfig: join(dir, 'kubeconfig'), helm_binary: kubeBinaries(3).helm, helm_chart_dir: SHARED_CHARTS, ...vars,
   }));
   let out = '';
   const sink = { write: (s: string) => { out += s; return true; } };

@@ -13,8 +13,9 @@ import { $ } from 'zx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeBinaries, type HelmMajor } from './support/helm-bin.ts';
 import { startSimulator, type Simulator } from './support/kube-sim/index.ts';
+import { SHARED_CHARTS } from './support/shared-dir.ts';
 
-const charts = '/work/shared/charts';
+const charts = SHARED_CHARTS;
 const demoChart = fileURLToPath(new URL('./fixtures/kube-sim/demo-chart', import.meta.url));
 
 describe.each([3, 4] as HelmMajor[])('helm %i against the simulator', (major) => {

@@ -9,6 +9,7 @@ import { CoreV1Api, KubeConfig, KubernetesObjectApi, makeInformer, PatchStrategy
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { rawRequest, startSimulator, type Simulator } from './support/kube-sim/index.ts';
+import { SHARED_DIR } from './support/shared-dir.ts';
 
 let sim: Simulator;
 let api: KubernetesObjectApi;
@@ -294,7 +295,7 @@ describe('controllers', () => {
   });
 
   it('assigns LoadBalancer IPs from a MetalLB IPAddressPool, honouring loadBalancerIP, and leaves an IP outside every pool pending', async () => {
-    const crds = parseAllDocuments(readFileSync('/work/shared/charts/metallb/charts/crds/templates/crds.yaml', 'utf8')).map((d) => d.toJSON());
+    const crds = parseAllDocuments(readFileSync(`${SHARED_DIR}/charts/metallb/charts/crds/templates/crds.yaml`, 'utf8')).map((d) => d.toJSON());
     await api.create(crds.find((c) => c.metadata.name === 'ipaddresspools.metallb.io'));
     await ns('metallb-system');
     await api.create({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'lab', namespace: 'metallb-system' }, spec: { addresses: ['10.9.0.10-10.9.0.20'] } } as KubernetesObject);

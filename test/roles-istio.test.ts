@@ -5,6 +5,7 @@ import istio, { ISTIO_TASKS } from '../roles/istio/index.ts';
 import { istioReleases } from '../roles/istio/releases.ts';
 import { validateIstio } from '../roles/istio/validate.ts';
 import { fakeValidateContext, messages, schemaProblems, typedVars } from './fixtures/istio/role-vars.ts';
+import { SHARED_CHARTS } from './support/shared-dir.ts';
 
 const roleCtx = (selectedRoles: string[]): RoleContext => ({
   host: { name: 'k8s-node1', groups: ['server'], vars: {} }, playHosts: [], groups: {}, hostvars: {}, selectedRoles, inventoryDir: '/nonexistent',
@@ -42,7 +43,7 @@ describe('istio releases from vars', () => {
   }
 
   it('pins 1.30.3 from the repo (lib/helm swaps in helm_chart_dir by chart name and version)', () => {
-    const r = istioReleases(typedVars(istio, { helm_chart_dir: '/work/shared/charts' }));
+    const r = istioReleases(typedVars(istio, { helm_chart_dir: SHARED_CHARTS }));
     expect([r.base.chart, r.istiod.chart, r.gateway.chart].map((c) => 'name' in c && `${c.name}@${c.version}`)).toEqual(['base@1.30.3', 'istiod@1.30.3', 'gateway@1.30.3']);
     expect(r.istiod.chart).toEqual({ repo: 'https://istio-release.storage.googleapis.com/charts', name: 'istiod', version: '1.30.3' });
     expect([r.base, r.istiod, r.gateway].map((x) => `${x.namespace}/${x.name}`))

@@ -15,6 +15,7 @@ import pRetry from 'p-retry';
 import { ExitCode } from '../errors.ts';
 import { isMain, PROJECT_DIR, processIO, type CliIO } from './args.ts';
 import { playMain } from './play.ts';
+import { SHARED_CHARTS } from '../../test/support/shared-dir.ts';
 
 const VERSION = 'v1.31.4+k3s1';
 const HTTP_NODEPORT = 31080;
@@ -27,7 +28,7 @@ function demoVars(subnet: string, helm: string, outDir: string): Record<string, 
     metallb_address_pools: [{ name: 'default', addresses: [`${subnet}.200-${subnet}.210`], auto_assign: true }],
     enable_istio: true, istio_gateway_loadbalancer_ip: `${subnet}.200`,
     istio_gateway_http_nodeport: HTTP_NODEPORT, istio_gateway_https_nodeport: 31443, istio_gateway_status_nodeport: 31021,
-    helm_binary: helm, helm_chart_dir: '/work/shared/charts',
+    helm_binary: helm, helm_chart_dir: SHARED_CHARTS,
     // the API frontend would point at api_port on the servers; in the lab the API is the simulator
     lb_api_frontend: false, lb_output_dir: outDir,
     // lab hosts have no systemd: HAProxy is (re)started with its pid file in the host's private /etc/haproxy

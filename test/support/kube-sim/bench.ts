@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { $ } from 'zx';
 import { kubeBinaries, type HelmMajor } from '../helm-bin.ts';
 import { startSimulator } from './index.ts';
+import { SHARED_CHARTS } from '../shared-dir.ts';
 
 const namespaces: Record<string, string> = { metallb: 'metallb-system', 'istio-base': 'istio-system', istiod: 'istio-system', 'cert-manager': 'cert-manager', 'ingress-nginx': 'ingress-nginx' };
 const extraArgs: Record<string, string[]> = { 'cert-manager': ['--set', 'crds.enabled=true'], 'ingress-nginx': ['--set', 'controller.service.type=NodePort'] };
@@ -27,7 +28,7 @@ for (const major of [3, 4] as HelmMajor[]) {
       for (const run of ['install', 'upgrade']) {
         sim.clearRequests();
         const t0 = performance.now();
-        const r = await $({ env, nothrow: true, quiet: true })`${helm} upgrade --install ${chart} ${join('/work/shared/charts', chart)} -n ${namespaces[chart] ?? chart} --create-namespace --wait --timeout 120s ${extraArgs[chart] ?? []}`;
+        const r = await $({ env, nothrow: true, quiet: true })`${helm} upgrade --install ${chart} ${join(SHARED_CHARTS, chart)} -n ${namespaces[chart] ?? chart} --create-namespace --wait --timeout 120s ${extraArgs[chart] ?? []}`;
         const ms = Math.round(performance.now() - t0);
         const serverMs = sim.requests.reduce((a, q) => a + q.durationMs, 0);
         console.log(`helm${major} ${chart} ${run}: ${ms} ms, ${sim.requests.length} requests, ${serverMs} ms in the simulator, exit ${r.exitCode}${r.exitCode ? `: ${r.stderr.trim()}` : ''}`);

@@ -6,8 +6,9 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { SHARED_DIR } from '../shared-dir.ts';
 
-export const openapiDir = process.env.CAPSTAN_K8S_OPENAPI_DIR ?? '/work/shared/k8s-openapi/v3';
+export const openapiDir = process.env.CAPSTAN_K8S_OPENAPI_DIR ?? `${SHARED_DIR}/k8s-openapi/v3`;
 
 export type Schema = Record<string, any>;
 
