@@ -3,6 +3,7 @@
  */
 import type { z } from 'zod';
 import { closest } from './suggest.ts';
+import { fromText } from './text.ts';
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
@@ -33,7 +34,7 @@ function describeValue(v: unknown): string {
 const article = (t: string): string => t === 'array' ? 'a list' : t === 'object' || t === 'record' ? 'a map' : `a ${t}`;
 
 function typeFix(expected: string, actual: unknown): string {
-  if (expected === 'number' && typeof actual === 'string' && actual.trim() !== '' && !Number.isNaN(Number(actual))) {
+  if (expected === 'number' && typeof actual === 'string' && typeof fromText(actual) === 'number') {
     return 'write the number without quotes';
   }
   if (expected === 'boolean' && typeof actual === 'string') return 'write true or false without quotes';
