@@ -3,14 +3,14 @@
  * quoted by `sh`), files are written atomically (temp file in the same directory + rename).
  * Become uses sudo unless we already are the become user.
  */
-import { randomBytes } from 'node:crypto';
 import { chown, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { $ } from 'zx/core';
 import { CommandError } from '../errors.ts';
 import { raw, sh } from '../shell.ts';
 import type { Cmd } from '../shell.ts';
+import { ownerSpec, tempPathFor } from './temp-file.ts';
 import type { CommandResult, ConnectionSpec, PutOptions, RunOptions, Transport } from './types.ts';
 
 export interface LocalOptions {
@@ -74,9 +74,10 @@ export function localTransport(options: LocalOptions = {}): Transport {
 
   async function put(path: string, content: string | Buffer, o: PutOptions = {}): Promise<void> {
     const mode = o.mode ?? 0o644;
-    const tmp = join(dirname(path), `.${basename(path)}.capstan-${randomBytes(4).toString('hex')}.tmp`);
+    const tmp = tempPathFor(path);
     if ((o.become ?? options.become) && needsSudo(becomeUser)) {
-      const owner = o.owner ? sh`&& chown ${`${o.owner}${o.group ? `:${o.group}` : ''}`} ${tmp}` : raw('');
+      const spec = ownerSpec(o);
+      const owner = spec ? sh`&& chown ${spec} ${tmp}` : raw('');
       await must(sh`umask 077 && cat > ${tmp} && chmod ${mode.toString(8)} ${tmp} ${owner} && mv -f ${tmp} ${path}`, { become: true, stdin: content });
       return;
     }

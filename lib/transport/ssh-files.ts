@@ -4,11 +4,11 @@
  * renamed over the target with OpenSSH's posix-rename (atomic). With become as another user:
  * the same temp+rename done by a command under sudo, content on stdin.
  */
-import { randomBytes } from 'node:crypto';
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { CommandError, ConnectionError } from '../errors.ts';
 import { raw, sh, type Cmd } from '../shell.ts';
+import { ownerSpec, tempPathFor } from './temp-file.ts';
 import type { CommandResult, PutOptions, RunOptions } from './types.ts';
 
 const SFTP_NO_SUCH_FILE = 2;
@@ -23,10 +23,6 @@ export interface FileDeps {
 }
 
 type Sftp = SFTPWrapper;
-
-export function tempPathFor(path: string): string {
-  return `${dirname(path)}/.${basename(path)}.capstan-${randomBytes(5).toString('hex')}.tmp`;
-}
 
 function sftpCall<T>(d: FileDeps, what: string, fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -43,11 +39,6 @@ async function mustRun(d: FileDeps, cmd: Cmd, o: RunOptions = {}): Promise<Comma
   const r = await d.run(cmd, o);
   if (r.code !== 0) throw new CommandError(d.host, cmd.text, r.code, r.stderr);
   return r;
-}
-
-function ownerSpec(o: PutOptions): string | undefined {
-  if (!o.owner && !o.group) return undefined;
-  return `${o.owner ?? ''}${o.group ? `:${o.group}` : ''}`;
 }
 
 export function makeFileOps(d: FileDeps) {
