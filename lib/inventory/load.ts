@@ -84,7 +84,7 @@ async function parseHostsFile(path: string, source: string, model: InventoryMode
 async function loadVarsDirs(dir: string, model: InventoryModel, ctx: LoadContext, warnings: string[]): Promise<VarsFiles> {
   const read = async (sub: string, names: readonly string[], what: 'group' | 'host'): Promise<Map<string, VarLayer[]>> => {
     const base = join(dir, sub);
-    const present = await listNames(base);
+    const present = await listNames(base, ctx);
     warnings.push(...orphanWarnings(base, ctx.display(base), present, names, what));
     const out = new Map<string, VarLayer[]>();
     for (const name of names) {
@@ -99,10 +99,13 @@ async function loadVarsDirs(dir: string, model: InventoryModel, ctx: LoadContext
   return { groups, hosts };
 }
 
-async function listNames(dir: string): Promise<Set<string>> {
+/** The names in a vars folder; none when it does not exist. Any other failure is a problem. */
+async function listNames(dir: string, ctx: LoadContext): Promise<Set<string>> {
   try {
     return new Set(await readdir(dir));
-  } catch {
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code !== 'ENOENT') ctx.problems.push({ file: ctx.display(dir), key: '', message: `cannot list the folder: ${err.message}: make it a readable folder` });
     return new Set();
   }
 }
