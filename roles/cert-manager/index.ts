@@ -5,7 +5,7 @@
  */
 import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
 import { defineRole, type Task } from '../../lib/role.ts';
-import { helmEntry } from '../metallb/index.ts';
+import { helmTask } from '../metallb/index.ts';
 import { helmOrdered, pinnedChart } from '../metallb/plan.ts';
 import { certManagerVars, type CertManagerVars } from './vars.ts';
 
@@ -30,11 +30,7 @@ function tasks(vars: CertManagerVars): Task[] {
   const release = certManagerRelease(vars);
   const ns = vars.cert_manager_namespace;
   return [
-    {
-      name: 'cert-manager release', runOnce: true, ...skip,
-      describe: () => [helmEntry(release)],
-      run: async (ctx) => (await ctx.cluster()).helmRelease(release, { check: ctx.check, diff: ctx.diff, log: (m) => ctx.log.progress(m) }),
-    },
+    helmTask('cert-manager release', release, skip),
     {
       name: 'cert-manager ready', runOnce: true, ...skip,
       describe: () => [{ kind: 'note', text: `wait for ${ns} deployments ${CERT_MANAGER_DEPLOYMENTS.join(', ')} and the webhook endpoints` }],

@@ -4,7 +4,7 @@
  * concurrently along their dependencies (namespaces → base → istiod → gateway / mesh config).
  */
 import { defineRole, type RoleContext, type Task } from '../../lib/role.ts';
-import { helmEntry, manifestEntries, METALLB_TASKS } from '../metallb/index.ts';
+import { helmEntry, helmTask, manifestEntries, METALLB_TASKS } from '../metallb/index.ts';
 import { renderObjects } from '../metallb/render.ts';
 import { meshManifests } from './mesh.ts';
 import { gatewayIsLoadBalancer, istioReleases } from './releases.ts';
@@ -22,12 +22,6 @@ export const ISTIO_TASKS = {
   mesh: 'istio mesh config',
   verify: 'istio verify',
 } as const;
-
-const helmTask = (name: string, after: string[], spec: ReturnType<typeof istioReleases>['base']): Task => ({
-  name, runOnce: true, concurrent: true, after,
-  describe: () => [helmEntry(spec)],
-  run: async (ctx) => (await ctx.cluster()).helmRelease(spec, { check: ctx.check, diff: ctx.diff, log: (m) => ctx.log.progress(m) }),
-});
 
 /** What the gateway waits for on MetalLB: the pools task of this run, or a check that a pool exists. */
 function poolTasks(vars: IstioVars, ctx: RoleContext): { tasks: Task[]; after: string[] } {
@@ -55,8 +49,8 @@ function istioTasks(vars: IstioVars, ctx: RoleContext): Task[] {
       describe: () => [...labels].map(([ns, l]) => ({ kind: 'note', text: `namespace ${ns} ${Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',') || '(exists)'}` })),
       run: async (c) => ensureNamespaces(await c.cluster(), labels, c),
     },
-    helmTask(T.base, [T.namespaces], releases.base),
-    helmTask(T.istiod, [T.base], releases.istiod),
+    helmTask(T.base, releases.base, { concurrent: true, after: [T.namespaces] }),
+    helmTask(T.istiod, releases.istiod, { concurrent: true, after: [T.base] }),
     {
       name: T.gateway, runOnce: true, concurrent: true, after: [T.istiod, ...pool.after],
       describe: () => [helmEntry(releases.gateway)],

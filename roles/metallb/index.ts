@@ -24,6 +24,15 @@ export function helmEntry(spec: HelmReleaseSpec): PlanEntry {
   return { kind: 'helm', release: spec.name, namespace: spec.namespace, chart, ...(version ? { version } : {}), values: spec.values, state: spec.state ?? 'present' };
 }
 
+/** One Helm release brought to its spec (--check and --diff aware); `opts` adds ordering and a skip reason. */
+export function helmTask(name: string, release: HelmReleaseSpec, opts: Pick<Task, 'concurrent' | 'after' | 'skipReason'> = {}): Task {
+  return {
+    name, runOnce: true, ...opts,
+    describe: () => [helmEntry(release)],
+    run: async (ctx) => (await ctx.cluster()).helmRelease(release, { check: ctx.check, diff: ctx.diff, log: (m) => ctx.log.progress(m) }),
+  };
+}
+
 export function manifestEntries(objects: KubeObject[], verb = 'apply'): PlanEntry[] {
   return objects.map((o) => ({
     kind: 'manifest',
@@ -58,11 +67,7 @@ async function applyPools(objects: KubeObject[], ctx: TaskContext): Promise<Task
 function presentTasks(vars: MetallbVars, objects: KubeObject[]): Task[] {
   const release = metallbRelease(vars);
   return [
-    {
-      name: METALLB_TASKS.release, runOnce: true, concurrent: true,
-      describe: () => [helmEntry(release)],
-      run: async (ctx) => (await ctx.cluster()).helmRelease(release, { check: ctx.check, diff: ctx.diff, log: (m) => ctx.log.progress(m) }),
-    },
+    helmTask(METALLB_TASKS.release, release, { concurrent: true }),
     {
       name: METALLB_TASKS.ready, runOnce: true, concurrent: true, after: [METALLB_TASKS.release],
       describe: () => [{ kind: 'note', text: `wait for ${vars.metallb_namespace} deployment ${metallbWorkloads.controller}, daemonset ${metallbWorkloads.speaker} and endpoints of ${metallbWorkloads.webhookService}` }],
@@ -84,11 +89,7 @@ function absentTasks(vars: MetallbVars, objects: KubeObject[]): Task[] {
       describe: () => manifestEntries(objects, 'delete'),
       run: async (ctx) => (await ctx.cluster()).delete(objects, { check: ctx.check }),
     },
-    {
-      name: METALLB_TASKS.release, runOnce: true,
-      describe: () => [helmEntry(release)],
-      run: async (ctx) => (await ctx.cluster()).helmRelease(release, { check: ctx.check, diff: ctx.diff, log: (m) => ctx.log.progress(m) }),
-    },
+    helmTask(METALLB_TASKS.release, release),
   ];
 }
 

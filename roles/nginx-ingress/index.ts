@@ -5,7 +5,7 @@
  */
 import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
 import { defineRole, type Task } from '../../lib/role.ts';
-import { helmEntry } from '../metallb/index.ts';
+import { helmTask } from '../metallb/index.ts';
 import { helmOrdered, pinnedChart } from '../metallb/plan.ts';
 import { nginxIngressVars, type NginxIngressVars } from './vars.ts';
 
@@ -33,11 +33,7 @@ function tasks(vars: NginxIngressVars): Task[] {
   const skip = vars.enable_ingress_nginx ? {} : { skipReason: 'enable_ingress_nginx is false' };
   const release = ingressNginxRelease(vars);
   return [
-    {
-      name: 'ingress-nginx release', runOnce: true, ...skip,
-      describe: () => [helmEntry(release)],
-      run: async (ctx) => (await ctx.cluster()).helmRelease(release, { check: ctx.check, diff: ctx.diff, log: (m) => ctx.log.progress(m) }),
-    },
+    helmTask('ingress-nginx release', release, skip),
     {
       name: 'ingress-nginx controller ready', runOnce: true, ...skip,
       describe: () => [{ kind: 'note', text: `wait for deployment ${vars.ingress_nginx_namespace}/${INGRESS_NGINX_CONTROLLER}` }],

@@ -6,7 +6,7 @@
  */
 import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
 import { defineRole, type Task } from '../../lib/role.ts';
-import { helmEntry, manifestEntries } from '../metallb/index.ts';
+import { helmTask, manifestEntries } from '../metallb/index.ts';
 import { SELDON_NODEPORT_SERVICE, SELDON_OPERATOR, seldonNamespaceLabels, seldonNodePortService, seldonReleases } from './plan.ts';
 import { seldonVars, type SeldonVars } from './vars.ts';
 
@@ -17,11 +17,7 @@ export const SELDON_TASKS = {
 } as const;
 
 function releaseTask(release: HelmReleaseSpec, skip: { skipReason?: string }): Task {
-  return {
-    name: `seldon release ${release.name}`, runOnce: true, ...skip,
-    describe: () => [helmEntry(release)],
-    run: async (ctx) => (await ctx.cluster()).helmRelease(release, { check: ctx.check, diff: ctx.diff, log: (m) => ctx.log.progress(m) }),
-  };
+  return helmTask(`seldon release ${release.name}`, release, skip);
 }
 
 function tasks(vars: SeldonVars): Task[] {
