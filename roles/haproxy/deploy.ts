@@ -24,9 +24,9 @@ interface Remote {
   readonly timeoutMs: number;
 }
 
-async function must(r: Remote, cmd: Cmd, hint?: string): Promise<string> {
+async function must(r: Remote, cmd: Cmd): Promise<string> {
   const out = await r.t.run(cmd, { become: r.become, timeoutMs: r.timeoutMs });
-  if (out.code !== 0) throw new CommandError(r.t.host, cmd.text, out.code, `${out.stderr}\n${out.stdout}`, hint ? { hint } : {});
+  if (out.code !== 0) throw new CommandError(r.t.host, cmd.text, out.code, `${out.stderr}\n${out.stdout}`);
   return out.stdout;
 }
 
@@ -52,9 +52,10 @@ async function install(r: Remote, vars: HaproxyRoleVars, tmp: string, hadOld: bo
   await must(r, sh`mv -f ${tmp} ${path}`);
   const out = await r.t.run(reload, { become: r.become, timeoutMs: r.timeoutMs });
   if (out.code === 0) return backup;
-  const restored = backup ? await r.t.run(sh`cp -p ${backup} ${path}.capstan-restore && mv -f ${path}.capstan-restore ${path}`, { become: r.become }) : undefined;
+  const restored = backup ? await r.t.run(sh`cp -p ${backup} ${path}.capstan-restore && mv -f ${path}.capstan-restore ${path}`, { become: r.become, timeoutMs: r.timeoutMs }) : undefined;
+  const notRestored = restored && restored.code !== 0 ? ` (restoring ${backup} failed: ${restored.stderr.trim() || `exit ${restored.code}`})` : '';
   throw new CommandError(r.t.host, reload.text, out.code, `${out.stderr}\n${out.stdout}`, {
-    hint: restored?.code === 0 ? `the previous config was restored from ${backup}` : `the new config is in place at ${path}; the reload failed`,
+    hint: restored?.code === 0 ? `the previous config was restored from ${backup}` : `the new config is in place at ${path}; the reload failed${notRestored}`,
   });
 }
 
@@ -71,11 +72,13 @@ export async function deployHaproxy(ctx: TaskContext, vars: HaproxyRoleVars, pla
   if (ctx.check) return { status: 'changed', msg: `would upload, validate and install ${path}, then reload`, ...diff };
   const tmp = `${path}.capstan-new`;
   await t.put(tmp, plan.text, { mode: plan.secret ? 0o640 : 0o644, ...(plan.secret ? { group: vars.haproxy_group } : {}), become: r.become });
-  const check = await t.run(sh`${vars.haproxy_bin} -c -f ${tmp}`, { become: r.become, timeoutMs: r.timeoutMs });
+  const checkCmd = sh`${vars.haproxy_bin} -c -f ${tmp}`;
+  const check = await t.run(checkCmd, { become: r.become, timeoutMs: r.timeoutMs });
   if (check.code !== 0) {
-    await t.run(sh`rm -f ${tmp}`, { become: r.become });
-    throw new CommandError(t.host, `${vars.haproxy_bin} -c -f ${tmp}`, check.code, `${check.stdout}\n${check.stderr}`, {
-      hint: `the new config is invalid and was not installed; ${path} is unchanged and HAProxy was not reloaded`,
+    const rm = await t.run(sh`rm -f ${tmp}`, { become: r.become, timeoutMs: r.timeoutMs });
+    const left = rm.code === 0 ? '' : `; removing ${tmp} failed (${rm.stderr.trim() || `exit ${rm.code}`}), delete it by hand`;
+    throw new CommandError(t.host, checkCmd.text, check.code, `${check.stdout}\n${check.stderr}`, {
+      hint: `the new config is invalid and was not installed; ${path} is unchanged and HAProxy was not reloaded${left}`,
     });
   }
   const backup = await install(r, vars, tmp, exists, reload);
