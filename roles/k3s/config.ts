@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parse, stringify } from 'yaml';
+import { sh, type Cmd } from '../../lib/shell.ts';
 import type { NodeKind, Topology } from './topology.ts';
 
 /** Keys capstan manages in config.yaml; setting them in *_config_yaml is a mistake. */
@@ -152,6 +153,12 @@ export function installEnv(spec: InstallSpec): Record<string, string> {
   };
   if (spec.airgap) env['INSTALL_K3S_SKIP_DOWNLOAD'] = 'true';
   return env;
+}
+
+/** `env INSTALL_K3S_...=... sh <script> server|agent <extra args>`, every word quoted. */
+export function installCommand(spec: InstallSpec, script: string): Cmd {
+  const env = Object.entries(installEnv(spec)).map(([k, v]) => `${k}=${v}`);
+  return sh`env ${env} sh ${script} ${spec.args}`;
 }
 
 /** Recorded on the node after an install: a different stamp means the installer must run again. */

@@ -8,7 +8,7 @@ import { CommandError } from '../../lib/errors.ts';
 import { raw, sh } from '../../lib/shell.ts';
 import type { TaskContext } from '../../lib/role.ts';
 import type { Transport } from '../../lib/transport/types.ts';
-import { BINARY_PATH, INSTALL_STAMP_PATH, installEnv, installStamp, parseK3sVersion, serviceName, type InstallSpec } from './config.ts';
+import { BINARY_PATH, INSTALL_STAMP_PATH, installCommand, installStamp, parseK3sVersion, serviceName, type InstallSpec } from './config.ts';
 import { ensureFiles, mustRun, type FileSpec } from './files.ts';
 import { uploadAirgap, type InstallSource } from './source.ts';
 import type { NodeKind } from './topology.ts';
@@ -63,10 +63,9 @@ export interface ApplyNodeResult {
 }
 
 async function runInstaller(ctx: TaskContext, t: Transport, input: ApplyNodeInput): Promise<void> {
-  const env = Object.entries(installEnv(input.spec)).map(([k, v]) => `${k}=${v}`);
   if (input.source.kind === 'airgap') {
     const script = await uploadAirgap(ctx, input.source.dir);
-    await mustRun(t, sh`env ${env} sh ${script} ${input.spec.args}`);
+    await mustRun(t, installCommand(input.spec, script));
     return;
   }
   // mktemp: no predictable name in /tmp (root writes it), and hosts sharing a /tmp cannot collide
@@ -74,7 +73,7 @@ async function runInstaller(ctx: TaskContext, t: Transport, input: ApplyNodeInpu
   ctx.log.progress(`downloading the k3s install script from ${input.source.url}`);
   try {
     await mustRun(t, sh`curl -fsSL --retry 3 -o ${script} ${input.source.url}`, 'check k3s_install_script_url and that the node can reach it');
-    await mustRun(t, sh`env ${env} sh ${script} ${input.spec.args}`);
+    await mustRun(t, installCommand(input.spec, script));
   } finally {
     await t.run(sh`rm -f ${script}`, { become: true });
   }

@@ -9,10 +9,9 @@
 import { CapstanError } from '../../lib/errors.ts';
 import type { PlanEntry, RoleContext, Task, TaskContext, TaskResult } from '../../lib/role.ts';
 import { SECRET_MASK } from '../../lib/secrets.ts';
-import { sh } from '../../lib/shell.ts';
 import type { VarsOf } from '../../lib/vars/schema.ts';
 import {
-  CONFIG_PATH, defaultDisable, envFilePath, installEnv, installSpec, nodeConfig, REGISTRIES_PATH, renderEnvFile, renderYaml, splitArgs, yamlMapping,
+  CONFIG_PATH, defaultDisable, envFilePath, installCommand, installSpec, nodeConfig, REGISTRIES_PATH, renderEnvFile, renderYaml, splitArgs, yamlMapping,
 } from './config.ts';
 import type { FileSpec } from './files.ts';
 import { publishKubeconfig } from './publish.ts';
@@ -118,11 +117,10 @@ function describeNode(s: NodeSetup): PlanEntry[] {
   const spec = installSpec(s.kind, s.vars.k3s_version, splitArgs(s.kind === 'agent' ? s.vars.extra_agent_args : s.vars.extra_server_args),
     s.source.kind === 'airgap', s.vars.systemd_dir);
   const { files, envFile } = nodeFiles(s, SECRET_MASK);
-  const env = Object.entries(installEnv(spec)).map(([k, v]) => `${k}=${v}`);
   const script = s.source.kind === 'airgap' ? `${s.source.dir}/install.sh (uploaded with k3s and the images)` : s.source.url;
   return [
     ...[...files, envFile].map((f) => ({ kind: 'file' as const, path: f.path, mode: '0600', content: String(f.content) })),
-    { kind: 'command', text: `when k3s ${s.vars.k3s_version} is not installed with these arguments: ${sh`env ${env} sh install.sh ${spec.args}`.text}   # install.sh from ${script}` },
+    { kind: 'command', text: `when k3s ${s.vars.k3s_version} is not installed with these arguments: ${installCommand(spec, 'install.sh').text}   # install.sh from ${script}` },
     { kind: 'note', text: `then wait for node ${s.nodeName} to be Ready (${s.vars.k3s_wait_timeout}s at most)` },
   ];
 }
