@@ -3,6 +3,7 @@
  * what failed, where (file and key, or host and step) and what to do next. Messages pass through
  * the secret masker before anyone sees them (see secrets.ts); never build one from a raw secret.
  */
+import { isAbsolute, relative } from 'node:path';
 
 /** Exit codes, as ansible-playbook uses them (documented in docs/exit-codes.md). */
 export const ExitCode = {
@@ -29,6 +30,12 @@ export interface Problem {
   message: string;
   /** The host the value was resolved for, when it matters. */
   host?: string;
+}
+
+/** A file as a problem names it: relative to the project when inside it, else as given. */
+export function shownPath(path: string, projectDir: string): string {
+  const rel = relative(projectDir, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 export function formatProblem(p: Problem): string {

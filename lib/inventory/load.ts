@@ -4,8 +4,8 @@
  * is collected and thrown once as an InventoryError.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { extname, isAbsolute, join, relative } from 'node:path';
-import { InventoryError, type Problem } from '../errors.ts';
+import { extname, join } from 'node:path';
+import { InventoryError, type Problem, shownPath } from '../errors.ts';
 import { parseIni } from './ini.ts';
 import { LoadedInventory, type VarsFiles } from './inventory.ts';
 import { locateInventory } from './locate.ts';
@@ -24,10 +24,7 @@ export interface LoadOptions {
 
 export async function loadInventory(spec: string, options: LoadOptions): Promise<LoadedInventory> {
   const { dir, hostsFile } = await locateInventory(spec, options.projectDir);
-  const display = (path: string): string => {
-    const rel = relative(options.projectDir, path);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-  };
+  const display = (path: string): string => shownPath(path, options.projectDir);
   const ctx: LoadContext = { keyring: options.vault, display, problems: [] };
   const hostsSource = display(hostsFile);
   const model = new InventoryModel();

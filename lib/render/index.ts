@@ -5,10 +5,10 @@
  * Rendered manifests are parsed and checked (apiVersion, kind, metadata.name) before use.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parseAllDocuments, stringify } from 'yaml';
-import { InputError } from '../errors.ts';
+import { InputError, shownPath } from '../errors.ts';
 import type { Problem } from '../errors.ts';
 import type { KubeObject } from '../kube/types.ts';
 
@@ -36,11 +36,6 @@ export function templatePath(role: string, file: string, o: RenderOptions): stri
   const override = o.inventoryDir ? join(o.inventoryDir, 'templates', role, file) : undefined;
   if (override && existsSync(override)) return override;
   return join(o.projectDir, 'templates', role, file);
-}
-
-function shown(path: string, projectDir: string): string {
-  const rel = relative(projectDir, path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 /** The expression at handlebars' `line:col` (col is 0-based, inside the `{{`). */
@@ -71,9 +66,9 @@ export function renderString(source: string, data: unknown, file: string): strin
 export function renderTemplate(role: string, file: string, data: unknown, o: RenderOptions): string {
   const path = templatePath(role, file, o);
   if (!existsSync(path)) {
-    throw new InputError([{ file: shown(path, o.projectDir), key: '', message: `template not found; add templates/${role}/${file}` }], 'template error');
+    throw new InputError([{ file: shownPath(path, o.projectDir), key: '', message: `template not found; add templates/${role}/${file}` }], 'template error');
   }
-  return renderString(readFileSync(path, 'utf8'), data, shown(path, o.projectDir));
+  return renderString(readFileSync(path, 'utf8'), data, shownPath(path, o.projectDir));
 }
 
 function checkDocument(doc: unknown, where: string, problems: Problem[]): doc is KubeObject {
