@@ -26,19 +26,16 @@ export default defineRole({
     }
   },
   tasks(vars, ctx) {
-    const input = lbInput(vars, ctx);
-    const render = () => {
-      const { model, text } = haproxyConfig(input, ctx.inventoryDir, { checkVars: false });
-      return { text, secret: model.stats !== undefined };
-    };
-    render(); // a bad node list or template is an input error before anything connects
+    // Rendered once, here: a bad node list or template is an input error before anything connects.
+    const { model, text } = haproxyConfig(lbInput(vars, ctx), ctx.inventoryDir, { checkVars: false });
+    const plan = { text, secret: model.stats !== undefined };
     return [{
       name: 'deploy haproxy.cfg',
       describe: () => [
-        { kind: 'file', path: vars.haproxy_config_path, content: render().text },
+        { kind: 'file', path: vars.haproxy_config_path, content: plan.text },
         { kind: 'command', text: `${vars.haproxy_bin} -c -f ${vars.haproxy_config_path}.capstan-new, then install and reload` },
       ],
-      run: (tctx) => deployHaproxy(tctx, vars, render()),
+      run: (tctx) => deployHaproxy(tctx, vars, plan),
     }];
   },
 });
