@@ -29,7 +29,7 @@ export function raw(text: string): Raw {
 export type ShValue = string | number | boolean | Cmd | Raw | ReadonlyArray<string | number>;
 
 function quoteValue(v: ShValue): string {
-  if (typeof v === 'object' && v !== null && CMD in v) return (v as Cmd).text;
+  if (isCmd(v)) return v.text;
   if (typeof v === 'object' && v !== null && 'raw' in v) return (v as Raw).raw;
   if (Array.isArray(v)) return v.map((x) => quote(String(x))).join(' ');
   return quote(String(v));
