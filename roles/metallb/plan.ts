@@ -20,7 +20,8 @@ export function pinnedChart(repo: string, name: string, version: string): ChartS
 
 /**
  * Values with their keys in sorted order at every level, the order Helm stores them in (Go maps
- * marshal sorted): --plan and the --diff of values then compare like with like, line by line.
+ * marshal sorted), so --plan prints them as `helm get values` would. lib/helm compares and diffs
+ * values order-independently on its own; once lib/report/plan.ts sorts what it prints, this can go.
  */
 export function helmOrdered<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => helmOrdered(v)) as T;
