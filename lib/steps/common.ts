@@ -7,6 +7,7 @@ import { createTwoFilesPatch } from 'diff';
 import { CommandError } from '../errors.ts';
 import type { TaskContext, TaskResult } from '../role.ts';
 import { sh, type Cmd } from '../shell.ts';
+import { ownerSpec } from '../transport/temp-file.ts';
 import type { CommandResult, RunOptions, Transport } from '../transport/types.ts';
 
 export interface Ownership {
@@ -63,7 +64,7 @@ export function fmtMode(mode: number | undefined): string {
 
 /** chmod/chown the path as wanted (after the content is right). */
 export async function applyOwnership(t: Transport, path: string, want: Ownership): Promise<void> {
-  const owner = want.owner || want.group ? `${want.owner ?? ''}${want.group ? `:${want.group}` : ''}` : undefined;
+  const owner = ownerSpec(want);
   const cmds: Cmd[] = [];
   if (want.mode !== undefined) cmds.push(sh`chmod ${want.mode.toString(8)} -- ${path}`);
   if (owner) cmds.push(sh`chown ${owner} -- ${path}`);

@@ -8,7 +8,7 @@ export function tempPathFor(path: string): string {
 }
 
 /** `owner`, `owner:group` or `:group` for chown; undefined when neither is set. */
-export function ownerSpec(o: PutOptions): string | undefined {
+export function ownerSpec(o: Pick<PutOptions, 'owner' | 'group'>): string | undefined {
   if (!o.owner && !o.group) return undefined;
   return `${o.owner ?? ''}${o.group ? `:${o.group}` : ''}`;
 }
