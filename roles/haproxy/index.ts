@@ -2,13 +2,9 @@
  * haproxy: puts the generated haproxy.cfg on the `loadbalancers` hosts over SSH, validated with
  * `haproxy -c` before it replaces anything, then reloads HAProxy (see deploy.ts).
  */
-import { InputError } from '../../lib/errors.ts';
-import type { Problem } from '../../lib/errors.ts';
-import { readClusterVars } from '../../lib/lb/cluster-vars.ts';
 import { haproxyConfig } from '../../lib/lb/generate.ts';
-import { lbProblems } from '../../lib/lb/problems.ts';
 import { defineRole } from '../../lib/role.ts';
-import { lbInput } from '../lb-config/index.ts';
+import { lbInput, lbValidate } from '../lb-config/index.ts';
 import { deployHaproxy } from './deploy.ts';
 import { haproxyRoleVars } from './vars.ts';
 
@@ -17,14 +13,7 @@ export default defineRole({
   description: 'Deploy the generated haproxy.cfg to the load balancers: validate, swap atomically with a backup, reload',
   tags: ['haproxy', 'lb-deploy'],
   vars: haproxyRoleVars,
-  validate(vars, ctx): Problem[] {
-    try {
-      return lbProblems(vars, readClusterVars(ctx.host.vars, ctx.sourceOf), ctx.sourceOf);
-    } catch (err) {
-      if (err instanceof InputError) return err.problems;
-      throw err;
-    }
-  },
+  validate: (vars, ctx) => lbValidate(vars, ctx),
   tasks(vars, ctx) {
     // Rendered once, here: a bad node list or template is an input error before anything connects.
     const { model, text } = haproxyConfig(lbInput(vars, ctx), ctx.inventoryDir, { checkVars: false });

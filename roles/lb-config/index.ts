@@ -16,7 +16,7 @@ import { lbProblems } from '../../lib/lb/problems.ts';
 import { lbVars } from '../../lib/lb/vars.ts';
 import type { LbVars } from '../../lib/lb/vars.ts';
 import { defineRole } from '../../lib/role.ts';
-import type { RoleContext, TaskContext, TaskResult } from '../../lib/role.ts';
+import type { RoleContext, TaskContext, TaskResult, ValidateContext } from '../../lib/role.ts';
 
 /** Where the files go: lb_output_dir, else out/<inventory name>/lb (relative to the working folder). */
 export function lbOutputDir(vars: LbVars, inventoryDir: string): string {
@@ -25,6 +25,16 @@ export function lbOutputDir(vars: LbVars, inventoryDir: string): string {
 
 export function lbInput(vars: LbVars, ctx: Pick<RoleContext, 'host' | 'hostvars' | 'groups'>): LbInput {
   return { vars, cluster: readClusterVars(ctx.host.vars), hostvars: ctx.hostvars, groups: ctx.groups };
+}
+
+/** validate() of lb-config and haproxy: the other roles' vars the model reads, then the cross-field checks. */
+export function lbValidate(vars: LbVars, ctx: Pick<ValidateContext, 'host' | 'sourceOf'>): Problem[] {
+  try {
+    return lbProblems(vars, readClusterVars(ctx.host.vars, ctx.sourceOf), ctx.sourceOf);
+  } catch (err) {
+    if (err instanceof InputError) return err.problems;
+    throw err;
+  }
 }
 
 function writeOutput(out: LbOutput, dir: string, ctx: TaskContext): TaskResult {
@@ -56,15 +66,7 @@ export default defineRole({
   description: 'Generate haproxy.cfg, the F5 AS3 declaration and tmsh commands from the inventory (offline)',
   tags: ['lb-config'],
   vars: lbVars,
-  validate(vars, ctx): Problem[] {
-    try {
-      const cluster = readClusterVars(ctx.host.vars, ctx.sourceOf);
-      return lbProblems(vars, cluster, ctx.sourceOf);
-    } catch (err) {
-      if (err instanceof InputError) return err.problems;
-      throw err;
-    }
-  },
+  validate: (vars, ctx) => lbValidate(vars, ctx),
   tasks(vars, ctx) {
     // Generated here, before anything runs: empty node groups or F5 members without IPs are input errors.
     const output = generateLb(lbInput(vars, ctx), ctx.inventoryDir, { checkVars: false });
