@@ -24,7 +24,7 @@ export function expandHostPattern(pattern: string): ExpandedHosts {
   return { hosts: address.includes('[') ? expandRanges(address) : [address], port };
 }
 
-export function expandRanges(line: string): string[] {
+function expandRanges(line: string): string[] {
   const open = line.indexOf('[');
   const close = line.indexOf(']', open);
   if (open < 0 || close < 0) throw new Error(`not a host range: ${line}`);

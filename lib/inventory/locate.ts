@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InventoryError } from '../errors.ts';
 import { pathKind } from './vars-files.ts';
 
-export const HOSTS_FILE_NAMES = ['hosts', 'hosts.ini', 'hosts.yml', 'hosts.yaml'];
+const HOSTS_FILE_NAMES = ['hosts', 'hosts.ini', 'hosts.yml', 'hosts.yaml'];
 
 export interface Located {
   /** The inventory directory: group_vars/ and host_vars/ are read from here. */

@@ -19,7 +19,7 @@ export interface VaultKeyring {
   readonly secrets: readonly VaultSecret[];
 }
 
-export const VAULT_HEADER = '$ANSIBLE_VAULT';
+const VAULT_HEADER = '$ANSIBLE_VAULT';
 
 export function isVaultText(text: string): boolean {
   return text.trimStart().startsWith(`${VAULT_HEADER};`);

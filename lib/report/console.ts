@@ -21,7 +21,7 @@ export function banner(message: string, columns = 80): string {
   return `\n${message} ${'*'.repeat(Math.max(3, columns - 1 - message.length))}\n`;
 }
 
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(2)}s`;
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)}m ${s % 60}s`;

@@ -44,7 +44,7 @@ export interface Output {
   readonly isTTY?: boolean;
 }
 
-export function emptyStats(): HostStats {
+function emptyStats(): HostStats {
   return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
 }
 

@@ -12,7 +12,7 @@ function chart(e: Extract<PlanEntry, { kind: 'helm' }>): string {
   return `${e.chart}${e.version ? ` ${e.version}` : ''}`;
 }
 
-export function renderEntry(e: PlanEntry): string {
+function renderEntry(e: PlanEntry): string {
   switch (e.kind) {
     case 'helm':
       return `helm release ${e.namespace}/${e.release}: ${chart(e)} (${e.state})\n` +

@@ -103,7 +103,7 @@ export interface TaskScope {
   signal: AbortSignal;
 }
 
-export function taskLog(s: Pick<TaskScope, 'reporter' | 'role' | 'task'>, host: string): TaskLog {
+function taskLog(s: Pick<TaskScope, 'reporter' | 'role' | 'task'>, host: string): TaskLog {
   const emit = (level: 'progress' | 'verbose' | 'warn') => (message: string) =>
     s.reporter.emit({ type: 'progress', role: s.role, task: s.task, host, level, message });
   return { progress: emit('progress'), verbose: emit('verbose'), warn: emit('warn') };

@@ -31,7 +31,7 @@ interface Step {
 }
 
 /** Task order across hosts: each host's list merged in, new tasks after the previous one seen. */
-export function mergeSteps(hosts: readonly PreparedHost[]): Step[] {
+function mergeSteps(hosts: readonly PreparedHost[]): Step[] {
   const steps: Step[] = [];
   const index = new Map<string, Step>();
   for (const h of hosts) {

@@ -62,7 +62,7 @@ function applySubscript(hosts: string[], subscript: string): string[] {
 }
 
 /** Hosts matched by one term without its `!`/`&` mark. */
-export function matchTerm(term: string, u: HostUniverse): string[] {
+function matchTerm(term: string, u: HostUniverse): string[] {
   const m = /^(.*)\[([^\]]*)\]$/.exec(term);
   if (m && !term.startsWith('~')) return applySubscript(matchName(m[1]!, u), m[2]!);
   return matchName(term, u);

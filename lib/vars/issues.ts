@@ -9,7 +9,7 @@ type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
 
 /** `metallb_address_pools[0].addresses` */
-export function keyPath(name: string, path: Path): string {
+function keyPath(name: string, path: Path): string {
   return path.reduce<string>((key, p) => typeof p === 'number' ? `${key}[${p}]` : `${key}.${String(p)}`, name);
 }
 

@@ -32,7 +32,7 @@ function ipv4Problem(v: string): string | undefined {
 }
 
 /** IPv4 address as a 32-bit number (for range order checks). */
-export function ipv4ToNumber(ip: string): number {
+function ipv4ToNumber(ip: string): number {
   return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
 }
 

@@ -14,7 +14,7 @@ import { closest } from './suggest.ts';
 import { parseVarValue } from './text.ts';
 
 /** The source name of a role's defaults layer, as `file › key` messages show it. */
-export const roleDefaultsSource = (role: string): string => `role defaults (${role})`;
+const roleDefaultsSource = (role: string): string => `role defaults (${role})`;
 
 /** A role's defaults as the lowest var layer. */
 export function roleDefaultsLayer(role: Role): VarLayer {

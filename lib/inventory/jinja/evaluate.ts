@@ -82,7 +82,7 @@ function objectName(v: unknown): string {
   return `'${typeName(v) === 'dict' ? 'dict' : typeName(v)} object'`;
 }
 
-export function getAttr(obj: unknown, name: string): unknown {
+function getAttr(obj: unknown, name: string): unknown {
   obj = defined(obj);
   if (isMapping(obj)) {
     try {
@@ -96,7 +96,7 @@ export function getAttr(obj: unknown, name: string): unknown {
   return new Undefined(`${objectName(obj)} has no attribute '${name}'`);
 }
 
-export function getItem(obj: unknown, index: unknown): unknown {
+function getItem(obj: unknown, index: unknown): unknown {
   obj = defined(obj);
   if (Array.isArray(obj) || typeof obj === 'string') {
     if (typeof index !== 'number' || !Number.isInteger(index)) return new Undefined(`${objectName(obj)} has no element ${str(index)}`);

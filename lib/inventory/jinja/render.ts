@@ -27,7 +27,7 @@ interface Template {
 const cache = new Map<string, Template>();
 const MAX_CACHE = 50_000;
 
-export function hasTemplate(s: string): boolean {
+function hasTemplate(s: string): boolean {
   return s.includes('{{') || s.includes('{%') || s.includes('{#');
 }
 

@@ -56,7 +56,7 @@ function numberText(n: number): string {
 }
 
 /** Python repr(), as it shows inside a str() of a list or dict. */
-export function repr(v: unknown): string {
+function repr(v: unknown): string {
   if (typeof v === 'string') return reprString(v);
   return str(v);
 }
