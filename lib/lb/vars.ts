@@ -1,8 +1,8 @@
 /**
  * Load-balancer vars (lb_*, haproxy_* for the generated config, f5_*): flat Ansible names, one
  * schema each. Shared by the lb-config role (generation) and the haproxy role (deploy), which
- * adds its own deploy vars (haproxy-deploy-vars.ts). The NodePorts themselves belong to the roles
- * that expose them (istio, nginx-ingress, seldon, k3s) and are read with their defaults in model.ts.
+ * adds its own deploy vars (roles/haproxy/vars.ts). The NodePorts themselves belong to the roles
+ * that expose them (istio, nginx-ingress, seldon, k3s) and are read with their defs in cluster-vars.ts.
  */
 import { z } from 'zod';
 import { defineVars } from '../vars/schema.ts';
