@@ -163,8 +163,8 @@ describe('runner', () => {
   it('opens a transport per host once, the cluster once, and closes them all', async () => {
     let opens = 0;
     let closes = 0;
-    const openCluster = async () => { opens++; return { close: async () => { closes++; } } as unknown as ClusterHandle; };
-    const { fake } = await play([{ name: 'a', transport: true, cluster: true }, { name: 'b', transport: true }], { openCluster });
+    const fakeOpenCluster = async () => { opens++; return { close: async () => { closes++; } } as unknown as ClusterHandle; };
+    const { fake } = await play([{ name: 'a', transport: true, cluster: true }, { name: 'b', transport: true }], { openCluster: fakeOpenCluster });
     expect(fake.opened.sort()).toEqual(['n1', 'n2', 'n3', 'n4']);
     expect(fake.closed.sort()).toEqual(['n1', 'n2', 'n3', 'n4']);
     expect([opens, closes]).toEqual([1, 1]);
