@@ -6,7 +6,7 @@
  * inline host vars), group_vars/all/ (two files), group_vars/<group>.yml for every group and
  * zone, host_vars/ for every 5th host, and Jinja references (other vars, hostvars[...],
  * groups[...], filters). Prints the median of several runs of: load, resolve every var of every
- * host, and — with the istio and metallb roles and lib/vars — validation of every host. Then
+ * host, and validation of every host with the istio and metallb roles and lib/vars. Then
  * runs Debian's ansible-inventory once on the same files: its time, and whether our --list
  * output is byte-identical.
  */
@@ -20,6 +20,9 @@ import { formatAnsibleJson, loadInventory, resolveHost } from '../lib/inventory/
 import type { Inventory, VarLayer } from '../lib/inventory/types.ts';
 import type { Problem } from '../lib/errors.ts';
 import type { Role } from '../lib/role.ts';
+import { parseRoleVars, roleDefaultsLayer, runRoleValidators, unknownKeys } from '../lib/vars/validate.ts';
+import istio from '../roles/istio/index.ts';
+import metallb from '../roles/metallb/index.ts';
 
 const HOSTS = 1000;
 const GROUPS = 50;
@@ -68,23 +71,17 @@ async function generate(root: string): Promise<void> {
 
 type Validate = (inv: Inventory, host: string) => Problem[];
 
-/** Validation with engineer B's lib/vars and the real roles, when they are there. */
-async function validator(): Promise<Validate | undefined> {
-  try {
-    const v = await import('../lib/vars/validate.ts');
-    const roles = [(await import('../roles/istio/index.ts')).default, (await import('../roles/metallb/index.ts')).default] as unknown as Role[];
-    const roleDefaults: VarLayer[] = roles.map((r) => v.roleDefaultsLayer(r));
-    const known = new Set(roles.flatMap((r) => Object.keys(r.vars)));
-    return (inv, host) => {
-      const resolved = resolveHost(inv, host, { roleDefaults });
-      const parsed = v.parseRoleVars(roles, resolved);
-      const info = { name: host, groups: inv.groupsOf(host).filter((g) => g !== 'all'), vars: {} };
-      return [...parsed.problems, ...v.runRoleValidators(roles, parsed.vars, info, resolved), ...v.unknownKeys(roles, known, resolved)];
-    };
-  } catch (e) {
-    console.log(`validation: skipped (${(e as Error).message.split('\n')[0]})`);
-    return undefined;
-  }
+/** Validation with lib/vars and the real istio and metallb roles, as the runner does before connecting. */
+function validator(): Validate {
+  const roles = [istio, metallb] as unknown as Role[];
+  const roleDefaults: VarLayer[] = roles.map((r) => roleDefaultsLayer(r));
+  const known = new Set(roles.flatMap((r) => Object.keys(r.vars)));
+  return (inv, host) => {
+    const resolved = resolveHost(inv, host, { roleDefaults });
+    const parsed = parseRoleVars(roles, resolved);
+    const info = { name: host, groups: inv.groupsOf(host).filter((g) => g !== 'all'), vars: {} };
+    return [...parsed.problems, ...runRoleValidators(roles, parsed.vars, info, resolved), ...unknownKeys(roles, known, resolved)];
+  };
 }
 
 /** The same inventory through Debian's ansible-inventory, once: its time, and whether --list is identical. */
@@ -108,8 +105,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const root = await mkdtemp(join(tmpdir(), 'capstan-bench-inventory-'));
 try {
   await generate(root);
-  const validate = await validator();
-  if (validate) {
+  const validate = validator();
+  {
     // the generated inventory is meant to be valid: show what is wrong if it is not
     const inv = await loadInventory(root, { projectDir: root });
     const first = validate(inv, inv.hosts[0]!);
@@ -127,7 +124,7 @@ try {
     for (const host of inv.hosts) vars += Object.keys(resolveHost(inv, host).all()).length;
     const t2 = performance.now();
     problems = 0;
-    if (validate) for (const host of inv.hosts) problems += validate(inv, host).length;
+    for (const host of inv.hosts) problems += validate(inv, host).length;
     const t3 = performance.now();
     times.load.push(t1 - t0);
     times.resolve.push(t2 - t1);
@@ -139,7 +136,7 @@ try {
   console.log(`inventory: ${HOSTS} hosts, ${GROUPS} groups (+${ZONES} parents), ${vars} resolved vars, ${problems} validation problems; median of ${runs} runs`);
   console.log(`  load      ${median(times.load).toFixed(1)} ms`);
   console.log(`  resolve   ${median(times.resolve).toFixed(1)} ms`);
-  console.log(`  validate  ${validate ? `${median(times.validate).toFixed(1)} ms` : 'n/a'}`);
+  console.log(`  validate  ${median(times.validate).toFixed(1)} ms`);
   console.log(`  total     ${median(times.total).toFixed(1)} ms wall, ${median(times.cpu).toFixed(1)} ms CPU (the machine's load shows in wall time)`);
   await compareWithAnsible(root);
 } finally {
