@@ -24,8 +24,11 @@ export interface EnsureFilesResult {
 export async function ensureFiles(ctx: TaskContext, files: readonly FileSpec[]): Promise<EnsureFilesResult> {
   const changed: string[] = [];
   const diffs: string[] = [];
+  // one check per directory: config.yaml and registries.yaml share /etc/rancher/k3s
+  for (const dir of new Set(files.map((f) => f.path.slice(0, f.path.lastIndexOf('/')) || '/'))) {
+    await ensureDirectory(ctx, { path: dir, become: true });
+  }
   for (const f of files) {
-    await ensureDirectory(ctx, { path: f.path.slice(0, f.path.lastIndexOf('/')) || '/', become: true });
     const r = await putFile(ctx, { path: f.path, content: f.content, mode: f.mode, become: true });
     if (r.status === 'changed') changed.push(f.path);
     if (r.diff) diffs.push(r.diff);
