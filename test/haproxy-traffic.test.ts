@@ -23,7 +23,7 @@ const work = mkdtempSync(join(tmpdir(), 'capstan-lb-traffic-'));
 const socket = join(work, 'admin.sock');
 const servers = new Map<string, SpawnedProcess>();
 const processes: SpawnedProcess[] = [];
-const echoScript = join(import.meta.dirname, 'fixtures/lb/node-http.ts');
+const nodeStandInScript = join(import.meta.dirname, 'fixtures/lb/node-http-stand-in.ts');
 let pem = '';
 
 beforeAll(async () => {
@@ -36,7 +36,7 @@ afterAll(async () => {
 
 /** The node stand-in: plain HTTP on the HTTP and status NodePorts, TLS on the HTTPS NodePort. */
 async function startNode(name: string): Promise<void> {
-  const p = await lab().spawn(name, [process.execPath, echoScript, name, '31080', '31021', '31443s', pem]);
+  const p = await lab().spawn(name, [process.execPath, nodeStandInScript, name, '31080', '31021', '31443s', pem]);
   processes.push(p);
   servers.set(name, p);
 }
