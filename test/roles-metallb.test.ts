@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import metallb, { METALLB_TASKS } from '../roles/metallb/index.ts';
 import { overlappingPools, parsePoolAddress, poolsContaining, toMetallbAddress } from '../roles/metallb/addresses.ts';
-import { helmOrdered, metallbRelease, poolManifests } from '../roles/metallb/plan.ts';
+import { renderPlan } from '../lib/report/plan.ts';
+import { metallbRelease, poolManifests } from '../roles/metallb/plan.ts';
 import { renderObjects } from '../roles/metallb/render.ts';
 import { validateMetallb } from '../roles/metallb/validate.ts';
 import type { RoleContext } from '../lib/role.ts';
@@ -72,9 +73,14 @@ describe('metallb plan', () => {
     expect(renderObjects('metallb', bgp, undefined)).toEqual(bgp);
   });
 
-  it('orders values keys as Helm stores them, at every level, arrays kept in order', () => {
-    const ordered = helmOrdered({ b: 1, a: { d: [{ z: 1, y: 2 }, 3], c: null } });
-    expect(JSON.stringify(ordered)).toBe('{"a":{"c":null,"d":[{"y":2,"z":1},3]},"b":1}');
+  it('--plan prints values keys as Helm stores them, sorted at every level, arrays kept in order', () => {
+    const values = { b: 1, a: { d: [{ z: 1, y: 2 }, 3], c: null } };
+    const text = renderPlan({ type: 'plan', play: 'p', host: 'h', roles: [{ role: 'metallb', vars: {}, tasks: [{
+      name: 't', tags: [], runOnce: true,
+      entries: [{ kind: 'helm', release: 'r', namespace: 'n', chart: 'c', values, state: 'present' }],
+    }] }] });
+    const shown = text.slice(text.indexOf('values:')).split('\n').map((l) => l.trim()).filter(Boolean);
+    expect(shown.slice(0, 8)).toEqual(['values:', 'a:', 'c: null', 'd:', '- y: 2', 'z: 1', '- 3', 'b: 1']);
   });
 
   it('pins chart 0.16.1 in its repository', () => {

@@ -16,7 +16,7 @@ function renderEntry(e: PlanEntry): string {
   switch (e.kind) {
     case 'helm':
       return `helm release ${e.namespace}/${e.release}: ${chart(e)} (${e.state})\n` +
-        `  values:\n${indent(stringify(e.values ?? {}), 4)}`;
+        `  values:\n${indent(stringify(e.values ?? {}, { sortMapEntries: true }), 4)}`;
     case 'manifest':
       return `manifest: ${e.description}\n${indent(e.yaml, 2)}`;
     case 'file':

@@ -6,7 +6,7 @@
 import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
 import { defineRole, type Task } from '../../lib/role.ts';
 import { helmTask } from '../metallb/index.ts';
-import { helmOrdered, pinnedChart } from '../metallb/plan.ts';
+import { pinnedChart } from '../metallb/plan.ts';
 import { certManagerVars, type CertManagerVars } from './vars.ts';
 
 export const CERT_MANAGER_RELEASE = 'cert-manager';
@@ -18,7 +18,7 @@ export function certManagerRelease(vars: CertManagerVars): HelmReleaseSpec {
     name: CERT_MANAGER_RELEASE,
     namespace: vars.cert_manager_namespace,
     chart: pinnedChart(vars.cert_manager_chart_repo, 'cert-manager', vars.cert_manager_version),
-    values: helmOrdered({ crds: { enabled: true, keep: true } }),
+    values: { crds: { enabled: true, keep: true } },
     createNamespace: true,
     wait: true,
     timeoutSeconds: vars.helm_timeout,

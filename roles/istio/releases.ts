@@ -5,7 +5,7 @@
  * balancers can health-check /healthz/ready) are pinned in both cases.
  */
 import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
-import { helmOrdered, pinnedChart } from '../metallb/plan.ts';
+import { pinnedChart } from '../metallb/plan.ts';
 import type { IstioVars } from './vars.ts';
 
 
@@ -21,7 +21,7 @@ function release(vars: IstioVars, name: string, namespace: string, chart: string
     name,
     namespace,
     chart: pinnedChart(vars.istio_chart_repo, chart, vars.istio_version),
-    values: helmOrdered(values),
+    values,
     state: 'present',
     createNamespace: false, // the role creates and labels the namespaces itself
     wait: true,

@@ -18,16 +18,6 @@ export function pinnedChart(repo: string, name: string, version: string): ChartS
   return { repo, name, version };
 }
 
-/**
- * Values with their keys in sorted order at every level, the order Helm stores them in (Go maps
- * marshal sorted), so --plan prints them as `helm get values` would. lib/helm compares and diffs
- * values order-independently on its own; once lib/report/plan.ts sorts what it prints, this can go.
- */
-export function helmOrdered<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => helmOrdered(v)) as T;
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, helmOrdered((value as Record<string, unknown>)[k])])) as T;
-}
 
 export function usesBgp(vars: Pick<MetallbVars, 'metallb_bgp_peers'>): boolean {
   return vars.metallb_bgp_peers.length > 0;
@@ -43,7 +33,7 @@ export function metallbRelease(vars: MetallbVars): HelmReleaseSpec {
     name: METALLB_RELEASE,
     namespace: vars.metallb_namespace,
     chart: pinnedChart(vars.metallb_chart_repo, 'metallb', vars.metallb_version),
-    values: helmOrdered(metallbValues(vars)),
+    values: metallbValues(vars),
     state: vars.metallb_state,
     createNamespace: true,
     wait: true,

@@ -6,7 +6,7 @@
 import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
 import { defineRole, type Task } from '../../lib/role.ts';
 import { helmTask } from '../metallb/index.ts';
-import { helmOrdered, pinnedChart } from '../metallb/plan.ts';
+import { pinnedChart } from '../metallb/plan.ts';
 import { nginxIngressVars, type NginxIngressVars } from './vars.ts';
 
 export const INGRESS_NGINX_RELEASE = 'ingress-nginx';
@@ -18,11 +18,11 @@ export function ingressNginxRelease(vars: NginxIngressVars): HelmReleaseSpec {
     name: INGRESS_NGINX_RELEASE,
     namespace: vars.ingress_nginx_namespace,
     chart: pinnedChart(vars.ingress_nginx_chart_repo, 'ingress-nginx', vars.ingress_nginx_version),
-    values: helmOrdered({
+    values: {
       controller: {
         service: { type: 'NodePort', nodePorts: { http: vars.ingress_nginx_http_nodeport, https: vars.ingress_nginx_https_nodeport } },
       },
-    }),
+    },
     createNamespace: true,
     wait: true,
     timeoutSeconds: vars.helm_timeout,

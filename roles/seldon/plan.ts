@@ -8,7 +8,7 @@
  * balancers forward to (seldon_mesh_nodeport).
  */
 import type { HelmReleaseSpec, KubeObject } from '../../lib/kube/types.ts';
-import { helmOrdered, pinnedChart } from '../metallb/plan.ts';
+import { pinnedChart } from '../metallb/plan.ts';
 import type { SeldonVars } from './vars.ts';
 
 /** The setup chart's operator Deployment (a fixed name in the chart). */
@@ -56,7 +56,7 @@ export function seldonRelease(vars: SeldonVars, part: SeldonPart): HelmReleaseSp
     name,
     namespace: vars.seldon_namespace,
     chart: pinnedChart(vars.seldon_chart_repo, name, vars.seldon_version),
-    values: helmOrdered(VALUES[part](vars)),
+    values: VALUES[part](vars),
     createNamespace: true,
     wait: true,
     timeoutSeconds: vars.helm_timeout,
