@@ -8,6 +8,7 @@ import { CapstanError, CommandError } from '../../lib/errors.ts';
 import type { TaskContext, TaskResult } from '../../lib/role.ts';
 import { probePath, sha256, unifiedDiff } from '../../lib/steps/common.ts';
 import { sh } from '../../lib/shell.ts';
+import { ansibleBool } from '../../lib/transport/connection.ts';
 import type { Cmd } from '../../lib/shell.ts';
 import type { Transport } from '../../lib/transport/types.ts';
 import type { HaproxyRoleVars } from './vars.ts';
@@ -61,7 +62,7 @@ async function install(r: Remote, vars: HaproxyRoleVars, tmp: string, hadOld: bo
 
 export async function deployHaproxy(ctx: TaskContext, vars: HaproxyRoleVars, plan: DeployPlan): Promise<TaskResult> {
   const t = await ctx.transport();
-  const r: Remote = { t, become: ctx.host.vars.ansible_become === true, timeoutMs: vars.haproxy_command_timeout * 1000 };
+  const r: Remote = { t, become: ansibleBool(ctx.host.vars.ansible_become), timeoutMs: vars.haproxy_command_timeout * 1000 };
   const path = vars.haproxy_config_path;
   const state = await probePath(t, path, { checksum: true, become: r.become });
   if (state.kind !== 'absent' && state.kind !== 'file') throw new CapstanError(`${t.host}: ${path} is not a regular file (${state.kind}); move it away or set haproxy_config_path`);
