@@ -1,6 +1,6 @@
 /**
  * Seldon Core v2 role vars. enable_seldon and seldon_mesh_nodeport are also read by the
- * load-balancer model (lib/lb/cluster-vars.ts) with the same defaults: keep the names.
+ * load-balancer model (lib/lb/cluster-vars.ts takes their definitions from this table): keep the names.
  */
 import { z } from 'zod';
 import { clusterVars } from '../../lib/kube/vars.ts';
