@@ -239,7 +239,8 @@ function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
   };
   const hosts = bases.map(({ info, resolved }) => {
     const roleVars = validateHost(roles, info, resolved, known, problems);
-    return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, ctx, info, o, w) };
+    const sourceOf = (n: string) => (resolved.has(n) ? resolved.sourceOf(n) : '');
+    return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, { ...ctx, sourceOf }, info, o, w) };
   });
   return { play, roles, hosts };
 }
