@@ -14,7 +14,7 @@ import { orphanWarnings } from './orphans.ts';
 import type { VarLayer } from './types.ts';
 import { decryptInline, findVarsFiles, type LoadContext, loadVarsFile, registerStrings } from './vars-files.ts';
 import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
-import { parseAnsibleYaml, yamlMessage } from './yaml-ansible.ts';
+import { parseAnsibleYaml, yamlMessage, yamlWhere } from './yaml-ansible.ts';
 import { parseYamlInventory } from './yaml-hosts.ts';
 
 export interface LoadOptions {
@@ -66,7 +66,7 @@ async function parseHostsFile(path: string, source: string, model: InventoryMode
     try {
       data = parseAnsibleYaml(text);
     } catch (e) {
-      ctx.problems.push({ file: source, key: '', message: `${yamlMessage(e)}: fix the YAML syntax` });
+      ctx.problems.push({ file: source, key: yamlWhere(e), message: `${yamlMessage(e)}: fix the YAML syntax` });
       return encrypted;
     }
     problems = parseYamlInventory(data, source, model);

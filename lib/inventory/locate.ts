@@ -25,12 +25,12 @@ export async function locateInventory(spec: string, projectDir: string): Promise
         const file = join(path, name);
         if (pathKind(file) === 'file') return { dir: path, hostsFile: file };
       }
-      throw new InventoryError([{ file: path, key: '', message: `no hosts file in this folder: add one of ${HOSTS_FILE_NAMES.join(', ')}` }]);
+      throw new InventoryError([{ file: path, key: '--inventory', message: `no hosts file in this folder: add one of ${HOSTS_FILE_NAMES.join(', ')}` }]);
     }
   }
   throw new InventoryError([{
     file: spec,
-    key: '',
+    key: '--inventory',
     message: `no inventory found (looked at ${candidates.join(' and ')}): pass a name under inventory/ (e.g. production) or a path to a folder or hosts file`,
   }]);
 }

@@ -11,7 +11,7 @@ import type { Problem } from '../errors.ts';
 import { registerSecret } from '../secrets.ts';
 import type { VarLayer } from './types.ts';
 import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
-import { parseAnsibleYaml, VaultText, YamlTimestamp, yamlMessage } from './yaml-ansible.ts';
+import { parseAnsibleYaml, VaultText, YamlTimestamp, yamlMessage, yamlWhere } from './yaml-ansible.ts';
 
 const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 
@@ -74,7 +74,7 @@ export function loadVarsFile(path: string, ctx: LoadContext): VarLayer | undefin
     data = parseAnsibleYaml(text);
   } catch (e) {
     const message = encrypted ? 'the decrypted file is not valid YAML' : yamlMessage(e);
-    ctx.problems.push({ file: source, key: '', message: `${message}: fix the YAML syntax` });
+    ctx.problems.push({ file: source, key: encrypted ? '' : yamlWhere(e), message: `${message}: fix the YAML syntax` });
     return undefined;
   }
   if (data === null || data === undefined) return undefined;

@@ -115,5 +115,11 @@ export function parseAnsibleYaml(text: string): unknown {
 
 /** The first line of a YAML error, without its trailing colon. */
 export function yamlMessage(e: unknown): string {
-  return (e as Error).message.split('\n')[0]!.replace(/:$/, '');
+  return (e as Error).message.split('\n')[0]!.replace(/:$/, '').replace(/ at line \d+, column \d+$/, '');
+}
+
+/** Where a YAML syntax error is, as the key of its `file › line 2, column 1` problem ('' when unknown). */
+export function yamlWhere(e: unknown): string {
+  const pos = (e as { linePos?: readonly { line: number; col: number }[] }).linePos?.[0];
+  return pos ? `line ${pos.line}, column ${pos.col}` : '';
 }
