@@ -1,8 +1,10 @@
 /**
  * MetalLB pool addresses: a range (`192.168.1.240-192.168.1.250`), a CIDR (`192.168.1.240/28`) or a
  * single IP (`192.168.1.240`, written to MetalLB as `/32`). Pure: parsing and containment, used by
- * the MetalLB role (pool manifests) and by the Istio role (the gateway IP must be in a pool).
+ * the MetalLB role (pool manifests) and by the Istio role (the gateway IP must be in a pool), so it
+ * lives next to the platform vars (metallb_address_pools, istio_gateway_loadbalancer_ip).
  */
+import type { Problem } from '../errors.ts';
 
 export interface AddressSpan {
   /** First and last address, as 32-bit unsigned integers. */
@@ -90,4 +92,23 @@ export function overlappingPools(pools: readonly PoolLike[]): [string, string][]
     }
   }
   return pairs;
+}
+
+export interface GatewayIpCheck {
+  readonly ip: string;
+  readonly ipSource: string;
+  readonly pools: readonly PoolLike[];
+  readonly poolsSource: string;
+}
+
+/** The gateway IP must be in a pool, or MetalLB never assigns it and the gateway stays <pending>. */
+export function gatewayIpProblems(c: GatewayIpCheck): Problem[] {
+  if (poolsContaining(c.pools, c.ip).length > 0) return [];
+  const pools = c.pools.map((p) => `${p.name}: ${p.addresses.join(', ')}`).join('; ') || 'none';
+  return [{
+    file: c.ipSource,
+    key: 'istio_gateway_loadbalancer_ip',
+    message: `${c.ip} is outside every MetalLB address pool (${pools}${c.poolsSource ? `, from ${c.poolsSource}` : ''}); ` +
+      'use an address inside a pool, or add it to metallb_address_pools',
+  }];
 }
