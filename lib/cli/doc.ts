@@ -12,7 +12,7 @@ import { platformDocs, roleDoc, SAMPLE_HOSTS, sampleGroupVars, variablesMarkdown
 import { parseCli, reportError, runIfMain } from './args.ts';
 import type { CliIO } from './args.ts';
 
-const OPTIONS = {
+export const OPTIONS = {
   write: { type: 'boolean' },
   check: { type: 'boolean' },
   list: { type: 'boolean', short: 'l' },
