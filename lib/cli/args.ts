@@ -70,9 +70,18 @@ function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
+/**
+ * The directory the user ran the command from: under `npm run play` npm starts the script in the
+ * checkout and says where the user was in INIT_CWD (trusted only for capstan's own scripts);
+ * otherwise the process's cwd. Relative `-i`, `-e @file`, `--vault-password-file` resolve here.
+ */
+export function userCwd(env: Readonly<Record<string, string | undefined>>, cwd: string): string {
+  return env.npm_package_name === 'capstan' && env.INIT_CWD ? env.INIT_CWD : cwd;
+}
+
 export function processIO(projectDir: string): CliIO {
   quietOnClosedPipe(process.stdout);
-  return { stdout: process.stdout, stderr: process.stderr, projectDir, cwd: process.cwd(), env: process.env };
+  return { stdout: process.stdout, stderr: process.stderr, projectDir, cwd: userCwd(process.env, process.cwd()), env: process.env };
 }
 
 /** Whether the module at `moduleUrl` is the script node was started with. */

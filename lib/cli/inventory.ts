@@ -9,7 +9,7 @@ import { many, parseCli, reportError, runIfMain } from './args.ts';
 import type { CliIO } from './args.ts';
 import { openInventory } from './inventory-source.ts';
 
-const OPTIONS = {
+export const OPTIONS = {
   inventory: { type: 'string', short: 'i' },
   list: { type: 'boolean' },
   host: { type: 'string' },

@@ -2,6 +2,7 @@
  * `npm run play -- --inventory production --tags istio [--plan|--check|--diff|--list-*]`:
  * ansible-playbook's flags and exit codes (docs/cli.md, docs/exit-codes.md).
  */
+import { resolve } from 'node:path';
 import { ExitCode, InputError } from '../errors.ts';
 import { runPlaybook } from '../runner/index.ts';
 import type { PlaybookRunOptions } from '../runner/index.ts';
@@ -13,7 +14,7 @@ import { playOutputs, startFailure } from './play-output.ts';
 import type { PlayOutputs } from './play-output.ts';
 import { jsonReporter } from '../report/json.ts';
 
-const OPTIONS = {
+export const OPTIONS = {
   inventory: { type: 'string', short: 'i' },
   playbook: { type: 'string' },
   tags: { type: 'string', short: 't', multiple: true },
@@ -67,6 +68,11 @@ exit codes: 0 ok, 2 a host failed, 4 a host unreachable, 5 invalid input (nothin
   6 changes pending (only with --detailed-exitcode), 99 interrupted, 1 internal
 `;
 
+/** A playbook given as a path is relative to where the user ran the command; a name stays a name. */
+function playbookFromUserCwd(nameOrPath: string, cwd: string): string {
+  return nameOrPath.includes('/') || nameOrPath.endsWith('.ts') ? resolve(cwd, nameOrPath) : nameOrPath;
+}
+
 type Values = ReturnType<typeof parseCli<typeof OPTIONS>>['values'];
 
 function modeOf(v: Values): PlaybookRunOptions['mode'] {
@@ -105,7 +111,7 @@ export async function playMain(argv: readonly string[], io: CliIO, signal?: Abor
       check: v.check ?? false, diff: v.diff ?? false, mode: modeOf(v),
       detailedExitcode: v['detailed-exitcode'] ?? false, planInRun: outputs.wantsPlan,
       acceptNewHostKeys: v['accept-new-host-keys'] ?? false,
-      ...(v.playbook !== undefined ? { playbook: v.playbook } : {}),
+      ...(v.playbook !== undefined ? { playbook: playbookFromUserCwd(v.playbook, io.cwd) } : {}),
       ...(v.limit !== undefined ? { limit: v.limit } : {}),
       ...(forks !== undefined ? { forks } : {}),
       ...(signal ? { signal } : {}),
@@ -122,7 +128,8 @@ export async function playMain(argv: readonly string[], io: CliIO, signal?: Abor
   }
 }
 
-async function cli(): Promise<void> {
+/** The process around playMain: Ctrl-C stops the run cleanly (twice: at once), then the exit code. */
+export async function playCli(argv: readonly string[]): Promise<number> {
   const controller = new AbortController();
   const onInt = (): void => {
     if (controller.signal.aborted) process.exit(ExitCode.interrupted);
@@ -131,10 +138,10 @@ async function cli(): Promise<void> {
   };
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onInt);
-  const code = await playMain(process.argv.slice(2), processIO(PROJECT_DIR), controller.signal);
-  process.exitCode = controller.signal.aborted ? ExitCode.interrupted : code;
+  const code = await playMain(argv, processIO(PROJECT_DIR), controller.signal);
   process.off('SIGINT', onInt);
   process.off('SIGTERM', onInt);
+  return controller.signal.aborted ? ExitCode.interrupted : code;
 }
 
-if (isMain(import.meta.url)) await cli();
+if (isMain(import.meta.url)) process.exitCode = await playCli(process.argv.slice(2));
