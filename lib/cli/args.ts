@@ -10,7 +10,7 @@ import { CapstanError, ExitCode, InputError } from '../errors.ts';
 import { mask } from '../secrets.ts';
 
 export interface CliIO {
-  readonly stdout: { write(s: string): unknown; isTTY?: boolean };
+  readonly stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   readonly stderr: { write(s: string): unknown };
   /** The project directory (inventory/, playbooks/, roles/ live here). */
   readonly projectDir: string;
