@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { InputError } from '../../../lib/errors.ts';
 import type { KubeObject } from '../../../lib/kube/types.ts';
 import type { RoleContext } from '../../../lib/role.ts';
+import type { VarDef } from '../../../lib/vars/schema.ts';
 import { parseVarValue } from '../../../lib/vars/text.ts';
 import { collectObjects } from '../../../roles/objects/collect.ts';
 import { objectsVars, type ObjectsVars } from '../../../roles/objects/vars.ts';
@@ -19,7 +20,7 @@ afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true 
 
 function typedVars(overrides: Record<string, unknown>): ObjectsVars {
   const out: Record<string, unknown> = {};
-  for (const [k, def] of Object.entries(objectsVars)) {
+  for (const [k, def] of Object.entries(objectsVars) as [string, VarDef][]) {
     const v = overrides[k] ?? def.default;
     if (v === undefined) continue;
     const parsed = parseVarValue(def.schema, v);
