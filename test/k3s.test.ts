@@ -49,9 +49,11 @@ describe('node config', () => {
     expect(c['write-kubeconfig-mode']).toBe('0600');
   });
   it('disables servicelb for MetalLB and traefik for Istio or ingress-nginx', () => {
-    expect(defaultDisable({ enable_metallb: true, enable_istio: true })).toEqual(['servicelb', 'traefik']);
-    expect(defaultDisable({ metallb_state: 'present', enable_ingress_nginx: true })).toEqual(['servicelb', 'traefik']);
-    expect(defaultDisable({ enable_istio: false })).toEqual([]);
+    const off = { metallb_state: 'absent', enable_istio: false, enable_ingress_nginx: false } as const;
+    expect(defaultDisable({ ...off, metallb_state: 'present', enable_istio: true })).toEqual(['servicelb', 'traefik']);
+    expect(defaultDisable({ ...off, metallb_state: 'present', enable_ingress_nginx: true })).toEqual(['servicelb', 'traefik']);
+    expect(defaultDisable({ ...off, enable_ingress_nginx: true })).toEqual(['traefik']);
+    expect(defaultDisable(off)).toEqual([]);
   });
 });
 

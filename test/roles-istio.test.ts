@@ -117,10 +117,10 @@ describe('istio validation', () => {
     expect(problems).toEqual([expect.stringMatching(/^istio_gateway_loadbalancer_ip: 192\.168\.1\.10 is outside every MetalLB address pool \(default: 192\.168\.1\.240-192\.168\.1\.250.*add it to metallb_address_pools/)]);
   });
 
-  it('reads the pools from the inventory when metallb is not selected', () => {
-    const hostVars = { metallb_address_pools: [{ name: 'lab', addresses: ['10.0.0.0/24'] }] };
-    expect(check({ istio_gateway_loadbalancer_ip: '10.0.0.7' }, hostVars, ['istio'])).toEqual([]);
-    expect(check({ istio_gateway_loadbalancer_ip: '10.0.1.7' }, hostVars, ['istio'])).toHaveLength(1);
+  it('reads the pools (a platform var) when metallb is not selected', () => {
+    const pools = { metallb_address_pools: [{ name: 'lab', addresses: ['10.0.0.0/24'] }] };
+    expect(check({ ...pools, istio_gateway_loadbalancer_ip: '10.0.0.7' }, {}, ['istio'])).toEqual([]);
+    expect(check({ ...pools, istio_gateway_loadbalancer_ip: '10.0.1.7' }, {}, ['istio'])).toHaveLength(1);
   });
 
   it('does not need a pool for a NodePort gateway', () => {

@@ -1,10 +1,10 @@
 // MetalLB role, offline: pool addresses, release and manifests from vars, validation.
 import { describe, expect, it } from 'vitest';
 import metallb, { METALLB_TASKS } from '../roles/metallb/index.ts';
-import { overlappingPools, parsePoolAddress, poolsContaining, toMetallbAddress } from '../roles/metallb/addresses.ts';
+import { overlappingPools, parsePoolAddress, poolsContaining, toMetallbAddress } from '../lib/vars/address-pools.ts';
 import { renderPlan } from '../lib/report/plan.ts';
 import { metallbRelease, poolManifests } from '../roles/metallb/plan.ts';
-import { renderObjects } from '../roles/metallb/render.ts';
+import { renderObjects } from '../lib/role-kit/index.ts';
 import { validateMetallb } from '../roles/metallb/validate.ts';
 import type { RoleContext } from '../lib/role.ts';
 import { fakeValidateContext, messages, schemaProblems, typedVars } from './fixtures/istio/role-vars.ts';
@@ -107,14 +107,14 @@ describe('metallb validation', () => {
   it('accepts the defaults', () => expect(check({})).toEqual([]));
 
   it('rejects duplicate and overlapping pools', () => {
-    expect(check({ metallb_address_pools: [{ name: 'a', addresses: ['10.0.0.0/24'] }, { name: 'a', addresses: ['10.0.0.5'] }] })).toEqual([
+    expect(check({ metallb_address_pools: [{ name: 'a', addresses: ['10.0.0.0/24'] }, { name: 'a', addresses: ['10.0.0.5'] }], istio_gateway_loadbalancer_ip: '10.0.0.6' })).toEqual([
       'metallb_address_pools: pool name "a" is used twice; give each pool its own name',
     ]);
     expect(check({ metallb_address_pools: [{ name: 'a', addresses: ['10.0.0.0/24'] }, { name: 'b', addresses: ['10.0.0.5'] }] })[0]).toMatch(/pools "a" and "b" overlap/);
   });
 
   it('with --tags metallb alone, still checks the gateway IP of the inventory against the pools', () => {
-    expect(check({}, { istio_gateway_loadbalancer_ip: '192.168.1.9' })[0]).toMatch(/^istio_gateway_loadbalancer_ip: 192\.168\.1\.9 is outside every MetalLB address pool/);
-    expect(check({}, { istio_gateway_loadbalancer_ip: '192.168.1.9', enable_istio: false })).toEqual([]);
+    expect(check({ istio_gateway_loadbalancer_ip: '192.168.1.9' })[0]).toMatch(/^istio_gateway_loadbalancer_ip: 192\.168\.1\.9 is outside every MetalLB address pool/);
+    expect(check({ istio_gateway_loadbalancer_ip: '192.168.1.9', enable_istio: false })).toEqual([]);
   });
 });

@@ -1,37 +1,24 @@
 /**
- * The vars other roles own that the load balancer reads: which services are enabled, their
- * NodePorts, the API port and the k3s group names (k3s_server_group, k3s_agent_group:
- * the nodes are their union, as k3s-ansible's k3s_cluster group is). Read from a host's resolved vars with the
- * defs (schema and default) taken from the owning roles' var tables, so lb-config works when only it
- * is selected and the defaults have one source. Those tables import only zod and lib/vars.
+ * The platform vars the load balancer reads: which services are enabled, their NodePorts, the API
+ * port and the k3s group names (k3s_server_group, k3s_agent_group: the nodes are their union, as
+ * k3s-ansible's k3s_cluster group is). Declared once in lib/vars/platform.ts and read from a host's
+ * resolved vars with those defaults, so lb-config works when only it is selected.
  */
 import type { z } from 'zod';
 import type { Problem } from '../errors.ts';
 import { InputError } from '../errors.ts';
+import { describeIssues } from '../vars/issues.ts';
+import { platform } from '../vars/platform.ts';
 import { parseVarValue } from '../vars/text.ts';
-import { istioVars } from '../../roles/istio/vars.ts';
-import { k3sVars } from '../../roles/k3s/vars.ts';
-import { metallbVars } from '../../roles/metallb/vars.ts';
-import { nginxIngressVars } from '../../roles/nginx-ingress/vars.ts';
-import { seldonVars } from '../../roles/seldon/vars.ts';
 import type { LbVars } from './vars.ts';
 import { lbVars } from './vars.ts';
 
-const clusterVarDefs = {
-  enable_istio: istioVars.enable_istio,
-  enable_ingress_nginx: nginxIngressVars.enable_ingress_nginx,
-  enable_seldon: seldonVars.enable_seldon,
-  metallb_state: metallbVars.metallb_state,
-  istio_gateway_http_nodeport: istioVars.istio_gateway_http_nodeport,
-  istio_gateway_https_nodeport: istioVars.istio_gateway_https_nodeport,
-  istio_gateway_status_nodeport: istioVars.istio_gateway_status_nodeport,
-  ingress_nginx_http_nodeport: nginxIngressVars.ingress_nginx_http_nodeport,
-  ingress_nginx_https_nodeport: nginxIngressVars.ingress_nginx_https_nodeport,
-  seldon_mesh_nodeport: seldonVars.seldon_mesh_nodeport,
-  api_port: k3sVars.api_port,
-  k3s_server_group: k3sVars.k3s_server_group,
-  k3s_agent_group: k3sVars.k3s_agent_group,
-} as const;
+const clusterVarDefs = platform(
+  'enable_istio', 'enable_ingress_nginx', 'enable_seldon', 'metallb_state',
+  'istio_gateway_http_nodeport', 'istio_gateway_https_nodeport', 'istio_gateway_status_nodeport',
+  'ingress_nginx_http_nodeport', 'ingress_nginx_https_nodeport', 'seldon_mesh_nodeport',
+  'api_port', 'k3s_server_group', 'k3s_agent_group',
+);
 
 type Defs = typeof clusterVarDefs;
 export type ClusterVars = { readonly [K in keyof Defs]: z.infer<Defs[K]['schema']> };
@@ -52,9 +39,7 @@ function parseWithDefaults(
     }
     const parsed = parseVarValue(def.schema, raw);
     if (parsed.success) values[name] = parsed.data;
-    else for (const issue of parsed.error.issues) {
-      problems.push({ file: sourceOf(name), key: [name, ...issue.path.map(String)].join('.'), message: issue.message });
-    }
+    else for (const d of describeIssues(name, parsed.error.issues, raw)) problems.push({ file: sourceOf(name), ...d });
   }
   return { values, problems };
 }

@@ -10,10 +10,11 @@ import type { Play, Playbook } from '../playbook.ts';
 import type { HostInfo, Role, RoleContext, Task } from '../role.ts';
 import { lockSettings } from '../lock/vars.ts';
 import { connectionSpec } from '../transport/connection.ts';
+import { platformVars } from '../vars/platform.ts';
 import { closest } from '../vars/suggest.ts';
 import type { VarDefs } from '../vars/schema.ts';
 import {
-  dedupeProblems, nodePortClashes, parseRoleVars, roleDefaultsLayer, runRoleValidators, unknownKeys,
+  dedupeProblems, defaultLayers, nodePortClashes, parseRoleVars, runRoleValidators, unknownKeys,
 } from '../vars/validate.ts';
 import { orderRoles } from './load.ts';
 import { applyLimit, selectHosts } from './patterns.ts';
@@ -94,7 +95,7 @@ function selectRoles(play: Play, o: PrepareOptions): Role[] {
 }
 
 function knownVarNames(roles: ReadonlyMap<string, Role>): Set<string> {
-  return new Set([...roles.values()].flatMap((r) => Object.keys(r.vars as VarDefs)));
+  return new Set([...Object.keys(platformVars), ...[...roles.values()].flatMap((r) => Object.keys(r.vars as VarDefs))]);
 }
 
 /** Validate one host's vars for the play's selected roles (and its connection vars); returns its typed vars. */
@@ -225,7 +226,7 @@ function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
   const roles = selectRoles(play, o);
   const names = playHostsOf(play, o, warnings);
   if (names.length === 0) return { play, roles, hosts: [], skipped: 'no hosts matched' };
-  const defaults = play.roles.map((n) => roleDefaultsLayer(o.roles.get(n)!));
+  const defaults = defaultLayers(play.roles.map((n) => o.roles.get(n)!));
   const needed = new Set(roles.flatMap((r) => Object.keys(r.vars as VarDefs)));
   const bases: HostBase[] = names.map((name) => {
     const resolved = o.source.resolve(name, { roleDefaults: defaults, extraVars: o.extraVars ?? [] });
@@ -242,7 +243,8 @@ function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
   };
   const hosts = bases.map(({ info, resolved }) => {
     const roleVars = validateHost(roles, info, resolved, known, problems);
-    return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, ctx, info, o, w) };
+    const sourceOf = (n: string) => (resolved.has(n) ? resolved.sourceOf(n) : '');
+    return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, { ...ctx, sourceOf }, info, o, w) };
   });
   return { play, roles, hosts };
 }
@@ -277,7 +279,7 @@ export function prepareRun(o: PrepareOptions): PreparedRun {
   const plays = o.playbook.plays.map((play) => preparePlay(play, o, w));
   if (w.problems.length) throw new InputError(dedupeProblems(w.problems), 'invalid input, nothing was run');
   if (o.limit && plays.every((p) => p.hosts.length === 0 && p.skipped === 'no hosts matched')) {
-    throw new InputError([{ file: '', key: '--limit', message: `${o.limit} leaves no host in any play; check the pattern (npm run play -- --list-hosts)` }]);
+    throw new InputError([{ file: 'command line', key: '--limit', message: `${o.limit} leaves no host in any play; check the pattern (npm run play -- --list-hosts)` }]);
   }
   unknownTagWarnings(o, w);
   return { plays, warnings: [...new Set(w.warnings)], hostvars: w.hostvars, groups: o.source.inventory.groups };

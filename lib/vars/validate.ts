@@ -10,19 +10,30 @@ import type { HostInfo, Role } from '../role.ts';
 import type { z } from 'zod';
 import type { VarDefs } from './schema.ts';
 import { describeIssues } from './issues.ts';
+import { isPlatformVar, PLATFORM_DEFAULTS_SOURCE, platformDefaults } from './platform.ts';
 import { closest } from './suggest.ts';
 import { parseVarValue } from './text.ts';
 
 /** The source name of a role's defaults layer, as `file › key` messages show it. */
 const roleDefaultsSource = (role: string): string => `role defaults (${role})`;
 
-/** A role's defaults as the lowest var layer. */
+/** A role's own defaults as a var layer; platform vars it spreads in come from the platform layer. */
 export function roleDefaultsLayer(role: Role): VarLayer {
   const vars: Record<string, unknown> = {};
   for (const [name, def] of Object.entries(role.vars as VarDefs)) {
-    if (def.default !== undefined) vars[name] = def.default;
+    if (def.default !== undefined && !isPlatformVar(name)) vars[name] = def.default;
   }
   return { source: roleDefaultsSource(role.name), vars };
+}
+
+const PLATFORM_LAYER: VarLayer = { source: PLATFORM_DEFAULTS_SOURCE, vars: platformDefaults() };
+
+/**
+ * The default layers of a play, lowest first: the platform vars (in every play, so every role
+ * sees which parts of the platform are on), then the defaults of the play's roles.
+ */
+export function defaultLayers(roles: readonly Role[]): VarLayer[] {
+  return [PLATFORM_LAYER, ...roles.map(roleDefaultsLayer)];
 }
 
 export interface RoleVarsResult {
@@ -139,7 +150,7 @@ export function unknownKeys(selected: readonly Role[], known: ReadonlySet<string
   for (const name of resolved.names) {
     if (known.has(name) || !prefixes.some((p) => name.startsWith(p))) continue;
     const source = resolved.sourceOf(name);
-    if (source.startsWith('role defaults (')) continue;
+    if (source.startsWith('role defaults (') || source === PLATFORM_DEFAULTS_SOURCE) continue;
     const suggestion = closest(name, [...known]);
     const fix = suggestion ? `did you mean ${suggestion}?` : 'no role uses it; remove it or check the spelling (npm run doc -- <role>)';
     problems.push({ file: source, key: name, message: `unknown variable; ${fix}` });
@@ -164,10 +175,16 @@ export function nodePortClashes(vars: Readonly<Record<string, unknown>>, sourceO
   return problems;
 }
 
-/** Drop repeats of the same problem found on several hosts (group vars are shared). */
+/**
+ * Drop repeats of the same problem found on several hosts (group vars are shared), and a problem
+ * without a file when the same key and message is also reported with its file (two roles reading
+ * one var, one of them without its source).
+ */
 export function dedupeProblems(problems: readonly Problem[]): Problem[] {
   const seen = new Map<string, Problem>();
+  const located = new Set(problems.filter((p) => p.file).map((p) => `${p.key}\0${p.message}`));
   for (const p of problems) {
+    if (!p.file && located.has(`${p.key}\0${p.message}`)) continue;
     const id = `${p.file}\0${p.key}\0${p.message}`;
     if (!seen.has(id)) seen.set(id, p);
   }

@@ -3,12 +3,9 @@
  * MetalLB pool, NodePorts distinct (also from roles not selected in this run), VirtualService
  * weights summing to 100, subsets that exist, and unique mesh object names.
  */
-import { z } from 'zod';
 import type { Problem } from '../../lib/errors.ts';
 import type { ValidateContext } from '../../lib/role.ts';
-import { gatewayIpProblems } from '../metallb/validate.ts';
-import { addressPool } from '../metallb/vars.ts';
-import { metallbVars } from '../metallb/vars.ts';
+import { gatewayIpProblems } from '../../lib/vars/address-pools.ts';
 import type { DestinationRuleVar, VirtualServiceVar } from './mesh-vars.ts';
 import type { IstioVars } from './vars.ts';
 
@@ -17,11 +14,10 @@ const ISTIO_NODEPORTS = ['istio_gateway_http_nodeport', 'istio_gateway_https_nod
 
 function poolProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
   if (vars.metallb_state !== 'present') return [];
-  const typed = ctx.allVars.metallb_address_pools;
-  const fromInventory = z.array(addressPool).safeParse(ctx.host.vars.metallb_address_pools);
-  const pools = Array.isArray(typed) ? typed : fromInventory.success ? fromInventory.data : metallbVars.metallb_address_pools.default;
-  const poolsSource = ctx.sourceOf('metallb_address_pools') || 'role defaults (metallb)';
-  return gatewayIpProblems({ ip: vars.istio_gateway_loadbalancer_ip, ipSource: ctx.sourceOf('istio_gateway_loadbalancer_ip'), pools, poolsSource });
+  return gatewayIpProblems({
+    ip: vars.istio_gateway_loadbalancer_ip, ipSource: ctx.sourceOf('istio_gateway_loadbalancer_ip'),
+    pools: vars.metallb_address_pools, poolsSource: ctx.sourceOf('metallb_address_pools'),
+  });
 }
 
 /** NodePorts of roles not selected in this run are still taken on the cluster: compare with them too. */

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { parse, stringify } from 'yaml';
 import { sh, type Cmd } from '../../lib/shell.ts';
+import type { PlatformVars } from '../../lib/vars/platform.ts';
 import type { NodeKind, Topology } from './topology.ts';
 
 /** Keys capstan manages in config.yaml; setting them in *_config_yaml is a mistake. */
@@ -73,13 +74,11 @@ export function yamlMapping(value: string | Record<string, unknown> | undefined)
   return parsed as Record<string, unknown>;
 }
 
-/** k3s_disable when unset: servicelb makes way for MetalLB, traefik for Istio or ingress-nginx. */
-export function defaultDisable(vars: Readonly<Record<string, unknown>>): string[] {
-  const on = (name: string) => vars[name] === true || vars[name] === 'true';
-  const metallb = on('enable_metallb') || (vars['enable_metallb'] === undefined && vars['metallb_state'] === 'present');
+/** k3s_disable when unset: servicelb makes way for MetalLB, traefik for Istio or ingress-nginx (platform vars). */
+export function defaultDisable(vars: Pick<PlatformVars, 'metallb_state' | 'enable_istio' | 'enable_ingress_nginx'>): string[] {
   const disable: string[] = [];
-  if (metallb) disable.push('servicelb');
-  if (on('enable_istio') || on('enable_ingress_nginx')) disable.push('traefik');
+  if (vars.metallb_state === 'present') disable.push('servicelb');
+  if (vars.enable_istio || vars.enable_ingress_nginx) disable.push('traefik');
   return disable;
 }
 

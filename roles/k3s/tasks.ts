@@ -37,7 +37,6 @@ export interface NodeSetup {
   readonly vars: K3sVars;
   readonly source: InstallSource;
   readonly inventoryDir: string;
-  readonly hostVars: Readonly<Record<string, unknown>>;
   /** The upgrade playbook: drain before upgrading when k3s_upgrade_drain. */
   readonly upgrade: boolean;
 }
@@ -50,7 +49,7 @@ export function nodeSetup(vars: K3sVars, ctx: RoleContext, upgrade: boolean): No
   const kind = topology && kindOf(topology, ctx.host.name);
   if (!topology || !kind) return undefined;
   const source: InstallSource = vars.airgap_dir ? { kind: 'airgap', dir: vars.airgap_dir } : { kind: 'url', url: vars.k3s_install_script_url };
-  return { kind, topology, nodeName: nodeNameOf(ctx.hostvars, ctx.host.name), vars, source, inventoryDir: ctx.inventoryDir, hostVars: ctx.host.vars, upgrade };
+  return { kind, topology, nodeName: nodeNameOf(ctx.hostvars, ctx.host.name), vars, source, inventoryDir: ctx.inventoryDir, upgrade };
 }
 
 /** The files the node gets, with the cluster token. */
@@ -58,7 +57,7 @@ export function nodeFiles(s: NodeSetup, token: string): { files: FileSpec[]; env
   const server = s.kind !== 'agent';
   const config = nodeConfig({
     kind: s.kind, topology: s.topology, token, nodeName: s.nodeName, tlsSan: s.vars.tls_san,
-    disable: s.vars.k3s_disable ?? defaultDisable(s.hostVars),
+    disable: s.vars.k3s_disable ?? defaultDisable(s.vars),
     extra: yamlMapping(server ? s.vars.server_config_yaml : s.vars.agent_config_yaml),
   });
   const files: FileSpec[] = [{ path: CONFIG_PATH, content: renderYaml(config), mode: 0o600 }];

@@ -3,6 +3,7 @@
  * server_config_yaml, ...). Single source for validation, docs and the sample inventory.
  */
 import { z } from 'zod';
+import { platform } from '../../lib/vars/platform.ts';
 import { defineVars } from '../../lib/vars/schema.ts';
 
 /** YAML given either as a string (k3s-ansible's `server_config_yaml: |`) or as a mapping. */
@@ -16,13 +17,11 @@ export const k3sVars = defineVars({
     description: 'The k3s release to install and keep (pinned, e.g. v1.31.4+k3s1).',
     example: 'v1.31.4+k3s1',
   },
-  k3s_server_group: { schema: z.string().min(1), default: 'server', description: 'Inventory group of the k3s servers; its first host runs cluster-init.' },
-  k3s_agent_group: { schema: z.string().min(1), default: 'agent', description: 'Inventory group of the k3s agents.' },
+  ...platform('k3s_server_group', 'k3s_agent_group', 'api_port', 'metallb_state', 'enable_istio', 'enable_ingress_nginx'),
   api_endpoint: {
     schema: z.string().min(1), optional: true,
     description: 'Address (or VIP / DNS name) of the Kubernetes API; default: the first server\'s address.',
   },
-  api_port: { schema: z.number().int().min(1).max(65535), default: 6443, description: 'Port of the Kubernetes API on api_endpoint.' },
   token: {
     schema: z.string().min(8), optional: true, secret: true,
     description: 'Cluster join token (from vault). Absent: generated once, stored on the first server and read back; never printed.',
@@ -38,7 +37,7 @@ export const k3sVars = defineVars({
   },
   k3s_disable: {
     schema: z.array(z.string().min(1)), optional: true,
-    description: 'Packaged components to disable; default: servicelb when MetalLB is enabled, traefik when Istio or ingress-nginx is.',
+    description: 'Packaged components to disable; default: servicelb while metallb_state is present, traefik while enable_istio or enable_ingress_nginx is true.',
   },
   tls_san: { schema: z.array(z.string().min(1)), default: [], description: 'Extra names/IPs for the API server certificate (api_endpoint is always added).' },
   k3s_node_name: { schema: z.string().min(1), optional: true, description: 'Kubernetes node name of this host; default: its inventory name.' },
