@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { playMain } from '../../../lib/cli/play.ts';
+import { isLockRequest } from '../../../lib/lock/lease.ts';
 import { applySetId } from '../../../lib/objects/applyset.ts';
 import { stripHelm } from '../../../lib/objects/bundle/read-sources.ts';
 import { inventoryCopy, type TaskEvent } from '../../fixtures/istio/sim-lab.ts';
@@ -41,7 +42,8 @@ async function play(args: string[]): Promise<Run> {
   };
   const code = await playMain(['--inventory', inv, '--tags', 'objects', ...(args.includes('--plan') ? [] : ['--json']), ...args], io);
   const tasks = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string }).filter((e): e is TaskEvent => e.type === 'task_result');
-  const writes = sim.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ''}`);
+  // The run's cluster lock (a Lease, lib/lock) is not an object write: leave its requests out.
+  const writes = sim.requests.filter((r) => r.method !== 'GET' && !isLockRequest(r.path)).map((r) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ''}`);
   return { code, tasks, stderr: err, stdout: out, writes };
 }
 
