@@ -81,7 +81,7 @@ describe('load-balancer model', () => {
     expect(problems).toEqual([
       expect.stringMatching(/^lb_tls_certificate: .*set lb_tls_certificate/),
       expect.stringMatching(/^lb_stats_password: .*vault/),
-      expect.stringMatching(/^lb_ingress: ingress-nginx is not an enabled ingress \(enabled: istio\)/),
+      expect.stringMatching(/^lb_ingress: ingress-nginx is not enabled \(enabled: istio\); enable it \(enable_ingress_nginx\)/),
       expect.stringMatching(/^lb_extra_services: port 80 is used by financial-mlops-frontend and financial-mlops-web-frontend/),
       expect.stringMatching(/^k3s_server_group: groups server and agent have no hosts/),
       expect.stringMatching(/^lb_api_frontend: group server has no hosts/),

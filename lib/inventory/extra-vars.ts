@@ -4,14 +4,13 @@
  * allowed) and inline YAML/JSON starting with `{` or `[`. Each argument is one layer, later
  * arguments win.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InventoryError, type Problem } from '../errors.ts';
 import { shlexSplit } from './python-literal.ts';
 import type { VarLayer } from './types.ts';
 import { decryptInline, type LoadContext, loadVarsFile, plainValue } from './vars-files.ts';
 import type { VaultKeyring } from './vault.ts';
-import { parseAnsibleYaml, yamlMessage } from './yaml-ansible.ts';
+import { parseAnsibleYaml, yamlProblem } from './yaml-ansible.ts';
 
 export async function parseExtraVars(args: readonly string[], cwd: string, vault?: VaultKeyring): Promise<VarLayer[]> {
   const problems: Problem[] = [];
@@ -21,12 +20,11 @@ export async function parseExtraVars(args: readonly string[], cwd: string, vault
     const text = arg.trim();
     if (text.startsWith('@')) {
       const path = resolve(cwd, text.slice(1));
-      try {
-        const layer = await loadVarsFile(path, ctx);
-        if (layer) layers.push({ source: text.slice(1), vars: plainValue(layer.vars) as Record<string, unknown> });
-      } catch (e) {
-        problems.push({ file: '-e', key: text, message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}: check the path` });
-      }
+      const fileProblems: Problem[] = [];
+      const layer = loadVarsFile(path, { ...ctx, problems: fileProblems });
+      if (layer) layers.push({ source: text.slice(1), vars: plainValue(layer.vars) as Record<string, unknown> });
+      // an unreadable file is named as the -e argument that gave it; its contents' problems by the file
+      problems.push(...fileProblems.map((p) => (p.key ? p : { file: '-e', key: text, message: `${path}: ${p.message}` })));
     } else if (text.startsWith('{') || text.startsWith('[')) {
       try {
         const data = parseAnsibleYaml(text);
@@ -34,7 +32,7 @@ export async function parseExtraVars(args: readonly string[], cwd: string, vault
         decryptInline(data, '-e', '', ctx);
         layers.push({ source: '-e', vars: plainValue(data) as Record<string, unknown> });
       } catch (e) {
-        problems.push({ file: '-e', key: text, message: `${yamlMessage(e)}: pass valid JSON/YAML, e.g. -e '{"key": 1}'` });
+        problems.push({ file: '-e', key: text, message: yamlProblem(e, `pass valid JSON/YAML, e.g. -e '{"key": 1}'`) });
       }
     } else if (text) {
       const vars = parseKeyValues(text, problems);

@@ -62,6 +62,7 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
       list: async (apiVersion, kind, q = {}) => (await api.list(apiVersion, kind, q)).items,
       rolloutRestart: (namespace, names, opts) => rolloutRestart(api, namespace, names, opts),
       wait: createWaiter(api),
+      api,
       close: () => access.close(),
     };
   } catch (err) {

@@ -17,11 +17,19 @@ export interface ClusterVars {
   readonly k3s_agent_group: string;
   /** What the enabled roles publish on NodePorts, in playbook order. */
   readonly services: readonly ExposedService[];
+  /** Every ingress some role would expose were it enabled (for lb_ingress's "use one of"). */
+  readonly ingressNames: readonly string[];
+}
+
+/** The platform with every enable_* switched on: what the roles could expose. */
+function everythingOn(p: PlatformVars): PlatformVars {
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, k.startsWith('enable_') ? true : v])) as unknown as PlatformVars;
 }
 
 export function clusterVarsOf(view: PlatformView): ClusterVars {
   const { api_port, k3s_server_group, k3s_agent_group } = view.platform;
-  return { api_port, k3s_server_group, k3s_agent_group, services: exposedServices(view) };
+  const ingressNames = exposedServices({ ...view, platform: everythingOn(view.platform) }).filter((s) => s.kind === 'ingress').map((s) => s.name);
+  return { api_port, k3s_server_group, k3s_agent_group, services: exposedServices(view), ingressNames };
 }
 
 /** The cluster vars from raw vars (defaults applied) and the platform's roles. Throws InputError naming each bad key. */

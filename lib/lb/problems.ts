@@ -45,9 +45,11 @@ export function lbProblems(vars: LbVars, cluster: ClusterVars, sourceOf: (name: 
   for (const [i, n] of names.entries()) {
     if (names.indexOf(n) !== i || reserved.has(n)) at(`lb_extra_services[${i}].name`, `${JSON.stringify(n)} is used twice or reserved (${[...reserved].join(', ')}); pick another name`);
   }
-  const ingressNames = ingresses(cluster).map((s) => s.name);
-  if (vars.lb_ingress && !ingressNames.includes(vars.lb_ingress)) {
-    at('lb_ingress', `${vars.lb_ingress} is not an enabled ingress (enabled: ${ingressNames.join(', ') || 'none'}); enable it (enable_${vars.lb_ingress.replace(/-/g, '_')}) or unset lb_ingress`);
+  const enabled = ingresses(cluster).map((s) => s.name);
+  if (vars.lb_ingress && !cluster.ingressNames.includes(vars.lb_ingress)) {
+    at('lb_ingress', `${vars.lb_ingress} is no ingress capstan deploys; use one of ${cluster.ingressNames.map((n) => JSON.stringify(n)).join(', ')}, or unset lb_ingress`);
+  } else if (vars.lb_ingress && !enabled.includes(vars.lb_ingress)) {
+    at('lb_ingress', `${vars.lb_ingress} is not enabled (enabled: ${enabled.join(', ') || 'none'}); enable it (enable_${vars.lb_ingress.replace(/-/g, '_')}) or unset lb_ingress`);
   }
   for (const p of portClashes(vars, cluster)) problems.push({ ...p, file: sourceOf(p.key) });
   problems.push(...extraNodePortClashes(vars, cluster, sourceOf));

@@ -11,6 +11,7 @@ import { openTransport } from '../transport/index.ts';
 import type { OpenTransportOptions } from '../transport/index.ts';
 import type { Transport } from '../transport/types.ts';
 import type { Reporter } from '../report/events.ts';
+import { timedCluster } from './spans.ts';
 
 /** What lib/kube's openCluster takes: the host the cluster is reached through, its lazy transport, ... */
 export type OpenClusterArgs = Pick<OpenClusterOptions, 'host' | 'transport' | 'shared' | 'log' | 'signal'>;
@@ -116,6 +117,7 @@ export function taskContext(s: TaskScope, services: RunServices): TaskContext {
     check: s.check, diff: s.diff, log, signal: s.signal, shared: services.shared,
     transport: () => services.transport(s.host),
     fact: (key, compute) => services.fact(s.host.name, key, compute),
-    cluster: () => services.openCluster(s.host, log),
+    cluster: async () => timedCluster(await services.openCluster(s.host, log), (kind, name, durationMs, failed) =>
+      s.reporter.emit({ type: 'span', role: s.role, task: s.task, host: s.host.name, kind, name, duration_ms: durationMs, failed })),
   };
 }

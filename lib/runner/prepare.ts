@@ -253,7 +253,8 @@ function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
   const hosts = bases.map(({ info, resolved }) => {
     const view = platformView(resolved, o, problems);
     const roleVars = validateHost(roles, info, resolved, view, w);
-    return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, ctx, info, view, o, w) };
+    const sourceOf = (n: string) => (resolved.has(n) ? resolved.sourceOf(n) : '');
+    return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, { ...ctx, sourceOf }, info, view, o, w) };
   });
   return { play, roles, hosts };
 }
@@ -288,7 +289,7 @@ export function prepareRun(o: PrepareOptions): PreparedRun {
   const plays = o.playbook.plays.map((play) => preparePlay(play, o, w));
   if (w.problems.length) throw new InputError(dedupeProblems(w.problems), 'invalid input, nothing was run');
   if (o.limit && plays.every((p) => p.hosts.length === 0 && p.skipped === 'no hosts matched')) {
-    throw new InputError([{ file: '', key: '--limit', message: `${o.limit} leaves no host in any play; check the pattern (npm run play -- --list-hosts)` }]);
+    throw new InputError([{ file: 'command line', key: '--limit', message: `${o.limit} leaves no host in any play; check the pattern (npm run play -- --list-hosts)` }]);
   }
   unknownTagWarnings(o, w);
   return { plays, warnings: [...new Set(w.warnings)], hostvars: w.hostvars, groups: o.source.inventory.groups };

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors.ts';
 import { InputError } from '../errors.ts';
+import { describeIssues } from './issues.ts';
 import { parseVarValue } from './text.ts';
 
 type Defs = Readonly<Record<string, { schema: z.ZodType; default?: unknown; optional?: boolean }>>;
@@ -18,9 +19,7 @@ export function parseWithDefaults(defs: Defs, vars: Readonly<Record<string, unkn
     }
     const parsed = parseVarValue(def.schema, raw);
     if (parsed.success) values[name] = parsed.data;
-    else for (const issue of parsed.error.issues) {
-      problems.push({ file: sourceOf(name), key: [name, ...issue.path.map(String)].join('.'), message: issue.message });
-    }
+    else for (const d of describeIssues(name, parsed.error.issues, raw)) problems.push({ file: sourceOf(name), ...d });
   }
   return { values, problems };
 }
