@@ -8,6 +8,7 @@ import type { Problem } from '../errors.ts';
 import type { Inventory, ResolvedVars, ResolveOptions, VarLayer } from '../inventory/types.ts';
 import type { Play, Playbook } from '../playbook.ts';
 import type { HostInfo, Role, RoleContext, Task } from '../role.ts';
+import { lockSettings } from '../lock/vars.ts';
 import { connectionSpec } from '../transport/connection.ts';
 import { platformVars } from '../vars/platform.ts';
 import { closest } from '../vars/suggest.ts';
@@ -108,6 +109,8 @@ function validateHost(roles: Role[], info: HostInfo, resolved: ResolvedVars, kno
   } catch (err) {
     problems.push(...errorProblems(err, '', 'ansible_connection').map((p) => ({ ...p, file: p.file || (resolved.has(p.key) ? resolved.sourceOf(p.key) : '') })));
   }
+  const sourced = (p: Problem): Problem => ({ ...p, file: p.file || (resolved.has(p.key) ? resolved.sourceOf(p.key) : '') });
+  problems.push(...lockSettings(info.vars).problems.map(sourced));
   const merged = Object.assign({}, ...parsed.vars.values()) as Record<string, unknown>;
   problems.push(...nodePortClashes(merged, (n) => (resolved.has(n) ? resolved.sourceOf(n) : '')));
   return parsed.vars;
