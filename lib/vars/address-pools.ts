@@ -19,7 +19,7 @@ export function parsePoolAddress(text: string): IpSpan | string {
   if (value.includes('-')) {
     const span = parseRange(value);
     if (typeof span !== 'string') return span;
-    return span === 'not a range' ? `"${text}" is not an address range: ${HINT}` : `"${text}": ${span}`;
+    return span === 'not a range' ? `"${text}" is not an address range: ${HINT}` : `"${text}" is a range ${span}`;
   }
   if (value.includes('/')) {
     const span = parseCidr(value);

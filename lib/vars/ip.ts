@@ -67,7 +67,7 @@ export function parseRange(text: string): IpSpan | string {
   const [a, b] = parts.map(parseIp);
   if (parts.length !== 2 || !a || !b) return 'not a range';
   if (a.family !== b.family) return 'a range from an IPv4 to an IPv6 address; write one range per family';
-  if (a.value > b.value) return 'the range starts after it ends; write the lower address first';
+  if (a.value > b.value) return 'whose first address is after its last; swap them';
   return { family: a.family, first: a.value, last: b.value };
 }
 

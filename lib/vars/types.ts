@@ -49,7 +49,7 @@ function rangeProblem(v: string): string | undefined {
   const span = parseRange(v);
   if (typeof span !== 'string') return undefined;
   return span === 'not a range' ? `${show(v)} is not an IP range; write first-last, like 192.168.1.240-192.168.1.250 or 2001:db8::10-2001:db8::1f`
-    : `${show(v)} is a range that does not work: ${span}`;
+    : `${show(v)} is a range ${span}`;
 }
 
 /** An IPv4 or IPv6 address (what every address var takes: dual-stack sites use both). */

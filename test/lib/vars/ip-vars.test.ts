@@ -27,7 +27,7 @@ describe('IP vars take IPv4 and IPv6', () => {
     expect(problem(cidr, '10.0.0.0/33')).toMatch(/at most \/32/);
     expect(problem(cidr, 'fd00::')).toMatch(/is not a CIDR; write address\/prefix, like 192\.168\.1\.0\/24 or 2001:db8::\/64/);
     expect(problem(ipRange, '10.0.0.1-2001:db8::1')).toMatch(/from an IPv4 to an IPv6 address; write one range per family/);
-    expect(problem(ipRange, '2001:db8::1f-2001:db8::10')).toMatch(/starts after it ends/);
+    expect(problem(ipRange, '2001:db8::1f-2001:db8::10')).toMatch(/is a range whose first address is after its last; swap them/);
     expect(parsePoolAddress('2001:db8::/200')).toMatch(/is not a CIDR: the prefix \/200/);
   });
 });
