@@ -40,7 +40,10 @@ export interface PlaybookRunOptions {
   readonly detailedExitcode?: boolean;
   /** Emit the plan events in a run too (for --report: the objects each task manages). */
   readonly planInRun?: boolean;
+  /** First Ctrl-C: start nothing more; a running helm may finish (helm_interrupt_grace). */
   readonly signal?: AbortSignal;
+  /** Second Ctrl-C: stop what still runs at once. */
+  readonly force?: AbortSignal;
   readonly acceptNewHostKeys?: boolean;
   readonly openTransport?: OpenHostTransport;
   readonly openCluster?: OpenCluster;
@@ -81,6 +84,7 @@ export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcom
   const services = new RunServices({
     signal, acceptNewHostKeys: o.acceptNewHostKeys ?? false,
     lock: { run, mode: o.check ? 'read' : 'take', say },
+    ...(o.force ? { force: o.force } : {}),
     ...(o.openTransport ? { openTransport: o.openTransport } : {}),
     ...(o.openCluster ? { openCluster: o.openCluster } : {}),
   });
