@@ -38,10 +38,12 @@ export interface ReleaseOptions {
   force?: AbortSignal;
   /** helm_interrupt_grace (default 30). */
   graceSeconds?: number;
+  /** Where Ctrl-C messages go (always shown); default log. */
+  say?: (m: string) => void;
 }
 
 const interruptOf = (o: ReleaseOptions): HelmInterrupt => ({
-  ...(o.signal ? { signal: o.signal } : {}), ...(o.force ? { force: o.force } : {}), graceSeconds: o.graceSeconds ?? 30, log: o.log,
+  ...(o.signal ? { signal: o.signal } : {}), ...(o.force ? { force: o.force } : {}), graceSeconds: o.graceSeconds ?? 30, log: o.say ?? o.log,
 });
 
 /** The release's state as its Secrets say now, for "the release is left ..." messages. */

@@ -74,7 +74,7 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
     return {
       kubeconfigPath: access.kubeconfigPath,
       helmRelease: (spec, opts) => helmRelease(deps, spec, {
-        ...opts, signal: o.signal, graceSeconds: s.helm_interrupt_grace, ...(o.force ? { force: o.force } : {}),
+        ...opts, signal: o.signal, graceSeconds: s.helm_interrupt_grace, say: (m) => o.log.warn(m), ...(o.force ? { force: o.force } : {}),
       }),
       apply: (objects, opts) => applyObjects(api, objects, { ...opts, force: opts.force ?? s.kube_apply_force }),
       ensureNamespace: (name, labels, opts) => ensureNamespace(api, name, labels, opts),
