@@ -23,6 +23,8 @@ export type OpenHostTransport = (host: HostInfo, options: OpenTransportOptions) 
 export interface ServicesOptions {
   signal: AbortSignal;
   acceptNewHostKeys?: boolean;
+  /** The machine's SSH files and the passphrase prompt, for every SSH transport of the run. */
+  ssh?: Pick<OpenTransportOptions, 'system' | 'askPassphrase'>;
   /** Replaces opening transports from ansible_* vars (tests). */
   openTransport?: OpenHostTransport;
   /** Replaces lib/kube's openCluster (tests). */
@@ -48,7 +50,7 @@ export class RunServices {
   transport(host: HostInfo): Promise<Transport> {
     let t = this.transports.get(host.name);
     if (!t) {
-      const o: OpenTransportOptions = { signal: this.options.signal, acceptNewHostKeys: this.options.acceptNewHostKeys ?? false };
+      const o: OpenTransportOptions = { ...this.options.ssh, signal: this.options.signal, acceptNewHostKeys: this.options.acceptNewHostKeys ?? false };
       t = this.options.openTransport ? this.options.openTransport(host, o) : openTransport(connectionSpec(host.name, host.vars), o);
       // A failed open is not cached: the host is marked unreachable and runs nothing more anyway.
       t.catch(() => this.transports.delete(host.name));
