@@ -97,6 +97,9 @@ export class CommandError extends CapstanError {
   }
 }
 
+/** Another run holds a lock (host lock file or cluster Lease) and did not let go in time. */
+export class LockError extends CapstanError {}
+
 /** helm exited non-zero; carries helm's own message. */
 export class HelmError extends CapstanError {}
 

@@ -49,7 +49,7 @@ function inventorySpecs(flags: InventoryFlags): readonly string[] {
   if (given.length) return given;
   const configured = flags.config?.settings.inventory;
   if (configured?.length) return configured;
-  throw new InputError([{ file: '', key: '--inventory', message: 'is required; give a name under inventory/ (production, homelab) or a path, or set inventory in ansible.cfg' }]);
+  throw new InputError([{ file: 'command line', key: '--inventory', message: 'is required; give a name under inventory/ (production, homelab) or a path, or set inventory in ansible.cfg' }]);
 }
 
 /** Where the vault passwords come from: flags, then ansible.cfg / ANSIBLE_* (Ansible reads them all). */

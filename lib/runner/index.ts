@@ -5,6 +5,7 @@
  */
 import { relative } from 'node:path';
 import { ExitCode } from '../errors.ts';
+import { newRunIdentity } from '../lock/identity.ts';
 import type { VarLayer } from '../inventory/types.ts';
 import type { Reporter } from '../report/events.ts';
 import type { HostStats } from '../report/events.ts';
@@ -82,9 +83,12 @@ export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcom
     return { exitCode: ExitCode.ok, hosts: {}, interrupted: false };
   }
   if (o.planInRun) emitPlan(prepared, o.reporter);
+  const run = newRunIdentity();
+  const say = (message: string) => o.reporter.emit({ type: 'warning', message });
   const services = new RunServices({
     signal, acceptNewHostKeys: o.acceptNewHostKeys ?? false,
     ...(o.ssh ? { ssh: o.ssh } : {}),
+    lock: { run, mode: o.check ? 'read' : 'take', say },
     ...(o.openTransport ? { openTransport: o.openTransport } : {}),
     ...(o.openCluster ? { openCluster: o.openCluster } : {}),
   });

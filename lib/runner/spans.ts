@@ -31,6 +31,7 @@ function timedWaiter(w: Waiter, sink: SpanSink): Waiter {
     podsReady: (ns, selector, o) => t(`pods ${at(ns, selector)}`, () => w.podsReady(ns, selector, o)),
     jobComplete: (ns, name, o) => t(`job ${at(ns, name)}`, () => w.jobComplete(ns, name, o)),
     nodesReady: (names, o) => t(`nodes ${names.join(', ')}`, () => w.nodesReady(names, o)),
+    healthy: (obj, o) => t(`${obj.kind.toLowerCase()} ${obj.metadata.namespace ? at(obj.metadata.namespace, obj.metadata.name) : obj.metadata.name}`, () => w.healthy(obj, o)),
   };
 }
 
@@ -47,5 +48,6 @@ export function timedCluster(c: Cluster, sink: SpanSink): Cluster {
     list: (apiVersion, kind, opts) => c.list(apiVersion, kind, opts),
     rolloutRestart: (namespace, names, opts) => c.rolloutRestart(namespace, names, opts),
     wait: timedWaiter(c.wait, sink),
+    api: c.api,
   };
 }

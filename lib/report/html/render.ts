@@ -24,16 +24,22 @@ function header(d: ReportData): string {
     `<dl>${facts.map(([k, v]) => `<div><dt>${esc(k!)}</dt><dd>${esc(v!)}</dd></div>`).join('')}</dl></header>`;
 }
 
+/** Per host: a bar of its results by status, the recap counts, and its time in tasks. */
 function recap(d: ReportData): string {
   const hosts = Object.keys(d.recap?.hosts ?? {}).sort();
   if (hosts.length === 0) return `<section id="recap"><h2>Recap</h2><p class="muted">no host ran a task${d.error ? `: ${esc(d.error.message)}` : ''}</p></section>`;
-  const cards = hosts.map((h) => {
+  const timeIn = (h: string) => d.results.filter((r) => r.host === h).reduce((ms, r) => ms + r.duration_ms, 0);
+  const rows = hosts.map((h) => {
     const s = d.recap!.hosts[h]!;
     const state = s.failed || s.unreachable ? 'failed' : s.changed ? 'changed' : 'ok';
-    const pills = COUNTS.map((k) => `<span class="pill ${k}${s[k] ? '' : ' zero'}"><b>${s[k]}</b> ${k}</span>`).join('');
-    return `<div class="card ${state}"><div class="host">${esc(h)}</div><div class="pills">${pills}</div></div>`;
+    const parts: [string, number][] = [['ok', s.ok - s.changed], ['changed', s.changed], ['failed', s.failed], ['unreachable', s.unreachable], ['skipped', s.skipped]];
+    const total = Math.max(1, parts.reduce((n, [, v]) => n + v, 0));
+    const bar = parts.filter(([, v]) => v > 0).map(([k, v]) => `<i class="${k}" style="width:${(100 * v / total).toFixed(1)}%" title="${v} ${k}"></i>`).join('');
+    const cells = COUNTS.map((k) => `<td class="n ${k}${s[k] ? '' : ' zero'}">${s[k]}</td>`).join('');
+    return `<tr class="${state}"><td class="host">${esc(h)}</td><td class="mix"><div class="stack">${bar}</div></td>${cells}<td class="n time">${esc(formatDuration(timeIn(h)))}</td></tr>`;
   });
-  return `<section id="recap"><h2>Recap</h2><div class="cards">${cards.join('')}</div></section>`;
+  const head = `<tr><th>host</th><th>results</th>${COUNTS.map((k) => `<th class="n">${k}</th>`).join('')}<th class="n">time in tasks</th></tr>`;
+  return `<section id="recap"><h2>Recap</h2><table class="recap"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
 function timeline(d: ReportData): string {

@@ -17,15 +17,15 @@ section { background:var(--card); border:1px solid var(--line); border-radius:10
 h2 { margin:0 0 12px; font-size:17px; }
 h3 { margin:14px 0 8px; font-size:14px; } h4 { margin:10px 0 6px; font-size:13px; color:#334155; }
 .muted { color:var(--muted); font-weight:400; }
-.cards { display:grid; grid-template-columns:repeat(auto-fill,minmax(280px,1fr)); gap:12px; }
-.card { border:1px solid var(--line); border-left:6px solid var(--ok); border-radius:8px; padding:10px 12px; }
-.card.changed { border-left-color:var(--changed); } .card.failed { border-left-color:var(--failed); }
-.card .host { font-weight:700; font-size:15px; margin-bottom:6px; }
-.pills { display:flex; flex-wrap:wrap; gap:4px; }
-.pill { font-size:12px; border-radius:6px; padding:1px 7px; background:#f1f5f9; color:#334155; }
-.pill.zero { opacity:.45; }
-.pill.ok:not(.zero) { background:#dcfce7; color:#14532d; } .pill.changed:not(.zero) { background:#fef3c7; color:#78350f; }
-.pill.failed:not(.zero), .pill.unreachable:not(.zero) { background:#fee2e2; color:#7f1d1d; } .pill.skipped:not(.zero) { background:#cffafe; color:#155e75; }
+.recap td.host { font:600 14px system-ui, sans-serif; border-left:5px solid var(--ok); }
+.recap tr.changed td.host { border-left-color:var(--changed); } .recap tr.failed td.host { border-left-color:var(--failed); }
+.recap .n { text-align:right; width:86px; } .recap td.n { font-weight:700; } .recap td.zero { color:#cbd5e1; font-weight:400; }
+.recap td.ok:not(.zero) { color:var(--ok); } .recap td.changed:not(.zero) { color:var(--changed); }
+.recap td.failed:not(.zero), .recap td.unreachable:not(.zero) { color:var(--failed); } .recap td.skipped:not(.zero) { color:var(--skipped); }
+.recap td.time { color:#334155; font-weight:400; }
+.recap .mix { width:30%; } .stack { display:flex; height:12px; border-radius:6px; overflow:hidden; background:#f1f5f9; }
+.stack i { display:block; height:100%; } .stack i.ok { background:var(--ok); } .stack i.changed { background:var(--changed); }
+.stack i.failed { background:var(--failed); } .stack i.unreachable { background:var(--unreachable); } .stack i.skipped { background:var(--skipped); opacity:.55; }
 .legend { display:flex; flex-wrap:wrap; gap:14px; margin:-4px 0 8px; font-size:12px; color:#334155; }
 .legend i { display:inline-block; width:12px; height:12px; border-radius:3px; margin-right:5px; vertical-align:-2px; }
 #timeline-chart { display:block; font-size:12px; }

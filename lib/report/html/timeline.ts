@@ -56,7 +56,10 @@ function taskRow(row: Extract<Row, { kind: 'task' }>, y: number, x: (ms: number)
     bars.push(`<rect x="${x(s.start)}" y="${y + ROW_H - 7}" width="${w(s.duration_ms)}" height="5" rx="2" fill="${SPAN_FILL[s.kind]}" class="span ${s.kind}${s.failed ? ' failed' : ''}"><title>${esc(spanTip)}</title></rect>`);
   }
   const label = `<text x="8" y="${y + ROW_H / 2 + 4}" class="label"><tspan class="host">${esc(r.host)}</tspan>  ${esc(`${r.role} : ${r.task}`)}</text>`;
-  const dur = `<text x="${Math.min(x(r.start) + w(r.duration_ms) + 4, LABEL_W + PLOT_W - 40)}" y="${y + ROW_H / 2 + 4}" class="dur">${esc(formatDuration(r.duration_ms))}</text>`;
+  // the duration after the bar, or before it when the bar ends near the right edge
+  const after = x(r.start) + w(r.duration_ms) + 4;
+  const durX = after + 40 <= LABEL_W + PLOT_W + 60 ? `x="${after}"` : `x="${x(r.start) - 4}" text-anchor="end"`;
+  const dur = `<text ${durX} y="${y + ROW_H / 2 + 4}" class="dur">${esc(formatDuration(r.duration_ms))}</text>`;
   return `<g class="row" data-host="${esc(r.host)}"><rect x="0" y="${y}" width="${LABEL_W + PLOT_W + 60}" height="${ROW_H}" class="stripe"/>${label}${bars.join('')}${dur}</g>`;
 }
 
