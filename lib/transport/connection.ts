@@ -83,7 +83,6 @@ export function connectionSpec(host: string, vars: Vars): ConnectionSpec {
   const keyFile = str(vars, 'ansible_ssh_private_key_file', 'ansible_private_key_file');
   // ansible-playbook's order on ssh's line: ssh_args, then common args, then extra args (the first value of an option wins)
   const commonArgs = [str(vars, 'ansible_ssh_args'), str(vars, 'ansible_ssh_common_args'), str(vars, 'ansible_ssh_extra_args')].filter(Boolean).join(' ');
-  const user = str(vars, 'ansible_user', 'ansible_ssh_user', 'ansible_remote_user');
   const defaulted = [...(user === undefined ? ['user' as const] : []), ...(str(vars, 'ansible_port', 'ansible_ssh_port') === undefined ? ['port' as const] : [])];
   const hostKeyChecking = vars.ansible_host_key_checking ?? vars.ansible_ssh_host_key_checking;
   const strictArg = hostKeyChecking !== undefined && !ansibleBool(hostKeyChecking) ? ' -o StrictHostKeyChecking=accept-new' : '';
