@@ -8,8 +8,9 @@ import { renderObjects } from '../lib/role-kit/index.ts';
 import { validateMetallb } from '../roles/metallb/validate.ts';
 import type { RoleContext } from '../lib/role.ts';
 import { fakeValidateContext, messages, schemaProblems, typedVars } from './fixtures/istio/role-vars.ts';
+import { platformView } from './support/platform.ts';
 
-const roleCtx: RoleContext = { host: { name: 'k8s-node1', groups: [], vars: {} }, playHosts: [], groups: {}, hostvars: {}, selectedRoles: ['metallb'], inventoryDir: '/nonexistent' };
+const roleCtx: RoleContext = { ...platformView(), host: { name: 'k8s-node1', groups: [], vars: {} }, playHosts: [], groups: {}, hostvars: {}, selectedRoles: ['metallb'], inventoryDir: '/nonexistent' };
 
 describe('pool addresses', () => {
   const cases: [string, string, boolean][] = [

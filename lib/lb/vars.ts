@@ -1,8 +1,8 @@
 /**
  * Load-balancer vars (lb_*, haproxy_* for the generated config, f5_*): flat Ansible names, one
  * schema each. Shared by the lb-config role (generation) and the haproxy role (deploy), which
- * adds its own deploy vars (roles/haproxy/vars.ts). The NodePorts themselves belong to the roles
- * that expose them (istio, nginx-ingress, seldon, k3s) and are read with their defs in cluster-vars.ts.
+ * adds its own deploy vars (roles/haproxy/vars.ts). The NodePorts are platform vars
+ * (lib/vars/platform.ts); which of them carry traffic, the roles say (Role.exposes, cluster-vars.ts).
  */
 import { z } from 'zod';
 import { defineVars } from '../vars/schema.ts';
@@ -65,10 +65,9 @@ export const lbVars = defineVars({
   lb_timeout_client: { schema: duration, default: '60s', description: 'Client inactivity timeout' },
   lb_timeout_server: { schema: duration, default: '60s', description: 'Server inactivity timeout' },
   lb_maxconn: { schema: z.number().int().min(1), optional: true, description: 'Global connection limit (default: what the open-file limit allows; it needs about 2 files per connection)', example: 20000 },
-  lb_ingress: { schema: z.enum(['istio', 'ingress-nginx']), optional: true, description: 'Ingress on lb_http_port/lb_https_port when both are enabled (default istio); the other gets lb_secondary_*_port' },
+  lb_ingress: { schema: lbName, optional: true, description: 'Ingress on lb_http_port/lb_https_port when two are enabled: the name of an exposed ingress (istio, ingress-nginx; default: the first); the other gets lb_secondary_*_port' },
   lb_secondary_http_port: { schema: port, default: 8080, description: 'HTTP port of the second ingress when Istio and ingress-nginx are both enabled' },
   lb_secondary_https_port: { schema: port, default: 8443, description: 'HTTPS port of the second ingress when Istio and ingress-nginx are both enabled' },
-  lb_seldon_port: { schema: port, default: 9000, description: 'Port of the Seldon mesh frontend (TCP, to seldon_mesh_nodeport) when enable_seldon' },
   lb_extra_services: { schema: z.array(extraService), default: [], description: 'More NodePort services to balance: [{name, port, node_port, mode, health_path, health_port, members}]' },
   lb_stats_enabled: { schema: z.boolean(), default: false, description: 'HAProxy stats page on lb_stats_port' },
   lb_stats_port: { schema: port, default: 8404, description: 'Port of the stats page' },

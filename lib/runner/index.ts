@@ -14,7 +14,7 @@ import type { OpenCluster, OpenHostTransport } from './context.ts';
 import { executeRun } from './execute.ts';
 import { listPlays } from './list.ts';
 import type { ListKind } from './list.ts';
-import { loadPlaybook, loadRoles, roleDirs } from './load.ts';
+import { loadPlatformRoles, loadPlaybook, loadRoles, roleDirs } from './load.ts';
 import { emitPlan } from './plan.ts';
 import { prepareRun } from './prepare.ts';
 import type { InventorySource } from './prepare.ts';
@@ -57,9 +57,11 @@ export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcom
   const started = Date.now();
   const signal = o.signal ?? new AbortController().signal;
   const { playbook, file } = await loadPlaybook(o.playbook ?? 'site', o.projectDir);
-  const roles = await loadRoles(playbook, roleDirs(file, o.projectDir, o.rolesDir));
+  const dirs = roleDirs(file, o.projectDir, o.rolesDir);
+  const roles = await loadRoles(playbook, dirs);
+  const platformRoles = await loadPlatformRoles(o.projectDir, file, roles, dirs);
   const prepared = prepareRun({
-    source: o.source, playbook, roles, limit: o.limit, extraVars: o.extraVars ?? [],
+    source: o.source, playbook, roles, platformRoles, limit: o.limit, extraVars: o.extraVars ?? [],
     filter: { tags: o.tags ?? [], skipTags: o.skipTags ?? [] },
   });
   const mode = o.mode ?? 'run';

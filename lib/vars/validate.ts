@@ -1,16 +1,16 @@
 /**
  * Role var validation, before anything connects: every selected role's vars on every targeted
- * host are parsed with their schemas, role.validate() runs, unknown keys with a role's prefix
- * get a "did you mean", and NodePorts used twice are reported. All problems, at once.
+ * host are parsed with their schemas, role.validate() runs, and unknown keys with a role's prefix
+ * get a "did you mean". All problems, at once.
  */
 import type { Problem } from '../errors.ts';
 import { InputError } from '../errors.ts';
 import type { ResolvedVars, VarLayer } from '../inventory/types.ts';
-import type { HostInfo, Role } from '../role.ts';
+import type { HostInfo, PlatformView, Role } from '../role.ts';
 import type { z } from 'zod';
 import type { VarDefs } from './schema.ts';
 import { describeIssues } from './issues.ts';
-import { isPlatformVar, PLATFORM_DEFAULTS_SOURCE, platformDefaults } from './platform.ts';
+import { isPlatformVar, PLATFORM_DEFAULTS_SOURCE, platformDefaults, platformDefaultVars } from './platform.ts';
 import { closest } from './suggest.ts';
 import { fromText, parseVarValue } from './text.ts';
 import { isSecret, registerSecret } from '../secrets.ts';
@@ -49,7 +49,7 @@ function problemFromError(err: unknown, file: string, key: string): Problem[] {
 }
 
 /** Read one var of a role: inventory/-e value, else its default, else undefined (optional) or a problem. */
-function readVar(name: string, role: Role, resolved: ResolvedVars, problems: Problem[]): { value: unknown; ok: boolean } {
+function readVar(name: string, role: Pick<Role, 'name' | 'vars'>, resolved: ResolvedVars, problems: Problem[]): { value: unknown; ok: boolean } {
   const def = (role.vars as VarDefs)[name]!;
   if (!resolved.has(name)) {
     if (def.default !== undefined) return { value: def.default, ok: true };
@@ -112,7 +112,7 @@ function plainSecretProblems(name: string, value: unknown, resolved: ResolvedVar
 }
 
 /** Parse every var of each role for one host; returns typed vars for roles that parsed cleanly. */
-export function parseRoleVars(roles: readonly Role[], resolved: ResolvedVars): RoleVarsResult {
+export function parseRoleVars(roles: readonly Pick<Role, 'name' | 'vars'>[], resolved: ResolvedVars): RoleVarsResult {
   const vars = new Map<string, Record<string, unknown>>();
   const problems: Problem[] = [];
   for (const role of roles) {
@@ -137,10 +137,11 @@ export function parseRoleVars(roles: readonly Role[], resolved: ResolvedVars): R
 /** Run each role's own cross-field checks on its typed vars. */
 export function runRoleValidators(
   roles: readonly Role[], typed: Map<string, Record<string, unknown>>, host: HostInfo, resolved: ResolvedVars,
+  view: PlatformView = { platform: platformDefaultVars(), platformRoles: roles },
 ): Problem[] {
   const allVars = Object.assign({}, ...roles.map((r) => typed.get(r.name) ?? {})) as Record<string, unknown>;
   const ctx = {
-    allVars, host, selectedRoles: roles.map((r) => r.name),
+    ...view, allVars, host, selectedRoles: roles.map((r) => r.name),
     sourceOf: (name: string) => resolved.has(name) ? resolved.sourceOf(name) : '',
   };
   const problems: Problem[] = [];
@@ -184,23 +185,6 @@ export function unknownKeys(selected: readonly Role[], known: ReadonlySet<string
     const suggestion = closest(name, [...known]);
     const fix = suggestion ? `did you mean ${suggestion}?` : 'no role uses it; remove it or check the spelling (npm run doc -- <role>)';
     problems.push({ file: source, key: name, message: `unknown variable; ${fix}` });
-  }
-  return problems;
-}
-
-/** NodePorts (vars ending in `_nodeport`) used twice among the selected roles' vars of one host. */
-export function nodePortClashes(vars: Readonly<Record<string, unknown>>, sourceOf: (name: string) => string): Problem[] {
-  const byPort = new Map<number, string[]>();
-  for (const [name, value] of Object.entries(vars)) {
-    if (!name.endsWith('_nodeport') || typeof value !== 'number') continue;
-    byPort.set(value, [...(byPort.get(value) ?? []), name]);
-  }
-  const problems: Problem[] = [];
-  for (const [port, names] of byPort) {
-    if (names.length < 2) continue;
-    const [first, ...others] = names as [string, ...string[]];
-    const where = others.map((n) => `${n} (${sourceOf(n) || 'default'})`).join(', ');
-    problems.push({ file: sourceOf(first), key: first, message: `NodePort ${port} is also used by ${where}; give each NodePort its own port in 30000-32767` });
   }
   return problems;
 }

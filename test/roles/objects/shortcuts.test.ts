@@ -13,6 +13,7 @@ import type { VarDef } from '../../../lib/vars/schema.ts';
 import { parseVarValue } from '../../../lib/vars/text.ts';
 import { collectObjects } from '../../../roles/objects/collect.ts';
 import { objectsVars, type ObjectsVars } from '../../../roles/objects/vars.ts';
+import { platformView } from '../../support/platform.ts';
 
 const PROJECT = resolve(import.meta.dirname, '../../..');
 const dirs: string[] = [];
@@ -32,7 +33,7 @@ function typedVars(overrides: Record<string, unknown>): ObjectsVars {
 
 function roleContext(inventoryDir: string, sources: Record<string, string> = {}): RoleContext {
   const host = { name: 'k8s-node1', groups: ['server'], vars: {} };
-  return { host, playHosts: [host], groups: {}, hostvars: {}, selectedRoles: ['objects'], inventoryDir, sourceOf: (n) => sources[n] ?? '' };
+  return { ...platformView(), host, playHosts: [host], groups: {}, hostvars: {}, selectedRoles: ['objects'], inventoryDir, sourceOf: (n) => sources[n] ?? '' };
 }
 
 /** An inventory folder with these group_vars/all.yml vars (and no manifests). */
