@@ -52,7 +52,11 @@ export function maskDiff(diff: string): string {
       // a changed secret line's other side is in the same run: mask the run's lines of that shape,
       // or the whole run when the run is one removed and one added line
       const whole = run.length === 2 && run[0]![0] !== run[1]![0];
-      for (let j = i; j < end; j++) if (whole || secretLine(lines[j]!)) out[j] = `${lines[j]![0]}${indentOf(body(lines[j]!))}${SECRET_MASK} (a line holding a secret)`;
+      for (let j = i; j < end; j++) {
+        const l = lines[j]!;
+        // a line whose secret is registered is already masked and keeps its words (`stats auth admin:********`)
+        if (!l.includes(SECRET_MASK) && (whole || secretLine(l))) out[j] = `${l[0]}${indentOf(body(l))}${SECRET_MASK} (a line holding a secret)`;
+      }
     }
     i = end;
   }
