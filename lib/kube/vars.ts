@@ -13,13 +13,13 @@ export const clusterVars = defineVars({
   kubeconfig: {
     schema: controllerPath,
     optional: true,
-    description: 'Kubeconfig on the controller (`~` expanded). Default: $KUBECONFIG, else ~/.kube/config.',
+    description: 'Kubeconfig on the controller (`~` expanded). Default: $KUBECONFIG (several files merged as kubectl merges them), else ~/.kube/config.',
     example: '~/.kube/config',
   },
   kube_context: {
     schema: z.string().min(1),
     optional: true,
-    description: 'Kubeconfig context to use. Default: the kubeconfig\'s current-context.',
+    description: 'Kubeconfig context to use (also --kube-context). Default: the kubeconfig\'s current-context.',
   },
   cluster_access: {
     schema: z.enum(['kubeconfig', 'ssh']),

@@ -26,6 +26,8 @@ export type OpenHostTransport = (host: HostInfo, options: OpenTransportOptions) 
 export interface ServicesOptions {
   signal: AbortSignal;
   acceptNewHostKeys?: boolean;
+  /** The machine's SSH files and the passphrase prompt, for every SSH transport of the run. */
+  ssh?: Pick<OpenTransportOptions, 'system' | 'askPassphrase'>;
   /** Replaces opening transports from ansible_* vars (tests). */
   openTransport?: OpenHostTransport;
   /** Replaces lib/kube's openCluster (tests). */
@@ -54,7 +56,7 @@ export class RunServices {
   transport(host: HostInfo): Promise<Transport> {
     let t = this.transports.get(host.name);
     if (!t) {
-      const o: OpenTransportOptions = { signal: this.options.signal, acceptNewHostKeys: this.options.acceptNewHostKeys ?? false };
+      const o: OpenTransportOptions = { ...this.options.ssh, signal: this.options.signal, acceptNewHostKeys: this.options.acceptNewHostKeys ?? false };
       const opened = this.options.openTransport ? this.options.openTransport(host, o) : openTransport(connectionSpec(host.name, host.vars), o);
       t = opened.then((tr) => this.lockHost(host, tr));
       // A failed open is not cached: the host is marked unreachable and runs nothing more anyway.
