@@ -71,6 +71,12 @@ export const clusterVars = defineVars({
     description: 'Logins of OCI registries for oci:// charts (keep passwords in vault); those in Helm\'s registry config are used too.',
     docs: 'docs/helm.md#private-repositories-and-registries',
   },
+  helm_interrupt_grace: {
+    schema: z.number().int().min(0).max(3600),
+    default: 30,
+    description: 'After Ctrl-C, seconds a running helm may go on to finish or roll back before it is stopped (a second Ctrl-C stops it at once).',
+    docs: 'docs/reliability.md',
+  },
   kube_apply_force: {
     schema: z.boolean(),
     default: false,
@@ -89,6 +95,7 @@ export interface ClusterSettings {
   helm_timeout: number;
   helm_repositories: RepoVar[];
   helm_registries: RegistryVar[];
+  helm_interrupt_grace: number;
   kube_apply_force: boolean;
 }
 
