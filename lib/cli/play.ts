@@ -118,7 +118,7 @@ function outputsOf(v: Values, io: CliIO, config: AnsibleConfig): PlayOutputs {
   }, io);
 }
 
-export async function playMain(argv: readonly string[], io: CliIO, signal?: AbortSignal): Promise<number> {
+export async function playMain(argv: readonly string[], io: CliIO, signal?: AbortSignal, force?: AbortSignal): Promise<number> {
   const json = argv.includes('--json');
   let outputs: PlayOutputs | undefined;
   try {
@@ -146,6 +146,7 @@ export async function playMain(argv: readonly string[], io: CliIO, signal?: Abor
       ...(v['start-at-task'] !== undefined ? { startAtTask: v['start-at-task'] } : {}),
       ...(forks !== undefined ? { forks } : {}),
       ...(signal ? { signal } : {}),
+      ...(force ? { force } : {}),
     });
     if (config.settings.retryFilesEnabled) {
       const retry = writeRetryFile(outcome.hosts, playbook, config.settings.retryFilesSavePath ?? io.cwd);
@@ -163,20 +164,35 @@ export async function playMain(argv: readonly string[], io: CliIO, signal?: Abor
   }
 }
 
-/** The process around playMain: Ctrl-C stops the run cleanly (twice: at once), then the exit code. */
+/**
+ * The process around playMain. Ctrl-C once: nothing new starts, connections close, and a running
+ * helm may finish or roll back first (helm_interrupt_grace); twice: what still runs is stopped at
+ * once and the state it leaves is said; three times: exit without cleanup. Exit 99 (docs/exit-codes.md).
+ */
 export async function playCli(argv: readonly string[]): Promise<number> {
-  const controller = new AbortController();
+  const stop = new AbortController();
+  const force = new AbortController();
+  let presses = 0;
   const onInt = (): void => {
-    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
-    process.stderr.write('\n[interrupted: stopping; closing connections (Ctrl-C again to quit at once)]\n');
-    controller.abort();
+    presses++;
+    if (presses === 1) {
+      process.stderr.write('\n[interrupted: stopping; closing connections; a running helm may finish or roll back first (helm_interrupt_grace); Ctrl-C again to stop at once]\n');
+      stop.abort();
+    } else if (presses === 2) {
+      process.stderr.write('\n[stopping at once: what still runs is stopped and the state it leaves is said below; Ctrl-C again to quit without cleanup]\n');
+      force.abort();
+      // a backstop: the forced stop should end the run in moments
+      setTimeout(() => process.exit(ExitCode.interrupted), 15_000).unref();
+    } else {
+      process.exit(ExitCode.interrupted);
+    }
   };
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onInt);
-  const code = await playMain(argv, processIO(PROJECT_DIR), controller.signal);
+  const code = await playMain(argv, processIO(PROJECT_DIR), stop.signal, force.signal);
   process.off('SIGINT', onInt);
   process.off('SIGTERM', onInt);
-  return controller.signal.aborted ? ExitCode.interrupted : code;
+  return stop.signal.aborted ? ExitCode.interrupted : code;
 }
 
 if (isMain(import.meta.url)) process.exitCode = await playCli(process.argv.slice(2));

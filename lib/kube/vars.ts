@@ -52,6 +52,12 @@ export const clusterVars = defineVars({
     default: 300,
     description: 'Seconds helm waits for a release\'s workloads before failing and rolling back.',
   },
+  helm_interrupt_grace: {
+    schema: z.number().int().min(0).max(3600),
+    default: 30,
+    description: 'After Ctrl-C, seconds a running helm may go on to finish or roll back before it is stopped (a second Ctrl-C stops it at once).',
+    docs: 'docs/reliability.md',
+  },
   kube_apply_force: {
     schema: z.boolean(),
     default: false,
@@ -68,6 +74,7 @@ export interface ClusterSettings {
   helm_binary: string;
   helm_chart_dir: string | undefined;
   helm_timeout: number;
+  helm_interrupt_grace: number;
   kube_apply_force: boolean;
 }
 

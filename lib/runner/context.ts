@@ -17,7 +17,7 @@ import type { Reporter } from '../report/events.ts';
 import { timedCluster } from './spans.ts';
 
 /** What lib/kube's openCluster takes: the host the cluster is reached through, its lazy transport, ... */
-export type OpenClusterArgs = Pick<OpenClusterOptions, 'host' | 'transport' | 'shared' | 'log' | 'signal' | 'lock'>;
+export type OpenClusterArgs = Pick<OpenClusterOptions, 'host' | 'transport' | 'shared' | 'log' | 'signal' | 'force' | 'lock'>;
 
 export type ClusterHandle = Cluster & { close(): Promise<void> };
 export type OpenCluster = (args: OpenClusterArgs) => Promise<ClusterHandle>;
@@ -25,6 +25,8 @@ export type OpenHostTransport = (host: HostInfo, options: OpenTransportOptions) 
 
 export interface ServicesOptions {
   signal: AbortSignal;
+  /** Second Ctrl-C: stop what still runs at once (a running helm: see lib/helm/interrupt.ts). */
+  force?: AbortSignal;
   acceptNewHostKeys?: boolean;
   /** The machine's SSH files and the passphrase prompt, for every SSH transport of the run. */
   ssh?: Pick<OpenTransportOptions, 'system' | 'askPassphrase'>;
@@ -103,6 +105,7 @@ export class RunServices {
       return open({
         host, transport: () => this.transport(host), shared: this.shared, log, signal: this.options.signal,
         ...(this.options.lock ? { lock: this.options.lock } : {}),
+        ...(this.options.force ? { force: this.options.force } : {}),
       });
     })();
     this.cluster.catch(() => { this.cluster = undefined; });

@@ -44,7 +44,10 @@ export interface PlaybookRunOptions {
   readonly detailedExitcode?: boolean;
   /** Emit the plan events in a run too (for --report: the objects each task manages). */
   readonly planInRun?: boolean;
+  /** First Ctrl-C: start nothing more; a running helm may finish (helm_interrupt_grace). */
   readonly signal?: AbortSignal;
+  /** Second Ctrl-C: stop what still runs at once. */
+  readonly force?: AbortSignal;
   readonly acceptNewHostKeys?: boolean;
   /** The machine's SSH files (~/.ssh/config, /etc/ssh; tests inject temp ones) and the key passphrase prompt. */
   readonly ssh?: ServicesOptions['ssh'];
@@ -91,6 +94,7 @@ export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcom
     signal, acceptNewHostKeys: o.acceptNewHostKeys ?? false,
     ...(o.ssh ? { ssh: o.ssh } : {}),
     lock: { run, mode: o.check ? 'read' : 'take', say },
+    ...(o.force ? { force: o.force } : {}),
     ...(o.openTransport ? { openTransport: o.openTransport } : {}),
     ...(o.openCluster ? { openCluster: o.openCluster } : {}),
   });
