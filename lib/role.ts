@@ -110,6 +110,8 @@ export interface RoleContext {
   readonly selectedRoles: readonly string[];
   /** Directory of the inventory, for template overrides and relative paths. */
   readonly inventoryDir: string;
+  /** Where a var of this host came from (a file as problems show it), for `file:line › key` messages. */
+  readonly sourceOf?: (varName: string) => string;
 }
 
 export interface Role<D extends VarDefs = VarDefs> {

@@ -20,7 +20,7 @@ async function source(name = 'multi') {
   return { inventory, resolve: (h: string, o: Parameters<typeof resolveHost>[2]) => resolveHost(inventory, h, o) };
 }
 
-/** A transport that records opens and closes and connects to nothing (named fake on purpose). */
+/** A transport that records opens and closes and connects to nothing (named fake on purpose); the run lock is always free. */
 function fakeTransports() {
   const opened: string[] = [];
   const closed: string[] = [];
@@ -28,7 +28,7 @@ function fakeTransports() {
     opened.push(host.name);
     return {
       host: host.name, kind: 'local',
-      run: async () => ({ code: 0, stdout: '', stderr: '', timedOut: false, durationMs: 0 }),
+      run: async (cmd) => ({ code: 0, stdout: cmd.text.includes('capstan-lock: acquired') ? 'capstan-lock: acquired 1\n' : '', stderr: '', timedOut: false, durationMs: 0 }),
       put: async () => {}, get: async () => undefined,
       close: async () => { closed.push(host.name); },
     };

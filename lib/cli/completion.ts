@@ -8,6 +8,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunEvent } from '../report/events.ts';
 import { PROJECT_DIR, processIO, userCwd } from './args.ts';
 import type { CliIO } from './args.ts';
 
@@ -86,14 +87,13 @@ async function taskTagsFromInventory(words: readonly string[], cwd: string, role
   if (!hosts || roles.length === 0) return [];
   const out: string[] = [];
   const { runPlaybook } = await import('../runner/index.ts');
-  let listed = '';
   const given = flagValue(words, 'playbook');
+  // The list event carries each play's tasks with their tags.
+  const reporter = { emit: (e: RunEvent) => { if (e.type === 'list') for (const p of e.plays) for (const t of p.tasks) out.push(...t.tags); } };
   await runPlaybook({
-    projectDir: PROJECT_DIR, source: hosts.source, mode: { list: 'tags' }, reporter: { emit: () => undefined },
-    write: (t) => { listed += t; },
+    projectDir: PROJECT_DIR, source: hosts.source, mode: { list: 'tags' }, reporter,
     ...(given ? { playbook: given.includes('/') || given.endsWith('.ts') ? join(cwd, given) : given } : {}),
   }).catch(() => undefined);
-  for (const m of listed.matchAll(/TASK TAGS: \[([^\]]*)\]/g)) out.push(...m[1]!.split(', ').filter(Boolean));
   return out;
 }
 

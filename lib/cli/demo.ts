@@ -21,8 +21,8 @@ const VERSION = 'v1.31.4+k3s1';
 const HTTP_NODEPORT = 31080;
 const REQUESTS = 6;
 
-/** The embedded default inventory's vars beyond the lab's own (k3s_version, api_endpoint, ...). */
-function demoVars(subnet: string, helm: string, outDir: string): Record<string, unknown> {
+/** The embedded default inventory's vars beyond the lab's own (k3s_version, api_endpoint, ...); also test/lab/report.int.test.ts's. */
+export function demoVars(subnet: string, helm: string, outDir: string): Record<string, unknown> {
   return {
     metallb_state: 'present',
     metallb_address_pools: [{ name: 'default', addresses: [`${subnet}.200-${subnet}.210`], auto_assign: true }],

@@ -21,7 +21,7 @@ export interface OpenedInventory {
 
 export async function openInventory(flags: InventoryFlags, io: CliIO): Promise<OpenedInventory> {
   if (!flags.inventory) {
-    throw new InputError([{ file: '', key: '--inventory', message: 'is required; give a name under inventory/ (production, homelab) or a path' }]);
+    throw new InputError([{ file: 'command line', key: '--inventory', message: 'is required; give a name under inventory/ (production, homelab) or a path' }]);
   }
   const vault = await readVaultKeyring({ ...(flags.vaultPasswordFile ? { passwordFile: flags.vaultPasswordFile } : {}), env: io.env, cwd: io.cwd });
   const inventory = await loadInventory(fromUserCwd(flags.inventory, io.cwd), { projectDir: io.projectDir, ...(vault ? { vault } : {}) });

@@ -34,7 +34,7 @@ export async function inventoryMain(argv: readonly string[], io: CliIO): Promise
     const { values: v } = parseCli(argv, OPTIONS);
     if (v.help) { io.stdout.write(INVENTORY_USAGE); return ExitCode.ok; }
     if (!v.list === !v.host) {
-      throw new InputError([{ file: '', key: '--list/--host', message: 'give exactly one of --list or --host H' }]);
+      throw new InputError([{ file: 'command line', key: '--list/--host', message: 'give exactly one of --list or --host H' }]);
     }
     const { inventory, extraVars } = await openInventory({
       inventory: v.inventory, extraVars: many(v['extra-vars']), vaultPasswordFile: v['vault-password-file'],

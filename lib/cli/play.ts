@@ -4,14 +4,15 @@
  */
 import { resolve } from 'node:path';
 import { ExitCode, InputError } from '../errors.ts';
-import { consoleReporter } from '../report/console.ts';
-import { jsonReporter } from '../report/json.ts';
 import { runPlaybook } from '../runner/index.ts';
 import type { PlaybookRunOptions } from '../runner/index.ts';
 import { parseTagList } from '../runner/tags.ts';
 import { isMain, many, parseCli, positiveInt, processIO, PROJECT_DIR, reportError } from './args.ts';
 import type { CliIO } from './args.ts';
 import { openInventory } from './inventory-source.ts';
+import { playOutputs, startFailure } from './play-output.ts';
+import type { PlayOutputs } from './play-output.ts';
+import { jsonReporter } from '../report/json.ts';
 
 export const OPTIONS = {
   inventory: { type: 'string', short: 'i' },
@@ -29,6 +30,10 @@ export const OPTIONS = {
   'list-tags': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v', multiple: true },
   json: { type: 'boolean' },
+  'json-log': { type: 'string' },
+  report: { type: 'string' },
+  'detailed-exitcode': { type: 'boolean' },
+  'kube-context': { type: 'string' },
   'vault-password-file': { type: 'string' },
   'accept-new-host-keys': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -50,12 +55,17 @@ export const PLAY_USAGE = `usage: npm run play -- --inventory <name|path> [optio
       --list-tasks           list the tasks that would run (offline)
       --list-tags            list the tags of the tasks that would run (offline)
   -v                         verbose (task data, verbose lines)
-      --json                 one JSON event per line (CI)
+      --json                 one JSON event per line (CI; schema docs/events.schema.json)
+      --json-log FILE        also append the JSON events to FILE (ansible.cfg log_path)
+      --report FILE          also write a self-contained HTML report of the run to FILE
+      --detailed-exitcode    exit 6 when something changed (with --check: would change)
+      --kube-context NAME    kubeconfig context (the kube_context var)
       --vault-password-file F  file holding the vault password
       --accept-new-host-keys trust and record keys of hosts not yet in known_hosts
   -h, --help                 this help
 
-exit codes: 0 ok, 2 a host failed, 4 a host unreachable, 5 invalid input (nothing ran), 99 interrupted, 1 internal
+exit codes: 0 ok, 2 a host failed, 4 a host unreachable, 5 invalid input (nothing ran),
+  6 changes pending (only with --detailed-exitcode), 99 interrupted, 1 internal
 `;
 
 /** A playbook given as a path is relative to where the user ran the command; a name stays a name. */
@@ -72,22 +82,35 @@ function modeOf(v: Values): PlaybookRunOptions['mode'] {
   return v.plan ? 'plan' : 'run';
 }
 
+function outputsOf(v: Values, io: CliIO): PlayOutputs {
+  if (v['detailed-exitcode'] && (v.plan || v['list-hosts'] || v['list-tasks'] || v['list-tags'])) {
+    throw new InputError([{ file: '', key: '--detailed-exitcode', message: 'says whether a run changed (or with --check would change) something; --plan and --list-* change nothing: drop one of them' }]);
+  }
+  return playOutputs({
+    json: v.json ?? false, verbosity: v.verbose?.length ?? 0, diff: v.diff ?? false, planMode: v.plan ?? false,
+    ...(v['json-log'] !== undefined ? { jsonLog: v['json-log'] } : {}),
+    ...(v.report !== undefined ? { report: v.report } : {}),
+  }, io);
+}
+
 export async function playMain(argv: readonly string[], io: CliIO, signal?: AbortSignal): Promise<number> {
   const json = argv.includes('--json');
+  let outputs: PlayOutputs | undefined;
   try {
     const { values: v } = parseCli(argv, OPTIONS);
     if (v.help) { io.stdout.write(PLAY_USAGE); return ExitCode.ok; }
+    outputs = outputsOf(v, io);
     const source = await openInventory({
       inventory: v.inventory, extraVars: many(v['extra-vars']), vaultPasswordFile: v['vault-password-file'],
     }, io);
-    const verbosity = v.verbose?.length ?? 0;
-    const reporter = v.json ? jsonReporter(io.stdout) : consoleReporter(io.stdout, { verbosity, diff: v.diff ?? false });
+    const kubeContext = v['kube-context'] !== undefined ? [{ source: '--kube-context', vars: { kube_context: v['kube-context'] } }] : [];
     const forks = positiveInt(v.forks, '--forks');
     const outcome = await runPlaybook({
-      projectDir: io.projectDir, source: source.source, extraVars: source.extraVars, reporter,
+      projectDir: io.projectDir, source: source.source, extraVars: [...source.extraVars, ...kubeContext], reporter: outputs.reporter,
       tags: parseTagList(many(v.tags)), skipTags: parseTagList(many(v['skip-tags'])),
       check: v.check ?? false, diff: v.diff ?? false, mode: modeOf(v),
-      acceptNewHostKeys: v['accept-new-host-keys'] ?? false, write: (t) => io.stdout.write(t),
+      detailedExitcode: v['detailed-exitcode'] ?? false, planInRun: outputs.wantsPlan,
+      acceptNewHostKeys: v['accept-new-host-keys'] ?? false,
       ...(v.playbook !== undefined ? { playbook: playbookFromUserCwd(v.playbook, io.cwd) } : {}),
       ...(v.limit !== undefined ? { limit: v.limit } : {}),
       ...(forks !== undefined ? { forks } : {}),
@@ -96,11 +119,12 @@ export async function playMain(argv: readonly string[], io: CliIO, signal?: Abor
     return outcome.exitCode;
   } catch (err) {
     const code = reportError(err, io);
-    if (json) {
-      const problems = err instanceof InputError ? err.problems : [];
-      jsonReporter(io.stdout).emit({ type: 'error', message: err instanceof Error ? err.message : String(err), problems, exit_code: code });
-    }
+    // The console has the error on stderr; --json and the files get it as events.
+    if (outputs) outputs.failed(startFailure(err, code));
+    else if (json) startFailure(err, code).forEach((e) => jsonReporter(io.stdout).emit(e));
     return code;
+  } finally {
+    outputs?.close();
   }
 }
 

@@ -17,7 +17,7 @@ import type { VarLayer } from './types.ts';
 import { decryptInline, findVarsFiles, type LoadContext, loadVarsFile, registerStrings } from './vars-files.ts';
 import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
 import { fsReason, readRegularFile, UnreadableFileError } from './read-file.ts';
-import { parseAnsibleYaml, YamlSizeError, yamlProblem } from './yaml-ansible.ts';
+import { parseAnsibleYaml, YamlSizeError, yamlProblem, yamlWhere } from './yaml-ansible.ts';
 import { notAnInventory, parseYamlInventory } from './yaml-hosts.ts';
 
 const YAML_EXTENSIONS = ['.yml', '.yaml', '.json'];
@@ -100,7 +100,7 @@ function readHostsFile(path: string, source: string, ctx: LoadContext, inFolder:
     data = parseAnsibleYaml(text);
   } catch (e) {
     if (ext === '' && !(e instanceof YamlSizeError)) return iniOrSkip(text, encrypted, inFolder);
-    ctx.problems.push({ file: source, key: '', message: yamlProblem(e, 'fix the YAML syntax') });
+    ctx.problems.push({ file: source, key: yamlWhere(e), message: yamlProblem(e, 'fix the YAML syntax') });
     return undefined;
   }
   if (ext === '' && !isMapping(data)) return iniOrSkip(text, encrypted, inFolder);

@@ -43,7 +43,7 @@ export async function locateInventory(spec: string, projectDir: string): Promise
   }
   throw new InventoryError([{
     file: spec,
-    key: '',
+    key: '--inventory',
     message: `no inventory found (looked at ${candidates.join(' and ')}): pass a name under inventory/ (e.g. production) or a path to a folder or hosts file`,
   }]);
 }
@@ -79,7 +79,7 @@ function locateFolder(dir: string, projectDir: string): Located {
   if (problems.length) throw new InventoryError(problems, `cannot read inventory ${shown(dir)}`);
   if (sources.length === 0) {
     const ini = warnings.length ? ` (${warnings.map((w) => w.split(':')[0]).join(', ')} skipped as Ansible skips *.ini in a folder: pass -i with that file)` : '';
-    throw new InventoryError([{ file: shown(dir), key: '', message: `no inventory file in this folder${ini}: add a hosts file (INI, or YAML as hosts.yml)` }]);
+    throw new InventoryError([{ file: shown(dir), key: '--inventory', message: `no inventory file in this folder${ini}: add a hosts file (INI, or YAML as hosts.yml)` }]);
   }
   return { dir, sources, folder: true, warnings };
 }

@@ -13,7 +13,7 @@ import { nulProblems } from './hostile.ts';
 import { fsReason, readRegularFile, UnreadableFileError } from './read-file.ts';
 import type { VarLayer } from './types.ts';
 import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
-import { parseAnsibleYaml, VaultText, YamlSizeError, YamlTimestamp, yamlProblem } from './yaml-ansible.ts';
+import { parseAnsibleYaml, VaultText, YamlSizeError, YamlTimestamp, yamlProblem, yamlWhere } from './yaml-ansible.ts';
 
 const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 
@@ -99,7 +99,7 @@ export function loadVarsFile(path: string, ctx: LoadContext): VarLayer | undefin
     data = parseAnsibleYaml(text);
   } catch (e) {
     const message = encrypted && !(e instanceof YamlSizeError) ? 'the decrypted file is not valid YAML: fix the YAML syntax' : yamlProblem(e, 'fix the YAML syntax');
-    ctx.problems.push({ file: source, key: '', message });
+    ctx.problems.push({ file: source, key: encrypted ? '' : yamlWhere(e), message });
     return undefined;
   }
   if (data === null || data === undefined) return undefined;

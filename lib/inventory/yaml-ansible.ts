@@ -153,7 +153,13 @@ function expandedSize(node: unknown, anchors: Map<string, unknown>, memo: Map<un
 
 /** The first line of a YAML error, without its trailing colon. */
 export function yamlMessage(e: unknown): string {
-  return (e as Error).message.split('\n')[0]!.replace(/:$/, '');
+  return (e as Error).message.split('\n')[0]!.replace(/:$/, '').replace(/ at line \d+, column \d+$/, '');
+}
+
+/** Where a YAML syntax error is, as the key of its `file › line 2, column 1` problem ('' when unknown). */
+export function yamlWhere(e: unknown): string {
+  const pos = (e as { linePos?: readonly { line: number; col: number }[] }).linePos?.[0];
+  return pos ? `line ${pos.line}, column ${pos.col}` : '';
 }
 
 /** The message for a file that failed to parse: the YAML error with `fix`, or the size error (which carries its own). */

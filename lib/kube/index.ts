@@ -8,6 +8,9 @@ import type { Transport } from '../transport/types.ts';
 import { helmRelease } from '../helm/release.ts';
 import { localHelm, nodeHelm, type HelmExec } from '../helm/exec.ts';
 import { releaseStore } from '../helm/state.ts';
+import type { RunLock } from '../lock/index.ts';
+import { readLease, takeLease, type HeldLease } from '../lock/lease.ts';
+import { lockSettings } from '../lock/vars.ts';
 import { createWaiter } from '../wait/index.ts';
 import { openAccess } from './access.ts';
 import { connectKube, loadKubeConfig } from './client.ts';
@@ -21,6 +24,8 @@ export interface OpenClusterOptions {
   shared: Map<string, unknown>;
   log: TaskLog;
   signal: AbortSignal;
+  /** Take (a run) or read (--check) the cluster Lease; none: no lock (tests of lib/kube itself). */
+  lock?: RunLock;
   /** Retry tuning for API calls (tests use short backoffs). */
   retry?: { retries?: number; minTimeoutMs?: number };
 }
@@ -30,6 +35,17 @@ export type OpenCluster = Cluster & {
   /** The kubeconfig in use (a temporary one for SSH access), e.g. for a verify step. */
   readonly kubeconfigPath: string;
 };
+
+/** The run's Lease (held until close), or for --check a warning when another run holds it. */
+async function clusterLock(api: ReturnType<typeof connectKube>, o: OpenClusterOptions): Promise<HeldLease | undefined> {
+  if (!o.lock) return undefined;
+  const { settings } = lockSettings(o.host.vars);
+  const namespace = settings.capstan_lock_namespace;
+  if (o.lock.mode === 'take') return takeLease(api, o.lock.run, { namespace, timeoutSeconds: settings.capstan_lock_timeout, say: o.lock.say, signal: o.signal });
+  const holder = await readLease(api, namespace);
+  if (holder) o.lock.say(`the cluster Lease ${namespace}/capstan-run is held by ${holder}: another run is changing the cluster while this check reads it, so what it reports may change`);
+  return undefined;
+}
 
 export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
   const s = clusterSettings(o.host.vars);
@@ -42,6 +58,7 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
   try {
     const kc = loadKubeConfig(access.kubeconfigPath, access.context);
     const api = connectKube(kc, { ...o.retry, onRetry: (m) => o.log.verbose(m) });
+    const lease = await clusterLock(api, o);
     let exec: HelmExec | undefined;
     const transport = s.helm_on_node ? await o.transport() : undefined;
     const deps = {
@@ -62,7 +79,14 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
       list: async (apiVersion, kind, q = {}) => (await api.list(apiVersion, kind, q)).items,
       rolloutRestart: (namespace, names, opts) => rolloutRestart(api, namespace, names, opts),
       wait: createWaiter(api),
-      close: () => access.close(),
+      api,
+      async close() {
+        try {
+          await lease?.release();
+        } finally {
+          await access.close();
+        }
+      },
     };
   } catch (err) {
     await access.close();

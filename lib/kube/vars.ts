@@ -7,10 +7,11 @@ import { z } from 'zod';
 import { InputError, type Problem } from '../errors.ts';
 import { defineVars, type VarDef } from '../vars/schema.ts';
 import { parseVarValue } from '../vars/text.ts';
+import { absolutePath, commandName, controllerPath } from '../vars/types.ts';
 
 export const clusterVars = defineVars({
   kubeconfig: {
-    schema: z.string().min(1),
+    schema: controllerPath,
     optional: true,
     description: 'Kubeconfig on the controller (`~` expanded). Default: $KUBECONFIG, else ~/.kube/config.',
     example: '~/.kube/config',
@@ -27,7 +28,7 @@ export const clusterVars = defineVars({
     docs: 'docs/cluster-access.md',
   },
   k3s_remote_kubeconfig: {
-    schema: z.string().min(1),
+    schema: absolutePath,
     default: '/etc/rancher/k3s/k3s.yaml',
     description: 'With cluster_access: ssh (or helm_on_node), the kubeconfig read on the server node.',
   },
@@ -37,12 +38,12 @@ export const clusterVars = defineVars({
     description: 'Run helm on the k3s server node over SSH (for controllers without helm).',
   },
   helm_binary: {
-    schema: z.string().min(1),
+    schema: commandName,
     default: 'helm',
     description: 'The helm executable (path or name on PATH); helm 3 and helm 4 are both supported.',
   },
   helm_chart_dir: {
-    schema: z.string().min(1),
+    schema: controllerPath,
     optional: true,
     description: 'Take charts from this directory (a chart dir or .tgz whose Chart.yaml has the wanted name and version) instead of their repositories: air-gapped sites.',
   },

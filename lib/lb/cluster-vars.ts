@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors.ts';
 import { InputError } from '../errors.ts';
+import { describeIssues } from '../vars/issues.ts';
 import { platform } from '../vars/platform.ts';
 import { parseVarValue } from '../vars/text.ts';
 import type { LbVars } from './vars.ts';
@@ -38,9 +39,7 @@ function parseWithDefaults(
     }
     const parsed = parseVarValue(def.schema, raw);
     if (parsed.success) values[name] = parsed.data;
-    else for (const issue of parsed.error.issues) {
-      problems.push({ file: sourceOf(name), key: [name, ...issue.path.map(String)].join('.'), message: issue.message });
-    }
+    else for (const d of describeIssues(name, parsed.error.issues, raw)) problems.push({ file: sourceOf(name), ...d });
   }
   return { values, problems };
 }

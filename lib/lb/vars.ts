@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { defineVars } from '../vars/schema.ts';
 import type { VarsOf } from '../vars/schema.ts';
-import { duration, ipv4, port, rule } from '../vars/types.ts';
+import { controllerPath, duration, ipv4, nodePort, port, rule } from '../vars/types.ts';
 
 const NAME = /^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/;
 /** A name used in haproxy.cfg sections and F5 objects: short, lower-case, digits, '-'. */
@@ -33,13 +33,13 @@ export const extraService = z.object({
   /** Port the load balancer listens on. */
   port,
   /** NodePort on every node. */
-  node_port: port,
+  node_port: nodePort,
   /** http: HAProxy speaks HTTP to it; tcp: bytes pass through. */
   mode: z.enum(['http', 'tcp']).optional(),
   /** HTTP health check path (lb_health_check http only). */
   health_path: rule(z.string(), (v) => /^\/[\x21-\x7e]*$/.test(v) ? undefined : `${JSON.stringify(v)} is not a URL path; start with / and use no spaces`).optional(),
   /** NodePort of the health endpoint, when it is not node_port. */
-  health_port: port.optional(),
+  health_port: nodePort.optional(),
   /** servers: only the k3s server nodes; nodes (default): every node. */
   members: z.enum(['nodes', 'servers']).optional(),
 }).strict();
@@ -74,7 +74,7 @@ export const lbVars = defineVars({
   lb_stats_port: { schema: port, default: 8404, description: 'Port of the stats page' },
   lb_stats_user: { schema: word, default: 'admin', description: 'User of the stats page' },
   lb_stats_password: { schema: z.string().min(8).regex(/^[^\n\r]+$/, { message: 'must be one line' }), optional: true, secret: true, description: 'Password of the stats page (from vault)' },
-  lb_output_dir: { schema: z.string().min(1), optional: true, description: 'Folder for the generated files (default out/<inventory name>/lb)' },
+  lb_output_dir: { schema: controllerPath, optional: true, description: 'Folder for the generated files (default out/<inventory name>/lb)' },
   haproxy_log_target: { schema: oneLine, default: '/dev/log local0', description: 'Global log line target: address and facility' },
   haproxy_stats_socket: { schema: absolutePath, default: '/run/haproxy/admin.sock', description: 'HAProxy runtime API socket (admin level, for operators and health inspection)' },
   haproxy_chroot: { schema: z.union([z.literal(''), absolutePath]), default: '/var/lib/haproxy', description: "HAProxy chroot folder ('' for none)" },

@@ -125,8 +125,11 @@ class PlayRun {
     if (this.o.signal.aborted) return;
     const hosts = this.targets(step);
     if (hosts.length === 0) return;
-    this.o.reporter.emit({ type: 'task_start', play: this.p.play.name, role: step.role, task: step.name, hosts: hosts.map((h) => h.info.name) });
+    const started = Date.now();
+    const ids = { play: this.p.play.name, role: step.role, task: step.name };
+    this.o.reporter.emit({ type: 'task_start', ...ids, hosts: hosts.map((h) => h.info.name) });
     await Promise.all(hosts.map((h) => this.forks(() => this.onHost(step, h))));
+    this.o.reporter.emit({ type: 'task_end', ...ids, duration_ms: Date.now() - started });
   }
 
   async batch(steps: Step[]): Promise<void> {

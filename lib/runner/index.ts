@@ -5,14 +5,14 @@
  */
 import { relative } from 'node:path';
 import { ExitCode } from '../errors.ts';
-import { mask } from '../secrets.ts';
+import { newRunIdentity } from '../lock/identity.ts';
 import type { VarLayer } from '../inventory/types.ts';
 import type { Reporter } from '../report/events.ts';
 import type { HostStats } from '../report/events.ts';
 import { RunServices } from './context.ts';
 import type { OpenCluster, OpenHostTransport } from './context.ts';
 import { executeRun } from './execute.ts';
-import { listRun } from './list.ts';
+import { listPlays } from './list.ts';
 import type { ListKind } from './list.ts';
 import { loadPlaybook, loadRoles, roleDirs } from './load.ts';
 import { emitPlan } from './plan.ts';
@@ -36,8 +36,10 @@ export interface PlaybookRunOptions {
   /** run (default), plan (offline), or a list (offline). */
   readonly mode?: 'run' | 'plan' | { list: ListKind };
   readonly reporter: Reporter;
-  /** Where --list-* text goes. */
-  readonly write?: (text: string) => void;
+  /** --detailed-exitcode: exit 6 (changesPending) instead of 0 when a task changed or would change. */
+  readonly detailedExitcode?: boolean;
+  /** Emit the plan events in a run too (for --report: the objects each task manages). */
+  readonly planInRun?: boolean;
   readonly signal?: AbortSignal;
   readonly acceptNewHostKeys?: boolean;
   readonly openTransport?: OpenHostTransport;
@@ -60,18 +62,25 @@ export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcom
     source: o.source, playbook, roles, limit: o.limit, extraVars: o.extraVars ?? [],
     filter: { tags: o.tags ?? [], skipTags: o.skipTags ?? [] },
   });
-  for (const message of prepared.warnings) o.reporter.emit({ type: 'warning', message });
   const mode = o.mode ?? 'run';
-  if (mode === 'plan') {
-    emitPlan(prepared, o.reporter);
+  const shownPlaybook = relative(o.projectDir, file) || file;
+  o.reporter.emit({
+    type: 'run_start', playbook: shownPlaybook, check: o.check ?? false, diff: o.diff ?? false,
+    ...(typeof mode === 'object' ? { mode: 'list', list: [mode.list] } : { mode: mode === 'run' && o.check ? 'check' : mode }),
+  });
+  for (const message of prepared.warnings) o.reporter.emit({ type: 'warning', message });
+  if (mode !== 'run') {
+    if (mode === 'plan') emitPlan(prepared, o.reporter);
+    else o.reporter.emit({ type: 'list', kind: mode.list, playbook: shownPlaybook, plays: listPlays(prepared) });
+    o.reporter.emit({ type: 'recap', hosts: {}, duration_ms: Date.now() - started, exit_code: ExitCode.ok });
     return { exitCode: ExitCode.ok, hosts: {}, interrupted: false };
   }
-  if (typeof mode === 'object') {
-    (o.write ?? ((t: string) => process.stdout.write(t)))(mask(listRun(prepared, mode.list, relative(o.projectDir, file) || file)));
-    return { exitCode: ExitCode.ok, hosts: {}, interrupted: false };
-  }
+  if (o.planInRun) emitPlan(prepared, o.reporter);
+  const run = newRunIdentity();
+  const say = (message: string) => o.reporter.emit({ type: 'warning', message });
   const services = new RunServices({
     signal, acceptNewHostKeys: o.acceptNewHostKeys ?? false,
+    lock: { run, mode: o.check ? 'read' : 'take', say },
     ...(o.openTransport ? { openTransport: o.openTransport } : {}),
     ...(o.openCluster ? { openCluster: o.openCluster } : {}),
   });
@@ -85,7 +94,7 @@ export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcom
     await services.close();
   }
   const interrupted = signal.aborted;
-  const exitCode = interrupted ? ExitCode.interrupted : stats.exitCode();
+  const exitCode = interrupted ? ExitCode.interrupted : stats.exitCode(o.detailedExitcode ?? false);
   o.reporter.emit({ type: 'recap', hosts: stats.toJSON(), duration_ms: Date.now() - started, exit_code: exitCode });
   return { exitCode, hosts: stats.toJSON(), interrupted };
 }

@@ -8,6 +8,7 @@ import type { Problem } from '../errors.ts';
 import type { Inventory, ResolvedVars, ResolveOptions, VarLayer } from '../inventory/types.ts';
 import type { Play, Playbook } from '../playbook.ts';
 import type { HostInfo, Role, RoleContext, Task } from '../role.ts';
+import { lockSettings } from '../lock/vars.ts';
 import { connectionSpec } from '../transport/connection.ts';
 import { platformVars } from '../vars/platform.ts';
 import { closest } from '../vars/suggest.ts';
@@ -108,6 +109,8 @@ function validateHost(roles: Role[], info: HostInfo, resolved: ResolvedVars, kno
   } catch (err) {
     problems.push(...errorProblems(err, '', 'ansible_connection').map((p) => ({ ...p, file: p.file || (resolved.has(p.key) ? resolved.sourceOf(p.key) : '') })));
   }
+  const sourced = (p: Problem): Problem => ({ ...p, file: p.file || (resolved.has(p.key) ? resolved.sourceOf(p.key) : '') });
+  problems.push(...lockSettings(info.vars).problems.map(sourced));
   const merged = Object.assign({}, ...parsed.vars.values()) as Record<string, unknown>;
   problems.push(...nodePortClashes(merged, (n) => (resolved.has(n) ? resolved.sourceOf(n) : '')));
   return parsed.vars;
@@ -240,7 +243,8 @@ function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
   };
   const hosts = bases.map(({ info, resolved }) => {
     const roleVars = validateHost(roles, info, resolved, known, problems);
-    return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, ctx, info, o, w) };
+    const sourceOf = (n: string) => (resolved.has(n) ? resolved.sourceOf(n) : '');
+    return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, { ...ctx, sourceOf }, info, o, w) };
   });
   return { play, roles, hosts };
 }
@@ -275,7 +279,7 @@ export function prepareRun(o: PrepareOptions): PreparedRun {
   const plays = o.playbook.plays.map((play) => preparePlay(play, o, w));
   if (w.problems.length) throw new InputError(dedupeProblems(w.problems), 'invalid input, nothing was run');
   if (o.limit && plays.every((p) => p.hosts.length === 0 && p.skipped === 'no hosts matched')) {
-    throw new InputError([{ file: '', key: '--limit', message: `${o.limit} leaves no host in any play; check the pattern (npm run play -- --list-hosts)` }]);
+    throw new InputError([{ file: 'command line', key: '--limit', message: `${o.limit} leaves no host in any play; check the pattern (npm run play -- --list-hosts)` }]);
   }
   unknownTagWarnings(o, w);
   return { plays, warnings: [...new Set(w.warnings)], hostvars: w.hostvars, groups: o.source.inventory.groups };

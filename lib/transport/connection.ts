@@ -9,6 +9,8 @@ import { homedir, userInfo } from 'node:os';
 import { InputError } from '../errors.ts';
 import type { Problem } from '../errors.ts';
 import { registerSecret } from '../secrets.ts';
+import { hostOrIp, userName } from '../vars/types.ts';
+import type { z } from 'zod';
 import type { ConnectionSpec } from './types.ts';
 
 type Vars = Readonly<Record<string, unknown>>;
@@ -52,10 +54,24 @@ function portOf(host: string, vars: Vars, problems: Problem[]): number {
   return port;
 }
 
+/** The first of `names` that is set, checked with `schema`: a bad value is a problem naming that var. */
+function checked(host: string, vars: Vars, schema: z.ZodType, problems: Problem[], ...names: string[]): string | undefined {
+  const name = names.find((n) => str(vars, n) !== undefined);
+  if (name === undefined) return undefined;
+  const value = str(vars, name)!;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) problems.push({ file: '', key: name, host, message: parsed.error.issues.map((i) => i.message).join('; ') });
+  return value;
+}
+
 export function connectionSpec(host: string, vars: Vars): ConnectionSpec {
   const problems: Problem[] = [];
   const connection = connectionKind(host, vars, problems);
   const port = portOf(host, vars, problems);
+  // These reach ssh2's connect and the become command line: refuse what could not be one.
+  const address = checked(host, vars, hostOrIp, problems, 'ansible_host', 'ansible_ssh_host') ?? host;
+  const user = checked(host, vars, userName, problems, 'ansible_user', 'ansible_ssh_user', 'ansible_remote_user');
+  const becomeUser = checked(host, vars, userName, problems, 'ansible_become_user');
   if (problems.length) throw new InputError(problems, `bad connection settings for host ${host}`);
   const password = str(vars, 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password');
   const becomePassword = str(vars, 'ansible_become_password', 'ansible_become_pass');
@@ -67,15 +83,15 @@ export function connectionSpec(host: string, vars: Vars): ConnectionSpec {
   return {
     host,
     connection,
-    address: str(vars, 'ansible_host', 'ansible_ssh_host') ?? host,
+    address,
     port,
-    user: str(vars, 'ansible_user', 'ansible_ssh_user', 'ansible_remote_user') ?? userInfo().username,
+    user: user ?? userInfo().username,
     ...(keyFile !== undefined ? { privateKeyFile: expandHome(keyFile) } : {}),
     ...(keyPassphrase !== undefined ? { privateKeyPassphrase: keyPassphrase } : {}),
     ...(knownHosts !== undefined ? { knownHostsFile: expandHome(knownHosts) } : {}),
     ...(password !== undefined ? { password } : {}),
     become: ansibleBool(vars.ansible_become),
-    becomeUser: str(vars, 'ansible_become_user') ?? 'root',
+    becomeUser: becomeUser ?? 'root',
     ...(becomePassword !== undefined ? { becomePassword } : {}),
     ...(commonArgs ? { sshCommonArgs: commonArgs } : {}),
   };

@@ -77,9 +77,9 @@ export function localTransport(options: LocalOptions = {}): Transport {
     const tmp = tempPathFor(path);
     if ((o.become ?? options.become) && needsSudo(becomeUser)) {
       const spec = ownerSpec(o);
-      const owner = spec ? sh`&& chown ${spec} ${tmp}` : raw('');
+      const owner = spec ? sh`&& chown -- ${spec} ${tmp}` : raw('');
       // as the SSH transport does: a failed step removes the temp file, nothing is left half-written
-      await must(sh`umask 077 && cat > ${tmp} && chmod ${mode.toString(8)} ${tmp} ${owner} && mv -f ${tmp} ${path} || { rm -f ${tmp}; exit 1; }`, { become: true, stdin: content });
+      await must(sh`umask 077 && cat > ${tmp} && chmod -- ${mode.toString(8)} ${tmp} ${owner} && mv -f -- ${tmp} ${path} || { rm -f -- ${tmp}; exit 1; }`, { become: true, stdin: content });
       return;
     }
     await mkdir(dirname(path), { recursive: true });

@@ -52,8 +52,8 @@ export function makeFileOps(d: FileDeps) {
   async function putWithSudo(path: string, content: string | Buffer, o: PutOptions): Promise<void> {
     const tmp = tempPathFor(path);
     const owner = ownerSpec(o);
-    const chown = owner ? sh`&& chown ${owner} ${tmp}` : raw('');
-    await mustRun(d, sh`umask 077 && mkdir -p ${dirname(path)} && cat > ${tmp} && chmod ${(o.mode ?? 0o644).toString(8)} ${tmp} ${chown} && mv -f ${tmp} ${path} || { rm -f ${tmp}; exit 1; }`, { become: true, stdin: content });
+    const chown = owner ? sh`&& chown -- ${owner} ${tmp}` : raw('');
+    await mustRun(d, sh`umask 077 && mkdir -p -- ${dirname(path)} && cat > ${tmp} && chmod -- ${(o.mode ?? 0o644).toString(8)} ${tmp} ${chown} && mv -f -- ${tmp} ${path} || { rm -f -- ${tmp}; exit 1; }`, { become: true, stdin: content });
   }
 
   async function writeTemp(s: Sftp, tmp: string, content: string | Buffer, mode: number): Promise<void> {
@@ -71,11 +71,11 @@ export function makeFileOps(d: FileDeps) {
         await writeTemp(s, tmp, content, mode);
       } catch (err) {
         if ((err as { code?: unknown }).code !== SFTP_NO_SUCH_FILE) throw err;
-        await mustRun(d, sh`mkdir -p ${dirname(path)}`);
+        await mustRun(d, sh`mkdir -p -- ${dirname(path)}`);
         await writeTemp(s, tmp, content, mode);
       }
       const owner = ownerSpec(o);
-      if (owner) await mustRun(d, sh`chown ${owner} ${tmp}`);
+      if (owner) await mustRun(d, sh`chown -- ${owner} ${tmp}`);
       await sftpCall<void>(d, `rename ${tmp} ${path}`, (cb) => s.ext_openssh_rename(tmp, path, (err) => cb(err)));
     } catch (err) {
       // best effort: the write's own error (rethrown below) is what the user needs to see

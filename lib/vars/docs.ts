@@ -75,11 +75,11 @@ function commented(text: string): string {
   return text.trimEnd().split('\n').map((l) => `# ${l}`).join('\n');
 }
 
-interface Entry { name: string; def: VarDef; roles: string[] }
+export interface VarEntry { name: string; def: VarDef; roles: string[] }
 
 /** Every var once (a var several roles read is listed with all of them), in role order. */
-function entries(roles: readonly Role[]): Entry[] {
-  const byName = new Map<string, Entry>();
+export function varEntries(roles: readonly Role[]): VarEntry[] {
+  const byName = new Map<string, VarEntry>();
   for (const role of roles) {
     for (const [name, def] of Object.entries(role.vars as VarDefs)) {
       const e = byName.get(name);
@@ -90,11 +90,18 @@ function entries(roles: readonly Role[]): Entry[] {
   return [...byName.values()];
 }
 
+/**
+ * docs/inventory-vars.schema.json as a group_vars/ or host_vars/ file refers to it (VS Code's
+ * YAML extension then completes and checks the vars): inventory/<name>/group_vars/all.yml.
+ */
+export const INVENTORY_SCHEMA_FROM_GROUP_VARS = '../../../docs/inventory-vars.schema.json';
+
 /** The sample inventory's group_vars/all.yml: a required block, then an optional block with defaults. */
 export function sampleGroupVars(roles: readonly Role[]): string {
-  const all = entries(roles);
+  const all = varEntries(roles);
   const required = all.filter((e) => e.def.default === undefined && !e.def.optional);
-  const out = ['# Sample inventory vars, generated from the role schemas by `npm run doc -- --write`.',
+  const out = [`# yaml-language-server: $schema=${INVENTORY_SCHEMA_FROM_GROUP_VARS}`,
+    '# Sample inventory vars, generated from the role schemas by `npm run doc -- --write`.',
     '# Copy this folder to inventory/<yours>/ and edit. docs/variables.md describes every var.', '---', '',
     '# ===== Required: no default; set these =====', ''];
   for (const e of required) {

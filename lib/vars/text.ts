@@ -35,6 +35,9 @@ type Parsed = ReturnType<z.ZodType['safeParse']>;
 export function parseVarValue(schema: z.ZodType, value: unknown, parse: (v: unknown) => Parsed = (v) => schema.safeParse(v)): Parsed {
   const parsed = parse(value);
   if (parsed.success || typeof value !== 'string') return parsed;
+  // Text the schema refused for more than its type ("1.31" is no k3s release): report that, not
+  // the type of the number the text also spells.
+  if (!parsed.error.issues.every((i) => i.code === 'invalid_type' || i.code === 'invalid_union')) return parsed;
   const typed = fromText(value);
   return typeof typed === 'string' ? parsed : schema.safeParse(typed);
 }

@@ -4,7 +4,7 @@
  *
  *   istio_gateway_http_nodeport: { schema: t.nodePort, default: 31080, description: '...' }
  */
-import { isIPv4 } from 'node:net';
+import { isIP, isIPv4 } from 'node:net';
 import { z } from 'zod';
 
 /** A schema of `base` whose values must also pass `test` (which returns the problem, or undefined). */
@@ -141,3 +141,63 @@ export function durationSeconds(v: string): number {
 
 /** `present` / `absent`, as Ansible roles write a state. */
 export const state = z.enum(['present', 'absent']);
+
+// Values that reach commands, files and node names on the hosts: refused here, before anything
+// connects, so none is taken for an option (`-oProxyCommand=...`), cut by a NUL or split by a newline.
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const controlProblem = (v: string): string | undefined =>
+  CONTROL.test(v) ? `${show(v)} holds a line break or control character; remove it` : undefined;
+const optionProblem = (v: string, example: string): string | undefined =>
+  v.startsWith('-') ? `${show(v)} starts with '-', so a command would take it for an option; write ${example}` : undefined;
+
+/** A path on a host: absolute, so no value reaches a command as an option or lands under the login folder. */
+export const absolutePath = rule(z.string(), (v) => controlProblem(v)
+  ?? (v.startsWith('/') ? undefined : `${show(v)} is not an absolute path; write the full path, starting with /, like /etc/systemd/system`),
+'absolute path');
+
+/** A path on the controller: relative, absolute or `~/...`, but never option-like. */
+export const controllerPath = rule(z.string().min(1), (v) => controlProblem(v) ?? optionProblem(v, 'a path, like ./files or ~/.kube/config'), 'path');
+
+/** A command: a name on PATH (`haproxy`, `helm`) or an absolute path. */
+export const commandName = rule(z.string(), (v) => {
+  if (v.startsWith('/')) return controlProblem(v);
+  return /^[A-Za-z0-9_][A-Za-z0-9._+-]*$/.test(v) ? undefined
+    : `${show(v)} is not a command name; write a name on PATH (letters, digits, '.', '_', '+', '-') or an absolute path`;
+}, 'command (name or absolute path)');
+
+/** A kernel module name as modprobe takes it. */
+export const kernelModule = rule(z.string(), (v) => /^[A-Za-z0-9_][A-Za-z0-9_-]*$/.test(v) ? undefined
+  : `${show(v)} is not a kernel module name; use letters, digits, '_' and '-', like br_netfilter`, 'kernel module name');
+
+/** A login name (POSIX, as useradd takes it): ansible_user, ansible_become_user. */
+export const userName = rule(z.string(), (v) => /^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$/.test(v) ? undefined
+  : `${show(v)} is not a user name; use letters, digits, '_', '.' and '-', starting with a letter or '_', like ubuntu`, 'user name');
+
+/** A host name or an IP address (v4 or v6), bare: no scheme, port, path or spaces. */
+export const hostOrIp = rule(z.string(), (v) => {
+  if (isIP(v)) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return `${show(v)} is a URL; write the host name or IP address only, like 192.168.1.101 (the port is its own var)`;
+  return v.length <= 253 && v.split('.').every((l) => l.length <= 63 && HOST_LABEL.test(l)) ? undefined
+    : `${show(v)} is neither an IP address nor a host name; write one, like 192.168.1.101 or k8s-api.example.com`;
+}, 'host name or IP address');
+
+/** A Kubernetes node name: a DNS-1123 subdomain (k3s registers it; the API refuses anything else). */
+export const nodeName = rule(z.string(), (v) => {
+  const ok = v.length <= 253 && v.split('.').every((l) => l.length <= 63 && LABEL.test(l));
+  return ok ? undefined
+    : `${show(v)} is not a valid Kubernetes node name; use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, like k8s-node1`;
+}, 'node name (DNS-1123 subdomain)');
+
+const QUANTITY_SUFFIX: Record<string, number> = {
+  '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** The value of a quantity accepted by `quantity` (1Gi → 1073741824), to compare a request with its limit. */
+export function quantityValue(q: string | number): number {
+  if (typeof q === 'number') return q;
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|([KMGTPE]i|[numkMGTPE]))?$/.exec(q);
+  if (!m) return Number.NaN;
+  return Number(m[1]! + (m[2] ?? '')) * QUANTITY_SUFFIX[m[3] ?? '']!;
+}

@@ -175,10 +175,16 @@ export function nodePortClashes(vars: Readonly<Record<string, unknown>>, sourceO
   return problems;
 }
 
-/** Drop repeats of the same problem found on several hosts (group vars are shared). */
+/**
+ * Drop repeats of the same problem found on several hosts (group vars are shared), and a problem
+ * without a file when the same key and message is also reported with its file (two roles reading
+ * one var, one of them without its source).
+ */
 export function dedupeProblems(problems: readonly Problem[]): Problem[] {
   const seen = new Map<string, Problem>();
+  const located = new Set(problems.filter((p) => p.file).map((p) => `${p.key}\0${p.message}`));
   for (const p of problems) {
+    if (!p.file && located.has(`${p.key}\0${p.message}`)) continue;
     const id = `${p.file}\0${p.key}\0${p.message}`;
     if (!seen.has(id)) seen.set(id, p);
   }

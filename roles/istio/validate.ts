@@ -1,11 +1,13 @@
 /**
  * Istio cross-field checks, all reported at once before anything connects: the gateway IP inside a
  * MetalLB pool, NodePorts distinct (also from roles not selected in this run), VirtualService
- * weights summing to 100, subsets that exist, and unique mesh object names.
+ * weights summing to 100, subsets that exist, unique mesh object names, memory requests within
+ * their limits and HPA minimums within their maximums.
  */
 import type { Problem } from '../../lib/errors.ts';
 import type { ValidateContext } from '../../lib/role.ts';
 import { gatewayIpProblems } from '../../lib/vars/address-pools.ts';
+import { minNotAboveMax, requestWithinLimit } from '../../lib/vars/bounds.ts';
 import type { DestinationRuleVar, VirtualServiceVar } from './mesh-vars.ts';
 import type { IstioVars } from './vars.ts';
 
@@ -99,7 +101,15 @@ function meshProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
   return problems;
 }
 
+/** Requests within limits and HPA minimums within maximums, for istiod and the gateway. */
+function boundProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
+  return (['pilot', 'gateway'] as const).flatMap((part) => [
+    ...requestWithinLimit(vars, `istio_${part}_memory_request`, `istio_${part}_memory_limit`, ctx.sourceOf),
+    ...minNotAboveMax(vars, `istio_${part}_hpa_min_replicas`, `istio_${part}_hpa_max_replicas`, ctx.sourceOf),
+  ]);
+}
+
 export function validateIstio(vars: IstioVars, ctx: ValidateContext): Problem[] {
   if (!vars.enable_istio) return [];
-  return [...poolProblems(vars, ctx), ...nodePortProblems(vars, ctx), ...meshProblems(vars, ctx)];
+  return [...poolProblems(vars, ctx), ...nodePortProblems(vars, ctx), ...boundProblems(vars, ctx), ...meshProblems(vars, ctx)];
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { platform } from '../../lib/vars/platform.ts';
 import { defineVars } from '../../lib/vars/schema.ts';
+import { absolutePath, commandName, controllerPath, hostOrIp, kernelModule, nodeName } from '../../lib/vars/types.ts';
 
 /** YAML given either as a string (k3s-ansible's `server_config_yaml: |`) or as a mapping. */
 const yamlBlock = z.union([z.string(), z.record(z.string(), z.unknown())]);
@@ -19,7 +20,7 @@ export const k3sVars = defineVars({
   },
   ...platform('k3s_server_group', 'k3s_agent_group', 'api_port', 'metallb_state', 'enable_istio', 'enable_ingress_nginx'),
   api_endpoint: {
-    schema: z.string().min(1), optional: true,
+    schema: hostOrIp, optional: true,
     description: 'Address (or VIP / DNS name) of the Kubernetes API; default: the first server\'s address.',
   },
   token: {
@@ -39,22 +40,22 @@ export const k3sVars = defineVars({
     schema: z.array(z.string().min(1)), optional: true,
     description: 'Packaged components to disable; default: servicelb while metallb_state is present, traefik while enable_istio or enable_ingress_nginx is true.',
   },
-  tls_san: { schema: z.array(z.string().min(1)), default: [], description: 'Extra names/IPs for the API server certificate (api_endpoint is always added).' },
-  k3s_node_name: { schema: z.string().min(1), optional: true, description: 'Kubernetes node name of this host; default: its inventory name.' },
+  tls_san: { schema: z.array(hostOrIp), default: [], description: 'Extra names/IPs for the API server certificate (api_endpoint is always added).' },
+  k3s_node_name: { schema: nodeName, optional: true, description: 'Kubernetes node name of this host; default: its inventory name.' },
   kubeconfig: {
-    schema: z.string().min(1), optional: true,
+    schema: controllerPath, optional: true,
     description: 'Where the controller keeps the cluster\'s kubeconfig (0600; relative paths from the inventory dir); default ~/.kube/config.new. Later roles use it.',
   },
-  kubeconfig_merge: { schema: z.string().min(1), optional: true, description: 'Also merge the context into this kubeconfig (e.g. ~/.kube/config).' },
+  kubeconfig_merge: { schema: controllerPath, optional: true, description: 'Also merge the context into this kubeconfig (e.g. ~/.kube/config).' },
   cluster_context: { schema: z.string().min(1), default: 'k3s', description: 'Name of the kubeconfig context (and cluster and user) for this cluster.' },
   k3s_install_script_url: { schema: z.string().url(), default: 'https://get.k3s.io', description: 'The k3s install script (a mirror for restricted sites).' },
   airgap_dir: {
-    schema: z.string().min(1), optional: true,
+    schema: controllerPath, optional: true,
     description: 'Air-gapped install: a controller dir with k3s, install.sh and k3s-airgap-images-*; uploaded over SFTP.',
   },
-  systemd_dir: { schema: z.string().min(1), default: '/etc/systemd/system', description: 'Where the service units and their env files live.' },
-  k3s_kernel_modules: { schema: z.array(z.string().min(1)), default: ['br_netfilter', 'overlay'], description: 'Kernel modules each node needs loaded.' },
-  k3s_required_binaries: { schema: z.array(z.string().min(1)), default: ['sh', 'curl'], description: 'Commands each node must have (curl only matters for URL installs).' },
+  systemd_dir: { schema: absolutePath, default: '/etc/systemd/system', description: 'Where the service units and their env files live.' },
+  k3s_kernel_modules: { schema: z.array(kernelModule), default: ['br_netfilter', 'overlay'], description: 'Kernel modules each node needs loaded.' },
+  k3s_required_binaries: { schema: z.array(commandName), default: ['sh', 'curl'], description: 'Commands each node must have (curl only matters for URL installs).' },
   k3s_allow_swap: { schema: z.boolean(), default: false, description: 'Allow nodes with active swap (kubelet runs with failSwapOn=false).' },
   k3s_wait_timeout: { schema: z.number().int().positive(), default: 300, description: 'Seconds to wait for the API and for each node to be Ready.' },
   k3s_upgrade_drain: { schema: z.boolean(), default: false, description: 'upgrade: cordon and drain each node before upgrading it, uncordon after.' },
