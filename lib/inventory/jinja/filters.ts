@@ -7,6 +7,7 @@ import { JinjaError } from './errors.ts';
 import { pySplit, stripChars } from './methods.ts';
 import { closest } from '../../vars/suggest.ts';
 import { ANSIBLE_FILTERS } from './filters-ansible.ts';
+import { niceYaml } from './nice-yaml.ts';
 import { applyTest } from './tests.ts';
 import { defined, equal, isMapping, iterate, str, truthy, typeName, Undefined } from './values.ts';
 
@@ -167,8 +168,7 @@ const FILTERS: Record<string, Filter> = {
   to_json: (v) => pyJson(defined(v)),
   to_nice_json: (v, [], kwargs) => JSON.stringify(sortDeep(defined(v)), null, Number(kwargs.indent ?? 4)),
   to_yaml: (v) => stringify(defined(v), { collectionStyle: 'flow' }),
-  // PyYAML's dump as Ansible calls it: keys sorted, lists not indented under their key, block style
-  to_nice_yaml: (v, [], kwargs) => stringify(defined(v), { indent: Number(kwargs.indent ?? 4), indentSeq: false, sortMapEntries: kwargs.sort_keys !== false, lineWidth: 0 }),
+  to_nice_yaml: (v, [], kwargs) => niceYaml(defined(v), Number(kwargs.indent ?? 4), kwargs.sort_keys !== false),
   from_json: (v) => JSON.parse(str(v)),
   b64encode: (v) => Buffer.from(str(v), 'utf8').toString('base64'),
   b64decode: (v) => Buffer.from(str(v), 'base64').toString('utf8'),

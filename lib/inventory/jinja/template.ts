@@ -26,16 +26,22 @@ interface Tag {
   keepNewline: boolean;
 }
 
-/** Index of `closer` after `from`, skipping quoted strings inside the tag. */
+/**
+ * Index of `closer` after `from`, skipping quoted strings and, as Jinja's lexer balances
+ * brackets, any `}}` inside `{...}`/`[...]`/`(...)` (`{{ x | combine({'a': {'b': 1}}) }}`).
+ */
 function findClose(text: string, from: number, closer: string): number {
   let quote = '';
+  let depth = 0;
   for (let i = from; i < text.length; i++) {
     const c = text[i]!;
     if (quote) {
       if (c === '\\') i++;
       else if (c === quote) quote = '';
     } else if (c === "'" || c === '"') quote = c;
-    else if (text.startsWith(closer, i)) return i;
+    else if (depth === 0 && text.startsWith(closer, i)) return i;
+    else if ('{[('.includes(c)) depth++;
+    else if ('}])'.includes(c) && depth > 0) depth--;
   }
   return -1;
 }
