@@ -8,8 +8,9 @@ import { renderObjects } from '../lib/role-kit/index.ts';
 import { validateMetallb } from '../roles/metallb/validate.ts';
 import type { RoleContext } from '../lib/role.ts';
 import { fakeValidateContext, messages, schemaProblems, typedVars } from './fixtures/istio/role-vars.ts';
+import { platformView } from './support/platform.ts';
 
-const roleCtx: RoleContext = { host: { name: 'k8s-node1', groups: [], vars: {} }, playHosts: [], groups: {}, hostvars: {}, selectedRoles: ['metallb'], inventoryDir: '/nonexistent' };
+const roleCtx: RoleContext = { ...platformView(), host: { name: 'k8s-node1', groups: [], vars: {} }, playHosts: [], groups: {}, hostvars: {}, selectedRoles: ['metallb'], inventoryDir: '/nonexistent' };
 
 describe('pool addresses', () => {
   const cases: [string, string, boolean][] = [
@@ -30,8 +31,8 @@ describe('pool addresses', () => {
   }
 
   it('explains bad entries', () => {
-    expect(parsePoolAddress('192.168.1.250-192.168.1.240')).toMatch(/starts after it ends/);
-    expect(parsePoolAddress('192.168.1.300')).toMatch(/not an IPv4 address/);
+    expect(parsePoolAddress('192.168.1.250-192.168.1.240')).toMatch(/first address is after its last; swap them/);
+    expect(parsePoolAddress('192.168.1.300')).toMatch(/not an IP address/);
     expect(parsePoolAddress('192.168.1.0/33')).toMatch(/not a CIDR/);
     expect(schemaProblems(metallb, 'metallb_address_pools', [{ name: 'p', addresses: ['192.168.1.x'] }])[0]).toMatch(/^0\.addresses\.0: .*not an address pool entry/);
   });

@@ -8,6 +8,8 @@ import { runPlaybook } from '../lib/runner/index.ts';
 import { orderRoles } from '../lib/runner/load.ts';
 import type { Role } from '../lib/role.ts';
 import type { PlaybookRunOptions } from '../lib/runner/index.ts';
+import type { Cmd } from '../lib/shell.ts';
+import { withMust } from '../lib/transport/must.ts';
 import type { Transport } from '../lib/transport/types.ts';
 
 const projectDir = resolve(import.meta.dirname, '..');
@@ -26,12 +28,12 @@ function fakeTransports() {
   const closed: string[] = [];
   const open = async (host: { name: string }): Promise<Transport> => {
     opened.push(host.name);
-    return {
-      host: host.name, kind: 'local',
-      run: async (cmd) => ({ code: 0, stdout: cmd.text.includes('capstan-lock: acquired') ? 'capstan-lock: acquired 1\n' : '', stderr: '', timedOut: false, durationMs: 0 }),
+    return withMust({
+      host: host.name, kind: 'local' as const,
+      run: async (cmd: Cmd) => ({ code: 0, stdout: cmd.text.includes('capstan-lock: acquired') ? 'capstan-lock: acquired 1\n' : '', stderr: '', timedOut: false, durationMs: 0 }),
       put: async () => {}, get: async () => undefined,
       close: async () => { closed.push(host.name); },
-    };
+    });
   };
   return { opened, closed, open };
 }

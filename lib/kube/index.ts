@@ -24,6 +24,8 @@ export interface OpenClusterOptions {
   shared: Map<string, unknown>;
   log: TaskLog;
   signal: AbortSignal;
+  /** Second Ctrl-C: stop a running helm at once (the first, `signal`, gives it helm_interrupt_grace). */
+  force?: AbortSignal;
   /** Take (a run) or read (--check) the cluster Lease; none: no lock (tests of lib/kube itself). */
   lock?: RunLock;
   /** Retry tuning for API calls (tests use short backoffs). */
@@ -71,7 +73,9 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
     };
     return {
       kubeconfigPath: access.kubeconfigPath,
-      helmRelease: (spec, opts) => helmRelease(deps, spec, { ...opts, signal: o.signal }),
+      helmRelease: (spec, opts) => helmRelease(deps, spec, {
+        ...opts, signal: o.signal, graceSeconds: s.helm_interrupt_grace, say: (m) => o.log.warn(m), ...(o.force ? { force: o.force } : {}),
+      }),
       apply: (objects, opts) => applyObjects(api, objects, { ...opts, force: opts.force ?? s.kube_apply_force }),
       ensureNamespace: (name, labels, opts) => ensureNamespace(api, name, labels, opts),
       delete: (objects, opts) => deleteObjects(api, objects, opts),

@@ -13,13 +13,13 @@ export const clusterVars = defineVars({
   kubeconfig: {
     schema: controllerPath,
     optional: true,
-    description: 'Kubeconfig on the controller (`~` expanded). Default: $KUBECONFIG, else ~/.kube/config.',
+    description: 'Kubeconfig on the controller (`~` expanded). Default: $KUBECONFIG (several files merged as kubectl merges them), else ~/.kube/config.',
     example: '~/.kube/config',
   },
   kube_context: {
     schema: z.string().min(1),
     optional: true,
-    description: 'Kubeconfig context to use. Default: the kubeconfig\'s current-context.',
+    description: 'Kubeconfig context to use (also --kube-context). Default: the kubeconfig\'s current-context.',
   },
   cluster_access: {
     schema: z.enum(['kubeconfig', 'ssh']),
@@ -52,6 +52,12 @@ export const clusterVars = defineVars({
     default: 300,
     description: 'Seconds helm waits for a release\'s workloads before failing and rolling back.',
   },
+  helm_interrupt_grace: {
+    schema: z.number().int().min(0).max(3600),
+    default: 30,
+    description: 'After Ctrl-C, seconds a running helm may go on to finish or roll back before it is stopped (a second Ctrl-C stops it at once).',
+    docs: 'docs/reliability.md',
+  },
   kube_apply_force: {
     schema: z.boolean(),
     default: false,
@@ -68,6 +74,7 @@ export interface ClusterSettings {
   helm_binary: string;
   helm_chart_dir: string | undefined;
   helm_timeout: number;
+  helm_interrupt_grace: number;
   kube_apply_force: boolean;
 }
 

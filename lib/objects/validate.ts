@@ -5,7 +5,7 @@
  * one with one is an error), duplicates, and the kind's schema. Every problem at once, each as
  * `file:line › path.to.field: what is wrong, and the fix`. Pure: no I/O but the shipped bundle.
  */
-import type { Problem } from '../errors.ts';
+import { InputError, type Problem } from '../errors.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { closest } from '../vars/suggest.ts';
 import { dns1123Label, dns1123Subdomain } from '../vars/types.ts';
@@ -136,4 +136,13 @@ export function validateObjects(items: readonly SourcedObject[], o: { defaultNam
     objects.push({ object: c.object, origin: item.origin, namespaced: c.namespaced, defaultedNamespace: c.defaulted, id });
   }
   return { objects, problems };
+}
+
+/**
+ * The check role-generated objects go through (lib/role-kit renderObjects): the same validator,
+ * no default namespace (a role names the namespace of every namespaced object it makes).
+ */
+export function assertValidObjects(objects: readonly unknown[], file: string): void {
+  const r = validateObjects(objects.map((value) => ({ value, origin: { file } })), { defaultNamespace: '' });
+  if (r.problems.length) throw new InputError(r.problems, `invalid objects from ${file}`);
 }

@@ -8,3 +8,4 @@ export { applyTask, crdMissingInCheck, deleteTask, hasCrd, manifestEntries, type
 export { describeObject, MANAGED_BY, objectMeta } from './meta.ts';
 export { deployments, readyTask, readyText, waitOptions, waitReady, type ReadySpec, type Workload, type WorkloadKind } from './ready.ts';
 export { OBJECT_TEMPLATE, renderObjects, templateData, templateFile } from './render.ts';
+export { exposedServices, replacedK3sComponents } from './platform.ts';

@@ -5,13 +5,15 @@
  * roleRef, data, provisioner, ...), namespaced or cluster-scoped alike. An inventory may override
  * one kind of one role with `inventory/<name>/templates/<role>/<kind>.yaml.hbs` (to add an
  * annotation, say). The result is parsed and checked before it goes anywhere: exactly one
- * manifest, of the object's kind. A template error names the template, before anything connects.
+ * manifest, of the object's kind, valid against the shipped schemas (lib/objects/validate.ts). A
+ * template error names the template, before anything connects.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.ts';
 import type { KubeObject } from '../kube/types.ts';
+import { assertValidObjects } from '../objects/validate.ts';
 import { parseManifests, renderString, renderTemplate } from '../render/index.ts';
 
 const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -46,6 +48,8 @@ export function renderObjects(role: string, objects: readonly KubeObject[], inve
       : docs[0]!.kind !== obj.kind ? `renders a ${docs[0]!.kind}, but it is the template of ${obj.kind} objects; keep kind: ${obj.kind} (or use the template file of ${docs[0]!.kind})`
         : undefined;
     if (problem) throw new InputError([{ file, key: 'kind', message: problem }], 'template error');
+    // The offline validator every object goes through (lib/objects): schema, names, namespaces.
+    assertValidObjects(docs, file);
     return docs[0]!;
   });
 }

@@ -7,14 +7,16 @@ import { formatProblem, InputError } from '../errors.ts';
 import type { Problem } from '../errors.ts';
 import type { Inventory, ResolvedVars, ResolveOptions, VarLayer } from '../inventory/types.ts';
 import type { Play, Playbook } from '../playbook.ts';
-import type { HostInfo, Role, RoleContext, Task } from '../role.ts';
+import type { HostInfo, PlatformView, Role, RoleContext, Task } from '../role.ts';
 import { lockSettings } from '../lock/vars.ts';
 import { connectionSpec } from '../transport/connection.ts';
-import { platformVars } from '../vars/platform.ts';
+import { exposedServices } from '../role-kit/platform.ts';
+import { nodePortClashes, nodePortUses } from '../vars/nodeports.ts';
+import { PLATFORM_TABLE, platformDefaultVars, platformVars, type PlatformVars } from '../vars/platform.ts';
 import { closest } from '../vars/suggest.ts';
 import type { VarDefs } from '../vars/schema.ts';
 import {
-  dedupeProblems, defaultLayers, nodePortClashes, parseRoleVars, runRoleValidators, unknownKeys,
+  dedupeProblems, defaultLayers, parseRoleVars, runRoleValidators, unknownKeys,
 } from '../vars/validate.ts';
 import { orderRoles } from './load.ts';
 import { applyLimit, selectHosts } from './patterns.ts';
@@ -34,6 +36,8 @@ export interface PrepareOptions {
   readonly filter: TagFilter;
   readonly limit?: string;
   readonly extraVars?: readonly VarLayer[];
+  /** Every role of the project's playbooks (site + this one), asked for exposes()/k3sComponents(); default: `roles`. */
+  readonly platformRoles?: readonly Role[];
 }
 
 /** One selected task of one role on one host. */
@@ -98,11 +102,20 @@ function knownVarNames(roles: ReadonlyMap<string, Role>): Set<string> {
   return new Set([...Object.keys(platformVars), ...[...roles.values()].flatMap((r) => Object.keys(r.vars as VarDefs))]);
 }
 
+/** The host's platform vars, typed (their problems are the ones the roles that read them report too). */
+function platformView(resolved: ResolvedVars, o: PrepareOptions, problems: Problem[]): PlatformView {
+  const parsed = parseRoleVars([PLATFORM_TABLE], resolved);
+  problems.push(...parsed.problems);
+  const platform = (parsed.vars.get(PLATFORM_TABLE.name) ?? platformDefaultVars()) as PlatformVars;
+  return { platform, platformRoles: o.platformRoles ?? [...o.roles.values()] };
+}
+
 /** Validate one host's vars for the play's selected roles (and its connection vars); returns its typed vars. */
-function validateHost(roles: Role[], info: HostInfo, resolved: ResolvedVars, known: Set<string>, problems: Problem[]) {
+function validateHost(roles: Role[], info: HostInfo, resolved: ResolvedVars, view: PlatformView, w: RunWide) {
+  const { known, problems } = w;
   const parsed = parseRoleVars(roles, resolved);
   problems.push(...parsed.problems);
-  problems.push(...runRoleValidators(roles, parsed.vars, info, resolved));
+  problems.push(...runRoleValidators(roles, parsed.vars, info, resolved, view));
   problems.push(...unknownKeys(roles, known, resolved));
   try {
     connectionSpec(info.name, info.vars);
@@ -111,8 +124,7 @@ function validateHost(roles: Role[], info: HostInfo, resolved: ResolvedVars, kno
   }
   const sourced = (p: Problem): Problem => ({ ...p, file: p.file || (resolved.has(p.key) ? resolved.sourceOf(p.key) : '') });
   problems.push(...lockSettings(info.vars).problems.map(sourced));
-  const merged = Object.assign({}, ...parsed.vars.values()) as Record<string, unknown>;
-  problems.push(...nodePortClashes(merged, (n) => (resolved.has(n) ? resolved.sourceOf(n) : '')));
+  problems.push(...nodePortClashes(nodePortUses(exposedServices(view)), (n) => (resolved.has(n) ? resolved.sourceOf(n) : '')));
   return parsed.vars;
 }
 
@@ -171,14 +183,14 @@ function checkAfter(tasks: readonly HostTask[], problems: Problem[]): void {
   });
 }
 
-function hostTasks(roles: Role[], typed: Map<string, Record<string, unknown>>, ctx: Omit<RoleContext, 'host'>, info: HostInfo, o: PrepareOptions, w: RunWide): HostTask[] {
+function hostTasks(roles: Role[], typed: Map<string, Record<string, unknown>>, ctx: Omit<RoleContext, 'host' | keyof PlatformView>, info: HostInfo, view: PlatformView, o: PrepareOptions, w: RunWide): HostTask[] {
   const { problems } = w;
   const out: HostTask[] = [];
   for (const role of roles) {
     const vars = typed.get(role.name);
     if (!vars) continue;
     try {
-      for (const task of role.tasks(vars as never, { ...ctx, host: info })) {
+      for (const task of role.tasks(vars as never, { ...ctx, ...view, host: info })) {
         const tags = [...taskTags(role, task)];
         for (const t of tags) w.seenTags.add(t);
         if (tagsSelected(new Set(tags), o.filter)) out.push({ role, task, tags });
@@ -242,9 +254,10 @@ function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
     selectedRoles: roles.map((r) => r.name), inventoryDir: inv.dir,
   };
   const hosts = bases.map(({ info, resolved }) => {
-    const roleVars = validateHost(roles, info, resolved, known, problems);
+    const view = platformView(resolved, o, problems);
+    const roleVars = validateHost(roles, info, resolved, view, w);
     const sourceOf = (n: string) => (resolved.has(n) ? resolved.sourceOf(n) : '');
-    return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, { ...ctx, sourceOf }, info, o, w) };
+    return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, { ...ctx, sourceOf }, info, view, o, w) };
   });
   return { play, roles, hosts };
 }

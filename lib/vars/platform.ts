@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { defineVars, type VarDefs, type VarsOf } from './schema.ts';
-import { dns1123Label, ipv4, nodePort, poolAddress, state } from './types.ts';
+import { dns1123Label, ipAddress, nodePort, poolAddress, port, state } from './types.ts';
 
 /** One MetalLB IPAddressPool, as metallb_address_pools lists it. */
 export const addressPool = z.object({
@@ -39,7 +39,7 @@ export const platformVars = defineVars({
     description: 'MetalLB IPAddressPools: {name, addresses (ranges, CIDRs or single IPs), auto_assign}; the Istio gateway IP must lie in one',
   },
   istio_gateway_loadbalancer_ip: {
-    schema: ipv4, default: ISTIO_DEFAULT_LB_IP,
+    schema: ipAddress, default: ISTIO_DEFAULT_LB_IP,
     description: 'EXTERNAL-IP of the Istio gateway when metallb_state is present; must lie in a MetalLB pool',
   },
   enable_istio: { schema: z.boolean(), default: true, description: 'Istio is installed (false skips the istio role with a reason; k3s\'s traefik is off while it is on)' },
@@ -63,6 +63,7 @@ export const platformVars = defineVars({
     schema: nodePort, default: 32000,
     description: 'NodePort of the seldon-mesh-nodeport Service (envoy, HTTP and gRPC inference); the external load balancers forward lb_seldon_port there',
   },
+  lb_seldon_port: { schema: port, default: 9000, description: 'Port of the load balancers\' Seldon mesh frontend (TCP, to seldon_mesh_nodeport) when enable_seldon' },
   api_port: { schema: z.number().int().min(1).max(65535), default: 6443, description: 'Port of the Kubernetes API on api_endpoint (the load balancers\' API frontend too).' },
   k3s_server_group: { schema: groupName, default: 'server', description: 'Inventory group of the k3s servers; its first host runs cluster-init.' },
   k3s_agent_group: { schema: groupName, default: 'agent', description: 'Inventory group of the k3s agents.' },
@@ -79,6 +80,14 @@ export function platform<K extends PlatformVarName>(...names: K[]): Pick<Platfor
 
 export function isPlatformVar(name: string): name is PlatformVarName {
   return Object.hasOwn(platformVars, name);
+}
+
+/** The platform vars as a var table of their own, parsed like a role's (`file › key` problems alike). */
+export const PLATFORM_TABLE = { name: 'platform', vars: platformVars } as const;
+
+/** The platform vars with every default: what a host gets when its inventory sets none. */
+export function platformDefaultVars(): PlatformVars {
+  return platformDefaults() as unknown as PlatformVars;
 }
 
 /** The platform defaults as a var layer, lowest of all. */

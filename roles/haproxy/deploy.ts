@@ -26,11 +26,7 @@ interface Remote {
   readonly timeoutMs: number;
 }
 
-async function must(r: Remote, cmd: Cmd): Promise<string> {
-  const out = await r.t.run(cmd, { become: r.become, timeoutMs: r.timeoutMs });
-  if (out.code !== 0) throw new CommandError(r.t.host, cmd.text, out.code, `${out.stderr}\n${out.stdout}`);
-  return out.stdout;
-}
+const must = async (r: Remote, cmd: Cmd): Promise<string> => (await r.t.must(cmd, { become: r.become, timeoutMs: r.timeoutMs })).stdout;
 
 /** The reload command: haproxy_reload_command, else systemd's reload where systemd runs. Decided before any change. */
 async function reloadCommand(r: Remote, vars: HaproxyRoleVars): Promise<Cmd> {

@@ -4,7 +4,7 @@
  */
 import { haproxyConfig } from '../../lib/lb/generate.ts';
 import { defineRole } from '../../lib/role.ts';
-import { lbInput, lbValidate } from '../lb-config/index.ts';
+import { lbInput, lbValidate } from '../../lib/lb/role-input.ts';
 import { deployHaproxy } from './deploy.ts';
 import { haproxyRoleVars } from './vars.ts';
 

@@ -82,6 +82,13 @@ export default defineRole({
   dependencies: ['metallb'],
   vars: istioVars,
   validate: (vars, ctx) => validateIstio(vars, ctx),
+  exposes: (p) => (p.enable_istio ? [{
+    kind: 'ingress', name: 'istio',
+    http: { nodePort: p.istio_gateway_http_nodeport, var: 'istio_gateway_http_nodeport' },
+    https: { nodePort: p.istio_gateway_https_nodeport, var: 'istio_gateway_https_nodeport' },
+    ready: { path: '/healthz/ready', nodePort: p.istio_gateway_status_nodeport, var: 'istio_gateway_status_nodeport' },
+  }] : []),
+  k3sComponents: (p) => (p.enable_istio ? ['traefik'] : []),
   tasks: (vars, ctx): Task[] => (vars.enable_istio
     ? istioTasks(vars, ctx)
     : [{ name: 'istio', runOnce: true, skipReason: 'enable_istio is false', run: async () => ({ status: 'skipped', msg: 'enable_istio is false' }) }]),

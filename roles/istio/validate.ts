@@ -1,6 +1,6 @@
 /**
  * Istio cross-field checks, all reported at once before anything connects: the gateway IP inside a
- * MetalLB pool, NodePorts distinct (also from roles not selected in this run), VirtualService
+ * MetalLB pool (NodePort clashes are the runner's, lib/vars/nodeports.ts), VirtualService
  * weights summing to 100, subsets that exist, unique mesh object names, memory requests within
  * their limits and HPA minimums within their maximums.
  */
@@ -12,30 +12,12 @@ import type { DestinationRuleVar, VirtualServiceVar } from './mesh-vars.ts';
 import type { IstioVars } from './vars.ts';
 
 
-const ISTIO_NODEPORTS = ['istio_gateway_http_nodeport', 'istio_gateway_https_nodeport', 'istio_gateway_status_nodeport'] as const;
-
 function poolProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
   if (vars.metallb_state !== 'present') return [];
   return gatewayIpProblems({
     ip: vars.istio_gateway_loadbalancer_ip, ipSource: ctx.sourceOf('istio_gateway_loadbalancer_ip'),
     pools: vars.metallb_address_pools, poolsSource: ctx.sourceOf('metallb_address_pools'),
   });
-}
-
-/** NodePorts of roles not selected in this run are still taken on the cluster: compare with them too. */
-function nodePortProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
-  const problems: Problem[] = [];
-  for (const [name, value] of Object.entries(ctx.host.vars)) {
-    if (!name.endsWith('_nodeport') || name in ctx.allVars || typeof value !== 'number') continue;
-    for (const ours of ISTIO_NODEPORTS) {
-      if (vars[ours] !== value) continue;
-      problems.push({
-        file: ctx.sourceOf(ours), key: ours,
-        message: `NodePort ${value} is also used by ${name} (${ctx.sourceOf(name) || 'default'}); give each NodePort its own port in 30000-32767`,
-      });
-    }
-  }
-  return problems;
 }
 
 function weightProblems(v: VirtualServiceVar, i: number, file: string): Problem[] {
@@ -111,5 +93,5 @@ function boundProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
 
 export function validateIstio(vars: IstioVars, ctx: ValidateContext): Problem[] {
   if (!vars.enable_istio) return [];
-  return [...poolProblems(vars, ctx), ...nodePortProblems(vars, ctx), ...boundProblems(vars, ctx), ...meshProblems(vars, ctx)];
+  return [...poolProblems(vars, ctx), ...boundProblems(vars, ctx), ...meshProblems(vars, ctx)];
 }

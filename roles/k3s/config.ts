@@ -6,7 +6,6 @@
 import { createHash } from 'node:crypto';
 import { parse, stringify } from 'yaml';
 import { sh, type Cmd } from '../../lib/shell.ts';
-import type { PlatformVars } from '../../lib/vars/platform.ts';
 import type { NodeKind, Topology } from './topology.ts';
 
 /** Keys capstan manages in config.yaml; setting them in *_config_yaml is a mistake. */
@@ -72,14 +71,6 @@ export function yamlMapping(value: string | Record<string, unknown> | undefined)
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('must be a YAML mapping of k3s config keys');
   return parsed as Record<string, unknown>;
-}
-
-/** k3s_disable when unset: servicelb makes way for MetalLB, traefik for Istio or ingress-nginx (platform vars). */
-export function defaultDisable(vars: Pick<PlatformVars, 'metallb_state' | 'enable_istio' | 'enable_ingress_nginx'>): string[] {
-  const disable: string[] = [];
-  if (vars.metallb_state === 'present') disable.push('servicelb');
-  if (vars.enable_istio || vars.enable_ingress_nginx) disable.push('traefik');
-  return disable;
 }
 
 export interface NodeConfigInput {

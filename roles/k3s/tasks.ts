@@ -8,10 +8,11 @@
  */
 import { CapstanError } from '../../lib/errors.ts';
 import type { PlanEntry, RoleContext, Task, TaskContext, TaskResult } from '../../lib/role.ts';
+import { replacedK3sComponents } from '../../lib/role-kit/index.ts';
 import { SECRET_MASK } from '../../lib/secrets.ts';
 import type { VarsOf } from '../../lib/vars/schema.ts';
 import {
-  CONFIG_PATH, defaultDisable, envFilePath, installCommand, installSpec, nodeConfig, REGISTRIES_PATH, renderEnvFile, renderYaml, splitArgs, yamlMapping,
+  CONFIG_PATH, envFilePath, installCommand, installSpec, nodeConfig, REGISTRIES_PATH, renderEnvFile, renderYaml, splitArgs, yamlMapping,
 } from './config.ts';
 import type { FileSpec } from './files.ts';
 import { publishKubeconfig } from './publish.ts';
@@ -39,6 +40,8 @@ export interface NodeSetup {
   readonly inventoryDir: string;
   /** The upgrade playbook: drain before upgrading when k3s_upgrade_drain. */
   readonly upgrade: boolean;
+  /** Packaged components to disable: k3s_disable, else those the enabled roles replace. */
+  readonly disable: readonly string[];
 }
 
 export function nodeSetup(vars: K3sVars, ctx: RoleContext, upgrade: boolean): NodeSetup | undefined {
@@ -49,7 +52,7 @@ export function nodeSetup(vars: K3sVars, ctx: RoleContext, upgrade: boolean): No
   const kind = topology && kindOf(topology, ctx.host.name);
   if (!topology || !kind) return undefined;
   const source: InstallSource = vars.airgap_dir ? { kind: 'airgap', dir: vars.airgap_dir } : { kind: 'url', url: vars.k3s_install_script_url };
-  return { kind, topology, nodeName: nodeNameOf(ctx.hostvars, ctx.host.name), vars, source, inventoryDir: ctx.inventoryDir, upgrade };
+  return { kind, topology, nodeName: nodeNameOf(ctx.hostvars, ctx.host.name), vars, source, inventoryDir: ctx.inventoryDir, upgrade, disable: vars.k3s_disable ?? replacedK3sComponents(ctx) };
 }
 
 /** The files the node gets, with the cluster token. */
@@ -57,7 +60,7 @@ export function nodeFiles(s: NodeSetup, token: string): { files: FileSpec[]; env
   const server = s.kind !== 'agent';
   const config = nodeConfig({
     kind: s.kind, topology: s.topology, token, nodeName: s.nodeName, tlsSan: s.vars.tls_san,
-    disable: s.vars.k3s_disable ?? defaultDisable(s.vars),
+    disable: s.disable,
     extra: yamlMapping(server ? s.vars.server_config_yaml : s.vars.agent_config_yaml),
   });
   const files: FileSpec[] = [{ path: CONFIG_PATH, content: renderYaml(config), mode: 0o600 }];

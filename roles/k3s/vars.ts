@@ -18,7 +18,7 @@ export const k3sVars = defineVars({
     description: 'The k3s release to install and keep (pinned, e.g. v1.31.4+k3s1).',
     example: 'v1.31.4+k3s1',
   },
-  ...platform('k3s_server_group', 'k3s_agent_group', 'api_port', 'metallb_state', 'enable_istio', 'enable_ingress_nginx'),
+  ...platform('k3s_server_group', 'k3s_agent_group', 'api_port'),
   api_endpoint: {
     schema: hostOrIp, optional: true,
     description: 'Address (or VIP / DNS name) of the Kubernetes API; default: the first server\'s address.',
@@ -38,7 +38,7 @@ export const k3sVars = defineVars({
   },
   k3s_disable: {
     schema: z.array(z.string().min(1)), optional: true,
-    description: 'Packaged components to disable; default: servicelb while metallb_state is present, traefik while enable_istio or enable_ingress_nginx is true.',
+    description: 'Packaged components to disable; default: those the enabled roles replace (servicelb while metallb_state is present, traefik while Istio or ingress-nginx is on).',
   },
   tls_san: { schema: z.array(hostOrIp), default: [], description: 'Extra names/IPs for the API server certificate (api_endpoint is always added).' },
   k3s_node_name: { schema: nodeName, optional: true, description: 'Kubernetes node name of this host; default: its inventory name.' },

@@ -43,6 +43,7 @@ export default defineRole({
   tags: ['metallb'],
   vars: metallbVars,
   validate: (vars, ctx): Problem[] => validateMetallb(vars, ctx),
+  k3sComponents: (p) => (p.metallb_state === 'present' ? ['servicelb'] : []),
   tasks: (vars, ctx) => {
     const objects = renderObjects('metallb', poolManifests(vars), ctx.inventoryDir);
     return vars.metallb_state === 'absent' ? absentTasks(vars, objects) : presentTasks(vars, objects);

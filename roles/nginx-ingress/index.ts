@@ -45,4 +45,11 @@ export default defineRole({
   tags: ['nginx-ingress', 'ingress-nginx'],
   vars: nginxIngressVars,
   tasks,
+  exposes: (p) => (p.enable_ingress_nginx ? [{
+    kind: 'ingress', name: 'ingress-nginx',
+    http: { nodePort: p.ingress_nginx_http_nodeport, var: 'ingress_nginx_http_nodeport' },
+    https: { nodePort: p.ingress_nginx_https_nodeport, var: 'ingress_nginx_https_nodeport' },
+    ready: { path: '/healthz', nodePort: p.ingress_nginx_http_nodeport, var: 'ingress_nginx_http_nodeport' },
+  }] : []),
+  k3sComponents: (p) => (p.enable_ingress_nginx ? ['traefik'] : []),
 });

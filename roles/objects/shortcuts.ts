@@ -83,7 +83,8 @@ export function rbacObjects(r: AppRbac): KubeObject[] {
 
 const SERVICE_TYPES = { external_name: 'ExternalName', node_port: 'NodePort', load_balancer: 'LoadBalancer' } as const;
 
-export function serviceObject(s: AppService): KubeObject {
+/** A Service; without a namespace it goes to `defaultNamespace` (k8s_objects_namespace). */
+export function serviceObject(s: AppService, defaultNamespace: string): KubeObject {
   const annotations: Record<string, string> | undefined = s.prometheus && {
     'prometheus.io/scrape': 'true', 'prometheus.io/port': String(s.prometheus.port), 'prometheus.io/path': s.prometheus.path ?? '/metrics',
     ...(s.prometheus.scheme ? { 'prometheus.io/scheme': s.prometheus.scheme } : {}),
@@ -91,7 +92,7 @@ export function serviceObject(s: AppService): KubeObject {
   const type = s.type && s.type in SERVICE_TYPES ? SERVICE_TYPES[s.type as keyof typeof SERVICE_TYPES] : undefined;
   return {
     apiVersion: 'v1', kind: 'Service',
-    metadata: compact({ name: s.name, namespace: s.namespace, labels: s.labels && { ...s.labels }, annotations }),
+    metadata: compact({ name: s.name, namespace: s.namespace ?? defaultNamespace, labels: s.labels && { ...s.labels }, annotations }),
     spec: compact({
       type,
       clusterIP: s.type === 'headless' ? 'None' : undefined,

@@ -52,4 +52,8 @@ export default defineRole({
   dependencies: ['istio'],
   vars: seldonVars,
   tasks,
+  exposes: (p) => (p.enable_seldon ? [{
+    kind: 'tcp', name: 'seldon', service: 'seldon-mesh', port: p.lb_seldon_port,
+    nodePort: { nodePort: p.seldon_mesh_nodeport, var: 'seldon_mesh_nodeport' },
+  }] : []),
 });

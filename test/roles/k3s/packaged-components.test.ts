@@ -38,7 +38,7 @@ describe('k3s packaged components from the platform vars', () => {
 
   it('the source of a platform var is the platform defaults, not some role', async () => {
     const k3s = (await plan('--tags', 'k3s'))[0]!.roles[0]!;
-    expect(k3s.vars.metallb_state).toEqual({ value: 'present', source: 'platform defaults (lib/vars/platform.ts)' });
+    expect(k3s.vars.api_port).toEqual({ value: 6443, source: 'platform defaults (lib/vars/platform.ts)' });
     expect(k3s.vars.cluster_context!.source).toBe('role defaults (k3s)');
   });
 
