@@ -3,7 +3,8 @@
  * command-line fragment): ProxyJump (`-J` or `-o ProxyJump=`), UserKnownHostsFile and
  * StrictHostKeyChecking. Other options are reported as ignored. Pure: no I/O.
  */
-import { homedir } from 'node:os';
+import { expandHome } from '../paths.ts';
+import { shellWords } from '../shell-words.ts';
 
 export interface JumpSpec {
   user?: string;
@@ -20,34 +21,6 @@ export interface SshArgs {
   ignored: string[];
 }
 
-/** Split like a POSIX shell does for words: quotes and backslashes, no expansion. */
-export function shellWords(text: string): string[] {
-  const words: string[] = [];
-  let word: string | undefined;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && i + 1 < text.length) word += text[++i]!;
-      else word += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      word ??= '';
-    } else if (c === '\\' && i + 1 < text.length) {
-      word = (word ?? '') + text[++i]!;
-    } else if (/\s/.test(c)) {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else {
-      word = (word ?? '') + c;
-    }
-  }
-  if (quote) throw new Error(`unbalanced ${quote} in ssh args: ${text}`);
-  if (word !== undefined) words.push(word);
-  return words;
-}
-
 /** `[user@]host[:port]`, also `[user@][v6addr]:port`, comma lists for several hops. */
 export function parseJump(value: string): JumpSpec[] {
   if (value.toLowerCase() === 'none') return [];
@@ -57,10 +30,6 @@ export function parseJump(value: string): JumpSpec[] {
     const address = m[2]!.replace(/^\[|\]$/g, '');
     return { ...(m[1] ? { user: m[1] } : {}), address, port: m[3] ? Number(m[3]) : 22 };
   });
-}
-
-function expandHome(path: string): string {
-  return path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path;
 }
 
 function applyOption(out: SshArgs, option: string): void {
@@ -87,7 +56,12 @@ function applyOption(out: SshArgs, option: string): void {
 
 export function parseSshArgs(text: string | undefined): SshArgs {
   const out: SshArgs = { jumps: [], knownHostsFiles: [], ignored: [] };
-  const words = shellWords(text ?? '');
+  let words: string[];
+  try {
+    words = shellWords(text ?? '');
+  } catch (err) {
+    throw new Error(`${(err as Error).message} in ssh args: ${text}`);
+  }
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w === '-o' || w === '-J') {

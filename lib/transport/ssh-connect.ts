@@ -13,7 +13,7 @@ import { posixQuote } from '../shell.ts';
 import {
   fingerprint, keyTypeOf, knownHostName, knownHostsLine, knownKeyTypes, readKnownHosts, recordHostKey, verifyHostKey,
 } from './known-hosts.ts';
-import { parseSshArgs, type JumpSpec } from './ssh-args.ts';
+import { parseSshArgs, type JumpSpec, type SshArgs } from './ssh-args.ts';
 import type { ConnectionSpec } from './types.ts';
 
 export interface SshConnectOptions {
@@ -43,9 +43,9 @@ interface Hop {
 }
 
 /** The known_hosts files: the spec's, else UserKnownHostsFile from the ssh args, else ~/.ssh/known_hosts. */
-export function knownHostsFilesFor(spec: ConnectionSpec): string[] {
+export function knownHostsFilesFor(spec: ConnectionSpec, args: SshArgs = parseSshArgs(spec.sshCommonArgs)): string[] {
   if (spec.knownHostsFile) return [spec.knownHostsFile];
-  const fromArgs = parseSshArgs(spec.sshCommonArgs).knownHostsFiles;
+  const fromArgs = args.knownHostsFiles;
   return fromArgs.length ? fromArgs : [`${homedir()}/.ssh/known_hosts`];
 }
 
@@ -161,8 +161,8 @@ function forwardThrough(via: Client, hop: Hop, host: string): Promise<NodeJS.Rea
   });
 }
 
-function hopsFor(spec: ConnectionSpec): Hop[] {
-  const jumps: JumpSpec[] = parseSshArgs(spec.sshCommonArgs).jumps;
+function hopsFor(spec: ConnectionSpec, args: SshArgs): Hop[] {
+  const jumps: JumpSpec[] = args.jumps;
   const hops: Hop[] = jumps.map((j, i) => ({ label: `jump host ${i + 1} ${j.address}`, address: j.address, port: j.port, user: j.user ?? spec.user }));
   hops.push({ label: spec.host, address: spec.address, port: spec.port, user: spec.user });
   return hops;
@@ -170,14 +170,15 @@ function hopsFor(spec: ConnectionSpec): Hop[] {
 
 /** Connect to the host (through its jump hosts), retrying transient failures a bounded number of times. */
 export async function connectSsh(spec: ConnectionSpec, options: SshConnectOptions = {}): Promise<SshConnection> {
-  const files = knownHostsFilesFor(spec);
-  const strict = parseSshArgs(spec.sshCommonArgs).strictHostKeyChecking;
+  const args = parseSshArgs(spec.sshCommonArgs);
+  const files = knownHostsFilesFor(spec, args);
+  const strict = args.strictHostKeyChecking;
   const opts = { ...options, acceptNewHostKeys: options.acceptNewHostKeys || strict === 'accept-new' };
   const attempt = async (): Promise<SshConnection> => {
     const clients: Client[] = [];
     try {
       let sock: NodeJS.ReadableStream | undefined;
-      for (const hop of hopsFor(spec)) {
+      for (const hop of hopsFor(spec, args)) {
         if (clients.length) sock = await forwardThrough(clients[clients.length - 1]!, hop, spec.host);
         clients.push(await handshake(spec, hop, opts, files, sock));
       }
