@@ -120,7 +120,7 @@ describe('production inventory (offline only)', () => {
     const f = `${file} › `;
     expect(lines).toEqual(expect.arrayContaining([
       `  - ${f}istio_gateway_http_nodeport: 40000 is outside the NodePort range 30000-32767; use a port in 30000-32767`,
-      `  - ${f}istio_gateway_loadbalancer_ip: "192.168.1.300" is not an IPv4 address; write four numbers 0-255, like 192.168.1.240`,
+      `  - ${f}istio_gateway_loadbalancer_ip: "192.168.1.300" is not an IP address; write an IPv4 address (four numbers 0-255) like 192.168.1.240, or IPv6 like 2001:db8::10`,
       expect.stringMatching(new RegExp(`^  - ${f}istio_pilot_memory_request: "512MB" is not a Kubernetes quantity`)),
       `  - ${f}istio_gatway_https_nodeport: unknown variable; did you mean istio_gateway_https_nodeport?`,
       `  - ${f}enable_istio: expected a boolean, got a list; write a boolean`,

@@ -31,8 +31,8 @@ describe('pool addresses', () => {
   }
 
   it('explains bad entries', () => {
-    expect(parsePoolAddress('192.168.1.250-192.168.1.240')).toMatch(/starts after it ends/);
-    expect(parsePoolAddress('192.168.1.300')).toMatch(/not an IPv4 address/);
+    expect(parsePoolAddress('192.168.1.250-192.168.1.240')).toMatch(/first address is after its last; swap them/);
+    expect(parsePoolAddress('192.168.1.300')).toMatch(/not an IP address/);
     expect(parsePoolAddress('192.168.1.0/33')).toMatch(/not a CIDR/);
     expect(schemaProblems(metallb, 'metallb_address_pools', [{ name: 'p', addresses: ['192.168.1.x'] }])[0]).toMatch(/^0\.addresses\.0: .*not an address pool entry/);
   });

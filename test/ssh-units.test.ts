@@ -7,7 +7,7 @@ import { posixQuote, sh } from '../lib/shell.ts';
 import {
   fingerprint, hostsFieldMatches, keyTypeOf, knownHostName, parseKnownHosts, readKnownHosts, recordHostKey, verifyHostKey,
 } from '../lib/transport/known-hosts.ts';
-import { parseJump, parseSshArgs } from '../lib/transport/ssh-args.ts';
+import { parseJump, parseSshArgs } from '../lib/transport/openssh-args.ts';
 import { shellWords } from '../lib/shell-words.ts';
 import { remoteCommand, sudoHandshake } from '../lib/transport/ssh-exec.ts';
 

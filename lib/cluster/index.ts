@@ -7,6 +7,7 @@
 import type { HostInfo, TaskLog } from '../role.ts';
 import type { Transport } from '../transport/types.ts';
 import { helmRelease } from '../helm/release.ts';
+import { helmAuth, refuseOnNode, type HelmAuth } from '../helm/credentials.ts';
 import { localHelm, nodeHelm, type HelmExec } from '../helm/exec.ts';
 import { releaseStore } from '../helm/state.ts';
 import type { RunLock } from '../lock/index.ts';
@@ -25,6 +26,8 @@ export interface OpenClusterOptions {
   shared: Map<string, unknown>;
   log: TaskLog;
   signal: AbortSignal;
+  /** Second Ctrl-C: stop a running helm at once (the first, `signal`, gives it helm_interrupt_grace). */
+  force?: AbortSignal;
   /** Take (a run) or read (--check) the cluster Lease; none: no lock (tests of lib/kube itself). */
   lock?: RunLock;
   /** Retry tuning for API calls (tests use short backoffs). */
@@ -56,15 +59,19 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
   if (driver && !/^secrets?$/.test(driver)) {
     o.log.warn(`HELM_DRIVER=${driver}: capstan reads release state from Helm's release Secrets (the default driver), so releases stored elsewhere look not installed and are upgraded on every run`);
   }
+  let auth: HelmAuth | undefined;
   try {
     const kc = loadKubeConfig(access.kubeconfigPath, access.context);
     const api = connectKube(kc, { ...o.retry, onRetry: (m) => o.log.verbose(m) });
     const lease = await clusterLock(api, o);
     let exec: HelmExec | undefined;
     const transport = s.helm_on_node ? await o.transport() : undefined;
+    if (transport) refuseOnNode({ repositories: s.helm_repositories, registries: s.helm_registries });
+    auth = transport ? undefined : helmAuth({ repositories: s.helm_repositories, registries: s.helm_registries, env: process.env });
     const deps = {
+      auth,
       exec: () => (exec ??= transport ? nodeHelm(s.helm_binary, transport, s.k3s_remote_kubeconfig)
-        : localHelm(s.helm_binary, access.kubeconfigPath, access.context)),
+        : localHelm(s.helm_binary, access.kubeconfigPath, access.context, auth?.env)),
       store: releaseStore(api),
       api,
       chartDir: s.helm_chart_dir,
@@ -72,7 +79,9 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
     };
     return {
       kubeconfigPath: access.kubeconfigPath,
-      helmRelease: (spec, opts) => helmRelease(deps, spec, { ...opts, signal: o.signal }),
+      helmRelease: (spec, opts) => helmRelease(deps, spec, {
+        ...opts, signal: o.signal, graceSeconds: s.helm_interrupt_grace, say: (m) => o.log.warn(m), ...(o.force ? { force: o.force } : {}),
+      }),
       apply: (objects, opts) => applyObjects(api, objects, { ...opts, force: opts.force ?? s.kube_apply_force }),
       ensureNamespace: (name, labels, opts) => ensureNamespace(api, name, labels, opts),
       delete: (objects, opts) => deleteObjects(api, objects, opts),
@@ -85,11 +94,13 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
         try {
           await lease?.release();
         } finally {
+          await auth?.close();
           await access.close();
         }
       },
     };
   } catch (err) {
+    await auth?.close();
     await access.close();
     throw err;
   }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { defineVars } from '../vars/schema.ts';
 import type { VarsOf } from '../vars/schema.ts';
-import { controllerPath, duration, ipv4, nodePort, port, rule } from '../vars/types.ts';
+import { controllerPath, duration, ipAddress, nodePort, port, rule } from '../vars/types.ts';
 
 const NAME = /^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/;
 /** A name used in haproxy.cfg sections and F5 objects: short, lower-case, digits, '-'. */
@@ -47,7 +47,7 @@ export type ExtraService = z.infer<typeof extraService>;
 
 export const lbVars = defineVars({
   lb_frontend_name: { schema: lbName, default: 'financial-mlops', description: 'Name of the main frontend/backend pair (haproxy.cfg sections, F5 object prefix)' },
-  lb_bind_address: { schema: z.union([z.literal('*'), ipv4]), default: '*', description: 'Address HAProxy binds its frontends to (* for all)' },
+  lb_bind_address: { schema: z.union([z.literal('*'), ipAddress]), default: '*', description: 'Address HAProxy binds its frontends to (* for all)' },
   lb_http_port: { schema: port, default: 80, description: 'Port of the HTTP frontend' },
   lb_https_port: { schema: port, default: 443, description: 'Port of the HTTPS frontend' },
   lb_balance: { schema: z.enum(['roundrobin', 'leastconn']), default: 'roundrobin', description: 'Balancing algorithm of every backend' },
@@ -82,8 +82,8 @@ export const lbVars = defineVars({
   f5_tenant: { schema: f5Name, optional: true, description: 'AS3 tenant (also the BIG-IP partition; default: lb_frontend_name with _ for -)' },
   f5_application: { schema: f5Name, default: 'k8s_ingress', description: 'AS3 application (folder in the partition)' },
   f5_partition: { schema: f5Name, optional: true, description: 'Partition of the tmsh commands (default: the AS3 tenant)' },
-  f5_virtual_address: { schema: ipv4, optional: true, description: 'Virtual address of the F5 virtual servers; without it no F5 files are written', example: '192.168.1.250' },
-  f5_api_virtual_address: { schema: ipv4, optional: true, description: 'Virtual address of the API virtual server (default f5_virtual_address)' },
+  f5_virtual_address: { schema: ipAddress, optional: true, description: 'Virtual address of the F5 virtual servers; without it no F5 files are written', example: '192.168.1.250' },
+  f5_api_virtual_address: { schema: ipAddress, optional: true, description: 'Virtual address of the API virtual server (default f5_virtual_address)' },
   f5_tls_certificate: { schema: absolutePath, default: '/Common/default.crt', description: 'BIG-IP certificate object for lb_https_mode terminate' },
   f5_tls_key: { schema: absolutePath, default: '/Common/default.key', description: 'BIG-IP key object for lb_https_mode terminate' },
 });

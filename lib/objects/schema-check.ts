@@ -81,6 +81,20 @@ function checkObject(v: Record<string, unknown>, node: SchemaNode, path: FieldPa
   }
 }
 
+/** Items of a map-type list are unique by their keys (Service ports by port and protocol). */
+function checkUnique(items: unknown[], keys: string[], path: FieldPath, out: FieldProblem[]): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    if (!item || typeof item !== 'object') return;
+    const rec = item as Record<string, unknown>;
+    const id = JSON.stringify(keys.map((k) => rec[k] ?? null));
+    const first = seen.get(id);
+    if (first === undefined) { seen.set(id, i); return; }
+    const shown = keys.map((k) => `${k} ${rec[k] === undefined ? '(default)' : show(rec[k])}`).join(', ');
+    out.push({ path: [...path, i], message: `duplicates ${showPath([...path, first])} (${shown}); each entry needs its own ${keys.join(' + ')}` });
+  });
+}
+
 /** Appends every problem of `v` against `node` to `out`. A null value is treated as absent, as the API does. */
 export function checkValue(v: unknown, raw: SchemaNode, path: FieldPath, out: FieldProblem[]): void {
   if (v === null || v === undefined) return;
@@ -93,6 +107,7 @@ export function checkValue(v: unknown, raw: SchemaNode, path: FieldPath, out: Fi
   checkEnum(v, node, path, out);
   if (Array.isArray(v)) {
     if (node.items) v.forEach((item, i) => checkValue(item, node.items!, [...path, i], out));
+    if (node['x-kubernetes-list-map-keys']) checkUnique(v, node['x-kubernetes-list-map-keys'], path, out);
     return;
   }
   if (typeof v === 'object' && (node.properties || node.additionalProperties || node.required)) {

@@ -17,7 +17,7 @@ import type { Reporter } from '../report/events.ts';
 import { timedCluster } from './spans.ts';
 
 /** What lib/kube's openCluster takes: the host the cluster is reached through, its lazy transport, ... */
-export type OpenClusterArgs = Pick<OpenClusterOptions, 'host' | 'transport' | 'shared' | 'log' | 'signal' | 'lock'>;
+export type OpenClusterArgs = Pick<OpenClusterOptions, 'host' | 'transport' | 'shared' | 'log' | 'signal' | 'force' | 'lock'>;
 
 export type ClusterHandle = Cluster & { close(): Promise<void> };
 export type OpenCluster = (args: OpenClusterArgs) => Promise<ClusterHandle>;
@@ -25,7 +25,11 @@ export type OpenHostTransport = (host: HostInfo, options: OpenTransportOptions) 
 
 export interface ServicesOptions {
   signal: AbortSignal;
+  /** Second Ctrl-C: stop what still runs at once (a running helm: see lib/helm/interrupt.ts). */
+  force?: AbortSignal;
   acceptNewHostKeys?: boolean;
+  /** The machine's SSH files and the passphrase prompt, for every SSH transport of the run. */
+  ssh?: Pick<OpenTransportOptions, 'system' | 'askPassphrase'>;
   /** Replaces opening transports from ansible_* vars (tests). */
   openTransport?: OpenHostTransport;
   /** Replaces lib/kube's openCluster (tests). */
@@ -54,7 +58,7 @@ export class RunServices {
   transport(host: HostInfo): Promise<Transport> {
     let t = this.transports.get(host.name);
     if (!t) {
-      const o: OpenTransportOptions = { signal: this.options.signal, acceptNewHostKeys: this.options.acceptNewHostKeys ?? false };
+      const o: OpenTransportOptions = { ...this.options.ssh, signal: this.options.signal, acceptNewHostKeys: this.options.acceptNewHostKeys ?? false };
       const opened = this.options.openTransport ? this.options.openTransport(host, o) : openTransport(connectionSpec(host.name, host.vars), o);
       t = opened.then((tr) => this.lockHost(host, tr));
       // A failed open is not cached: the host is marked unreachable and runs nothing more anyway.
@@ -101,6 +105,7 @@ export class RunServices {
       return open({
         host, transport: () => this.transport(host), shared: this.shared, log, signal: this.options.signal,
         ...(this.options.lock ? { lock: this.options.lock } : {}),
+        ...(this.options.force ? { force: this.options.force } : {}),
       });
     })();
     this.cluster.catch(() => { this.cluster = undefined; });

@@ -2,8 +2,10 @@
  * Connection settings from a host's ansible_* vars, as Ansible reads them: ansible_host,
  * ansible_port, ansible_user, ansible_ssh_private_key_file, ansible_password, ansible_become*,
  * ansible_connection (ssh/local; the host `localhost` is local unless told otherwise) and
- * ansible_ssh_common_args / ansible_ssh_extra_args, plus capstan_known_hosts_file and
- * capstan_ssh_private_key_passphrase. Passwords and the passphrase are registered as secrets.
+ * ansible_ssh_args / ansible_ssh_common_args / ansible_ssh_extra_args, ansible_host_key_checking
+ * (false: record unknown host keys; a changed key stays refused), ansible_timeout, plus
+ * capstan_known_hosts_file and capstan_ssh_private_key_passphrase. What no var sets is left
+ * for ~/.ssh/config (lib/transport/ssh-target.ts). Passwords and the passphrase are registered as secrets.
  */
 import { userInfo } from 'node:os';
 import { expandHome } from '../paths.ts';
@@ -91,7 +93,13 @@ function buildConnectionSpec(host: string, vars: Vars): ConnectionSpec {
   for (const secret of [password, becomePassword, keyPassphrase]) if (secret !== undefined) registerSecret(secret);
   const knownHosts = str(vars, 'capstan_known_hosts_file');
   const keyFile = str(vars, 'ansible_ssh_private_key_file', 'ansible_private_key_file');
-  const commonArgs = [str(vars, 'ansible_ssh_common_args'), str(vars, 'ansible_ssh_extra_args')].filter(Boolean).join(' ');
+  // ansible-playbook's order on ssh's line: ssh_args, then common args, then extra args (the first value of an option wins)
+  const commonArgs = [str(vars, 'ansible_ssh_args'), str(vars, 'ansible_ssh_common_args'), str(vars, 'ansible_ssh_extra_args')].filter(Boolean).join(' ');
+  const defaulted = [...(user === undefined ? ['user' as const] : []), ...(str(vars, 'ansible_port', 'ansible_ssh_port') === undefined ? ['port' as const] : [])];
+  const hostKeyChecking = vars.ansible_host_key_checking ?? vars.ansible_ssh_host_key_checking;
+  const strictArg = hostKeyChecking !== undefined && !ansibleBool(hostKeyChecking) ? ' -o StrictHostKeyChecking=accept-new' : '';
+  const sshArgs = `${commonArgs}${strictArg}`.trim();
+  const timeout = Number(str(vars, 'ansible_timeout', 'ansible_ssh_timeout'));
   return {
     host,
     connection,
@@ -105,6 +113,8 @@ function buildConnectionSpec(host: string, vars: Vars): ConnectionSpec {
     become: ansibleBool(vars.ansible_become),
     becomeUser: becomeUser ?? 'root',
     ...(becomePassword !== undefined ? { becomePassword } : {}),
-    ...(commonArgs ? { sshCommonArgs: commonArgs } : {}),
+    ...(sshArgs ? { sshCommonArgs: sshArgs } : {}),
+    ...(defaulted.length ? { defaulted } : {}),
+    ...(timeout > 0 ? { connectTimeoutMs: timeout * 1000 } : {}),
   };
 }

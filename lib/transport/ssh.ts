@@ -14,7 +14,7 @@ import { makeFileOps } from './ssh-files.ts';
 import { mustOf } from './must.ts';
 import type { CommandResult, ConnectionSpec, RunOptions, Transport } from './types.ts';
 
-export type SshTransportOptions = Pick<SshConnectOptions, 'acceptNewHostKeys' | 'connectTimeoutMs' | 'signal' | 'retries'>;
+export type SshTransportOptions = Pick<SshConnectOptions, 'acceptNewHostKeys' | 'connectTimeoutMs' | 'signal' | 'retries' | 'system' | 'askPassphrase'>;
 
 /**
  * Channels open at once per connection. OpenSSH's default MaxSessions is 10 (the SFTP session

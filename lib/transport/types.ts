@@ -84,4 +84,11 @@ export interface ConnectionSpec {
   sshCommonArgs?: string;
   /** Known-hosts file to verify against (default ~/.ssh/known_hosts). */
   knownHostsFile?: string;
+  /**
+   * Settings no var gave (`user`: no ansible_user, `port`: no ansible_port): ~/.ssh/config may
+   * set them, as OpenSSH lets it when ansible-playbook puts no `-o User=` / `-o Port=` on the line.
+   */
+  defaulted?: readonly ('user' | 'port')[];
+  /** Handshake timeout (ansible_timeout / ansible.cfg timeout), ms. */
+  connectTimeoutMs?: number;
 }

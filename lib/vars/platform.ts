@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { defineVars, type VarDefs, type VarsOf } from './schema.ts';
-import { dns1123Label, ipv4, nodePort, poolAddress, port, state } from './types.ts';
+import { dns1123Label, ipAddress, nodePort, poolAddress, port, state } from './types.ts';
 
 /** One MetalLB IPAddressPool, as metallb_address_pools lists it. */
 export const addressPool = z.object({
@@ -39,7 +39,7 @@ export const platformVars = defineVars({
     description: 'MetalLB IPAddressPools: {name, addresses (ranges, CIDRs or single IPs), auto_assign}; the Istio gateway IP must lie in one',
   },
   istio_gateway_loadbalancer_ip: {
-    schema: ipv4, default: ISTIO_DEFAULT_LB_IP,
+    schema: ipAddress, default: ISTIO_DEFAULT_LB_IP,
     description: 'EXTERNAL-IP of the Istio gateway when metallb_state is present; must lie in a MetalLB pool',
   },
   enable_istio: { schema: z.boolean(), default: true, description: 'Istio is installed (false skips the istio role with a reason; k3s\'s traefik is off while it is on)' },

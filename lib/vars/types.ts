@@ -6,6 +6,7 @@
  */
 import { isIP, isIPv4 } from 'node:net';
 import { z } from 'zod';
+import { parseCidr, parseIp, parseRange } from './ip.ts';
 
 /** A schema of `base` whose values must also pass `test` (which returns the problem, or undefined). */
 export function rule<T>(base: z.ZodType<T>, test: (value: T) => string | undefined, title?: string): z.ZodType<T> {
@@ -27,45 +28,44 @@ export const port = rule(integer, (v) =>
 export const nodePort = rule(integer, (v) =>
   v >= 30000 && v <= 32767 ? undefined : `${v} is outside the NodePort range 30000-32767; use a port in 30000-32767`, 'NodePort (30000-32767)');
 
+const IP_EXAMPLES = 'like 192.168.1.240, or IPv6 like 2001:db8::10';
+
+function ipProblem(v: string): string | undefined {
+  return parseIp(v) ? undefined : `${show(v)} is not an IP address; write an IPv4 address (four numbers 0-255) ${IP_EXAMPLES}`;
+}
+
 function ipv4Problem(v: string): string | undefined {
   return isIPv4(v) ? undefined : `${show(v)} is not an IPv4 address; write four numbers 0-255, like 192.168.1.240`;
 }
 
-/** IPv4 address as a 32-bit number (for range order checks). */
-function ipv4ToNumber(ip: string): number {
-  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
-
 function cidrProblem(v: string): string | undefined {
-  const m = /^([^/]+)\/(\d{1,2})$/.exec(v);
-  if (!m || !isIPv4(m[1]!) || Number(m[2]) > 32) {
-    return `${show(v)} is not an IPv4 CIDR; write address/prefix, like 192.168.1.0/24`;
-  }
-  return undefined;
+  const span = parseCidr(v);
+  if (typeof span !== 'string') return undefined;
+  return span === 'not a CIDR' ? `${show(v)} is not a CIDR; write address/prefix, like 192.168.1.0/24 or 2001:db8::/64`
+    : `${show(v)} is not a CIDR: ${span}`;
 }
 
 function rangeProblem(v: string): string | undefined {
-  const parts = v.split('-').map((s) => s.trim());
-  if (parts.length !== 2 || !isIPv4(parts[0]!) || !isIPv4(parts[1]!)) {
-    return `${show(v)} is not an IPv4 range; write first-last, like 192.168.1.240-192.168.1.250`;
-  }
-  if (ipv4ToNumber(parts[0]!) > ipv4ToNumber(parts[1]!)) {
-    return `${show(v)} is a range whose first address is after its last; swap them`;
-  }
-  return undefined;
+  const span = parseRange(v);
+  if (typeof span !== 'string') return undefined;
+  return span === 'not a range' ? `${show(v)} is not an IP range; write first-last, like 192.168.1.240-192.168.1.250 or 2001:db8::10-2001:db8::1f`
+    : `${show(v)} is a range ${span}`;
 }
 
+/** An IPv4 or IPv6 address (what every address var takes: dual-stack sites use both). */
+export const ipAddress = rule(z.string(), ipProblem, 'IP address (IPv4 or IPv6)');
+/** Only where the far end cannot take IPv6. */
 export const ipv4 = rule(z.string(), ipv4Problem, 'IPv4 address');
-export const cidr = rule(z.string(), cidrProblem, 'IPv4 CIDR');
-export const ipRange = rule(z.string(), rangeProblem, 'IPv4 range (first-last)');
+export const cidr = rule(z.string(), cidrProblem, 'CIDR (IPv4 or IPv6)');
+export const ipRange = rule(z.string(), rangeProblem, 'IP range (first-last)');
 
-/** A MetalLB-style pool entry: a range `a-b`, a CIDR `a/n`, or a single address. */
+/** A MetalLB-style pool entry: a range `a-b`, a CIDR `a/n`, or a single address, IPv4 or IPv6. */
 export const poolAddress = rule(z.string(), (v) => {
   if (v.includes('-')) return rangeProblem(v);
   if (v.includes('/')) return cidrProblem(v);
-  return isIPv4(v) ? undefined
-    : `${show(v)} is not an address pool entry; write a range (192.168.1.240-192.168.1.250), a CIDR (192.168.1.240/28) or one address`;
-}, 'address pool entry (range, CIDR or IPv4)');
+  return parseIp(v) ? undefined
+    : `${show(v)} is not an address pool entry; write a range (192.168.1.240-192.168.1.250), a CIDR (192.168.1.240/28, 2001:db8::/124) or one address`;
+}, 'address pool entry (range, CIDR or IP)');
 
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
 

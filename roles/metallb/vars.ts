@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { clusterVars } from '../../lib/kube/vars.ts';
 import { platform } from '../../lib/vars/platform.ts';
 import { defineVars, type VarsOf } from '../../lib/vars/schema.ts';
-import { dns1123Label, duration, ipv4 } from '../../lib/vars/types.ts';
+import { dns1123Label, duration, ipAddress } from '../../lib/vars/types.ts';
 
 const asn = z.number().int().min(1).max(4294967295);
 
 export const bgpPeer = z.object({
   name: dns1123Label.optional(),
-  peer_address: ipv4,
+  peer_address: ipAddress,
   peer_asn: asn,
   my_asn: asn,
   peer_port: z.number().int().min(1).max(65535).optional(),

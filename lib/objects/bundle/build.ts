@@ -1,7 +1,8 @@
 /**
  * Builds the schema bundle the offline validator reads (pure: parsed inputs in, bundle out).
  * Only what validation needs is kept of each schema: types, properties, required, enums, items,
- * additionalProperties and the x-kubernetes markers that change what a value may be. Descriptions,
+ * additionalProperties, the x-kubernetes markers that change what a value may be, and the keys
+ * that make list items unique. Descriptions,
  * formats, list/patch markers and `status` are dropped, and only definitions a kind reaches are
  * kept, so the bundle stays small enough to ship in the repo.
  */
@@ -22,6 +23,8 @@ export interface SchemaNode {
   'x-kubernetes-preserve-unknown-fields'?: boolean;
   'x-kubernetes-int-or-string'?: boolean;
   'x-kubernetes-embedded-resource'?: boolean;
+  /** A list whose items are unique by these fields (x-kubernetes-list-type: map). */
+  'x-kubernetes-list-map-keys'?: string[];
 }
 
 export interface KindEntry {
@@ -70,6 +73,7 @@ export function prune(s: Json, enumKey?: string): SchemaNode {
   if (s['x-kubernetes-preserve-unknown-fields']) out['x-kubernetes-preserve-unknown-fields'] = true;
   if (s['x-kubernetes-embedded-resource']) out['x-kubernetes-embedded-resource'] = true;
   if (s['nullable']) out.nullable = true;
+  if (s['x-kubernetes-list-type'] === 'map' && Array.isArray(s['x-kubernetes-list-map-keys'])) out['x-kubernetes-list-map-keys'] = s['x-kubernetes-list-map-keys'];
   const listed = enumKey ? BUILTIN_ENUMS[enumKey] : undefined;
   if (Array.isArray(s['enum'])) out.enum = s['enum'];
   else if (listed && out.type === 'string') out.enum = [...listed];
