@@ -227,6 +227,17 @@ describe('objects role on the simulator', () => {
     unlinkSync(join(inv, 'manifests', 'pending.yaml'));
   });
 
+  it('an ExternalName Service through the k8s_services shortcut is applied and healthy, and pruned when the entry goes', async () => {
+    const svc = { k8s_services: [{ name: 'billing-db', namespace: 'mlops', type: 'external_name', external_name: 'db.billing.example.internal' }] };
+    const r = await play(['-e', JSON.stringify(svc)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(store().get('v1', 'Service', 'mlops', 'billing-db').spec).toMatchObject({ type: 'ExternalName', externalName: 'db.billing.example.internal' });
+    expect(task(r, 'objects healthy')?.msg).toMatch(/service mlops\/billing-db\s+ExternalName db\.billing\.example\.internal/);
+    const gone = await play([]);
+    expect(task(gone, 'objects prune')?.msg).toBe('pruned service mlops/billing-db');
+    expect(store().get('v1', 'Service', 'mlops', 'billing-db')).toBeUndefined();
+  });
+
   it('a broken object stops the run before any request, naming file:line › field', async () => {
     cpSync(join(PROJECT, 'test/fixtures/objects/broken/07-service-type-typo.yaml'), join(inv, 'manifests', 'broken.yaml'));
     const r = await play([]);
