@@ -15,7 +15,7 @@ const FIXTURES: { name: string; args: string[] }[] = [
   { name: 'ini-basic', args: [] }, { name: 'yaml-basic', args: [] }, { name: 'priorities', args: [] }, { name: 'jinja', args: [] },
   { name: 'vault', args: vaultArgs }, { name: 'jinja-compat', args: [] }, { name: 'folder-many', args: [] },
 ];
-const ANSIBLES = [
+const ANSIBLES: { name: string; bin: string; fix: string; env: Record<string, string> }[] = [
   { name: 'ansible-core 2.19 (venv)', bin: join(VENV_PYTHON, '..', 'ansible-inventory'), fix: 'run .ci/setup-venv', env: {} },
   // 2.14 skips *.ini in a folder (2.19 and capstan read it): given 2.19's ignore list, it reads the same files
   { name: "Debian's ansible-core 2.14", bin: '/usr/bin/ansible-inventory', fix: 'apt-get install ansible-core', env: { ANSIBLE_INVENTORY_IGNORE: '.pyc,.pyo,.swp,.bak,~,.rpm,.md,.txt,.rst,.orig,.cfg,.retry' } },
