@@ -18,6 +18,17 @@ export function containsAll(live: unknown, desired: unknown): boolean {
   return Object.entries(desired as Record<string, unknown>).every(([k, v]) => containsAll(l[k], v));
 }
 
+/**
+ * True when applying `desired` would change nothing capstan manages on `live`: every field capstan
+ * applies is already there with the same value. The apply paths (lib/kube/ops.ts, lib/objects)
+ * then send no PATCH at all: a no-op rerun writes nothing, works while an admission webhook is
+ * down, and never depends on the server keeping resourceVersion on a no-op apply
+ * (kubernetes/kubernetes#124605).
+ */
+export function unchangedOnServer(live: KubeObject | undefined, desired: KubeObject): boolean {
+  return live !== undefined && containsAll(live, desired);
+}
+
 /** `live` cut down to the shape of `desired` (for a diff that shows only what we manage). */
 export function project(live: unknown, desired: unknown): unknown {
   if (desired === null || typeof desired !== 'object' || live === null || typeof live !== 'object') return live;

@@ -1,11 +1,12 @@
 /**
  * Cluster operations as idempotent tasks: each reads what is there first and reports ok or
- * changed with a reason. Check mode only reads (GET), never writes, not even dry-run requests.
+ * changed with a reason. Check mode only reads (GET), never writes, not even dry-run requests;
+ * a run sends no PATCH for an object whose live state already holds what capstan applies.
  */
 import { KubeError } from '../errors.ts';
 import type { TaskResult } from '../role.ts';
 import type { KubeApi } from './client.ts';
-import { containsAll, describeObject, objectDiff } from './compare.ts';
+import { containsAll, describeObject, objectDiff, unchangedOnServer } from './compare.ts';
 import type { KubeObject } from './types.ts';
 
 function result(changed: string[], unchanged: number, diffs: string[], check: boolean, okMsg: string): TaskResult {
@@ -23,8 +24,8 @@ export async function applyObjects(api: KubeApi, objects: KubeObject[], o: { che
   for (const obj of objects) {
     const what = describeObject(obj);
     const live = await api.get(obj);
+    if (unchangedOnServer(live, obj)) continue; // no PATCH when nothing capstan manages differs
     if (o.check) {
-      if (live && containsAll(live, obj)) continue;
       changed.push(`${live ? 'update' : 'create'} ${what}`);
     } else {
       const after = await api.apply(obj, { force: o.force ?? false });
