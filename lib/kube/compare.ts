@@ -2,8 +2,7 @@
  * Pure comparisons of desired and live objects: whether the live object already holds every
  * field we would apply (read-only check mode), and unified diffs for --diff.
  */
-import { createTwoFilesPatch } from 'diff';
-import { maskDiff } from '../secret-diff.ts';
+import { unifiedDiff } from '../diff.ts';
 import { stringify } from 'yaml';
 import type { KubeObject } from './types.ts';
 
@@ -16,17 +15,6 @@ export function containsAll(live: unknown, desired: unknown): boolean {
   if (live === null || typeof live !== 'object' || Array.isArray(live)) return false;
   const l = live as Record<string, unknown>;
   return Object.entries(desired as Record<string, unknown>).every(([k, v]) => containsAll(l[k], v));
-}
-
-/**
- * True when applying `desired` would change nothing capstan manages on `live`: every field capstan
- * applies is already there with the same value. The apply paths (lib/kube/ops.ts, lib/objects)
- * then send no PATCH at all: a no-op rerun writes nothing, works while an admission webhook is
- * down, and never depends on the server keeping resourceVersion on a no-op apply
- * (kubernetes/kubernetes#124605).
- */
-export function unchangedOnServer(live: KubeObject | undefined, desired: KubeObject): boolean {
-  return live !== undefined && containsAll(live, desired);
 }
 
 /** `live` cut down to the shape of `desired` (for a diff that shows only what we manage). */
@@ -46,11 +34,6 @@ export function describeObject(o: Pick<KubeObject, 'kind' | 'metadata'>): string
 }
 
 /** A unified diff between two texts, or '' when they are equal. */
-export function unifiedDiff(name: string, before: string, after: string): string {
-  if (before === after) return '';
-  return maskDiff(createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, '', '', { context: 3 }));
-}
-
 /** Diff of a live object (only the fields we manage) against the desired one, as YAML. */
 export function objectDiff(live: KubeObject | undefined, desired: KubeObject): string {
   const before = live ? stringify(project(live, desired)) : '';

@@ -4,9 +4,10 @@
  * a run sends no PATCH for an object whose live state already holds what capstan applies.
  */
 import { KubeError } from '../errors.ts';
-import type { TaskResult } from '../role.ts';
+import type { TaskResult } from '../results.ts';
 import type { KubeApi } from './client.ts';
-import { containsAll, describeObject, objectDiff, unchangedOnServer } from './compare.ts';
+import { applyWouldChange, FIELD_MANAGER } from './applied.ts';
+import { containsAll, describeObject, objectDiff } from './compare.ts';
 import type { KubeObject } from './types.ts';
 
 function result(changed: string[], unchanged: number, diffs: string[], check: boolean, okMsg: string): TaskResult {
@@ -24,7 +25,8 @@ export async function applyObjects(api: KubeApi, objects: KubeObject[], o: { che
   for (const obj of objects) {
     const what = describeObject(obj);
     const live = await api.get(obj);
-    if (unchangedOnServer(live, obj)) continue; // no PATCH when nothing capstan manages differs
+    // no PATCH when nothing capstan manages differs (lib/kube/applied.ts, the one compare-first rule)
+    if (!applyWouldChange(live, obj, FIELD_MANAGER)) continue;
     if (o.check) {
       changed.push(`${live ? 'update' : 'create'} ${what}`);
     } else {

@@ -6,7 +6,8 @@
  */
 import { KubeError } from '../errors.ts';
 import type { KubeApi } from '../kube/client.ts';
-import { describeObject, objectDiff, unchangedOnServer } from '../kube/compare.ts';
+import { applyWouldChange, FIELD_MANAGER } from '../kube/applied.ts';
+import { describeObject, objectDiff } from '../kube/compare.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { roleOfGroup } from './bundle/index.ts';
 import { groupOf } from './validate.ts';
@@ -29,9 +30,6 @@ export interface ApplyOptions {
   readonly newNamespaces: ReadonlySet<string>;
 }
 
-/** The one comparison of the apply paths, from lib/kube (re-exported for this module's callers). */
-export { unchangedOnServer };
-
 /** Why check mode cannot dry-run this object yet, or undefined. */
 function notYetServable(desired: KubeObject, o: ApplyOptions, err?: unknown): string | undefined {
   const ns = desired.metadata.namespace;
@@ -45,7 +43,7 @@ function notYetServable(desired: KubeObject, o: ApplyOptions, err?: unknown): st
 
 export async function applyObject(api: KubeApi, desired: KubeObject, o: ApplyOptions): Promise<ObjectChange> {
   const live = await api.get(desired);
-  if (unchangedOnServer(live, desired)) return { object: desired, action: 'unchanged' };
+  if (!applyWouldChange(live, desired, FIELD_MANAGER)) return { object: desired, action: 'unchanged' };
   const action: ApplyAction = live ? 'update' : 'create';
   const diff = o.diff ? { diff: objectDiff(live, desired) } : {};
   if (o.check) {

@@ -7,7 +7,7 @@ import { join, relative, resolve, basename } from 'node:path';
 import { generateLb } from '../../lib/lb/generate.ts';
 import type { LbOutput } from '../../lib/lb/generate.ts';
 import { readIfExists, writeFileAtomic } from '../../lib/lb/local-files.ts';
-import { unifiedDiff } from '../../lib/steps/common.ts';
+import { unifiedDiff } from '../../lib/diff.ts';
 import { InputError } from '../../lib/errors.ts';
 import { readLbVars } from '../../lib/lb/cluster-vars.ts';
 import { ALLOW_PLAIN_SECRETS, plainSecretProblem } from '../../lib/vars/validate.ts';

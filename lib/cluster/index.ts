@@ -1,22 +1,24 @@
 /**
- * openCluster: the run's one connection to the cluster (the runner calls it lazily from
- * ctx.cluster()). Access by kubeconfig or SSH tunnel (access.ts), the client-node adapter
- * (client.ts), idempotent operations (ops.ts), Helm releases (lib/helm) and waits (lib/wait).
+ * The cluster facade, openCluster: the run's one connection to the cluster (the runner calls it
+ * lazily from ctx.cluster()). It wires what lives below it: access by kubeconfig or SSH tunnel
+ * and the client-node adapter with its idempotent operations (lib/kube), Helm releases
+ * (lib/helm), waits (lib/wait) and the run's Lease (lib/lock). lib/kube never imports these.
  */
 import type { HostInfo, TaskLog } from '../role.ts';
 import type { Transport } from '../transport/types.ts';
 import { helmRelease } from '../helm/release.ts';
+import { helmAuth, refuseOnNode, type HelmAuth } from '../helm/credentials.ts';
 import { localHelm, nodeHelm, type HelmExec } from '../helm/exec.ts';
 import { releaseStore } from '../helm/state.ts';
 import type { RunLock } from '../lock/index.ts';
 import { readLease, takeLease, type HeldLease } from '../lock/lease.ts';
 import { lockSettings } from '../lock/vars.ts';
 import { createWaiter } from '../wait/index.ts';
-import { openAccess } from './access.ts';
-import { connectKube, loadKubeConfig } from './client.ts';
-import { applyObjects, deleteObjects, ensureNamespace, rolloutRestart } from './ops.ts';
-import type { Cluster } from './types.ts';
-import { clusterSettings } from './vars.ts';
+import { openAccess } from '../kube/access.ts';
+import { connectKube, loadKubeConfig } from '../kube/client.ts';
+import { applyObjects, deleteObjects, ensureNamespace, rolloutRestart } from '../kube/ops.ts';
+import type { Cluster } from '../kube/types.ts';
+import { clusterSettings } from '../kube/vars.ts';
 
 export interface OpenClusterOptions {
   host: HostInfo;
@@ -57,15 +59,19 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
   if (driver && !/^secrets?$/.test(driver)) {
     o.log.warn(`HELM_DRIVER=${driver}: capstan reads release state from Helm's release Secrets (the default driver), so releases stored elsewhere look not installed and are upgraded on every run`);
   }
+  let auth: HelmAuth | undefined;
   try {
     const kc = loadKubeConfig(access.kubeconfigPath, access.context);
     const api = connectKube(kc, { ...o.retry, onRetry: (m) => o.log.verbose(m) });
     const lease = await clusterLock(api, o);
     let exec: HelmExec | undefined;
     const transport = s.helm_on_node ? await o.transport() : undefined;
+    if (transport) refuseOnNode({ repositories: s.helm_repositories, registries: s.helm_registries });
+    auth = transport ? undefined : helmAuth({ repositories: s.helm_repositories, registries: s.helm_registries, env: process.env });
     const deps = {
+      auth,
       exec: () => (exec ??= transport ? nodeHelm(s.helm_binary, transport, s.k3s_remote_kubeconfig)
-        : localHelm(s.helm_binary, access.kubeconfigPath, access.context)),
+        : localHelm(s.helm_binary, access.kubeconfigPath, access.context, auth?.env)),
       store: releaseStore(api),
       api,
       chartDir: s.helm_chart_dir,
@@ -88,15 +94,17 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
         try {
           await lease?.release();
         } finally {
+          await auth?.close();
           await access.close();
         }
       },
     };
   } catch (err) {
+    await auth?.close();
     await access.close();
     throw err;
   }
 }
 
-export { clusterVars, clusterSettings, type ClusterSettings } from './vars.ts';
-export type { Cluster } from './types.ts';
+export { clusterVars, clusterSettings, type ClusterSettings } from '../kube/vars.ts';
+export type { Cluster } from '../kube/types.ts';
