@@ -20,7 +20,7 @@ import { formatAnsibleJson, loadInventory, resolveHost } from '../lib/inventory/
 import type { Inventory, VarLayer } from '../lib/inventory/types.ts';
 import type { Problem } from '../lib/errors.ts';
 import type { Role } from '../lib/role.ts';
-import { parseRoleVars, roleDefaultsLayer, runRoleValidators, unknownKeys } from '../lib/vars/validate.ts';
+import { parseRoleVars, defaultLayers, runRoleValidators, unknownKeys } from '../lib/vars/validate.ts';
 import istio from '../roles/istio/index.ts';
 import metallb from '../roles/metallb/index.ts';
 
@@ -74,7 +74,7 @@ type Validate = (inv: Inventory, host: string) => Problem[];
 /** Validation with lib/vars and the real istio and metallb roles, as the runner does before connecting. */
 function validator(): Validate {
   const roles = [istio, metallb] as unknown as Role[];
-  const roleDefaults: VarLayer[] = roles.map((r) => roleDefaultsLayer(r));
+  const roleDefaults: VarLayer[] = defaultLayers(roles);
   const known = new Set(roles.flatMap((r) => Object.keys(r.vars)));
   return (inv, host) => {
     const resolved = resolveHost(inv, host, { roleDefaults });

@@ -14,6 +14,11 @@ export const ExitCode = {
   hostFailed: 2,
   /** One or more hosts were unreachable (and none failed). */
   hostUnreachable: 4,
+  /**
+   * Only with --detailed-exitcode: nothing failed and something changed (with --check: would
+   * change). Not 2 (terraform's and helm-diff's): Ansible gives 2 to failed hosts.
+   */
+  changesPending: 6,
   /** Bad command-line options or bad input (inventory, vars, playbook): nothing was run. */
   invalidInput: 5,
   /** Interrupted by the user (Ctrl-C). */
@@ -91,6 +96,9 @@ export class CommandError extends CapstanError {
     this.stderrTail = tail;
   }
 }
+
+/** Another run holds a lock (host lock file or cluster Lease) and did not let go in time. */
+export class LockError extends CapstanError {}
 
 /** helm exited non-zero; carries helm's own message. */
 export class HelmError extends CapstanError {}

@@ -6,27 +6,11 @@
  */
 import type { Problem } from './errors.ts';
 import type { Transport } from './transport/types.ts';
+import type { PlatformVars } from './vars/platform.ts';
 import type { VarDefs, VarsOf } from './vars/schema.ts';
 
-export type TaskStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
-
-export interface TaskResult {
-  status: Exclude<TaskStatus, 'unreachable' | 'failed'>;
-  /** Why: "istiod 1.30.3 already deployed with these values", "skipped: enable_istio is false". */
-  msg?: string;
-  /** A unified diff (or several) for --diff. Passed through the secret masker. */
-  diff?: string;
-  /** Small structured data for --json events and later tasks (e.g. a verify table). */
-  data?: Record<string, unknown>;
-}
-
-/** What --plan prints for a task: offline, from vars alone. */
-export type PlanEntry =
-  | { kind: 'helm'; release: string; namespace: string; chart: string; version?: string; values: unknown; state: 'present' | 'absent' }
-  | { kind: 'manifest'; description: string; yaml: string }
-  | { kind: 'file'; path: string; mode?: string; content: string }
-  | { kind: 'command'; text: string }
-  | { kind: 'note'; text: string };
+export type { PlanEntry, TaskResult, TaskStatus } from './results.ts';
+import type { PlanEntry, TaskResult } from './results.ts';
 
 /** One host as the runner sees it. */
 export interface HostInfo {
@@ -91,7 +75,32 @@ export interface Task {
   run(ctx: TaskContext): Promise<TaskResult>;
 }
 
-export interface ValidateContext {
+/** A NodePort and the var that sets it (for `file › key` messages). */
+export interface NodePortUse {
+  readonly nodePort: number;
+  readonly var: string;
+}
+
+/**
+ * A service a role publishes on the nodes' NodePorts for the external load balancers (lib/lb
+ * balances what the enabled roles expose, without knowing the roles).
+ * - ingress: HTTP and HTTPS entry of the cluster, on the load balancers' lb_http_port/lb_https_port
+ *   (or lb_secondary_*_port when two ingresses are on), with a readiness endpoint;
+ * - tcp: the load balancers listen on `port` and pass bytes through to `nodePort`.
+ */
+export type ExposedService =
+  | { readonly kind: 'ingress'; readonly name: string; readonly http: NodePortUse; readonly https: NodePortUse; readonly ready: NodePortUse & { readonly path: string } }
+  | { readonly kind: 'tcp'; readonly name: string; readonly service: string; readonly port: number; readonly nodePort: NodePortUse };
+
+/** What the platform looks like from a host: its platform vars, and every role of the project's playbooks. */
+export interface PlatformView {
+  /** The platform vars of this host (lib/vars/platform.ts), typed, defaults applied. */
+  readonly platform: PlatformVars;
+  /** The roles of playbooks/site.ts and of this playbook, selected or not: exposes() and k3sComponents() are asked of them. */
+  readonly platformRoles: readonly Role[];
+}
+
+export interface ValidateContext extends PlatformView {
   /** Vars of every selected role for this host, merged (for cross-role checks such as NodePort clashes). */
   readonly allVars: Readonly<Record<string, unknown>>;
   readonly host: HostInfo;
@@ -101,7 +110,7 @@ export interface ValidateContext {
   sourceOf(varName: string): string;
 }
 
-export interface RoleContext {
+export interface RoleContext extends PlatformView {
   readonly host: HostInfo;
   readonly playHosts: readonly HostInfo[];
   readonly groups: Readonly<Record<string, readonly string[]>>;
@@ -110,6 +119,8 @@ export interface RoleContext {
   readonly selectedRoles: readonly string[];
   /** Directory of the inventory, for template overrides and relative paths. */
   readonly inventoryDir: string;
+  /** Where a var of this host came from (a file as problems show it), for `file:line › key` messages. */
+  readonly sourceOf?: (varName: string) => string;
 }
 
 export interface Role<D extends VarDefs = VarDefs> {
@@ -125,6 +136,10 @@ export interface Role<D extends VarDefs = VarDefs> {
   validate?(vars: VarsOf<D>, ctx: ValidateContext): Problem[];
   /** The tasks for one host. Pure: no I/O here. */
   tasks(vars: VarsOf<D>, ctx: RoleContext): Task[];
+  /** The services the role publishes on NodePorts, from the platform vars ([] when it is off). */
+  exposes?(vars: PlatformVars): ExposedService[];
+  /** The packaged k3s components the role replaces while it is on (`servicelb` for MetalLB, `traefik` for an ingress). */
+  k3sComponents?(vars: PlatformVars): string[];
 }
 
 export function defineRole<D extends VarDefs>(role: Role<D>): Role<D> {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readClusterVars, readLbVars } from '../lib/lb/cluster-vars.ts';
+import { SITE_SERVICE_ROLES } from './support/platform.ts';
 import { haproxyConfig } from '../lib/lb/generate.ts';
 import { serverStatuses, waitUntil } from './fixtures/lb/haproxy-stats.ts';
 import { selfSignedPem } from './fixtures/lb/tls.ts';
@@ -54,7 +55,7 @@ async function startHaproxy(label: string, vars: Record<string, unknown>): Promi
     haproxy_stats_socket: socket, haproxy_chroot: '', haproxy_log_target: 'stdout format raw local0', ...vars,
   };
   const { text } = haproxyConfig({
-    vars: readLbVars(all), cluster: readClusterVars(all),
+    vars: readLbVars(all), cluster: readClusterVars(all, SITE_SERVICE_ROLES),
     hostvars: Object.fromEntries(lab().hosts.map((h) => [h.name, { ansible_host: h.ip }])),
     groups: { server: [NODES[0]!], agent: NODES.slice(1) },
   });

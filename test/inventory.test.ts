@@ -134,7 +134,7 @@ describe('loadInventory', () => {
     expect((await loadInventory('lab', { projectDir: root })).hosts).toEqual(['one']);
     expect((await loadInventory('inventory/lab', { projectDir: root })).hosts).toEqual(['one']);
     expect((await loadInventory('other/my-hosts', { projectDir: root })).hosts).toEqual(['two']);
-    expect(await problemsOf(loadInventory('nope', { projectDir: root }))).toEqual([expect.stringMatching(/^nope › : no inventory found/)]);
+    expect(await problemsOf(loadInventory('nope', { projectDir: root }))).toEqual([expect.stringMatching(/^nope › --inventory: no inventory found/)]);
   });
 
   it('reports every problem at once, each with file, key and fix', async () => {
@@ -151,12 +151,12 @@ describe('loadInventory', () => {
       expect.stringMatching(/^hosts:5 › \[db:children\]: includes undefined group "not_declared": declare it/),
       expect.stringMatching(/^hosts:6 › \[cache:vars\]: section \[cache:vars\] is for a group that is never declared: add a \[cache\] section/),
       expect.stringMatching(/^group_vars\/all.yml › : a vars file must be a mapping of variable names to values, got a list$/),
-      expect.stringMatching(/^group_vars\/web.yml › : .* at line 2, column 1: fix the YAML syntax$/),
+      expect.stringMatching(/^group_vars\/web.yml › line 2, column 1: .* fix the YAML syntax$/),
     ]);
     const root2 = await tree('broken-vars', { hosts: 'web1\n', 'group_vars/web1.yml': '', 'host_vars/web1.yml': 'a: [unclosed\n', 'group_vars/all.yml': '- a list\n' });
     expect(await problemsOf(loadInventory(root2, { projectDir: root2 }))).toEqual([
       expect.stringMatching(/^group_vars\/all.yml › : a vars file must be a mapping/),
-      expect.stringMatching(/^host_vars\/web1.yml › : .*fix the YAML syntax$/),
+      expect.stringMatching(/^host_vars\/web1.yml › line 2, column 1: .*fix the YAML syntax$/),
     ]);
   });
 

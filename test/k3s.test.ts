@@ -1,10 +1,12 @@
 // Table tests of the k3s role's pure planning: config per node, args, topology, kubeconfig
 // rewrite/merge/remove, the install/restart decision, prerequisites, validation.
 import { readFileSync } from 'node:fs';
+import { replacedK3sComponents } from '../lib/role-kit/index.ts';
+import { platformView } from './support/platform.ts';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
-  defaultDisable, installStamp, installSpec, nodeConfig, parseK3sVersion, renderEnvFile, splitArgs, yamlMapping,
+  installStamp, installSpec, nodeConfig, parseK3sVersion, renderEnvFile, splitArgs, yamlMapping,
 } from '../roles/k3s/config.ts';
 import { mergeKubeconfig, removeFromKubeconfig, rewriteKubeconfig } from '../roles/k3s/kubeconfig.ts';
 import { planNode } from '../roles/k3s/node.ts';
@@ -48,10 +50,12 @@ describe('node config', () => {
     expect(c['disable']).toEqual(['traefik', 'metrics-server']);
     expect(c['write-kubeconfig-mode']).toBe('0600');
   });
-  it('disables servicelb for MetalLB and traefik for Istio or ingress-nginx', () => {
-    expect(defaultDisable({ enable_metallb: true, enable_istio: true })).toEqual(['servicelb', 'traefik']);
-    expect(defaultDisable({ metallb_state: 'present', enable_ingress_nginx: true })).toEqual(['servicelb', 'traefik']);
-    expect(defaultDisable({ enable_istio: false })).toEqual([]);
+  it('disables what the enabled roles replace: servicelb for MetalLB, traefik for Istio or ingress-nginx', () => {
+    const off = { metallb_state: 'absent', enable_istio: false, enable_ingress_nginx: false };
+    expect(replacedK3sComponents(platformView({ ...off, metallb_state: 'present', enable_istio: true }))).toEqual(['servicelb', 'traefik']);
+    expect(replacedK3sComponents(platformView({ ...off, metallb_state: 'present', enable_ingress_nginx: true, enable_istio: true }))).toEqual(['servicelb', 'traefik']);
+    expect(replacedK3sComponents(platformView({ ...off, enable_ingress_nginx: true }))).toEqual(['traefik']);
+    expect(replacedK3sComponents(platformView(off))).toEqual([]);
   });
 });
 
@@ -132,7 +136,7 @@ describe('validation (before any host is touched)', () => {
     airgap_dir: '/nonexistent/airgap',
   } as unknown as Parameters<typeof validateK3s>[0];
   const ctx = {
-    allVars: {}, selectedRoles: ['k3s'], sourceOf: (k: string) => `group_vars/all.yml#${k}`,
+    ...platformView(), allVars: {}, selectedRoles: ['k3s'], sourceOf: (k: string) => `group_vars/all.yml#${k}`,
     host: { name: 'n1', groups: ['k3s_cluster'], vars: {} },
   };
   it('reports every problem with file and key at once', () => {

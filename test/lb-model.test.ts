@@ -4,6 +4,7 @@ import { readClusterVars, readLbVars } from '../lib/lb/cluster-vars.ts';
 import { buildModel } from '../lib/lb/model.ts';
 import type { LbInput } from '../lib/lb/model.ts';
 import { syntheticInput } from './fixtures/lb/variations.ts';
+import { SITE_SERVICE_ROLES } from './support/platform.ts';
 
 const three = (vars: Record<string, unknown> = {}): LbInput => syntheticInput(3, vars);
 
@@ -80,11 +81,20 @@ describe('load-balancer model', () => {
     expect(problems).toEqual([
       expect.stringMatching(/^lb_tls_certificate: .*set lb_tls_certificate/),
       expect.stringMatching(/^lb_stats_password: .*vault/),
-      expect.stringMatching(/^lb_ingress: ingress-nginx is not enabled/),
+      expect.stringMatching(/^lb_ingress: ingress-nginx is not enabled \(enabled: istio\); enable it \(enable_ingress_nginx\)/),
       expect.stringMatching(/^lb_extra_services: port 80 is used by financial-mlops-frontend and financial-mlops-web-frontend/),
       expect.stringMatching(/^k3s_server_group: groups server and agent have no hosts/),
       expect.stringMatching(/^lb_api_frontend: group server has no hosts/),
     ]);
+  });
+
+  it('a NodePort of lb_extra_services that an enabled role exposes is a clash (ingress-nginx on 30080)', () => {
+    const input = syntheticInput(3, { enable_ingress_nginx: true });
+    const vars = readLbVars({ lb_extra_services: [{ name: 'web', port: 8088, node_port: 30080 }] });
+    expect(problemsOf(() => buildModel({ ...input, vars }))).toEqual([
+      expect.stringMatching(/^ingress_nginx_http_nodeport: NodePort 30080 is also used by lb_extra_services\[0\]\.node_port/),
+    ]);
+    expect(() => buildModel({ ...syntheticInput(3, {}), vars })).not.toThrow();
   });
 
   it('refuses an ansible_host that is not an address (nothing reaches a config line unchecked)', () => {
@@ -95,11 +105,12 @@ describe('load-balancer model', () => {
   });
 
   it('takes -e / INI text for booleans and numbers, as role validation does', () => {
-    expect(readClusterVars({ enable_seldon: 'yes', seldon_mesh_nodeport: '32001' })).toMatchObject({ enable_seldon: true, seldon_mesh_nodeport: 32001 });
+    const seldon = readClusterVars({ enable_seldon: 'yes', seldon_mesh_nodeport: '32001' }, SITE_SERVICE_ROLES).services.find((s) => s.name === 'seldon');
+    expect(seldon).toMatchObject({ kind: 'tcp', nodePort: { nodePort: 32001 } });
   });
 
   it('rejects bad var values with the key and the fix', () => {
-    expect(problemsOf(() => readClusterVars({ istio_gateway_http_nodeport: 40000, enable_seldon: 'maybe' }))).toEqual([
+    expect(problemsOf(() => readClusterVars({ istio_gateway_http_nodeport: 40000, enable_seldon: 'maybe' }, SITE_SERVICE_ROLES))).toEqual([
       expect.stringMatching(/^enable_seldon: /),
       expect.stringMatching(/^istio_gateway_http_nodeport: 40000 is outside the NodePort range 30000-32767/),
     ]);

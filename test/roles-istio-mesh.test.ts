@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import istio from '../roles/istio/index.ts';
 import { meshManifests } from '../roles/istio/mesh.ts';
-import { renderObjects } from '../roles/metallb/render.ts';
+import { renderObjects } from '../lib/role-kit/index.ts';
 import { istioCrdValidators } from './fixtures/istio/crd-schemas.ts';
 import { typedVars } from './fixtures/istio/role-vars.ts';
 
@@ -78,14 +78,14 @@ describe('istio mesh objects', () => {
   });
 });
 
-describe('istio mesh objects through templates/istio', () => {
+describe('istio mesh objects through templates/object.yaml.hbs', () => {
   const fixture = (name: string) => new URL(`./fixtures/istio/${name}`, import.meta.url).pathname;
 
-  it('the shipped templates lay out exactly the computed objects', () => {
+  it('the generic template lays out exactly the computed objects', () => {
     expect(renderObjects('istio', objects, undefined)).toEqual(objects);
   });
 
-  it("an inventory's template overrides the shipped one for that kind only", () => {
+  it("an inventory's template overrides the generic one for that kind only", () => {
     const rendered = renderObjects('istio', objects, fixture('inventory-override'));
     const np = rendered.find((o) => o.kind === 'NetworkPolicy')!;
     expect(np.metadata.annotations).toEqual({ 'policy.example.com/owner': 'platform-team' });

@@ -5,9 +5,11 @@ import istio, { ISTIO_TASKS } from '../roles/istio/index.ts';
 import { istioReleases } from '../roles/istio/releases.ts';
 import { validateIstio } from '../roles/istio/validate.ts';
 import { fakeValidateContext, messages, schemaProblems, typedVars } from './fixtures/istio/role-vars.ts';
+import { platformView } from './support/platform.ts';
 import { SHARED_CHARTS } from './support/shared-dir.ts';
 
 const roleCtx = (selectedRoles: string[]): RoleContext => ({
+  ...platformView(),
   host: { name: 'k8s-node1', groups: ['server'], vars: {} }, playHosts: [], groups: {}, hostvars: {}, selectedRoles, inventoryDir: '/nonexistent',
 });
 
@@ -117,19 +119,14 @@ describe('istio validation', () => {
     expect(problems).toEqual([expect.stringMatching(/^istio_gateway_loadbalancer_ip: 192\.168\.1\.10 is outside every MetalLB address pool \(default: 192\.168\.1\.240-192\.168\.1\.250.*add it to metallb_address_pools/)]);
   });
 
-  it('reads the pools from the inventory when metallb is not selected', () => {
-    const hostVars = { metallb_address_pools: [{ name: 'lab', addresses: ['10.0.0.0/24'] }] };
-    expect(check({ istio_gateway_loadbalancer_ip: '10.0.0.7' }, hostVars, ['istio'])).toEqual([]);
-    expect(check({ istio_gateway_loadbalancer_ip: '10.0.1.7' }, hostVars, ['istio'])).toHaveLength(1);
+  it('reads the pools (a platform var) when metallb is not selected', () => {
+    const pools = { metallb_address_pools: [{ name: 'lab', addresses: ['10.0.0.0/24'] }] };
+    expect(check({ ...pools, istio_gateway_loadbalancer_ip: '10.0.0.7' }, {}, ['istio'])).toEqual([]);
+    expect(check({ ...pools, istio_gateway_loadbalancer_ip: '10.0.1.7' }, {}, ['istio'])).toHaveLength(1);
   });
 
   it('does not need a pool for a NodePort gateway', () => {
     expect(check({ metallb_state: 'absent', istio_gateway_loadbalancer_ip: '10.9.9.9' })).toEqual([]);
-  });
-
-  it('reports a NodePort clash with a role not selected in this run', () => {
-    const problems = check({ metallb_state: 'absent' }, { nginx_ingress_http_nodeport: 31080 }, ['istio']);
-    expect(problems).toEqual([expect.stringMatching(/^istio_gateway_http_nodeport: NodePort 31080 is also used by nginx_ingress_http_nodeport/)]);
   });
 
   it('rejects VirtualService weights that do not sum to 100, and missing weights in a split', () => {

@@ -1,15 +1,16 @@
 // MetalLB role, offline: pool addresses, release and manifests from vars, validation.
 import { describe, expect, it } from 'vitest';
 import metallb, { METALLB_TASKS } from '../roles/metallb/index.ts';
-import { overlappingPools, parsePoolAddress, poolsContaining, toMetallbAddress } from '../roles/metallb/addresses.ts';
+import { overlappingPools, parsePoolAddress, poolsContaining, toMetallbAddress } from '../lib/vars/address-pools.ts';
 import { renderPlan } from '../lib/report/plan.ts';
 import { metallbRelease, poolManifests } from '../roles/metallb/plan.ts';
-import { renderObjects } from '../roles/metallb/render.ts';
+import { renderObjects } from '../lib/role-kit/index.ts';
 import { validateMetallb } from '../roles/metallb/validate.ts';
 import type { RoleContext } from '../lib/role.ts';
 import { fakeValidateContext, messages, schemaProblems, typedVars } from './fixtures/istio/role-vars.ts';
+import { platformView } from './support/platform.ts';
 
-const roleCtx: RoleContext = { host: { name: 'k8s-node1', groups: [], vars: {} }, playHosts: [], groups: {}, hostvars: {}, selectedRoles: ['metallb'], inventoryDir: '/nonexistent' };
+const roleCtx: RoleContext = { ...platformView(), host: { name: 'k8s-node1', groups: [], vars: {} }, playHosts: [], groups: {}, hostvars: {}, selectedRoles: ['metallb'], inventoryDir: '/nonexistent' };
 
 describe('pool addresses', () => {
   const cases: [string, string, boolean][] = [
@@ -30,8 +31,8 @@ describe('pool addresses', () => {
   }
 
   it('explains bad entries', () => {
-    expect(parsePoolAddress('192.168.1.250-192.168.1.240')).toMatch(/starts after it ends/);
-    expect(parsePoolAddress('192.168.1.300')).toMatch(/not an IPv4 address/);
+    expect(parsePoolAddress('192.168.1.250-192.168.1.240')).toMatch(/first address is after its last; swap them/);
+    expect(parsePoolAddress('192.168.1.300')).toMatch(/not an IP address/);
     expect(parsePoolAddress('192.168.1.0/33')).toMatch(/not a CIDR/);
     expect(schemaProblems(metallb, 'metallb_address_pools', [{ name: 'p', addresses: ['192.168.1.x'] }])[0]).toMatch(/^0\.addresses\.0: .*not an address pool entry/);
   });
@@ -93,7 +94,7 @@ describe('metallb plan', () => {
     expect(present[2]!.after).toEqual([METALLB_TASKS.ready]);
     const absent = metallb.tasks(typedVars(metallb, { metallb_state: 'absent' }), roleCtx);
     expect(absent.map((t) => t.name)).toEqual([METALLB_TASKS.pools, METALLB_TASKS.release]);
-    expect(absent[0]!.describe!().map((e) => e.kind === 'manifest' && e.description)).toEqual(['delete IPAddressPool metallb-system/default', 'delete L2Advertisement metallb-system/capstan-l2']);
+    expect(absent[0]!.describe!().map((e) => e.kind === 'manifest' && e.description)).toEqual(['delete ipaddresspool metallb-system/default', 'delete l2advertisement metallb-system/capstan-l2']);
     expect(absent[1]!.describe!()[0]).toMatchObject({ kind: 'helm', release: 'metallb', state: 'absent' });
   });
 });
@@ -107,14 +108,14 @@ describe('metallb validation', () => {
   it('accepts the defaults', () => expect(check({})).toEqual([]));
 
   it('rejects duplicate and overlapping pools', () => {
-    expect(check({ metallb_address_pools: [{ name: 'a', addresses: ['10.0.0.0/24'] }, { name: 'a', addresses: ['10.0.0.5'] }] })).toEqual([
+    expect(check({ metallb_address_pools: [{ name: 'a', addresses: ['10.0.0.0/24'] }, { name: 'a', addresses: ['10.0.0.5'] }], istio_gateway_loadbalancer_ip: '10.0.0.6' })).toEqual([
       'metallb_address_pools: pool name "a" is used twice; give each pool its own name',
     ]);
     expect(check({ metallb_address_pools: [{ name: 'a', addresses: ['10.0.0.0/24'] }, { name: 'b', addresses: ['10.0.0.5'] }] })[0]).toMatch(/pools "a" and "b" overlap/);
   });
 
   it('with --tags metallb alone, still checks the gateway IP of the inventory against the pools', () => {
-    expect(check({}, { istio_gateway_loadbalancer_ip: '192.168.1.9' })[0]).toMatch(/^istio_gateway_loadbalancer_ip: 192\.168\.1\.9 is outside every MetalLB address pool/);
-    expect(check({}, { istio_gateway_loadbalancer_ip: '192.168.1.9', enable_istio: false })).toEqual([]);
+    expect(check({ istio_gateway_loadbalancer_ip: '192.168.1.9' })[0]).toMatch(/^istio_gateway_loadbalancer_ip: 192\.168\.1\.9 is outside every MetalLB address pool/);
+    expect(check({ istio_gateway_loadbalancer_ip: '192.168.1.9', enable_istio: false })).toEqual([]);
   });
 });

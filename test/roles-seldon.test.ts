@@ -2,15 +2,17 @@
 // task list (--plan), the skip reason, and the var checks (range, clash with another role's NodePort).
 import { describe, expect, it } from 'vitest';
 import { readClusterVars } from '../lib/lb/cluster-vars.ts';
-import { nodePortClashes } from '../lib/vars/validate.ts';
+import { exposedServices } from '../lib/role-kit/index.ts';
+import { nodePortClashes, nodePortUses } from '../lib/vars/nodeports.ts';
 import type { RoleContext } from '../lib/role.ts';
-import nginxIngress from '../roles/nginx-ingress/index.ts';
 import seldon, { SELDON_TASKS } from '../roles/seldon/index.ts';
 import { seldonNamespaceLabels, seldonNodePortService, seldonReleases } from '../roles/seldon/plan.ts';
 import { schemaProblems, typedVars } from './fixtures/istio/role-vars.ts';
+import { platformView, SITE_SERVICE_ROLES } from './support/platform.ts';
 
 type Obj = Record<string, any>;
 const roleCtx: RoleContext = {
+  ...platformView(),
   host: { name: 'k8s-node1', groups: ['server'], vars: {} }, playHosts: [], groups: {}, hostvars: {}, selectedRoles: ['seldon'], inventoryDir: '/nonexistent',
 };
 
@@ -101,7 +103,7 @@ describe('seldon tasks and --plan', () => {
     expect(plan.filter((e) => e.kind === 'helm').map((e) => e.kind === 'helm' && `${e.release}@${e.version}`))
       .toEqual(['seldon-core-v2-crds@2.10.2', 'seldon-core-v2-setup@2.10.2', 'seldon-core-v2-runtime@2.10.2', 'seldon-core-v2-servers@2.10.2']);
     const manifest = plan.find((e) => e.kind === 'manifest');
-    expect(manifest).toMatchObject({ description: 'apply Service seldon-mesh/seldon-mesh-nodeport' });
+    expect(manifest).toMatchObject({ description: 'apply service seldon-mesh/seldon-mesh-nodeport' });
     expect(manifest?.kind === 'manifest' && manifest.yaml).toMatch(/nodePort: 32000/);
     expect(plan).toContainEqual({ kind: 'note', text: 'namespace seldon-mesh (istio-injection=enabled)' });
   });
@@ -113,15 +115,16 @@ describe('seldon var checks', () => {
     expect(schemaProblems(seldon, 'seldon_mesh_nodeport', 32000)).toEqual([]);
   });
 
-  it('the shared _nodeport clash check covers seldon_mesh_nodeport against another role', () => {
-    const vars = { ...typedVars(nginxIngress), ...typedVars(seldon, { seldon_mesh_nodeport: 30080 }) };
-    const problems = nodePortClashes(vars, (n) => (n === 'seldon_mesh_nodeport' ? 'group_vars/all.yml' : ''));
+  it('the one NodePort clash check covers seldon_mesh_nodeport against another role', () => {
+    const view = platformView({ enable_seldon: true, enable_ingress_nginx: true, seldon_mesh_nodeport: 30080 });
+    const problems = nodePortClashes(nodePortUses(exposedServices(view)), (n) => (n === 'seldon_mesh_nodeport' ? 'group_vars/all.yml' : ''));
     expect(problems.map((p) => p.message)).toEqual(['NodePort 30080 is also used by seldon_mesh_nodeport (group_vars/all.yml); give each NodePort its own port in 30000-32767']);
   });
 
-  it('the load-balancer model reads the same names and defaults', () => {
-    const lb = readClusterVars({});
-    const own = typedVars(seldon);
-    expect([lb.enable_seldon, lb.seldon_mesh_nodeport]).toEqual([own.enable_seldon, own.seldon_mesh_nodeport]);
+  it('exposes seldon-mesh on seldon_mesh_nodeport to the load balancers when enabled, nothing when not', () => {
+    expect(readClusterVars({}, SITE_SERVICE_ROLES).services.map((s) => s.name)).toEqual(['istio']);
+    const own = typedVars(seldon, { enable_seldon: true });
+    expect(readClusterVars({ enable_seldon: true }, SITE_SERVICE_ROLES).services.find((s) => s.name === 'seldon'))
+      .toEqual({ kind: 'tcp', name: 'seldon', service: 'seldon-mesh', port: 9000, nodePort: { nodePort: own.seldon_mesh_nodeport, var: 'seldon_mesh_nodeport' } });
   });
 });

@@ -8,6 +8,8 @@ import { runPlaybook } from '../lib/runner/index.ts';
 import { orderRoles } from '../lib/runner/load.ts';
 import type { Role } from '../lib/role.ts';
 import type { PlaybookRunOptions } from '../lib/runner/index.ts';
+import type { Cmd } from '../lib/shell.ts';
+import { withMust } from '../lib/transport/must.ts';
 import type { Transport } from '../lib/transport/types.ts';
 
 const projectDir = resolve(import.meta.dirname, '..');
@@ -20,18 +22,18 @@ async function source(name = 'multi') {
   return { inventory, resolve: (h: string, o: Parameters<typeof resolveHost>[2]) => resolveHost(inventory, h, o) };
 }
 
-/** A transport that records opens and closes and connects to nothing (named fake on purpose). */
+/** A transport that records opens and closes and connects to nothing (named fake on purpose); the run lock is always free. */
 function fakeTransports() {
   const opened: string[] = [];
   const closed: string[] = [];
   const open = async (host: { name: string }): Promise<Transport> => {
     opened.push(host.name);
-    return {
-      host: host.name, kind: 'local',
-      run: async () => ({ code: 0, stdout: '', stderr: '', timedOut: false, durationMs: 0 }),
+    return withMust({
+      host: host.name, kind: 'local' as const,
+      run: async (cmd: Cmd) => ({ code: 0, stdout: cmd.text.includes('capstan-lock: acquired') ? 'capstan-lock: acquired 1\n' : '', stderr: '', timedOut: false, durationMs: 0 }),
       put: async () => {}, get: async () => undefined,
       close: async () => { closed.push(host.name); },
-    };
+    });
   };
   return { opened, closed, open };
 }

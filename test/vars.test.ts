@@ -6,7 +6,8 @@ import { defineRole } from '../lib/role.ts';
 import { describeIssues } from '../lib/vars/issues.ts';
 import { closest, editDistance } from '../lib/vars/suggest.ts';
 import * as t from '../lib/vars/types.ts';
-import { nodePortClashes, parseRoleVars, rolePrefixes, runRoleValidators, unknownKeys } from '../lib/vars/validate.ts';
+import { nodePortClashes } from '../lib/vars/nodeports.ts';
+import { parseRoleVars, rolePrefixes, runRoleValidators, unknownKeys } from '../lib/vars/validate.ts';
 
 /** A stand-in for lib/inventory's resolved vars: fixed values and sources (fake, no Jinja). */
 function fakeResolvedVars(values: Record<string, [unknown, string]>): ResolvedVars {
@@ -125,8 +126,8 @@ describe('role var validation', () => {
   });
 
   it('reports a NodePort used twice with both keys and files', () => {
-    const problems = nodePortClashes({ demo_http_nodeport: 31080, other_nodeport: 31080, x_nodeport: 31081 },
-      (n) => (n === 'other_nodeport' ? 'gv/b.yml' : 'gv/a.yml'));
+    const uses = [{ nodePort: 31080, var: 'demo_http_nodeport' }, { nodePort: 31080, var: 'other_nodeport' }, { nodePort: 31081, var: 'x_nodeport' }];
+    const problems = nodePortClashes(uses, (n) => (n === 'other_nodeport' ? 'gv/b.yml' : 'gv/a.yml'));
     expect(problems).toEqual([{ file: 'gv/a.yml', key: 'demo_http_nodeport', message: expect.stringContaining('31080 is also used by other_nodeport (gv/b.yml)') }]);
   });
 });

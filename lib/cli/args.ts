@@ -10,7 +10,7 @@ import { CapstanError, ExitCode, InputError } from '../errors.ts';
 import { mask } from '../secrets.ts';
 
 export interface CliIO {
-  readonly stdout: { write(s: string): unknown; isTTY?: boolean };
+  readonly stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   readonly stderr: { write(s: string): unknown };
   /** The project directory (inventory/, playbooks/, roles/ live here). */
   readonly projectDir: string;
@@ -29,7 +29,9 @@ export function parseCli<O extends Options>(argv: readonly string[], options: O,
     return parseArgs({ args: [...argv], options, allowPositionals, strict: true });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw new InputError([{ file: '', key: 'command line', message: `${message}; see --help` }]);
+    // node:util names the flag in quotes: "Unknown option '--bogus'", "Option '--skip-tags <value>' argument missing".
+    const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? 'options';
+    throw new InputError([{ file: 'command line', key: flag, message: `${message}; see --help for the flags` }]);
   }
 }
 
@@ -43,7 +45,7 @@ export function positiveInt(value: string | undefined, flag: string): number | u
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    throw new InputError([{ file: '', key: flag, message: `${JSON.stringify(value)} is not a positive whole number; e.g. ${flag} 5` }]);
+    throw new InputError([{ file: 'command line', key: flag, message: `${JSON.stringify(value)} is not a positive whole number; e.g. ${flag} 5` }]);
   }
   return n;
 }
@@ -70,9 +72,18 @@ function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
+/**
+ * The directory the user ran the command from: under `npm run play` npm starts the script in the
+ * checkout and says where the user was in INIT_CWD (trusted only for capstan's own scripts);
+ * otherwise the process's cwd. Relative `-i`, `-e @file`, `--vault-password-file` resolve here.
+ */
+export function userCwd(env: Readonly<Record<string, string | undefined>>, cwd: string): string {
+  return env.npm_package_name === 'capstan' && env.INIT_CWD ? env.INIT_CWD : cwd;
+}
+
 export function processIO(projectDir: string): CliIO {
   quietOnClosedPipe(process.stdout);
-  return { stdout: process.stdout, stderr: process.stderr, projectDir, cwd: process.cwd(), env: process.env };
+  return { stdout: process.stdout, stderr: process.stderr, projectDir, cwd: userCwd(process.env, process.cwd()), env: process.env };
 }
 
 /** Whether the module at `moduleUrl` is the script node was started with. */

@@ -21,8 +21,8 @@ const VERSION = 'v1.31.4+k3s1';
 const HTTP_NODEPORT = 31080;
 const REQUESTS = 6;
 
-/** The embedded default inventory's vars beyond the lab's own (k3s_version, api_endpoint, ...). */
-function demoVars(subnet: string, helm: string, outDir: string): Record<string, unknown> {
+/** The embedded default inventory's vars beyond the lab's own (k3s_version, api_endpoint, ...); also test/lab/report.int.test.ts's. */
+export function demoVars(subnet: string, helm: string, outDir: string): Record<string, unknown> {
   return {
     metallb_state: 'present',
     metallb_address_pools: [{ name: 'default', addresses: [`${subnet}.200-${subnet}.210`], auto_assign: true }],
@@ -106,7 +106,8 @@ export async function demoMain(io: CliIO, signal: AbortSignal): Promise<number> 
   }
 }
 
-async function cli(): Promise<void> {
+/** The process around demoMain: Ctrl-C tears the lab down, then the exit code. */
+export async function demoCli(): Promise<number> {
   const controller = new AbortController();
   const onInt = (): void => {
     if (controller.signal.aborted) return; // the lab's own exit hook re-raises the signal once
@@ -115,7 +116,7 @@ async function cli(): Promise<void> {
   };
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onInt);
-  process.exitCode = await demoMain(processIO(PROJECT_DIR), controller.signal);
+  return demoMain(processIO(PROJECT_DIR), controller.signal);
 }
 
-if (isMain(import.meta.url)) await cli();
+if (isMain(import.meta.url)) process.exitCode = await demoCli();

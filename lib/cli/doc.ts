@@ -1,6 +1,7 @@
 /**
  * `npm run doc -- <role>` prints a role's vars (like ansible-doc); `npm run doc -- --write`
- * regenerates docs/variables.md and inventory/sample/ from the role schemas; `--check` exits 1
+ * regenerates docs/variables.md, inventory/sample/ and the JSON Schemas (docs/inventory-vars.schema.json from the
+ * role schemas, docs/events.schema.json from the --json event schema); `--check` exits 1
  * when they are out of date.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -8,11 +9,13 @@ import { dirname, join } from 'node:path';
 import { ExitCode, InputError } from '../errors.ts';
 import { loadAllRoles } from '../runner/load.ts';
 import { closest } from '../vars/suggest.ts';
-import { roleDoc, SAMPLE_HOSTS, sampleGroupVars, variablesMarkdown } from '../vars/docs.ts';
+import { platformDocs, roleDoc, SAMPLE_HOSTS, sampleGroupVars, variablesMarkdown } from '../vars/docs.ts';
+import { inventoryVarsJsonSchema } from '../vars/json-schema.ts';
+import { eventsJsonSchema } from '../report/event-schema.ts';
 import { parseCli, reportError, runIfMain } from './args.ts';
 import type { CliIO } from './args.ts';
 
-const OPTIONS = {
+export const OPTIONS = {
   write: { type: 'boolean' },
   check: { type: 'boolean' },
   list: { type: 'boolean', short: 'l' },
@@ -21,17 +24,20 @@ const OPTIONS = {
 
 export const DOC_USAGE = `usage: npm run doc -- <role>        the role's vars: name, type, default, description
        npm run doc -- --list       every role with its description
-       npm run doc -- --write      regenerate docs/variables.md and inventory/sample/
+       npm run doc -- --write      regenerate docs/variables.md, inventory/sample/, docs/*.schema.json
        npm run doc -- --check      exit 1 when those files are out of date
 `;
 
 /** The generated files, relative to the project: path → content. */
 export async function generatedDocs(projectDir: string): Promise<Record<string, string>> {
-  const roles = await loadAllRoles(join(projectDir, 'roles'));
+  // The platform vars first: the sample inventory lists each of them there, once.
+  const roles = [platformDocs, ...await loadAllRoles(join(projectDir, 'roles'))];
   return {
     'docs/variables.md': variablesMarkdown(roles),
     'inventory/sample/hosts': SAMPLE_HOSTS,
     'inventory/sample/group_vars/all.yml': sampleGroupVars(roles),
+    'docs/inventory-vars.schema.json': `${JSON.stringify(inventoryVarsJsonSchema(roles), null, 2)}\n`,
+    'docs/events.schema.json': `${JSON.stringify(eventsJsonSchema(), null, 2)}\n`,
   };
 }
 

@@ -7,15 +7,24 @@ import { formatAnsibleJson, resolvedAnsibleHost, resolvedAnsibleList } from '../
 import { mask } from '../secrets.ts';
 import { many, parseCli, reportError, runIfMain } from './args.ts';
 import type { CliIO } from './args.ts';
+import { cliConfig } from './config.ts';
 import { openInventory } from './inventory-source.ts';
+import { terminalAsk } from './prompt.ts';
 
-const OPTIONS = {
-  inventory: { type: 'string', short: 'i' },
+const askOnTerminal = () => {
+  const ask = terminalAsk();
+  return ask ? { ask } : {};
+};
+
+export const OPTIONS = {
+  inventory: { type: 'string', short: 'i', multiple: true },
   list: { type: 'boolean' },
   host: { type: 'string' },
   resolved: { type: 'boolean' },
   'extra-vars': { type: 'string', short: 'e', multiple: true },
   'vault-password-file': { type: 'string' },
+  'vault-id': { type: 'string', multiple: true },
+  'ask-vault-pass': { type: 'boolean', short: 'J' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -27,6 +36,9 @@ export const INVENTORY_USAGE = `usage: npm run inventory -- --inventory <name|pa
       --resolved             render Jinja templates per host (with -e on top)
   -e, --extra-vars X         extra vars for --resolved (repeatable)
       --vault-password-file F  file holding the vault password
+      --vault-id ID@SRC      a vault password: label@file, label@prompt, or prompt (repeatable)
+  -J, --ask-vault-pass       ask for the vault password on the terminal
+  (-i is repeatable, merged as Ansible merges; without it, ansible.cfg's inventory)
 `;
 
 export async function inventoryMain(argv: readonly string[], io: CliIO): Promise<number> {
@@ -34,10 +46,11 @@ export async function inventoryMain(argv: readonly string[], io: CliIO): Promise
     const { values: v } = parseCli(argv, OPTIONS);
     if (v.help) { io.stdout.write(INVENTORY_USAGE); return ExitCode.ok; }
     if (!v.list === !v.host) {
-      throw new InputError([{ file: '', key: '--list/--host', message: 'give exactly one of --list or --host H' }]);
+      throw new InputError([{ file: 'command line', key: '--list/--host', message: 'give exactly one of --list or --host H' }]);
     }
     const { inventory, extraVars } = await openInventory({
       inventory: v.inventory, extraVars: many(v['extra-vars']), vaultPasswordFile: v['vault-password-file'],
+      vaultIds: many(v['vault-id']), askVaultPass: v['ask-vault-pass'] ?? false, config: cliConfig(io), ...askOnTerminal(),
     }, io);
     const host = v.host;
     if (host !== undefined && !inventory.hosts.includes(host)) {

@@ -19,22 +19,28 @@ const kinds = [
  * pods are ready". helm 4 puts it in its error; helm 3 only in its --debug log, and only for the
  * first unready resource of each poll (the last poll before the failure counts).
  */
+/** "deployment ns/name"; a cluster-scoped object (helm 4 logs `namespace=""`) is "crd name", without `""/`. */
+function resourceName(kind: string, namespace: string, name: string): string {
+  const ns = namespace.replace(/^"(.*)"$/, '$1');
+  return `${kind.toLowerCase()} ${ns ? `${ns}/` : ''}${name}`;
+}
+
 export function helmNotReady(helmStderr: string): Map<string, string> {
   const named = new Map<string, string>();
   // helm 4: "resource Deployment/ns/name not ready. status: InProgress, message: …"
   for (const m of helmStderr.matchAll(/resource (\w+)\/([\w.-]*)\/([\w.-]+) not ready\. status: ([^\n]+)/g)) {
-    named.set(`${m[1]!.toLowerCase()} ${m[2]}/${m[3]}`, m[4]!);
+    named.set(resourceName(m[1]!, m[2]!, m[3]!), m[4]!);
   }
   // Only the failed operation's wait: what the rollback's own wait logged afterwards is not the failure.
   const cut = helmStderr.search(/(atomic is set|rolling back)/i);
   const failedWait = cut < 0 ? helmStderr : helmStderr.slice(0, cut);
   // helm 3: "Deployment is not ready: ns/name. 0 out of 1 expected pods are ready"
   for (const m of failedWait.matchAll(/\[debug\] (\w+) is not ready: ([\w.-]+)\/([\w.-]+)\. ([^\n]+)/g)) {
-    named.set(`${m[1]!.toLowerCase()} ${m[2]}/${m[3]}`, m[4]!);
+    named.set(resourceName(m[1]!, m[2]!, m[3]!), m[4]!);
   }
   // helm 3: "Service does not have load balancer ingress IP address: ns/name"
   for (const m of failedWait.matchAll(/\[debug\] (\w+) does not have ([^:\n]+): ([\w.-]+)\/([\w.-]+)/g)) {
-    named.set(`${m[1]!.toLowerCase()} ${m[3]}/${m[4]}`, `no ${m[2]}`);
+    named.set(resourceName(m[1]!, m[3]!, m[4]!), `no ${m[2]}`);
   }
   return named;
 }
@@ -42,7 +48,7 @@ export function helmNotReady(helmStderr: string): Map<string, string> {
 /** helm 4 --debug: `msg="waiting for resource" namespace=ns name=x kind=Deployment … actualStatus=InProgress`. */
 function helm4Waiting(line: string): [string, string][] {
   const m = /msg="waiting for resource" namespace=(\S*) name=(\S+) kind=(\w+) .*actualStatus=(\w+)/.exec(line);
-  return m ? [[`${m[3]!.toLowerCase()} ${m[1]}/${m[2]}`, m[4]!]] : [];
+  return m ? [[resourceName(m[3]!, m[1]!, m[2]!), m[4]!]] : [];
 }
 
 /**
@@ -51,7 +57,8 @@ function helm4Waiting(line: string): [string, string][] {
  */
 export function waitProgress(log: (m: string) => void, now: () => number = Date.now): (chunk: string) => void {
   const started = now();
-  let last = '';
+  // Per resource: helm polls several in turn, and each poll logs every one again.
+  const last = new Map<string, string>();
   let partial = '';
   return (chunk) => {
     const lines = (partial + chunk).split('\n');
@@ -59,9 +66,8 @@ export function waitProgress(log: (m: string) => void, now: () => number = Date.
     for (const line of lines) {
       if (/atomic is set|rolling back/i.test(line)) log('helm is rolling back');
       for (const [what, status] of [...helmNotReady(line), ...helm4Waiting(line)]) {
-        const text = `${what}: ${status}`;
-        if (text !== last) log(`${text}, ${Math.round((now() - started) / 1000)}s`);
-        last = text;
+        if (last.get(what) !== status) log(`${what}: ${status}, ${Math.round((now() - started) / 1000)}s`);
+        last.set(what, status);
       }
     }
   };

@@ -9,6 +9,7 @@ import { mask } from '../secrets.ts';
 import { sh } from '../shell.ts';
 import type { Transport } from '../transport/types.ts';
 import { writePrivateTemp, type TempFile } from '../kube/tempfile.ts';
+import { stopSignalOf } from './interrupt.ts';
 
 export interface HelmOutput {
   code: number | null;
@@ -41,14 +42,25 @@ function withMajor(run: HelmExec['run'], binary: string): () => Promise<3 | 4> {
   }));
 }
 
-export function localHelm(binary: string, kubeconfig: string, context?: string): HelmExec {
+/** helm on the controller, with the process environment (HELM_* included) plus `env` (helm's config copies, lib/helm/credentials.ts). */
+export function localHelm(binary: string, kubeconfig: string, context?: string, env: Readonly<Record<string, string>> = {}): HelmExec {
   const ctx = context ? ['--kube-context', context] : [];
   const run = (args: string[], signal?: AbortSignal, onStderr?: (chunk: string) => void) => new Promise<HelmOutput>((resolve, reject) => {
+    // Its own process group: a terminal's Ctrl-C reaches capstan only, which decides when helm stops (interrupt.ts).
     const child = spawn(binary, [...args, ...(args[0] === 'version' ? [] : ctx)], {
-      env: { ...process.env, KUBECONFIG: kubeconfig },
+      env: { ...process.env, ...env, KUBECONFIG: kubeconfig },
       stdio: ['ignore', 'pipe', 'pipe'],
-      ...(signal ? { signal } : {}),
+      detached: true,
     });
+    let backstop: NodeJS.Timeout | undefined;
+    const stop = () => {
+      const how = stopSignalOf(signal?.reason);
+      child.kill(how);
+      // SIGTERM lets helm record the failure; one that does not end in 5 s is killed
+      if (how !== 'SIGKILL') backstop = setTimeout(() => child.kill('SIGKILL'), 5000);
+    };
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -59,7 +71,11 @@ export function localHelm(binary: string, kubeconfig: string, context?: string):
     child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT'
       ? new HelmError(`helm not found: ${binary}`, { hint: 'install helm, set helm_binary, or set helm_on_node: true to run it on the server' })
       : e));
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    child.on('close', (code) => {
+      clearTimeout(backstop);
+      signal?.removeEventListener('abort', stop);
+      resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+    });
   });
   return {
     where: 'controller',
@@ -110,7 +126,7 @@ export function helmMessage(stderr: string): string {
 export function helmFailure(what: string, r: HelmOutput, where: string): HelmError {
   const msg = mask(helmMessage(r.stderr) || `exit ${r.code}`);
   const hint = /another operation \(install\/upgrade\/rollback\) is in progress/.test(r.stderr)
-    ? 'a previous helm operation was interrupted: `helm rollback` a pending-upgrade release, or `helm uninstall` a pending-install one, then run again'
+    ? 'a helm outside this run is working on the release, or one was stopped half-way: once no helm runs, run capstan again; it recovers a stuck release by itself (docs/reliability.md)'
     : undefined;
   return new HelmError(`${what} failed${where === 'controller' ? '' : ` on ${where}`}: ${msg}`, hint ? { hint } : undefined);
 }

@@ -43,3 +43,9 @@ export function uninstallArgs(major: HelmMajor, o: { name: string; namespace: st
   const wait = o.wait ? [major === 3 ? '--wait' : '--wait=watcher'] : [];
   return ['uninstall', o.name, '--namespace', o.namespace, '--timeout', `${o.timeoutSeconds}s`, ...wait];
 }
+
+/** Roll a release back to a revision (recovering a pending-upgrade or pending-rollback one). */
+export function rollbackArgs(major: HelmMajor, o: { name: string; namespace: string; revision: number; timeoutSeconds: number; wait: boolean }): string[] {
+  const wait = o.wait ? [major === 3 ? '--wait' : '--wait=watcher'] : [];
+  return ['rollback', o.name, String(o.revision), '--namespace', o.namespace, '--timeout', `${o.timeoutSeconds}s`, ...wait];
+}

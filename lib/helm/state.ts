@@ -63,9 +63,17 @@ export function latestSecrets(secrets: KubeObject[]): Map<string, KubeObject> {
   return latest;
 }
 
+/** One revision of a release as its Secret's labels say (no decoding). */
+export interface RevisionInfo {
+  revision: number;
+  status: string;
+}
+
 export interface ReleaseStore {
   /** The latest revision of a release, or undefined when it is not installed. */
   get(namespace: string, name: string): Promise<DeployedRelease | undefined>;
+  /** Every stored revision of a release, oldest first (Helm's `status` and `version` labels). */
+  history(namespace: string, name: string): Promise<RevisionInfo[]>;
   /** Re-read one release after helm changed it. */
   refresh(namespace: string, name: string): Promise<DeployedRelease | undefined>;
 }
@@ -89,6 +97,11 @@ export function releaseStore(api: KubeApi): ReleaseStore {
       const secret = all.get(k);
       decoded.set(k, secret ? decodeRelease(secret) : undefined);
       return decoded.get(k);
+    },
+    async history(namespace, name) {
+      const { items } = await api.list('v1', 'Secret', { namespace, labelSelector: `owner=helm,name=${name}` });
+      return items.map((i) => ({ revision: Number(i.metadata.labels?.['version']), status: i.metadata.labels?.['status'] ?? 'unknown' }))
+        .sort((a, b) => a.revision - b.revision);
     },
     async refresh(namespace, name) {
       const { items } = await api.list('v1', 'Secret', { namespace, labelSelector: `owner=helm,name=${name}` });

@@ -4,14 +4,14 @@
  * allowed) and inline YAML/JSON starting with `{` or `[`. Each argument is one layer, later
  * arguments win.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InventoryError, type Problem } from '../errors.ts';
 import { shlexSplit } from './python-literal.ts';
+import { readRegularFile, UnreadableFileError } from './read-file.ts';
 import type { VarLayer } from './types.ts';
 import { decryptInline, type LoadContext, loadVarsFile, plainValue } from './vars-files.ts';
 import type { VaultKeyring } from './vault.ts';
-import { parseAnsibleYaml, yamlMessage } from './yaml-ansible.ts';
+import { parseAnsibleYaml, yamlProblem } from './yaml-ansible.ts';
 
 export async function parseExtraVars(args: readonly string[], cwd: string, vault?: VaultKeyring): Promise<VarLayer[]> {
   const problems: Problem[] = [];
@@ -22,11 +22,15 @@ export async function parseExtraVars(args: readonly string[], cwd: string, vault
     if (text.startsWith('@')) {
       const path = resolve(cwd, text.slice(1));
       try {
-        const layer = await loadVarsFile(path, ctx);
-        if (layer) layers.push({ source: text.slice(1), vars: plainValue(layer.vars) as Record<string, unknown> });
+        readRegularFile(path);
       } catch (e) {
-        problems.push({ file: '-e', key: text, message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}: check the path` });
+        // an unreadable file is named as the -e argument that gave it
+        if (!(e instanceof UnreadableFileError)) throw e;
+        problems.push({ file: '-e', key: text, message: `${path}: ${e.message}` });
+        continue;
       }
+      const layer = loadVarsFile(path, ctx);
+      if (layer) layers.push({ source: text.slice(1), vars: plainValue(layer.vars) as Record<string, unknown> });
     } else if (text.startsWith('{') || text.startsWith('[')) {
       try {
         const data = parseAnsibleYaml(text);
@@ -34,7 +38,7 @@ export async function parseExtraVars(args: readonly string[], cwd: string, vault
         decryptInline(data, '-e', '', ctx);
         layers.push({ source: '-e', vars: plainValue(data) as Record<string, unknown> });
       } catch (e) {
-        problems.push({ file: '-e', key: text, message: `${yamlMessage(e)}: pass valid JSON/YAML, e.g. -e '{"key": 1}'` });
+        problems.push({ file: '-e', key: text, message: yamlProblem(e, `pass valid JSON/YAML, e.g. -e '{"key": 1}'`) });
       }
     } else if (text) {
       const vars = parseKeyValues(text, problems);

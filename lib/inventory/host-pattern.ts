@@ -51,7 +51,7 @@ function sequence(beg: string, end: string, step: number): string[] {
   const iBeg = beg.length === 1 ? ASCII_LETTERS.indexOf(beg) : -1;
   const iEnd = end.length === 1 ? ASCII_LETTERS.indexOf(end) : -1;
   if (iBeg >= 0 && iEnd >= 0) {
-    if (iBeg > iEnd) throw new Error('host range must have begin <= end');
+    if (iBeg > iEnd) throw new Error(`host range [${beg}:${end}] ends before it starts, so it names no host: write it as [${end}:${beg}]`);
     const letters: string[] = [];
     for (let i = iBeg; i <= iEnd; i += step) letters.push(ASCII_LETTERS[i]!);
     return letters;
@@ -59,6 +59,7 @@ function sequence(beg: string, end: string, step: number): string[] {
   if (!/^\d+$/.test(beg) || !/^\d+$/.test(end)) throw new Error(`host range [${beg}:${end}] is neither numeric nor a single letter`);
   const width = beg[0] === '0' && beg.length > 1 ? beg.length : 0;
   if (width && width !== end.length) throw new Error('host range must specify equal-length begin and end formats');
+  if (Number(beg) > Number(end)) throw new Error(`host range [${beg}:${end}] ends before it starts, so it names no host: write it as [${end}:${beg}]`);
   const out: string[] = [];
   for (let i = Number(beg); i <= Number(end); i += step) out.push(String(i).padStart(width, '0'));
   return out;

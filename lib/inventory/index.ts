@@ -9,3 +9,4 @@ export { decryptVault, type VaultKeyring, type VaultSecret } from './vault.ts';
 export { VaultText } from './yaml-ansible.ts';
 export { readVaultKeyring, type KeyringOptions } from './vault-keyring.ts';
 export { resolvedAnsibleList, resolvedAnsibleHost } from './resolved-list.ts';
+export { loadInventories } from './merge.ts';

@@ -28,6 +28,8 @@ export class LoadedInventory implements Inventory {
   readonly hostsFile: string;
   readonly hosts: readonly string[];
   readonly groups: Readonly<Record<string, readonly string[]>>;
+  /** Every inventory file read, in order (one, or each source of a folder). */
+  readonly sources: readonly string[];
   /** The source name of the hosts file, as used in layers. */
   readonly hostsSource: string;
   readonly model: InventoryModel;
@@ -40,9 +42,10 @@ export class LoadedInventory implements Inventory {
   private readonly groupCache = new Map<string, GroupNode[]>();
   private readonly groupNameCache = new Map<string, readonly string[]>();
 
-  constructor(args: { dir: string; hostsFile: string; hostsSource: string; model: InventoryModel; files: VarsFiles; warnings?: readonly string[] }) {
+  constructor(args: { dir: string; hostsFile: string; hostsSource: string; sources?: readonly string[]; model: InventoryModel; files: VarsFiles; warnings?: readonly string[] }) {
     this.dir = args.dir;
     this.hostsFile = args.hostsFile;
+    this.sources = args.sources ?? [args.hostsFile];
     this.hostsSource = args.hostsSource;
     this.model = args.model;
     this.files = args.files;

@@ -1,11 +1,13 @@
 /**
- * loadInventory: locate the hosts file, parse it (INI, or YAML for .yml/.yaml/.json as Ansible's
- * plugins decide), then read group_vars/ and host_vars/ next to it. Every problem found anywhere
- * is collected and thrown once as an InventoryError.
+ * loadInventory: locate the inventory file(s) (one file, or every source in a folder: locate.ts),
+ * parse each into one model (INI or YAML, as Ansible's plugins decide), then read group_vars/
+ * and host_vars/ next to them. Every problem found anywhere is collected and thrown once as an
+ * InventoryError; files of a folder that are no inventory are skipped with a warning.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { InventoryError, type Problem, shownPath } from '../errors.ts';
+import { InventoryError, shownPath } from '../errors.ts';
+import { hostileValues } from './hostile.ts';
 import { parseIni } from './ini.ts';
 import { LoadedInventory, type VarsFiles } from './inventory.ts';
 import { locateInventory } from './locate.ts';
@@ -14,8 +16,12 @@ import { orphanWarnings } from './orphans.ts';
 import type { VarLayer } from './types.ts';
 import { decryptInline, findVarsFiles, type LoadContext, loadVarsFile, registerStrings } from './vars-files.ts';
 import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
-import { parseAnsibleYaml, yamlMessage } from './yaml-ansible.ts';
-import { parseYamlInventory } from './yaml-hosts.ts';
+import { listProblem, readRegularFile, UnreadableFileError } from './read-file.ts';
+import { parseAnsibleYaml, YamlSizeError, yamlProblem, yamlWhere } from './yaml-ansible.ts';
+import { notAnInventory, parseYamlInventory } from './yaml-hosts.ts';
+
+const YAML_EXTENSIONS = ['.yml', '.yaml', '.json'];
+const isMapping = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface LoadOptions {
   projectDir: string;
@@ -23,16 +29,28 @@ export interface LoadOptions {
 }
 
 export async function loadInventory(spec: string, options: LoadOptions): Promise<LoadedInventory> {
-  const { dir, hostsFile } = await locateInventory(spec, options.projectDir);
+  const located = await locateInventory(spec, options.projectDir);
   const display = (path: string): string => shownPath(path, options.projectDir);
   const ctx: LoadContext = { keyring: options.vault, display, problems: [] };
-  const hostsSource = display(hostsFile);
+  const warnings: string[] = [...located.warnings];
   const model = new InventoryModel();
-  const encrypted = await parseHostsFile(hostsFile, hostsSource, model, ctx);
-  if (encrypted) {
-    // every value of an encrypted hosts file is a secret (host and group names are not)
-    for (const node of [...model.groups.values(), ...model.hosts.values()]) registerStrings(node.vars);
+  const read: string[] = [];
+  for (const file of located.sources) {
+    const source = display(file);
+    const parsed = readHostsFile(file, source, ctx, located.folder);
+    if (parsed === undefined) continue;
+    if ('skip' in parsed) {
+      warnings.push(`${source}: not read: ${parsed.skip}; Ansible skips it with a warning too: move it out of the inventory folder, or fix it`);
+      continue;
+    }
+    read.push(file);
+    fillModel(parsed, source, model, ctx);
   }
+  if (located.folder && read.length === 0 && ctx.problems.length === 0) {
+    ctx.problems.push({ file: display(located.dir), key: '', message: 'no file in this folder is an inventory (see the warnings): add a hosts file (INI, or YAML as hosts.yml)' });
+  }
+  const hostsFile = read[0] ?? located.sources[0]!;
+  const hostsSource = display(hostsFile);
   if (ctx.problems.length === 0) {
     try {
       model.reconcile();
@@ -42,39 +60,72 @@ export async function loadInventory(spec: string, options: LoadOptions): Promise
   }
   for (const g of model.groups.values()) decryptInline(g.vars, hostsSource, `[${g.name}:vars]`, ctx);
   for (const h of model.hosts.values()) decryptInline(h.vars, hostsSource, h.name, ctx);
-  const warnings: string[] = [];
-  const files = await loadVarsDirs(dir, model, ctx, warnings);
-  if (ctx.problems.length) throw new InventoryError(ctx.problems, `cannot read inventory ${hostsSource}`);
-  return new LoadedInventory({ dir, hostsFile, hostsSource, model, files, warnings });
+  ctx.problems.push(...hostileValues(model, hostsSource));
+  const files = await loadVarsDirs(located.dir, model, ctx, warnings);
+  if (ctx.problems.length) throw new InventoryError(ctx.problems, `cannot read inventory ${display(located.folder ? located.dir : hostsFile)}`);
+  return new LoadedInventory({ dir: located.dir, hostsFile, hostsSource, sources: read, model, files, warnings });
 }
 
-/** Parses the hosts file into the model; true when it was vault-encrypted. */
-async function parseHostsFile(path: string, source: string, model: InventoryModel, ctx: LoadContext): Promise<boolean> {
-  let text = await readFile(path, 'utf8');
+/** One inventory file, parsed as Ansible's plugins would take it (YAML or INI). */
+type Parsed = { yaml: unknown; encrypted: boolean } | { ini: string; encrypted: boolean } | { skip: string };
+
+/**
+ * Reads and decrypts one inventory file and decides its format as Ansible's plugin chain does:
+ * .yml/.yaml/.json are YAML; a name without extension is YAML when it parses to a mapping (the
+ * yaml plugin accepts it), else INI; anything else is INI. In a folder, a file that is no
+ * inventory at all is `skip` (Ansible warns "Unable to parse ... as an inventory source").
+ */
+function readHostsFile(path: string, source: string, ctx: LoadContext, inFolder: boolean): Parsed | undefined {
+  let text: string;
+  try {
+    text = readRegularFile(path);
+  } catch (e) {
+    if (!(e instanceof UnreadableFileError)) throw e;
+    ctx.problems.push(e.problem(source));
+    return undefined;
+  }
   const encrypted = isVaultText(text);
   if (encrypted) {
     try {
       text = decryptVault(text, ctx.keyring);
     } catch (e) {
       ctx.problems.push({ file: source, key: '', message: (e as Error).message });
-      return false;
+      return undefined;
     }
   }
-  let problems: Problem[];
-  if (['.yml', '.yaml', '.json'].includes(extname(path))) {
-    let data: unknown;
-    try {
-      data = parseAnsibleYaml(text);
-    } catch (e) {
-      ctx.problems.push({ file: source, key: '', message: `${yamlMessage(e)}: fix the YAML syntax` });
-      return encrypted;
-    }
-    problems = parseYamlInventory(data, source, model);
-  } else {
-    problems = parseIni(text, source, model);
+  const ext = extname(path);
+  if (!YAML_EXTENSIONS.includes(ext) && ext !== '') return iniOrSkip(text, encrypted, inFolder);
+  let data: unknown;
+  try {
+    data = parseAnsibleYaml(text);
+  } catch (e) {
+    if (ext === '' && !(e instanceof YamlSizeError)) return iniOrSkip(text, encrypted, inFolder);
+    ctx.problems.push({ file: source, key: yamlWhere(e), message: yamlProblem(e, 'fix the YAML syntax') });
+    return undefined;
   }
-  ctx.problems.push(...problems);
-  return encrypted;
+  if (ext === '' && !isMapping(data)) return iniOrSkip(text, encrypted, inFolder);
+  const notInventory = inFolder ? notAnInventory(data) : undefined;
+  return notInventory ? { skip: notInventory } : { yaml: data, encrypted };
+}
+
+function iniOrSkip(text: string, encrypted: boolean, inFolder: boolean): Parsed {
+  if (inFolder) {
+    // a file whose every line fails as INI (a README, a script, a manifest) is not an inventory
+    const scratch = new InventoryModel();
+    const problems = parseIni(text, '', scratch);
+    if (problems.length && scratch.hosts.size === 0 && scratch.groups.size === 2) {
+      return { skip: `neither a YAML nor an INI inventory (as INI: ${problems[0]!.message})` };
+    }
+  }
+  return { ini: text, encrypted };
+}
+
+function fillModel(parsed: Exclude<Parsed, { skip: string }>, source: string, model: InventoryModel, ctx: LoadContext): void {
+  ctx.problems.push(...('yaml' in parsed ? parseYamlInventory(parsed.yaml, source, model) : parseIni(parsed.ini, source, model)));
+  if (parsed.encrypted) {
+    // every value of an encrypted hosts file is a secret (host and group names are not)
+    for (const node of [...model.groups.values(), ...model.hosts.values()]) registerStrings(node.vars);
+  }
 }
 
 /** Reads group_vars/<g> for every group and host_vars/<h> for every host; warns about the rest. */
@@ -86,7 +137,8 @@ async function loadVarsDirs(dir: string, model: InventoryModel, ctx: LoadContext
     const out = new Map<string, VarLayer[]>();
     for (const name of names) {
       if (!present.has(name) && !present.has(`${name}.yml`) && !present.has(`${name}.yaml`) && !present.has(`${name}.json`)) continue;
-      const layers = findVarsFiles(base, name).map((p) => loadVarsFile(p, ctx));
+      const onError = (path: string, e: unknown) => ctx.problems.push(listProblem(ctx.display(path), e));
+      const layers = findVarsFiles(base, name, onError).map((p) => loadVarsFile(p, ctx));
       out.set(name, layers.filter((l): l is VarLayer => l !== undefined));
     }
     return out;
@@ -102,7 +154,7 @@ async function listNames(dir: string, ctx: LoadContext): Promise<Set<string>> {
     return new Set(await readdir(dir));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code !== 'ENOENT') ctx.problems.push({ file: ctx.display(dir), key: '', message: `cannot list the folder: ${err.message}: make it a readable folder` });
+    if (err.code !== 'ENOENT') ctx.problems.push(listProblem(ctx.display(dir), err));
     return new Set();
   }
 }

@@ -5,44 +5,62 @@
  * `<name>.json`. Each file is one layer; empty files are skipped. Vault-encrypted files and
  * inline `!vault` values are decrypted here and registered as secrets.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Problem } from '../errors.ts';
 import { registerSecret } from '../secrets.ts';
+import { nulProblems } from './hostile.ts';
+import { readRegularFile, UnreadableFileError } from './read-file.ts';
 import type { VarLayer } from './types.ts';
 import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
-import { parseAnsibleYaml, VaultText, YamlTimestamp, yamlMessage } from './yaml-ansible.ts';
+import { parseAnsibleYaml, VaultText, YamlSizeError, YamlTimestamp, yamlProblem, yamlWhere } from './yaml-ansible.ts';
 
 const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 
 // Synchronous on purpose: hundreds of tiny files read faster without a promise per call, and
 // the inventory is read once, before anything else runs.
+// Something that cannot even be stat'ed (a symlink loop, a folder without search permission) is a
+// 'file': reading it then says exactly what is wrong, naming the path.
 export function pathKind(path: string): 'file' | 'dir' | undefined {
-  const s = statSync(path, { throwIfNoEntry: false });
-  return s ? (s.isDirectory() ? 'dir' : 'file') : undefined;
+  try {
+    const s = statSync(path, { throwIfNoEntry: false });
+    return s ? (s.isDirectory() ? 'dir' : 'file') : undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    return 'file';
+  }
 }
 
-function dirFiles(dir: string): string[] {
-  const names = readdirSync(dir).sort();
+/** Where a vars folder that cannot be listed is reported. */
+export type ListProblem = (path: string, error: unknown) => void;
+
+function dirFiles(dir: string, onError: ListProblem): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch (e) {
+    onError(dir, e);
+    return [];
+  }
   const out: string[] = [];
   for (const name of names) {
     if (name.startsWith('.') || name.endsWith('~')) continue;
     const ext = extname(name);
     const full = join(dir, name);
     const k = pathKind(full);
-    if (k === 'dir' && !ext) out.push(...dirFiles(full));
+    if (k === 'dir' && !ext) out.push(...dirFiles(full, onError));
     else if (k === 'file' && (!ext || EXTENSIONS.includes(ext))) out.push(full);
   }
   return out;
 }
 
 /** The vars files for one entity (`group_vars/<name>` or `host_vars/<name>`), in load order. */
-export function findVarsFiles(base: string, name: string): string[] {
+export function findVarsFiles(base: string, name: string, onError: ListProblem): string[] {
   if (name.startsWith('/')) return [];
   for (const ext of EXTENSIONS) {
     const path = join(base, name + ext);
     const k = pathKind(path);
-    if (k === 'dir') return dirFiles(path);
+    if (k === 'dir') return dirFiles(path, onError);
     if (k === 'file') return [path];
   }
   return [];
@@ -58,7 +76,14 @@ export interface LoadContext {
 /** Reads one vars file into a layer (undefined when empty or broken; problems are collected). */
 export function loadVarsFile(path: string, ctx: LoadContext): VarLayer | undefined {
   const source = ctx.display(path);
-  let text = readFileSync(path, 'utf8');
+  let text: string;
+  try {
+    text = readRegularFile(path);
+  } catch (e) {
+    if (!(e instanceof UnreadableFileError)) throw e;
+    ctx.problems.push(e.problem(source));
+    return undefined;
+  }
   let encrypted = false;
   if (isVaultText(text)) {
     try {
@@ -73,8 +98,8 @@ export function loadVarsFile(path: string, ctx: LoadContext): VarLayer | undefin
   try {
     data = parseAnsibleYaml(text);
   } catch (e) {
-    const message = encrypted ? 'the decrypted file is not valid YAML' : yamlMessage(e);
-    ctx.problems.push({ file: source, key: '', message: `${message}: fix the YAML syntax` });
+    const message = encrypted && !(e instanceof YamlSizeError) ? 'the decrypted file is not valid YAML: fix the YAML syntax' : yamlProblem(e, 'fix the YAML syntax');
+    ctx.problems.push({ file: source, key: encrypted ? '' : yamlWhere(e), message });
     return undefined;
   }
   if (data === null || data === undefined) return undefined;
@@ -84,6 +109,7 @@ export function loadVarsFile(path: string, ctx: LoadContext): VarLayer | undefin
   }
   if (encrypted) registerStrings(data);
   decryptInline(data, source, '', ctx);
+  ctx.problems.push(...nulProblems(data as Record<string, unknown>, source));
   return { source, vars: data as Record<string, unknown> };
 }
 

@@ -20,6 +20,12 @@ const SCRIPT_TIMEOUT_MS = 30_000;
 
 export interface KeyringOptions {
   passwordFile?: string;
+  /** More `[label@]file` sources (--vault-id, ansible.cfg vault_password_file / vault_identity_list). */
+  passwordFiles?: readonly { spec: string; what: string }[];
+  /** Labels to ask for on the terminal (--ask-vault-pass: default, --vault-id label@prompt). */
+  prompts?: readonly string[];
+  /** Asks on the terminal; without it a prompt source is an error saying what to give instead. */
+  ask?: (prompt: string) => Promise<string>;
   env?: Readonly<Record<string, string | undefined>>;
   cwd?: string;
 }
@@ -62,12 +68,24 @@ async function readPasswordFile(spec: string, cwd: string, what: string): Promis
   return { id, password: Buffer.from(password, 'utf8') };
 }
 
+async function askPassword(id: string, ask: KeyringOptions['ask']): Promise<VaultSecret> {
+  if (!ask) {
+    throw new InventoryError([{ file: '', key: id === 'default' ? '--ask-vault-pass' : `--vault-id ${id}@prompt`, message: 'no terminal to ask for the vault password on: give --vault-password-file FILE or --vault-id label@FILE instead' }]);
+  }
+  const password = (await ask(id === 'default' ? 'Vault password: ' : `Vault password (${id}): `)).trim();
+  if (!password) throw new InventoryError([{ file: '', key: id, message: 'the vault password given is empty' }]);
+  registerSecret(password);
+  return { id, password: Buffer.from(password, 'utf8') };
+}
+
 /** The vault passwords given to this run, or undefined when none were given. */
 export async function readVaultKeyring(options: KeyringOptions): Promise<VaultKeyring | undefined> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const secrets: VaultSecret[] = [];
   if (options.passwordFile) secrets.push(await readPasswordFile(options.passwordFile, cwd, '--vault-password-file'));
+  for (const { spec, what } of options.passwordFiles ?? []) secrets.push(await readPasswordFile(spec, cwd, what));
+  for (const id of options.prompts ?? []) secrets.push(await askPassword(id, options.ask));
   const direct = env.CAPSTAN_VAULT_PASSWORD;
   if (direct) {
     registerSecret(direct);

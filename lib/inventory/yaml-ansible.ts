@@ -5,7 +5,7 @@
  * YamlTimestamp (printed as Ansible prints them), `<<` merge keys work and duplicate keys keep the last value.
  * `!vault |` scalars become VaultText (decrypted later), `!unsafe` scalars UnsafeText (never templated).
  */
-import { parse, type ScalarTag, type Tags } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type ScalarTag, type Tags } from 'yaml';
 
 /** An inline `!vault |` value: the ciphertext, and the plaintext once decrypted. */
 export class VaultText {
@@ -104,16 +104,83 @@ const ansibleScalars: ScalarTag[] = [
 
 const REPLACED = new Set(['tag:yaml.org,2002:bool', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:timestamp']);
 
-function ansibleTags(tags: Tags): Tags {
+export function ansibleTags(tags: Tags): Tags {
   return [...tags.filter((t) => !REPLACED.has(typeof t === 'string' ? t : t.tag)), ...ansibleScalars];
+}
+
+/**
+ * The most nodes a file may hold once its aliases are expanded. The `yaml` package shares an
+ * aliased node instead of copying it, so a small file (one 100k-item list referenced 9,999 times:
+ * 230 KB, under the alias-count limit) parses fast but stands for a billion values, which every
+ * later walk (rendering, --list) would copy. Real inventories hold a few thousand.
+ */
+export const MAX_EXPANDED_NODES = 1_000_000;
+
+const SIZE_MESSAGE = `the file expands to more than ${MAX_EXPANDED_NODES} nodes once its aliases (*name) are expanded: write the repeated data once, or reference it from fewer places`;
+
+/** A file that is valid YAML but too big once expanded (an alias bomb); `key` is the top-level key where the bound was crossed. */
+export class YamlSizeError extends Error {
+  key = '';
 }
 
 /** Parse one YAML document as Ansible would. Throws the `yaml` package's error (with line/col) on bad YAML. */
 export function parseAnsibleYaml(text: string): unknown {
-  return parse(text, { version: '1.1', customTags: ansibleTags, uniqueKeys: false, merge: true, maxAliasCount: 10000 });
+  const doc = parseDocument(text, { version: '1.1', customTags: ansibleTags, uniqueKeys: false, merge: true });
+  if (doc.errors.length) throw doc.errors[0];
+  // measured on the syntax tree, before any value is built: a bomb is refused without expanding it
+  const anchors = new Map<string, unknown>();
+  const memo = new Map<unknown, number>();
+  if (isMap(doc.contents)) {
+    let total = 1;
+    for (const pair of doc.contents.items) {
+      try {
+        total += expandedSize(pair.key, anchors, memo) + expandedSize(pair.value, anchors, memo);
+        if (total > MAX_EXPANDED_NODES) throw new YamlSizeError(SIZE_MESSAGE);
+      } catch (e) {
+        if (e instanceof YamlSizeError) e.key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+        throw e;
+      }
+    }
+  } else expandedSize(doc.contents, anchors, memo);
+  return doc.toJS({ maxAliasCount: 10000 });
+}
+
+/**
+ * Nodes under `node`, each alias counted as the whole node it names; memoised per node. Walks in
+ * document order, recording anchors as it meets them (an alias names the latest anchor before
+ * it), so each node is visited once: `Alias.resolve` would search the whole document per alias.
+ */
+function expandedSize(node: unknown, anchors: Map<string, unknown>, memo: Map<unknown, number>): number {
+  if (isAlias(node)) return anchors.has(node.source) ? expandedSize(anchors.get(node.source), anchors, memo) : 1;
+  if (isNode(node) && node.anchor) anchors.set(node.anchor, node);
+  if (!isMap(node) && !isSeq(node)) return 1;
+  const known = memo.get(node);
+  if (known !== undefined) return known;
+  memo.set(node, 1); // an alias to an enclosing node (a cycle) counts once, as PyYAML shares it
+  let size = 1;
+  for (const item of node.items) {
+    size += isPair(item) ? expandedSize(item.key, anchors, memo) + expandedSize(item.value, anchors, memo) : expandedSize(item, anchors, memo);
+    if (size > MAX_EXPANDED_NODES) {
+      throw new YamlSizeError(SIZE_MESSAGE);
+    }
+  }
+  memo.set(node, size);
+  return size;
 }
 
 /** The first line of a YAML error, without its trailing colon. */
 export function yamlMessage(e: unknown): string {
-  return (e as Error).message.split('\n')[0]!.replace(/:$/, '');
+  return (e as Error).message.split('\n')[0]!.replace(/:$/, '').replace(/ at line \d+, column \d+$/, '');
+}
+
+/** Where a YAML syntax error is, as the key of its `file › line 2, column 1` problem ('' when unknown). */
+export function yamlWhere(e: unknown): string {
+  if (e instanceof YamlSizeError) return e.key;
+  const pos = (e as { linePos?: readonly { line: number; col: number }[] }).linePos?.[0];
+  return pos ? `line ${pos.line}, column ${pos.col}` : '';
+}
+
+/** The message for a file that failed to parse: the YAML error with `fix`, or the size error (which carries its own). */
+export function yamlProblem(e: unknown, fix: string): string {
+  return e instanceof YamlSizeError ? e.message : `${yamlMessage(e)}: ${fix}`;
 }

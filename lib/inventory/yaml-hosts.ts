@@ -23,6 +23,22 @@ export function parseYamlInventory(data: unknown, file: string, model: Inventory
   return problems;
 }
 
+/**
+ * Why a YAML file found in an inventory folder is not an inventory, as Ansible's yaml plugin
+ * decides it ("Parsed empty YAML file", "YAML inventory has invalid structure", "Plugin
+ * configuration YAML file, not YAML inventory"), plus files where no top-level value can be a
+ * group (a Kubernetes manifest: `apiVersion: v1`, `kind: ...`), where Ansible warns about each
+ * key in turn. Undefined when it reads as an inventory.
+ */
+export function notAnInventory(data: unknown): string | undefined {
+  if (data === null || data === undefined) return 'an empty YAML file';
+  if (!isMap(data)) return `YAML that is not an inventory (a ${Array.isArray(data) ? 'list' : typeof data}, where an inventory is a mapping of groups)`;
+  if ('plugin' in data) return 'an inventory plugin configuration (plugin:), which capstan does not run';
+  if ('apiVersion' in data && 'kind' in data) return 'a Kubernetes manifest (apiVersion/kind), not an inventory';
+  if (!Object.values(data).some((g) => g === null || isMap(g))) return 'YAML that is not an inventory (no top-level key is a group: each must map to hosts/children/vars)';
+  return undefined;
+}
+
 function parseGroup(model: InventoryModel, name: string, data: unknown, path: string, file: string, problems: Problem[]): string | undefined {
   if (data !== null && !isMap(data)) {
     problems.push({ file, key: path, message: `a group must be a mapping with hosts/children/vars, got ${describe(data)}` });

@@ -1,16 +1,19 @@
 /**
  * Cluster access: which kubeconfig helm and the client use. In order: a kubeconfig the k3s role
- * put in shared state, else by `cluster_access`: `kubeconfig` (the `kubeconfig` var, $KUBECONFIG,
- * ~/.kube/config) or `ssh` (the server's k3s.yaml fetched over SFTP, its API port tunnelled
- * through the SSH connection, and a private temporary kubeconfig pointing at the tunnel).
+ * put in shared state, else by `cluster_access`: `kubeconfig` (the `kubeconfig` var, else every
+ * file of $KUBECONFIG merged as kubectl merges them, else ~/.kube/config) or `ssh` (the server's
+ * k3s.yaml fetched over SFTP, its API port tunnelled through the SSH connection, and a private
+ * temporary kubeconfig pointing at the tunnel).
  */
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
+import { expandHome } from '../paths.ts';
 import { parse, stringify } from 'yaml';
 import { ConnectionError, KubeError } from '../errors.ts';
 import { registerSecret } from '../secrets.ts';
 import type { Transport } from '../transport/types.ts';
+import { kubeconfigPaths, mergeKubeconfigs } from './kubeconfig-merge.ts';
 import { writePrivateTemp } from './tempfile.ts';
 import type { ClusterSettings } from './vars.ts';
 
@@ -27,10 +30,6 @@ export interface AccessOptions {
   shared: Map<string, unknown>;
   transport: () => Promise<Transport>;
   verbose: (m: string) => void;
-}
-
-export function expandHome(p: string): string {
-  return p === '~' ? homedir() : p.startsWith('~/') ? `${homedir()}${p.slice(1)}` : p;
 }
 
 function fileAccess(path: string, context: string | undefined, via: string): Access {
@@ -62,9 +61,25 @@ export async function openAccess(s: ClusterSettings, o: AccessOptions): Promise<
     if (a) return a;
   }
   if (s.cluster_access === 'ssh') return sshAccess(s.k3s_remote_kubeconfig, await o.transport(), o.verbose);
-  const path = s.kubeconfig ? expandHome(s.kubeconfig)
-    : process.env['KUBECONFIG']?.split(':').find(Boolean) ?? `${homedir()}/.kube/config`;
-  return fileAccess(path, s.kube_context, `kubeconfig ${path}`);
+  if (s.kubeconfig) {
+    const path = expandHome(s.kubeconfig);
+    return fileAccess(path, s.kube_context, `kubeconfig ${path}`);
+  }
+  const files = kubeconfigPaths(process.env['KUBECONFIG']);
+  if (files.length <= 1) {
+    const path = files[0] ?? `${homedir()}/.kube/config`;
+    return fileAccess(path, s.kube_context, `kubeconfig ${path}`);
+  }
+  return mergedAccess(files, s.kube_context);
+}
+
+/** KUBECONFIG with several files: merged as kubectl does, into a private temporary kubeconfig. */
+function mergedAccess(files: readonly string[], context: string | undefined): Access {
+  const { doc, used } = mergeKubeconfigs(files);
+  if (used.length === 1) return fileAccess(used[0]!, context, `kubeconfig ${used[0]}`);
+  registerUserSecrets(doc as KubeconfigDoc);
+  const tmp = writePrivateTemp('kubeconfig', stringify(doc));
+  return { kubeconfigPath: tmp.path, context, via: `KUBECONFIG ${used.join(':')} (merged as kubectl merges)`, close: () => tmp.remove() };
 }
 
 interface KubeconfigDoc {

@@ -17,7 +17,9 @@ import { KubeError } from '../errors.ts';
 import type { KubeObject } from './types.ts';
 import { isTransient, withRetry, type RetryOptions } from './retry.ts';
 
-export const FIELD_MANAGER = 'capstan';
+import { FIELD_MANAGER } from './applied.ts';
+
+export { FIELD_MANAGER };
 
 export interface ObjectRef {
   apiVersion: string;
@@ -44,6 +46,10 @@ export interface KubeApi {
   list(apiVersion: string, kind: string, q?: ListQuery): Promise<ListResult>;
   /** Server-side apply (field manager capstan). */
   apply(obj: KubeObject, o?: { force?: boolean; dryRun?: boolean }): Promise<KubeObject>;
+  /** Create (POST); a KubeError with status 409 when it exists already. */
+  create(obj: KubeObject): Promise<KubeObject>;
+  /** Replace (PUT); with metadata.resourceVersion set, a KubeError 409 when the object changed since. */
+  replace(obj: KubeObject): Promise<KubeObject>;
   /** A JSON merge patch. */
   mergePatch(ref: ObjectRef, patch: unknown): Promise<KubeObject>;
   /** Delete; false when it was already gone. */
@@ -74,7 +80,13 @@ class RawObjectApi extends KubernetesObjectApi {
    * (NetworkPolicy `from` is `_from`, CRD schemas' `enum`/`default`/`x-kubernetes-*`).
    */
   async rawPatch(obj: KubernetesObject, query: Record<string, string>, contentType: string): Promise<KubeObject> {
-    const ctx = this.configuration.baseServer.makeRequestContext(await this.specUriPath(obj, 'patch'), HttpMethod.PATCH);
+    return this.rawSend(HttpMethod.PATCH, obj, query, contentType);
+  }
+
+  /** POST (create) or PUT (replace) or PATCH with the object sent as given (see rawPatch). */
+  async rawSend(method: HttpMethod, obj: KubernetesObject, query: Record<string, string>, contentType = 'application/json'): Promise<KubeObject> {
+    const action = method === HttpMethod.POST ? 'create' : method === HttpMethod.PUT ? 'replace' : 'patch';
+    const ctx = this.configuration.baseServer.makeRequestContext(await this.specUriPath(obj, action), method);
     ctx.setHeaderParam('Accept', 'application/json, */*;q=0.8');
     ctx.setHeaderParam('Content-Type', contentType);
     for (const [k, v] of Object.entries(query)) ctx.setQueryParam(k, v);
@@ -160,6 +172,12 @@ export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): Ku
     apply(obj, o = {}) {
       const query = { fieldManager: FIELD_MANAGER, force: String(o.force ?? false), ...(o.dryRun ? { dryRun: 'All' } : {}) };
       return call(`apply ${describeRef(obj)}`, () => api.rawPatch(obj as KubernetesObject, query, PatchStrategy.ServerSideApply));
+    },
+    create(obj) {
+      return call(`create ${describeRef(obj)}`, () => api.rawSend(HttpMethod.POST, obj as KubernetesObject, { fieldManager: FIELD_MANAGER }));
+    },
+    replace(obj) {
+      return call(`replace ${describeRef(obj)}`, () => api.rawSend(HttpMethod.PUT, obj as KubernetesObject, { fieldManager: FIELD_MANAGER }));
     },
     mergePatch(ref, patch) {
       const body = { ...(patch as object), apiVersion: ref.apiVersion, kind: ref.kind, metadata: { ...((patch as { metadata?: object }).metadata ?? {}), ...ref.metadata } };

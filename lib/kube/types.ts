@@ -3,7 +3,7 @@
  * lib/wait; roles only use these interfaces, so they never know whether the API is reached by
  * kubeconfig or through an SSH tunnel.
  */
-import type { TaskResult } from '../role.ts';
+import type { TaskResult } from '../results.ts';
 
 export type ChartSource =
   /** A chart repository: repo URL + chart name + pinned version. */
@@ -52,6 +52,8 @@ export interface Cluster {
   rolloutRestart(namespace: string, deploymentNames: string[], opts: { check: boolean }): Promise<TaskResult>;
   /** Bounded, watch-based waits that report what they are waiting for. See lib/wait. */
   readonly wait: Waiter;
+  /** The plain-JSON API (get/list/apply with dry-run/delete/watch), for lib/objects. */
+  readonly api: import('./client.ts').KubeApi;
 }
 
 export interface WaitOptions {
@@ -69,4 +71,6 @@ export interface Waiter {
   podsReady(namespace: string, labelSelector: string, o: WaitOptions): Promise<void>;
   jobComplete(namespace: string, name: string, o: WaitOptions): Promise<void>;
   nodesReady(names: string[], o: WaitOptions): Promise<void>;
+  /** Waits until the object is healthy by its kind's rule (lib/wait/health.ts); returns its status. */
+  healthy(object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>, o: WaitOptions): Promise<string>;
 }

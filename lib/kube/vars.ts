@@ -7,18 +7,20 @@ import { z } from 'zod';
 import { InputError, type Problem } from '../errors.ts';
 import { defineVars, type VarDef } from '../vars/schema.ts';
 import { parseVarValue } from '../vars/text.ts';
+import { absolutePath, commandName, controllerPath } from '../vars/types.ts';
+import type { RegistryVar, RepoVar } from '../helm/credentials.ts';
 
 export const clusterVars = defineVars({
   kubeconfig: {
-    schema: z.string().min(1),
+    schema: controllerPath,
     optional: true,
-    description: 'Kubeconfig on the controller (`~` expanded). Default: $KUBECONFIG, else ~/.kube/config.',
+    description: 'Kubeconfig on the controller (`~` expanded): the cluster roles read it, the k3s role writes the cluster\'s context there (0600). Unset: they read $KUBECONFIG (several files merged as kubectl merges them), else ~/.kube/config, and k3s writes ~/.kube/config.new (k3s-ansible\'s default) and hands it to the later roles of the run.',
     example: '~/.kube/config',
   },
   kube_context: {
     schema: z.string().min(1),
     optional: true,
-    description: 'Kubeconfig context to use. Default: the kubeconfig\'s current-context.',
+    description: 'Kubeconfig context to use (also --kube-context). Default: the kubeconfig\'s current-context.',
   },
   cluster_access: {
     schema: z.enum(['kubeconfig', 'ssh']),
@@ -27,7 +29,7 @@ export const clusterVars = defineVars({
     docs: 'docs/cluster-access.md',
   },
   k3s_remote_kubeconfig: {
-    schema: z.string().min(1),
+    schema: absolutePath,
     default: '/etc/rancher/k3s/k3s.yaml',
     description: 'With cluster_access: ssh (or helm_on_node), the kubeconfig read on the server node.',
   },
@@ -37,12 +39,12 @@ export const clusterVars = defineVars({
     description: 'Run helm on the k3s server node over SSH (for controllers without helm).',
   },
   helm_binary: {
-    schema: z.string().min(1),
+    schema: commandName,
     default: 'helm',
     description: 'The helm executable (path or name on PATH); helm 3 and helm 4 are both supported.',
   },
   helm_chart_dir: {
-    schema: z.string().min(1),
+    schema: controllerPath,
     optional: true,
     description: 'Take charts from this directory (a chart dir or .tgz whose Chart.yaml has the wanted name and version) instead of their repositories: air-gapped sites.',
   },
@@ -50,6 +52,30 @@ export const clusterVars = defineVars({
     schema: z.number().int().positive(),
     default: 300,
     description: 'Seconds helm waits for a release\'s workloads before failing and rolling back.',
+  },
+  helm_repositories: {
+    schema: z.array(z.object({
+      url: z.string().url(), username: z.string().optional(), password: z.string().optional(),
+      ca_file: controllerPath.optional(), cert_file: controllerPath.optional(), key_file: controllerPath.optional(),
+      insecure_skip_tls_verify: z.boolean().optional(),
+    }).strict()),
+    default: [],
+    secret: true,
+    description: 'Credentials of private chart repositories, by URL (keep passwords in vault); those in Helm\'s own repositories.yaml are used too.',
+    docs: 'docs/helm.md#private-repositories-and-registries',
+  },
+  helm_registries: {
+    schema: z.array(z.object({ host: z.string().min(1), username: z.string().min(1), password: z.string().min(1) }).strict()),
+    default: [],
+    secret: true,
+    description: 'Logins of OCI registries for oci:// charts (keep passwords in vault); those in Helm\'s registry config are used too.',
+    docs: 'docs/helm.md#private-repositories-and-registries',
+  },
+  helm_interrupt_grace: {
+    schema: z.number().int().min(0).max(3600),
+    default: 30,
+    description: 'After Ctrl-C, seconds a running helm may go on to finish or roll back before it is stopped (a second Ctrl-C stops it at once).',
+    docs: 'docs/reliability.md',
   },
   kube_apply_force: {
     schema: z.boolean(),
@@ -67,6 +93,9 @@ export interface ClusterSettings {
   helm_binary: string;
   helm_chart_dir: string | undefined;
   helm_timeout: number;
+  helm_repositories: RepoVar[];
+  helm_registries: RegistryVar[];
+  helm_interrupt_grace: number;
   kube_apply_force: boolean;
 }
 

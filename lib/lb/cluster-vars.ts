@@ -1,74 +1,44 @@
 /**
- * The vars other roles own that the load balancer reads: which services are enabled, their
- * NodePorts, the API port and the k3s group names (k3s_server_group, k3s_agent_group:
- * the nodes are their union, as k3s-ansible's k3s_cluster group is). Read from a host's resolved vars with the
- * defs (schema and default) taken from the owning roles' var tables, so lb-config works when only it
- * is selected and the defaults have one source. Those tables import only zod and lib/vars.
+ * What the load balancers need from the rest of the platform: the services the enabled roles
+ * expose (Role.exposes: lib/lb never names a role), the API port and the k3s group names
+ * (k3s_server_group, k3s_agent_group: the nodes are their union, as k3s-ansible's k3s_cluster
+ * group is). Inside the runner they come from the PlatformView; readClusterVars reads them from
+ * raw vars for callers outside it (tests, bench).
  */
-import type { z } from 'zod';
-import type { Problem } from '../errors.ts';
-import { InputError } from '../errors.ts';
-import { parseVarValue } from '../vars/text.ts';
-import { istioVars } from '../../roles/istio/vars.ts';
-import { k3sVars } from '../../roles/k3s/vars.ts';
-import { metallbVars } from '../../roles/metallb/vars.ts';
-import { nginxIngressVars } from '../../roles/nginx-ingress/vars.ts';
-import { seldonVars } from '../../roles/seldon/vars.ts';
-import type { LbVars } from './vars.ts';
-import { lbVars } from './vars.ts';
+import type { PlatformView, ExposedService, Role } from '../role.ts';
+import { exposedServices } from '../role-kit/platform.ts';
+import { platformVars, type PlatformVars } from '../vars/platform.ts';
+import { readWithDefaults } from '../vars/read-defaults.ts';
+import { lbVars, type LbVars } from './vars.ts';
 
-const clusterVarDefs = {
-  enable_istio: istioVars.enable_istio,
-  enable_ingress_nginx: nginxIngressVars.enable_ingress_nginx,
-  enable_seldon: seldonVars.enable_seldon,
-  metallb_state: metallbVars.metallb_state,
-  istio_gateway_http_nodeport: istioVars.istio_gateway_http_nodeport,
-  istio_gateway_https_nodeport: istioVars.istio_gateway_https_nodeport,
-  istio_gateway_status_nodeport: istioVars.istio_gateway_status_nodeport,
-  ingress_nginx_http_nodeport: nginxIngressVars.ingress_nginx_http_nodeport,
-  ingress_nginx_https_nodeport: nginxIngressVars.ingress_nginx_https_nodeport,
-  seldon_mesh_nodeport: seldonVars.seldon_mesh_nodeport,
-  api_port: k3sVars.api_port,
-  k3s_server_group: k3sVars.k3s_server_group,
-  k3s_agent_group: k3sVars.k3s_agent_group,
-} as const;
-
-type Defs = typeof clusterVarDefs;
-export type ClusterVars = { readonly [K in keyof Defs]: z.infer<Defs[K]['schema']> };
-
-/** Parse vars against defs with defaults; every problem at once (key, message). */
-function parseWithDefaults(
-  defs: Readonly<Record<string, { schema: z.ZodType; default?: unknown; optional?: boolean }>>,
-  vars: Readonly<Record<string, unknown>>,
-  sourceOf: (name: string) => string,
-): { values: Record<string, unknown>; problems: Problem[] } {
-  const values: Record<string, unknown> = {};
-  const problems: Problem[] = [];
-  for (const [name, def] of Object.entries(defs)) {
-    const raw = vars[name] ?? def.default;
-    if (raw === undefined) {
-      if (!def.optional) problems.push({ file: sourceOf(name), key: name, message: 'is required; set it in group_vars' });
-      continue;
-    }
-    const parsed = parseVarValue(def.schema, raw);
-    if (parsed.success) values[name] = parsed.data;
-    else for (const issue of parsed.error.issues) {
-      problems.push({ file: sourceOf(name), key: [name, ...issue.path.map(String)].join('.'), message: issue.message });
-    }
-  }
-  return { values, problems };
+export interface ClusterVars {
+  readonly api_port: number;
+  readonly k3s_server_group: string;
+  readonly k3s_agent_group: string;
+  /** What the enabled roles publish on NodePorts, in playbook order. */
+  readonly services: readonly ExposedService[];
+  /** Every ingress some role would expose were it enabled (for lb_ingress's "use one of"). */
+  readonly ingressNames: readonly string[];
 }
 
-/** The cluster vars of one host's resolved vars, defaults applied. Throws InputError naming each bad key. */
-export function readClusterVars(vars: Readonly<Record<string, unknown>>, sourceOf: (name: string) => string = () => ''): ClusterVars {
-  const { values, problems } = parseWithDefaults(clusterVarDefs, vars, sourceOf);
-  if (problems.length) throw new InputError(problems, 'invalid vars for the load balancer');
-  return values as ClusterVars;
+/** The platform with every enable_* switched on: what the roles could expose. */
+function everythingOn(p: PlatformVars): PlatformVars {
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, k.startsWith('enable_') ? true : v])) as unknown as PlatformVars;
+}
+
+export function clusterVarsOf(view: PlatformView): ClusterVars {
+  const { api_port, k3s_server_group, k3s_agent_group } = view.platform;
+  const ingressNames = exposedServices({ ...view, platform: everythingOn(view.platform) }).filter((s) => s.kind === 'ingress').map((s) => s.name);
+  return { api_port, k3s_server_group, k3s_agent_group, services: exposedServices(view), ingressNames };
+}
+
+/** The cluster vars from raw vars (defaults applied) and the platform's roles. Throws InputError naming each bad key. */
+export function readClusterVars(vars: Readonly<Record<string, unknown>>, roles: readonly Pick<Role, 'exposes'>[], sourceOf?: (name: string) => string): ClusterVars {
+  const platform = readWithDefaults<PlatformVars>(platformVars, vars, 'invalid vars for the load balancer', sourceOf);
+  return clusterVarsOf({ platform, platformRoles: roles as readonly Role[] });
 }
 
 /** lb_* vars from raw vars (defaults applied), for callers outside the runner (tests, bench). */
-export function readLbVars(vars: Readonly<Record<string, unknown>>, sourceOf: (name: string) => string = () => ''): LbVars {
-  const { values, problems } = parseWithDefaults(lbVars, vars, sourceOf);
-  if (problems.length) throw new InputError(problems, 'invalid load-balancer vars');
-  return values as unknown as LbVars;
+export function readLbVars(vars: Readonly<Record<string, unknown>>, sourceOf?: (name: string) => string): LbVars {
+  return readWithDefaults<LbVars>(lbVars, vars, 'invalid load-balancer vars', sourceOf);
 }

@@ -3,7 +3,15 @@
  * creates the partition's monitors, pools and virtual servers. Paste into `tmsh` (or run
  * `tmsh -q -c "<line>"` line by line); `save sys config` keeps it across reboots.
  */
+import { isIPv6 } from 'node:net';
 import type { F5Monitor, F5Objects, F5Pool, F5Virtual } from './f5-objects.ts';
+
+/** tmsh's address:port; an IPv6 address takes a dot before the port (2001:db8::10.443). */
+function endpoint(address: string, port: number): string {
+  return `${address}${isIPv6(address) ? '.' : ':'}${port}`;
+}
+
+const hostMask = (address: string): string => (isIPv6(address) ? 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff' : '255.255.255.255');
 
 /** A tmsh string value in double quotes (backslash and quote escaped). */
 function q(s: string): string {
@@ -17,7 +25,7 @@ function monitor(p: string, m: F5Monitor): string {
 
 function pool(p: string, o: F5Pool): string {
   const monitorRef = o.builtinMonitor ? `/Common/${o.monitor}` : `${p}/${o.monitor}`;
-  const members = o.members.map((m) => `${p}/${m.address}:${m.port} { address ${m.address} description ${q(m.host)} }`).join(' ');
+  const members = o.members.map((m) => `${p}/${endpoint(m.address, m.port)} { address ${m.address} description ${q(m.host)} }`).join(' ');
   return `create ltm pool ${p}/${o.name} { description ${q(o.remark)} load-balancing-mode ${o.loadBalancingMode} monitor ${monitorRef} members replace-all-with { ${members} } }`;
 }
 
@@ -25,7 +33,7 @@ function virtual(p: string, v: F5Virtual, clientSsl: string): string {
   const profiles = v.kind === 'tcp' ? '/Common/tcp { }'
     : `/Common/tcp { } ${p}/http_xff { }${v.kind === 'https' ? ` ${clientSsl} { context clientside }` : ''}`;
   const rules = v.redirectToHttps ? ' rules { /Common/_sys_https_redirect }' : '';
-  return `create ltm virtual ${p}/${v.name} { description ${q(v.remark)} destination ${p}/${v.address}:${v.port} ip-protocol tcp mask 255.255.255.255 ` +
+  return `create ltm virtual ${p}/${v.name} { description ${q(v.remark)} destination ${p}/${endpoint(v.address, v.port)} ip-protocol tcp mask ${hostMask(v.address)} ` +
     `pool ${p}/${v.pool} profiles replace-all-with { ${profiles} } source-address-translation { type automap }${rules} }`;
 }
 

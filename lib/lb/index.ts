@@ -1,6 +1,7 @@
 // Load balancers: the model, haproxy.cfg, F5 AS3 and tmsh (docs/load-balancers.md). Re-exports only.
 export { lbVars, type LbVars, type ExtraService } from './vars.ts';
-export { readClusterVars, readLbVars, type ClusterVars } from './cluster-vars.ts';
+export { clusterVarsOf, readClusterVars, readLbVars, type ClusterVars } from './cluster-vars.ts';
+export { lbInput, lbValidate } from './role-input.ts';
 export { buildModel, type LbInput, type LbModel, type Frontend, type Backend, type Member, type HealthCheck } from './model.ts';
 export { lbProblems } from './problems.ts';
 export { renderHaproxy, haproxyView, type HaproxyGlobals } from './haproxy.ts';

@@ -1,7 +1,8 @@
 /** Cross-field checks of the load-balancer vars: every problem at once, each with its fix. */
 import type { Problem } from '../errors.ts';
+import { nodePortClashes, nodePortUses } from '../vars/nodeports.ts';
 import type { ClusterVars } from './cluster-vars.ts';
-import { serviceSpecs } from './services.ts';
+import { ingresses, serviceSpecs } from './services.ts';
 import type { LbVars } from './vars.ts';
 
 /** Listen ports used twice (on the main address); the stats port counts too. */
@@ -18,6 +19,17 @@ function portClashes(vars: LbVars, cluster: ClusterVars): Problem[] {
   }));
 }
 
+/** Names the generated sections already use: the exposed services', and the fixed ones. */
+function reservedNames(cluster: ClusterVars): Set<string> {
+  return new Set(['https', 'api', 'frontend', 'monitor', ...cluster.services.map((s) => s.name)]);
+}
+
+/** The NodePorts of lb_extra_services against those the roles expose (and each other). */
+function extraNodePortClashes(vars: LbVars, cluster: ClusterVars, sourceOf: (name: string) => string): Problem[] {
+  const extras = vars.lb_extra_services.map((s, i) => ({ nodePort: s.node_port, var: `lb_extra_services[${i}].node_port` }));
+  return nodePortClashes([...nodePortUses(cluster.services), ...extras], sourceOf);
+}
+
 export function lbProblems(vars: LbVars, cluster: ClusterVars, sourceOf: (name: string) => string = () => ''): Problem[] {
   const problems: Problem[] = [];
   /** `from`: the var whose value makes this one needed (its file is where the user looks). */
@@ -29,13 +41,17 @@ export function lbProblems(vars: LbVars, cluster: ClusterVars, sourceOf: (name: 
     at('lb_stats_password', 'lb_stats_enabled is true but there is no password; put lb_stats_password in a vault file (ansible-vault encrypt_string), or set lb_stats_enabled: false', 'lb_stats_enabled');
   }
   const names = vars.lb_extra_services.map((s) => s.name);
-  const reserved = new Set(['https', 'istio', 'ingress-nginx', 'seldon', 'api', 'frontend', 'monitor']);
+  const reserved = reservedNames(cluster);
   for (const [i, n] of names.entries()) {
     if (names.indexOf(n) !== i || reserved.has(n)) at(`lb_extra_services[${i}].name`, `${JSON.stringify(n)} is used twice or reserved (${[...reserved].join(', ')}); pick another name`);
   }
-  if (vars.lb_ingress && !(vars.lb_ingress === 'istio' ? cluster.enable_istio : cluster.enable_ingress_nginx)) {
-    at('lb_ingress', `${vars.lb_ingress} is not enabled (enable_${vars.lb_ingress.replace('-', '_')}); enable it or unset lb_ingress`);
+  const enabled = ingresses(cluster).map((s) => s.name);
+  if (vars.lb_ingress && !cluster.ingressNames.includes(vars.lb_ingress)) {
+    at('lb_ingress', `${vars.lb_ingress} is no ingress capstan deploys; use one of ${cluster.ingressNames.map((n) => JSON.stringify(n)).join(', ')}, or unset lb_ingress`);
+  } else if (vars.lb_ingress && !enabled.includes(vars.lb_ingress)) {
+    at('lb_ingress', `${vars.lb_ingress} is not enabled (enabled: ${enabled.join(', ') || 'none'}); enable it (enable_${vars.lb_ingress.replace(/-/g, '_')}) or unset lb_ingress`);
   }
   for (const p of portClashes(vars, cluster)) problems.push({ ...p, file: sourceOf(p.key) });
+  problems.push(...extraNodePortClashes(vars, cluster, sourceOf));
   return problems;
 }

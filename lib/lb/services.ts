@@ -1,10 +1,11 @@
 /**
- * What the cluster exposes, as frontend/backend pairs: the Istio gateway and ingress-nginx
- * (HTTP + HTTPS), the Seldon mesh, the Kubernetes API and any lb_extra_services. Pure: vars in,
- * specs out; model.ts adds the members.
+ * What the cluster exposes, as frontend/backend pairs: the ingresses the enabled roles expose
+ * (HTTP + HTTPS), their TCP services, the Kubernetes API and any lb_extra_services. Pure: vars
+ * in, specs out; model.ts adds the members.
  */
+import type { ExposedService } from '../role.ts';
 import type { ClusterVars } from './cluster-vars.ts';
-import type { Backend, Frontend, HealthCheck } from './model.ts';
+import type { Backend, Frontend, HealthCheck } from './types.ts';
 import type { ExtraService, LbVars } from './vars.ts';
 
 export interface BackendSpec extends Omit<Backend, 'balance' | 'members'> {
@@ -17,32 +18,11 @@ export interface ServiceSpec {
   readonly backends: readonly BackendSpec[];
 }
 
-interface Ingress {
-  readonly service: 'istio' | 'ingress-nginx';
-  readonly httpNodePort: number;
-  readonly httpsNodePort: number;
-  /** The readiness endpoint, as a path on a NodePort. */
-  readonly ready: { readonly path: string; readonly port: number };
-}
+type Ingress = Extract<ExposedService, { kind: 'ingress' }>;
 
 const HTTP_OK = 200;
 
-function ingresses(cluster: ClusterVars): Ingress[] {
-  const list: Ingress[] = [];
-  if (cluster.enable_istio) {
-    list.push({
-      service: 'istio', httpNodePort: cluster.istio_gateway_http_nodeport, httpsNodePort: cluster.istio_gateway_https_nodeport,
-      ready: { path: '/healthz/ready', port: cluster.istio_gateway_status_nodeport },
-    });
-  }
-  if (cluster.enable_ingress_nginx) {
-    list.push({
-      service: 'ingress-nginx', httpNodePort: cluster.ingress_nginx_http_nodeport, httpsNodePort: cluster.ingress_nginx_https_nodeport,
-      ready: { path: '/healthz', port: cluster.ingress_nginx_http_nodeport },
-    });
-  }
-  return list;
-}
+export const ingresses = (cluster: ClusterVars): Ingress[] => cluster.services.filter((s): s is Ingress => s.kind === 'ingress');
 
 function httpCheck(vars: LbVars, ready: { path: string; port: number } | undefined): HealthCheck {
   return vars.lb_health_check === 'http' && ready
@@ -52,24 +32,24 @@ function httpCheck(vars: LbVars, ready: { path: string; port: number } | undefin
 
 /** An ingress on its ports: the primary one keeps the plain names (financial-mlops, financial-mlops-frontend). */
 function ingressSpec(vars: LbVars, ing: Ingress, primary: boolean): ServiceSpec {
-  const base = primary ? vars.lb_frontend_name : `${vars.lb_frontend_name}-${ing.service}`;
+  const base = primary ? vars.lb_frontend_name : `${vars.lb_frontend_name}-${ing.name}`;
   const httpPort = primary ? vars.lb_http_port : vars.lb_secondary_http_port;
   const httpsPort = primary ? vars.lb_https_port : vars.lb_secondary_https_port;
-  const health = httpCheck(vars, ing.ready);
+  const health = httpCheck(vars, { path: ing.ready.path, port: ing.ready.nodePort });
   const proxyProtocol = vars.lb_proxy_protocol;
-  const http: BackendSpec = { name: base, service: `${ing.service}-http`, mode: 'http', nodePort: ing.httpNodePort, health, proxyProtocol };
-  const common = { service: ing.service, mode: 'http' as const, redirectToHttps: vars.lb_http_redirect, vip: 'main' as const };
+  const http: BackendSpec = { name: base, service: `${ing.name}-http`, mode: 'http', nodePort: ing.http.nodePort, health, proxyProtocol };
+  const common = { service: ing.name, mode: 'http' as const, redirectToHttps: vars.lb_http_redirect, vip: 'main' as const };
   if (vars.lb_https_mode === 'terminate') {
     const binds = [{ port: httpPort }, { port: httpsPort, certificate: vars.lb_tls_certificate ?? '' }];
     return { members: 'nodes', backends: [http], frontends: [{ ...common, name: `${base}-frontend`, binds, backend: base }] };
   }
-  const https: BackendSpec = { name: `${base}-https`, service: `${ing.service}-https`, mode: 'tcp', nodePort: ing.httpsNodePort, health, proxyProtocol };
+  const https: BackendSpec = { name: `${base}-https`, service: `${ing.name}-https`, mode: 'tcp', nodePort: ing.https.nodePort, health, proxyProtocol };
   return {
     members: 'nodes',
     backends: [http, https],
     frontends: [
       { ...common, name: `${base}-frontend`, binds: [{ port: httpPort }], backend: base },
-      { service: `${ing.service}-https`, mode: 'tcp', redirectToHttps: false, vip: 'main', name: `${base}-https-frontend`, binds: [{ port: httpsPort }], backend: https.name },
+      { service: `${ing.name}-https`, mode: 'tcp', redirectToHttps: false, vip: 'main', name: `${base}-https-frontend`, binds: [{ port: httpsPort }], backend: https.name },
     ],
   };
 }
@@ -90,16 +70,17 @@ function extraSpec(vars: LbVars, svc: ExtraService): ServiceSpec {
     { mode, nodePort: svc.node_port, health: httpCheck(vars, ready), proxyProtocol: false }, svc.members ?? 'nodes', 'main');
 }
 
-/** Every service to balance, in a stable order: ingresses, Seldon, API, extras. */
+/** Every service to balance, in a stable order: ingresses, the roles' TCP services, API, extras. */
 export function serviceSpecs(vars: LbVars, cluster: ClusterVars): ServiceSpec[] {
   const ing = ingresses(cluster);
-  const primaryName = vars.lb_ingress ?? ing[0]?.service;
-  const ordered = [...ing].sort((a, b) => Number(b.service === primaryName) - Number(a.service === primaryName));
+  const primaryName = vars.lb_ingress ?? ing[0]?.name;
+  const ordered = [...ing].sort((a, b) => Number(b.name === primaryName) - Number(a.name === primaryName));
   const specs = ordered.map((i, n) => ingressSpec(vars, i, n === 0));
   const name = vars.lb_frontend_name;
-  if (cluster.enable_seldon) {
-    specs.push(simpleSpec(`${name}-seldon`, 'seldon-mesh', vars.lb_seldon_port,
-      { mode: 'tcp', nodePort: cluster.seldon_mesh_nodeport, health: { type: 'tcp' }, proxyProtocol: false }, 'nodes', 'main'));
+  for (const svc of cluster.services) {
+    if (svc.kind !== 'tcp') continue;
+    specs.push(simpleSpec(`${name}-${svc.name}`, svc.service, svc.port,
+      { mode: 'tcp', nodePort: svc.nodePort.nodePort, health: { type: 'tcp' }, proxyProtocol: false }, 'nodes', 'main'));
   }
   if (vars.lb_api_frontend) {
     specs.push(simpleSpec(`${name}-api`, 'kube-apiserver', vars.lb_api_listen_port ?? cluster.api_port,

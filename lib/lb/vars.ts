@@ -1,13 +1,13 @@
 /**
  * Load-balancer vars (lb_*, haproxy_* for the generated config, f5_*): flat Ansible names, one
  * schema each. Shared by the lb-config role (generation) and the haproxy role (deploy), which
- * adds its own deploy vars (roles/haproxy/vars.ts). The NodePorts themselves belong to the roles
- * that expose them (istio, nginx-ingress, seldon, k3s) and are read with their defs in cluster-vars.ts.
+ * adds its own deploy vars (roles/haproxy/vars.ts). The NodePorts are platform vars
+ * (lib/vars/platform.ts); which of them carry traffic, the roles say (Role.exposes, cluster-vars.ts).
  */
 import { z } from 'zod';
 import { defineVars } from '../vars/schema.ts';
 import type { VarsOf } from '../vars/schema.ts';
-import { duration, ipv4, port, rule } from '../vars/types.ts';
+import { controllerPath, duration, ipAddress, nodePort, port, rule } from '../vars/types.ts';
 
 const NAME = /^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/;
 /** A name used in haproxy.cfg sections and F5 objects: short, lower-case, digits, '-'. */
@@ -33,13 +33,13 @@ export const extraService = z.object({
   /** Port the load balancer listens on. */
   port,
   /** NodePort on every node. */
-  node_port: port,
+  node_port: nodePort,
   /** http: HAProxy speaks HTTP to it; tcp: bytes pass through. */
   mode: z.enum(['http', 'tcp']).optional(),
   /** HTTP health check path (lb_health_check http only). */
   health_path: rule(z.string(), (v) => /^\/[\x21-\x7e]*$/.test(v) ? undefined : `${JSON.stringify(v)} is not a URL path; start with / and use no spaces`).optional(),
   /** NodePort of the health endpoint, when it is not node_port. */
-  health_port: port.optional(),
+  health_port: nodePort.optional(),
   /** servers: only the k3s server nodes; nodes (default): every node. */
   members: z.enum(['nodes', 'servers']).optional(),
 }).strict();
@@ -47,7 +47,7 @@ export type ExtraService = z.infer<typeof extraService>;
 
 export const lbVars = defineVars({
   lb_frontend_name: { schema: lbName, default: 'financial-mlops', description: 'Name of the main frontend/backend pair (haproxy.cfg sections, F5 object prefix)' },
-  lb_bind_address: { schema: z.union([z.literal('*'), ipv4]), default: '*', description: 'Address HAProxy binds its frontends to (* for all)' },
+  lb_bind_address: { schema: z.union([z.literal('*'), ipAddress]), default: '*', description: 'Address HAProxy binds its frontends to (* for all)' },
   lb_http_port: { schema: port, default: 80, description: 'Port of the HTTP frontend' },
   lb_https_port: { schema: port, default: 443, description: 'Port of the HTTPS frontend' },
   lb_balance: { schema: z.enum(['roundrobin', 'leastconn']), default: 'roundrobin', description: 'Balancing algorithm of every backend' },
@@ -65,16 +65,15 @@ export const lbVars = defineVars({
   lb_timeout_client: { schema: duration, default: '60s', description: 'Client inactivity timeout' },
   lb_timeout_server: { schema: duration, default: '60s', description: 'Server inactivity timeout' },
   lb_maxconn: { schema: z.number().int().min(1), optional: true, description: 'Global connection limit (default: what the open-file limit allows; it needs about 2 files per connection)', example: 20000 },
-  lb_ingress: { schema: z.enum(['istio', 'ingress-nginx']), optional: true, description: 'Ingress on lb_http_port/lb_https_port when both are enabled (default istio); the other gets lb_secondary_*_port' },
+  lb_ingress: { schema: lbName, optional: true, description: 'Ingress on lb_http_port/lb_https_port when two are enabled: the name of an exposed ingress (istio, ingress-nginx; default: the first); the other gets lb_secondary_*_port' },
   lb_secondary_http_port: { schema: port, default: 8080, description: 'HTTP port of the second ingress when Istio and ingress-nginx are both enabled' },
   lb_secondary_https_port: { schema: port, default: 8443, description: 'HTTPS port of the second ingress when Istio and ingress-nginx are both enabled' },
-  lb_seldon_port: { schema: port, default: 9000, description: 'Port of the Seldon mesh frontend (TCP, to seldon_mesh_nodeport) when enable_seldon' },
   lb_extra_services: { schema: z.array(extraService), default: [], description: 'More NodePort services to balance: [{name, port, node_port, mode, health_path, health_port, members}]' },
   lb_stats_enabled: { schema: z.boolean(), default: false, description: 'HAProxy stats page on lb_stats_port' },
   lb_stats_port: { schema: port, default: 8404, description: 'Port of the stats page' },
   lb_stats_user: { schema: word, default: 'admin', description: 'User of the stats page' },
   lb_stats_password: { schema: z.string().min(8).regex(/^[^\n\r]+$/, { message: 'must be one line' }), optional: true, secret: true, description: 'Password of the stats page (from vault)' },
-  lb_output_dir: { schema: z.string().min(1), optional: true, description: 'Folder for the generated files (default out/<inventory name>/lb)' },
+  lb_output_dir: { schema: controllerPath, optional: true, description: 'Folder for the generated files (default out/<inventory name>/lb)' },
   haproxy_log_target: { schema: oneLine, default: '/dev/log local0', description: 'Global log line target: address and facility' },
   haproxy_stats_socket: { schema: absolutePath, default: '/run/haproxy/admin.sock', description: 'HAProxy runtime API socket (admin level, for operators and health inspection)' },
   haproxy_chroot: { schema: z.union([z.literal(''), absolutePath]), default: '/var/lib/haproxy', description: "HAProxy chroot folder ('' for none)" },
@@ -83,8 +82,8 @@ export const lbVars = defineVars({
   f5_tenant: { schema: f5Name, optional: true, description: 'AS3 tenant (also the BIG-IP partition; default: lb_frontend_name with _ for -)' },
   f5_application: { schema: f5Name, default: 'k8s_ingress', description: 'AS3 application (folder in the partition)' },
   f5_partition: { schema: f5Name, optional: true, description: 'Partition of the tmsh commands (default: the AS3 tenant)' },
-  f5_virtual_address: { schema: ipv4, optional: true, description: 'Virtual address of the F5 virtual servers; without it no F5 files are written', example: '192.168.1.250' },
-  f5_api_virtual_address: { schema: ipv4, optional: true, description: 'Virtual address of the API virtual server (default f5_virtual_address)' },
+  f5_virtual_address: { schema: ipAddress, optional: true, description: 'Virtual address of the F5 virtual servers; without it no F5 files are written', example: '192.168.1.250' },
+  f5_api_virtual_address: { schema: ipAddress, optional: true, description: 'Virtual address of the API virtual server (default f5_virtual_address)' },
   f5_tls_certificate: { schema: absolutePath, default: '/Common/default.crt', description: 'BIG-IP certificate object for lb_https_mode terminate' },
   f5_tls_key: { schema: absolutePath, default: '/Common/default.key', description: 'BIG-IP key object for lb_https_mode terminate' },
 });

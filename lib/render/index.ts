@@ -16,6 +16,9 @@ const hb = Handlebars.create();
 
 /** `{{yaml values}}`: a value as YAML (no trailing newline). */
 hb.registerHelper('yaml', (value: unknown) => stringify(value).trimEnd());
+/** `{{entries fields}}`: a mapping's entries as top-level YAML lines; nothing for an empty mapping. */
+hb.registerHelper('entries', (value: unknown) =>
+  value && typeof value === 'object' && Object.keys(value).length > 0 ? stringify(value).trimEnd() : '');
 /** `{{indent 4 (yaml values)}}`: every line but the first indented (place it after the indent). */
 hb.registerHelper('indent', (spaces: number, text: unknown) =>
   String(text).split('\n').map((l, i) => (i === 0 || l === '' ? l : ' '.repeat(spaces) + l)).join('\n'));

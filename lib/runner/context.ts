@@ -3,7 +3,10 @@
  * fact cache per host, the shared map, and one cluster connection per run (lib/kube imported
  * only when a task asks for it). close() closes them all, also after Ctrl-C.
  */
-import type { OpenClusterOptions } from '../kube/index.ts';
+import type { OpenClusterOptions } from '../cluster/index.ts';
+import { readHostLock, takeHostLock, type HeldHostLock } from '../lock/host.ts';
+import type { RunLock } from '../lock/index.ts';
+import { lockSettings } from '../lock/vars.ts';
 import type { Cluster } from '../kube/types.ts';
 import type { HostInfo, TaskContext, TaskLog } from '../role.ts';
 import { connectionSpec } from '../transport/connection.ts';
@@ -11,9 +14,10 @@ import { openTransport } from '../transport/index.ts';
 import type { OpenTransportOptions } from '../transport/index.ts';
 import type { Transport } from '../transport/types.ts';
 import type { Reporter } from '../report/events.ts';
+import { timedCluster } from './spans.ts';
 
 /** What lib/kube's openCluster takes: the host the cluster is reached through, its lazy transport, ... */
-export type OpenClusterArgs = Pick<OpenClusterOptions, 'host' | 'transport' | 'shared' | 'log' | 'signal'>;
+export type OpenClusterArgs = Pick<OpenClusterOptions, 'host' | 'transport' | 'shared' | 'log' | 'signal' | 'force' | 'lock'>;
 
 export type ClusterHandle = Cluster & { close(): Promise<void> };
 export type OpenCluster = (args: OpenClusterArgs) => Promise<ClusterHandle>;
@@ -21,16 +25,22 @@ export type OpenHostTransport = (host: HostInfo, options: OpenTransportOptions) 
 
 export interface ServicesOptions {
   signal: AbortSignal;
+  /** Second Ctrl-C: stop what still runs at once (a running helm: see lib/helm/interrupt.ts). */
+  force?: AbortSignal;
   acceptNewHostKeys?: boolean;
+  /** The machine's SSH files and the passphrase prompt, for every SSH transport of the run. */
+  ssh?: Pick<OpenTransportOptions, 'system' | 'askPassphrase'>;
   /** Replaces opening transports from ansible_* vars (tests). */
   openTransport?: OpenHostTransport;
   /** Replaces lib/kube's openCluster (tests). */
   openCluster?: OpenCluster;
+  /** The run's locks: a lock file on each host when it is first connected to, the cluster Lease when the cluster is first opened. */
+  lock?: RunLock;
 }
 
 /** lib/kube (and @kubernetes/client-node behind it) is loaded only when a task asks for the cluster. */
 async function importOpenCluster(): Promise<OpenCluster> {
-  return (await import('../kube/index.ts')).openCluster;
+  return (await import('../cluster/index.ts')).openCluster;
 }
 
 export class RunServices {
@@ -38,6 +48,7 @@ export class RunServices {
   private readonly transports = new Map<string, Promise<Transport>>();
   private readonly facts = new Map<string, Map<string, Promise<unknown>>>();
   private cluster: Promise<ClusterHandle> | undefined;
+  private readonly hostLocks = new Map<string, HeldHostLock>();
   private readonly options: ServicesOptions;
 
   constructor(options: ServicesOptions) {
@@ -47,11 +58,31 @@ export class RunServices {
   transport(host: HostInfo): Promise<Transport> {
     let t = this.transports.get(host.name);
     if (!t) {
-      const o: OpenTransportOptions = { signal: this.options.signal, acceptNewHostKeys: this.options.acceptNewHostKeys ?? false };
-      t = this.options.openTransport ? this.options.openTransport(host, o) : openTransport(connectionSpec(host.name, host.vars), o);
+      const o: OpenTransportOptions = { ...this.options.ssh, signal: this.options.signal, acceptNewHostKeys: this.options.acceptNewHostKeys ?? false };
+      const opened = this.options.openTransport ? this.options.openTransport(host, o) : openTransport(connectionSpec(host.name, host.vars), o);
+      t = opened.then((tr) => this.lockHost(host, tr));
       // A failed open is not cached: the host is marked unreachable and runs nothing more anyway.
       t.catch(() => this.transports.delete(host.name));
       this.transports.set(host.name, t);
+    }
+    return t;
+  }
+
+  /** Before any task command runs on the host: take its lock (or, for --check, look at it). */
+  private async lockHost(host: HostInfo, t: Transport): Promise<Transport> {
+    const lock = this.options.lock;
+    if (!lock) return t;
+    const { settings } = lockSettings(host.vars);
+    try {
+      if (lock.mode === 'take') {
+        this.hostLocks.set(host.name, await takeHostLock(t, lock.run, settings, { say: lock.say, signal: this.options.signal }));
+      } else {
+        const holder = await readHostLock(t, lock.run, settings);
+        if (holder) lock.say(`${host.name}: ${settings.capstan_lock_path} is held by ${holder}: another run is changing this host while this check reads it, so what it reports may change`);
+      }
+    } catch (err) {
+      await t.close();
+      throw err;
     }
     return t;
   }
@@ -71,17 +102,34 @@ export class RunServices {
   openCluster(host: HostInfo, log: TaskLog): Promise<ClusterHandle> {
     this.cluster ??= (async () => {
       const open = this.options.openCluster ?? (await importOpenCluster());
-      return open({ host, transport: () => this.transport(host), shared: this.shared, log, signal: this.options.signal });
+      return open({
+        host, transport: () => this.transport(host), shared: this.shared, log, signal: this.options.signal,
+        ...(this.options.lock ? { lock: this.options.lock } : {}),
+        ...(this.options.force ? { force: this.options.force } : {}),
+      });
     })();
     this.cluster.catch(() => { this.cluster = undefined; });
     return this.cluster;
   }
 
-  /** Close the cluster and every transport; every close is attempted, the first failure is rethrown. */
+  /**
+   * Release the locks, close the cluster and every transport; every step is attempted, the first
+   * failure is rethrown. A host's lock is let go over its connection before that closes.
+   */
   async close(): Promise<void> {
     const closing: Promise<void>[] = [];
     if (this.cluster) closing.push(this.cluster.then((c) => c.close(), () => undefined));
-    for (const t of this.transports.values()) closing.push(t.then((tr) => tr.close(), () => undefined));
+    for (const [name, t] of this.transports) {
+      const held = this.hostLocks.get(name);
+      closing.push(t.then(async (tr) => {
+        try {
+          await held?.release();
+        } finally {
+          await tr.close();
+        }
+      }, () => undefined));
+    }
+    this.hostLocks.clear();
     this.cluster = undefined;
     this.transports.clear();
     const results = await Promise.allSettled(closing);
@@ -116,6 +164,7 @@ export function taskContext(s: TaskScope, services: RunServices): TaskContext {
     check: s.check, diff: s.diff, log, signal: s.signal, shared: services.shared,
     transport: () => services.transport(s.host),
     fact: (key, compute) => services.fact(s.host.name, key, compute),
-    cluster: () => services.openCluster(s.host, log),
+    cluster: async () => timedCluster(await services.openCluster(s.host, log), (kind, name, durationMs, failed) =>
+      s.reporter.emit({ type: 'span', role: s.role, task: s.task, host: s.host.name, kind, name, duration_ms: durationMs, failed })),
   };
 }

@@ -9,6 +9,7 @@ import { CapstanError, ConnectionError } from '../errors.ts';
 import type { Task, TaskResult, TaskStatus } from '../role.ts';
 import { Stats } from '../report/events.ts';
 import type { Reporter } from '../report/events.ts';
+import { batchesOf } from './batches.ts';
 import { RunServices, taskContext } from './context.ts';
 import type { HostTask, PreparedHost, PreparedPlay, PreparedRun } from './prepare.ts';
 
@@ -53,13 +54,7 @@ function mergeSteps(hosts: readonly PreparedHost[]): Step[] {
 
 /** Adjacent concurrent steps form one batch; others are batches of one. */
 export function batches(steps: readonly Step[]): Step[][] {
-  const out: Step[][] = [];
-  for (const step of steps) {
-    const last = out.at(-1);
-    if (step.task.concurrent && last?.[0]?.task.concurrent) last.push(step);
-    else out.push([step]);
-  }
-  return out;
+  return batchesOf(steps, (s) => s.task.concurrent === true);
 }
 
 /** What a failed task says: a CapstanError's message and hint; for anything else, its message. */
@@ -125,8 +120,11 @@ class PlayRun {
     if (this.o.signal.aborted) return;
     const hosts = this.targets(step);
     if (hosts.length === 0) return;
-    this.o.reporter.emit({ type: 'task_start', play: this.p.play.name, role: step.role, task: step.name, hosts: hosts.map((h) => h.info.name) });
+    const started = Date.now();
+    const ids = { play: this.p.play.name, role: step.role, task: step.name };
+    this.o.reporter.emit({ type: 'task_start', ...ids, hosts: hosts.map((h) => h.info.name) });
     await Promise.all(hosts.map((h) => this.forks(() => this.onHost(step, h))));
+    this.o.reporter.emit({ type: 'task_end', ...ids, duration_ms: Date.now() - started });
   }
 
   async batch(steps: Step[]): Promise<void> {

@@ -5,18 +5,20 @@
  */
 import { relative } from 'node:path';
 import { ExitCode } from '../errors.ts';
-import { mask } from '../secrets.ts';
+import { newRunIdentity } from '../lock/identity.ts';
 import type { VarLayer } from '../inventory/types.ts';
 import type { Reporter } from '../report/events.ts';
 import type { HostStats } from '../report/events.ts';
 import { RunServices } from './context.ts';
-import type { OpenCluster, OpenHostTransport } from './context.ts';
+import type { OpenCluster, OpenHostTransport, ServicesOptions } from './context.ts';
+import { ignoredSshOptionWarnings } from './ssh-warnings.ts';
 import { executeRun } from './execute.ts';
-import { listRun } from './list.ts';
+import { listPlays } from './list.ts';
 import type { ListKind } from './list.ts';
-import { loadPlaybook, loadRoles, roleDirs } from './load.ts';
+import { loadPlatformRoles, loadPlaybook, loadRoles, roleDirs } from './load.ts';
 import { emitPlan } from './plan.ts';
 import { prepareRun } from './prepare.ts';
+import { startAtTask } from './start-at.ts';
 import type { InventorySource } from './prepare.ts';
 
 export interface PlaybookRunOptions {
@@ -33,13 +35,22 @@ export interface PlaybookRunOptions {
   readonly check?: boolean;
   readonly diff?: boolean;
   readonly forks?: number;
-  /** run (default), plan (offline), or a list (offline). */
-  readonly mode?: 'run' | 'plan' | { list: ListKind };
+  /** run (default), plan (offline), or one or more lists (offline; --list-hosts with --list-tasks). */
+  readonly mode?: 'run' | 'plan' | { list: ListKind | readonly ListKind[] };
+  /** --start-at-task: leave out every task before the first one with this name (wildcards allowed). */
+  readonly startAtTask?: string;
   readonly reporter: Reporter;
-  /** Where --list-* text goes. */
-  readonly write?: (text: string) => void;
+  /** --detailed-exitcode: exit 6 (changesPending) instead of 0 when a task changed or would change. */
+  readonly detailedExitcode?: boolean;
+  /** Emit the plan events in a run too (for --report: the objects each task manages). */
+  readonly planInRun?: boolean;
+  /** First Ctrl-C: start nothing more; a running helm may finish (helm_interrupt_grace). */
   readonly signal?: AbortSignal;
+  /** Second Ctrl-C: stop what still runs at once. */
+  readonly force?: AbortSignal;
   readonly acceptNewHostKeys?: boolean;
+  /** The machine's SSH files (~/.ssh/config, /etc/ssh; tests inject temp ones) and the key passphrase prompt. */
+  readonly ssh?: ServicesOptions['ssh'];
   readonly openTransport?: OpenHostTransport;
   readonly openCluster?: OpenCluster;
 }
@@ -55,23 +66,35 @@ export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcom
   const started = Date.now();
   const signal = o.signal ?? new AbortController().signal;
   const { playbook, file } = await loadPlaybook(o.playbook ?? 'site', o.projectDir);
-  const roles = await loadRoles(playbook, roleDirs(file, o.projectDir, o.rolesDir));
-  const prepared = prepareRun({
-    source: o.source, playbook, roles, limit: o.limit, extraVars: o.extraVars ?? [],
+  const dirs = roleDirs(file, o.projectDir, o.rolesDir);
+  const roles = await loadRoles(playbook, dirs);
+  const platformRoles = await loadPlatformRoles(o.projectDir, file, roles, dirs);
+  const all = prepareRun({
+    source: o.source, playbook, roles, platformRoles, limit: o.limit, extraVars: o.extraVars ?? [],
     filter: { tags: o.tags ?? [], skipTags: o.skipTags ?? [] },
   });
-  for (const message of prepared.warnings) o.reporter.emit({ type: 'warning', message });
+  const prepared = o.startAtTask !== undefined ? startAtTask(all, o.startAtTask) : all;
   const mode = o.mode ?? 'run';
-  if (mode === 'plan') {
-    emitPlan(prepared, o.reporter);
+  const shownPlaybook = relative(o.projectDir, file) || file;
+  o.reporter.emit({
+    type: 'run_start', playbook: shownPlaybook, check: o.check ?? false, diff: o.diff ?? false,
+    ...(typeof mode === 'object' ? { mode: 'list', list: [mode.list].flat() } : { mode: mode === 'run' && o.check ? 'check' : mode }),
+  });
+  for (const message of [...prepared.warnings, ...ignoredSshOptionWarnings(prepared)]) o.reporter.emit({ type: 'warning', message });
+  if (mode !== 'run') {
+    if (mode === 'plan') emitPlan(prepared, o.reporter);
+    else for (const kind of [mode.list].flat()) o.reporter.emit({ type: 'list', kind, playbook: shownPlaybook, plays: listPlays(prepared) });
+    o.reporter.emit({ type: 'recap', hosts: {}, duration_ms: Date.now() - started, exit_code: ExitCode.ok });
     return { exitCode: ExitCode.ok, hosts: {}, interrupted: false };
   }
-  if (typeof mode === 'object') {
-    (o.write ?? ((t: string) => process.stdout.write(t)))(mask(listRun(prepared, mode.list, relative(o.projectDir, file) || file)));
-    return { exitCode: ExitCode.ok, hosts: {}, interrupted: false };
-  }
+  if (o.planInRun) emitPlan(prepared, o.reporter);
+  const run = newRunIdentity();
+  const say = (message: string) => o.reporter.emit({ type: 'warning', message });
   const services = new RunServices({
     signal, acceptNewHostKeys: o.acceptNewHostKeys ?? false,
+    ...(o.ssh ? { ssh: o.ssh } : {}),
+    lock: { run, mode: o.check ? 'read' : 'take', say },
+    ...(o.force ? { force: o.force } : {}),
     ...(o.openTransport ? { openTransport: o.openTransport } : {}),
     ...(o.openCluster ? { openCluster: o.openCluster } : {}),
   });
@@ -85,7 +108,7 @@ export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcom
     await services.close();
   }
   const interrupted = signal.aborted;
-  const exitCode = interrupted ? ExitCode.interrupted : stats.exitCode();
+  const exitCode = interrupted ? ExitCode.interrupted : stats.exitCode(o.detailedExitcode ?? false);
   o.reporter.emit({ type: 'recap', hosts: stats.toJSON(), duration_ms: Date.now() - started, exit_code: exitCode });
   return { exitCode, hosts: stats.toJSON(), interrupted };
 }

@@ -1,26 +1,19 @@
-/** `--list-hosts`, `--list-tasks`, `--list-tags`, shaped as ansible-playbook prints them. Offline. */
+/** `--list-hosts`, `--list-tasks`, `--list-tags`: what each play would target and run. Offline. */
+import type { ListPlay } from '../report/events.ts';
 import type { PreparedRun } from './prepare.ts';
 
-export type ListKind = 'hosts' | 'tasks' | 'tags';
+export type { ListKind } from '../report/events.ts';
 
-const tagList = (tags: Iterable<string>): string => `[${[...new Set(tags)].sort().join(', ')}]`;
-
-export function listRun(run: PreparedRun, kind: ListKind, playbookName: string): string {
-  const lines = [`playbook: ${playbookName}`];
-  run.plays.forEach((p, i) => {
-    lines.push('', `  play #${i + 1} (${p.play.hosts}): ${p.play.name}\tTAGS: []`);
-    if (kind === 'hosts') {
-      lines.push(`    pattern: ['${p.play.hosts}']`, `    hosts (${p.hosts.length}):`, ...p.hosts.map((h) => `      ${h.info.name}`));
-      if (p.skipped) lines.push(`    skipped: ${p.skipped}`);
-      return;
+/** Per play: its pattern, hosts and the tasks that would run (in order, each once). */
+export function listPlays(run: PreparedRun): ListPlay[] {
+  return run.plays.map((p) => {
+    const seen = new Map<string, ListPlay['tasks'][number]>();
+    for (const h of p.hosts) {
+      for (const t of h.tasks) seen.set(`${t.role.name} : ${t.task.name}`, { role: t.role.name, task: t.task.name, tags: [...t.tags] });
     }
-    const seen = new Map<string, string[]>();
-    for (const h of p.hosts) for (const t of h.tasks) seen.set(`${t.role.name} : ${t.task.name}`, t.tags);
-    if (kind === 'tasks') {
-      lines.push('    tasks:', ...[...seen].map(([name, tags]) => `      ${name}\tTAGS: ${tagList(tags)}`));
-    } else {
-      lines.push(`      TASK TAGS: ${tagList([...seen.values()].flat())}`);
-    }
+    return {
+      name: p.play.name, pattern: p.play.hosts, hosts: p.hosts.map((h) => h.info.name), tasks: [...seen.values()],
+      ...(p.skipped ? { skipped: p.skipped } : {}),
+    };
   });
-  return `${lines.join('\n')}\n`;
 }

@@ -85,6 +85,17 @@ export async function loadRoles(pb: Playbook, dirs: readonly string[]): Promise<
   return roles;
 }
 
+/**
+ * The roles the platform is made of: those of playbooks/site.ts and of this playbook (site's
+ * first), so the upgrade and reset playbooks see what the site playbook installs.
+ */
+export async function loadPlatformRoles(projectDir: string, playbookFile: string, roles: ReadonlyMap<string, Role>, dirs: readonly string[]): Promise<Role[]> {
+  const site = join(projectDir, 'playbooks', 'site.ts');
+  const siteRoles = existsSync(site) && resolve(site) !== resolve(playbookFile)
+    ? await loadRoles((await loadPlaybook(site, projectDir)).playbook, dirs) : new Map<string, Role>();
+  return [...new Map([...siteRoles, ...roles]).values()];
+}
+
 /** The play's roles in run order: each role after the dependencies that are also in the list. */
 export function orderRoles(names: readonly string[], roles: ReadonlyMap<string, Role>): string[] {
   const wanted = new Set(names);

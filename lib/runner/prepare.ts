@@ -7,13 +7,18 @@ import { formatProblem, InputError } from '../errors.ts';
 import type { Problem } from '../errors.ts';
 import type { Inventory, ResolvedVars, ResolveOptions, VarLayer } from '../inventory/types.ts';
 import type { Play, Playbook } from '../playbook.ts';
-import type { HostInfo, Role, RoleContext, Task } from '../role.ts';
+import type { HostInfo, PlatformView, Role, RoleContext, Task } from '../role.ts';
+import { lockSettings } from '../lock/vars.ts';
 import { connectionSpec } from '../transport/connection.ts';
+import { exposedServices } from '../role-kit/platform.ts';
+import { nodePortClashes, nodePortUses } from '../vars/nodeports.ts';
+import { PLATFORM_TABLE, platformDefaultVars, platformVars, type PlatformVars } from '../vars/platform.ts';
 import { closest } from '../vars/suggest.ts';
 import type { VarDefs } from '../vars/schema.ts';
 import {
-  dedupeProblems, nodePortClashes, parseRoleVars, roleDefaultsLayer, runRoleValidators, unknownKeys,
+  dedupeProblems, defaultLayers, parseRoleVars, runRoleValidators, unknownKeys,
 } from '../vars/validate.ts';
+import { batchesOf } from './batches.ts';
 import { orderRoles } from './load.ts';
 import { applyLimit, selectHosts } from './patterns.ts';
 import { roleMaySelect, roleTags, SPECIAL_TAGS, tagsSelected, taskTags } from './tags.ts';
@@ -32,6 +37,8 @@ export interface PrepareOptions {
   readonly filter: TagFilter;
   readonly limit?: string;
   readonly extraVars?: readonly VarLayer[];
+  /** Every role of the project's playbooks (site + this one), asked for exposes()/k3sComponents(); default: `roles`. */
+  readonly platformRoles?: readonly Role[];
 }
 
 /** One selected task of one role on one host. */
@@ -93,22 +100,32 @@ function selectRoles(play: Play, o: PrepareOptions): Role[] {
 }
 
 function knownVarNames(roles: ReadonlyMap<string, Role>): Set<string> {
-  return new Set([...roles.values()].flatMap((r) => Object.keys(r.vars as VarDefs)));
+  return new Set([...Object.keys(platformVars), ...[...roles.values()].flatMap((r) => Object.keys(r.vars as VarDefs))]);
+}
+
+/** The host's platform vars, typed (their problems are the ones the roles that read them report too). */
+function platformView(resolved: ResolvedVars, o: PrepareOptions, problems: Problem[]): PlatformView {
+  const parsed = parseRoleVars([PLATFORM_TABLE], resolved);
+  problems.push(...parsed.problems);
+  const platform = (parsed.vars.get(PLATFORM_TABLE.name) ?? platformDefaultVars()) as PlatformVars;
+  return { platform, platformRoles: o.platformRoles ?? [...o.roles.values()] };
 }
 
 /** Validate one host's vars for the play's selected roles (and its connection vars); returns its typed vars. */
-function validateHost(roles: Role[], info: HostInfo, resolved: ResolvedVars, known: Set<string>, problems: Problem[]) {
+function validateHost(roles: Role[], info: HostInfo, resolved: ResolvedVars, view: PlatformView, w: RunWide) {
+  const { known, problems } = w;
   const parsed = parseRoleVars(roles, resolved);
   problems.push(...parsed.problems);
-  problems.push(...runRoleValidators(roles, parsed.vars, info, resolved));
+  problems.push(...runRoleValidators(roles, parsed.vars, info, resolved, view));
   problems.push(...unknownKeys(roles, known, resolved));
   try {
     connectionSpec(info.name, info.vars);
   } catch (err) {
     problems.push(...errorProblems(err, '', 'ansible_connection').map((p) => ({ ...p, file: p.file || (resolved.has(p.key) ? resolved.sourceOf(p.key) : '') })));
   }
-  const merged = Object.assign({}, ...parsed.vars.values()) as Record<string, unknown>;
-  problems.push(...nodePortClashes(merged, (n) => (resolved.has(n) ? resolved.sourceOf(n) : '')));
+  const sourced = (p: Problem): Problem => ({ ...p, file: p.file || (resolved.has(p.key) ? resolved.sourceOf(p.key) : '') });
+  problems.push(...lockSettings(info.vars).problems.map(sourced));
+  problems.push(...nodePortClashes(nodePortUses(exposedServices(view)), (n) => (resolved.has(n) ? resolved.sourceOf(n) : '')));
   return parsed.vars;
 }
 
@@ -122,14 +139,14 @@ function checkNames(tasks: readonly HostTask[], problems: Problem[]): void {
   }
 }
 
-/** The [start, end] of the run of adjacent concurrent tasks around i (just i when it is not concurrent). */
+/** The [start, end] of the batch (lib/runner/batches.ts) holding task i. */
 function batchAround(tasks: readonly HostTask[], i: number): [number, number] {
-  if (!tasks[i]!.task.concurrent) return [i, i];
-  let start = i;
-  let end = i;
-  while (start > 0 && tasks[start - 1]!.task.concurrent) start--;
-  while (end + 1 < tasks.length && tasks[end + 1]!.task.concurrent) end++;
-  return [start, end];
+  let start = 0;
+  for (const batch of batchesOf(tasks, (t) => t.task.concurrent === true)) {
+    if (i < start + batch.length) return [start, start + batch.length - 1];
+    start += batch.length;
+  }
+  return [i, i];
 }
 
 /** A task waiting (through `after`) on itself within its batch would never start. */
@@ -167,14 +184,14 @@ function checkAfter(tasks: readonly HostTask[], problems: Problem[]): void {
   });
 }
 
-function hostTasks(roles: Role[], typed: Map<string, Record<string, unknown>>, ctx: Omit<RoleContext, 'host'>, info: HostInfo, o: PrepareOptions, w: RunWide): HostTask[] {
+function hostTasks(roles: Role[], typed: Map<string, Record<string, unknown>>, ctx: Omit<RoleContext, 'host' | keyof PlatformView>, info: HostInfo, view: PlatformView, o: PrepareOptions, w: RunWide): HostTask[] {
   const { problems } = w;
   const out: HostTask[] = [];
   for (const role of roles) {
     const vars = typed.get(role.name);
     if (!vars) continue;
     try {
-      for (const task of role.tasks(vars as never, { ...ctx, host: info })) {
+      for (const task of role.tasks(vars as never, { ...ctx, ...view, host: info })) {
         const tags = [...taskTags(role, task)];
         for (const t of tags) w.seenTags.add(t);
         if (tagsSelected(new Set(tags), o.filter)) out.push({ role, task, tags });
@@ -222,7 +239,7 @@ function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
   const roles = selectRoles(play, o);
   const names = playHostsOf(play, o, warnings);
   if (names.length === 0) return { play, roles, hosts: [], skipped: 'no hosts matched' };
-  const defaults = play.roles.map((n) => roleDefaultsLayer(o.roles.get(n)!));
+  const defaults = defaultLayers(play.roles.map((n) => o.roles.get(n)!));
   const needed = new Set(roles.flatMap((r) => Object.keys(r.vars as VarDefs)));
   const bases: HostBase[] = names.map((name) => {
     const resolved = o.source.resolve(name, { roleDefaults: defaults, extraVars: o.extraVars ?? [] });
@@ -238,8 +255,10 @@ function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
     selectedRoles: roles.map((r) => r.name), inventoryDir: inv.dir,
   };
   const hosts = bases.map(({ info, resolved }) => {
-    const roleVars = validateHost(roles, info, resolved, known, problems);
-    return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, ctx, info, o, w) };
+    const view = platformView(resolved, o, problems);
+    const roleVars = validateHost(roles, info, resolved, view, w);
+    const sourceOf = (n: string) => (resolved.has(n) ? resolved.sourceOf(n) : '');
+    return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, { ...ctx, sourceOf }, info, view, o, w) };
   });
   return { play, roles, hosts };
 }
@@ -274,7 +293,7 @@ export function prepareRun(o: PrepareOptions): PreparedRun {
   const plays = o.playbook.plays.map((play) => preparePlay(play, o, w));
   if (w.problems.length) throw new InputError(dedupeProblems(w.problems), 'invalid input, nothing was run');
   if (o.limit && plays.every((p) => p.hosts.length === 0 && p.skipped === 'no hosts matched')) {
-    throw new InputError([{ file: '', key: '--limit', message: `${o.limit} leaves no host in any play; check the pattern (npm run play -- --list-hosts)` }]);
+    throw new InputError([{ file: 'command line', key: '--limit', message: `${o.limit} leaves no host in any play; check the pattern (npm run play -- --list-hosts)` }]);
   }
   unknownTagWarnings(o, w);
   return { plays, warnings: [...new Set(w.warnings)], hostvars: w.hostvars, groups: o.source.inventory.groups };

@@ -60,8 +60,6 @@ export async function command(ctx: TaskContext, cmd: Cmd, args: CommandArgs = {}
 export function fact<T>(ctx: TaskContext, key: string, cmd: Cmd, parse: (stdout: string) => T, options: { become?: boolean } = {}): Promise<T> {
   return ctx.fact(key, async () => {
     const t = await ctx.transport();
-    const r = await t.run(cmd, { ...options, signal: ctx.signal });
-    if (r.code !== 0) throw new CommandError(t.host, cmd.text, r.code, r.stderr);
-    return parse(r.stdout);
+    return parse((await t.must(cmd, { ...options, signal: ctx.signal })).stdout);
   });
 }

@@ -3,12 +3,10 @@
  * group and sha256 of a path), ownership/mode comparison, and unified diffs (the `diff` package).
  */
 import { createHash } from 'node:crypto';
-import { createTwoFilesPatch } from 'diff';
-import { CommandError } from '../errors.ts';
 import type { TaskContext, TaskResult } from '../role.ts';
 import { sh, type Cmd } from '../shell.ts';
 import { ownerSpec } from '../transport/temp-file.ts';
-import type { CommandResult, RunOptions, Transport } from '../transport/types.ts';
+import type { Transport } from '../transport/types.ts';
 
 export interface Ownership {
   /** Octal mode, e.g. 0o644. */
@@ -27,17 +25,10 @@ export interface PathState {
   sha256?: string;
 }
 
-/** Run a command that must succeed; throws CommandError (the task fails) otherwise. */
-export async function must(t: Transport, cmd: Cmd, o: RunOptions = {}): Promise<CommandResult> {
-  const r = await t.run(cmd, o);
-  if (r.code !== 0) throw new CommandError(t.host, cmd.text, r.code, r.stderr);
-  return r;
-}
-
 /** One round trip: what is at `path` (with the sha256 of a regular file when asked). */
 export async function probePath(t: Transport, path: string, o: { checksum?: boolean; become?: boolean } = {}): Promise<PathState> {
   const sum = o.checksum ? sh`; if test -f ${path}; then sha256sum -- ${path}; fi` : sh``;
-  const r = await must(t, sh`if test -e ${path} || test -L ${path}; then stat -c '%F|%a|%U|%G' -- ${path}${sum}; else echo absent; fi`, o.become === undefined ? {} : { become: o.become });
+  const r = await t.must(sh`if test -e ${path} || test -L ${path}; then stat -c '%F|%a|%U|%G' -- ${path}${sum}; else echo absent; fi`, o.become === undefined ? {} : { become: o.become });
   const [first = '', second] = r.stdout.split('\n');
   if (first === 'absent') return { kind: 'absent' };
   const [type = '', mode = '', owner = '', group = ''] = first.split('|');
@@ -70,11 +61,7 @@ export async function applyOwnership(t: Transport, path: string, want: Ownership
   if (owner) cmds.push(sh`chown ${owner} -- ${path}`);
   if (cmds.length === 0) return;
   const joined = cmds.reduce((a, c) => sh`${a} && ${c}`);
-  await must(t, joined, want.become === undefined ? {} : { become: want.become });
-}
-
-export function unifiedDiff(path: string, before: string, after: string): string {
-  return createTwoFilesPatch(path, path, before, after, 'before', 'after');
+  await t.must(joined, want.become === undefined ? {} : { become: want.become });
 }
 
 /** The result of a step, with the diff only when --diff asked for it. */

@@ -6,7 +6,8 @@
 import { renderString } from '../render/index.ts';
 import type { TaskContext, TaskResult } from '../role.ts';
 import { sh } from '../shell.ts';
-import { applyOwnership, fmtMode, must, ownershipChanges, probePath, result, sha256, unifiedDiff, type Ownership } from './common.ts';
+import { unifiedDiff } from '../diff.ts';
+import { applyOwnership, fmtMode, ownershipChanges, probePath, result, sha256, type Ownership } from './common.ts';
 
 export interface PutFileArgs extends Ownership {
   path: string;
@@ -60,7 +61,7 @@ export async function ensureDirectory(ctx: TaskContext, args: DirectoryArgs): Pr
   if (state.kind !== 'absent' && state.kind !== 'directory') throw new Error(`${t.host}: ${args.path} exists and is not a directory (${state.kind})`);
   const changes = state.kind === 'absent' ? [`created ${args.path}${args.mode !== undefined ? ` (${fmtMode(args.mode)})` : ''}`] : ownershipChanges(state, args);
   if (changes.length && !ctx.check) {
-    if (state.kind === 'absent') await must(t, sh`mkdir -p -- ${args.path}`, become);
+    if (state.kind === 'absent') await t.must(sh`mkdir -p -- ${args.path}`, become);
     await applyOwnership(t, args.path, args);
   }
   return result(ctx, changes, `${args.path} present`);
@@ -94,7 +95,7 @@ export function withLine(text: string, line: string, regexp?: RegExp): string {
 export async function ensureLine(ctx: TaskContext, args: LineArgs): Promise<TaskResult> {
   const t = await ctx.transport();
   const become = args.become === undefined ? {} : { become: args.become };
-  const r = await must(t, sh`if test -f ${args.path}; then stat -c '%a|%U|%G' -- ${args.path} && cat -- ${args.path}; else echo absent; fi`, become);
+  const r = await t.must(sh`if test -f ${args.path}; then stat -c '%a|%U|%G' -- ${args.path} && cat -- ${args.path}; else echo absent; fi`, become);
   const nl = r.stdout.indexOf('\n');
   const head = r.stdout.slice(0, nl);
   const absent = head === 'absent';

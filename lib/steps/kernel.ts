@@ -5,7 +5,7 @@
  */
 import type { TaskContext, TaskResult } from '../role.ts';
 import { sh } from '../shell.ts';
-import { must, result } from './common.ts';
+import { result } from './common.ts';
 import { ensureLine, putFile } from './files.ts';
 
 const SYSCTL_NAME = /^[a-zA-Z0-9_.\-/]+$/;
@@ -35,9 +35,9 @@ export async function sysctl(ctx: TaskContext, args: SysctlArgs): Promise<TaskRe
   const t = await ctx.transport();
   const become = args.become === undefined ? {} : { become: args.become };
   const want = String(args.value).trim();
-  const now = (await must(t, sh`sysctl -n ${args.name}`, become)).stdout.trim().replace(/\s+/g, ' ');
+  const now = (await t.must(sh`sysctl -n ${args.name}`, become)).stdout.trim().replace(/\s+/g, ' ');
   const live = now === want.replace(/\s+/g, ' ') ? [] : [`${args.name} ${now} → ${want}`];
-  if (live.length && !ctx.check) await must(t, sh`sysctl -q -w ${`${args.name}=${want}`}`, become);
+  if (live.length && !ctx.check) await t.must(sh`sysctl -q -w ${`${args.name}=${want}`}`, become);
   const liveResult = result(ctx, live, `${args.name} = ${now}`);
   if (args.persist === false) return liveResult;
   const escaped = args.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -61,7 +61,7 @@ export async function kernelModule(ctx: TaskContext, args: KernelModuleArgs): Pr
   const become = args.become === undefined ? {} : { become: args.become };
   const sysName = args.name.replace(/-/g, '_');
   const loaded = (await t.run(sh`test -d ${`/sys/module/${sysName}`}`, become)).code === 0;
-  if (!loaded && !ctx.check) await must(t, sh`modprobe -- ${args.name}`, become);
+  if (!loaded && !ctx.check) await t.must(sh`modprobe -- ${args.name}`, become);
   const liveResult = result(ctx, loaded ? [] : [`loaded module ${args.name}`], `module ${args.name} loaded`);
   if (args.persist === false) return liveResult;
   const persisted = await putFile(ctx, { path: `/etc/modules-load.d/${args.name}.conf`, content: `${args.name}\n`, mode: 0o644, ...become });

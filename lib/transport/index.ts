@@ -3,6 +3,7 @@
  * imported only when an SSH host is actually used, so offline paths never load ssh2).
  */
 import { localOptionsFromSpec, localTransport } from './local.ts';
+import type { SshSystem } from './ssh-target.ts';
 import type { ConnectionSpec, Transport } from './types.ts';
 
 export interface OpenTransportOptions {
@@ -10,6 +11,10 @@ export interface OpenTransportOptions {
   acceptNewHostKeys?: boolean;
   /** Abort connecting (Ctrl-C). */
   signal?: AbortSignal;
+  /** The machine's SSH client files and agent (ssh-target.ts; default: from HOME and /etc). */
+  system?: SshSystem;
+  /** Asks for an encrypted key's passphrase on a terminal (undefined: nobody can answer). */
+  askPassphrase?: (keyFile: string) => Promise<string | undefined>;
 }
 
 export async function openTransport(spec: ConnectionSpec, options: OpenTransportOptions = {}): Promise<Transport> {

@@ -7,10 +7,10 @@ import { chown, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { $ } from 'zx/core';
-import { CommandError } from '../errors.ts';
 import { raw, sh } from '../shell.ts';
 import type { Cmd } from '../shell.ts';
 import { ownerSpec, tempPathFor } from './temp-file.ts';
+import { mustOf } from './must.ts';
 import type { CommandResult, ConnectionSpec, PutOptions, RunOptions, Transport } from './types.ts';
 
 export interface LocalOptions {
@@ -66,20 +66,16 @@ export function localTransport(options: LocalOptions = {}): Transport {
     };
   }
 
-  async function must(cmd: Cmd, o: RunOptions): Promise<CommandResult> {
-    const r = await run(cmd, o);
-    if (r.code !== 0) throw new CommandError(host, cmd.text, r.code, r.stderr);
-    return r;
-  }
+  const must = mustOf(host, run);
 
   async function put(path: string, content: string | Buffer, o: PutOptions = {}): Promise<void> {
     const mode = o.mode ?? 0o644;
     const tmp = tempPathFor(path);
     if ((o.become ?? options.become) && needsSudo(becomeUser)) {
       const spec = ownerSpec(o);
-      const owner = spec ? sh`&& chown ${spec} ${tmp}` : raw('');
+      const owner = spec ? sh`&& chown -- ${spec} ${tmp}` : raw('');
       // as the SSH transport does: a failed step removes the temp file, nothing is left half-written
-      await must(sh`umask 077 && cat > ${tmp} && chmod ${mode.toString(8)} ${tmp} ${owner} && mv -f ${tmp} ${path} || { rm -f ${tmp}; exit 1; }`, { become: true, stdin: content });
+      await must(sh`umask 077 && cat > ${tmp} && chmod -- ${mode.toString(8)} ${tmp} ${owner} && mv -f -- ${tmp} ${path} || { rm -f -- ${tmp}; exit 1; }`, { become: true, stdin: content });
       return;
     }
     await mkdir(dirname(path), { recursive: true });
@@ -101,8 +97,7 @@ export function localTransport(options: LocalOptions = {}): Transport {
 
   async function get(path: string, o: { become?: boolean } = {}): Promise<Buffer | undefined> {
     if ((o.become ?? options.become) && needsSudo(becomeUser)) {
-      const r = await run(sh`if test -e ${path}; then base64 -w0 < ${path}; else echo -n ABSENT; fi`, { become: true });
-      if (r.code !== 0) throw new CommandError(host, `read ${path}`, r.code, r.stderr);
+      const r = await must(sh`if test -e ${path}; then base64 -w0 < ${path}; else echo -n ABSENT; fi`, { become: true });
       return r.stdout === 'ABSENT' ? undefined : Buffer.from(r.stdout, 'base64');
     }
     try {
@@ -113,5 +108,5 @@ export function localTransport(options: LocalOptions = {}): Transport {
     }
   }
 
-  return { host, kind: 'local', run, put, get, close: async () => {} };
+  return { host, kind: 'local', run, must, put, get, close: async () => {} };
 }

@@ -5,7 +5,6 @@
  * failures are not. Every failure is a ConnectionError naming the host and what to do.
  */
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import pRetry, { AbortError } from 'p-retry';
 import ssh2, { type AnyAuthMethod, type ConnectConfig, type Client } from 'ssh2';
 import { ConnectionError } from '../errors.ts';
@@ -13,17 +12,22 @@ import { posixQuote } from '../shell.ts';
 import {
   fingerprint, keyTypeOf, knownHostName, knownHostsLine, knownKeyTypes, readKnownHosts, recordHostKey, verifyHostKey,
 } from './known-hosts.ts';
-import { parseSshArgs, type JumpSpec } from './ssh-args.ts';
+import { registerSecret } from '../secrets.ts';
+import { resolveTarget, sshSystem, type SshHop, type SshSystem, type SshTarget } from './ssh-target.ts';
 import type { ConnectionSpec } from './types.ts';
 
 export interface SshConnectOptions {
   /** Record the key of a host not in known_hosts (never a changed key). */
   acceptNewHostKeys?: boolean;
-  /** Handshake timeout per attempt (default 10 s). */
+  /** Handshake timeout per attempt (default: ConnectTimeout from ssh config / ansible_timeout, else 10 s). */
   connectTimeoutMs?: number;
   signal?: AbortSignal;
   /** Attempts after the first for transient failures (default 2). */
   retries?: number;
+  /** The machine's SSH files and agent (default: sshSystem(process.env)). */
+  system?: SshSystem;
+  /** Asks for the passphrase of an encrypted key (on a terminal); undefined when nobody can answer. */
+  askPassphrase?: (keyFile: string) => Promise<string | undefined>;
 }
 
 export interface SshConnection {
@@ -35,41 +39,62 @@ export interface SshConnection {
 /** Prefer curve25519-sha256: OpenSSH 9.2's default (sntrup761x25519) costs ~70 ms more per handshake. */
 const KEX = ['curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384', 'diffie-hellman-group14-sha256'];
 
-interface Hop {
-  label: string;
-  address: string;
-  port: number;
-  user: string;
+type Hop = SshHop;
+
+/** The known_hosts files read for a host (user's, then the system's), as resolveTarget finds them. */
+export function knownHostsFilesFor(spec: ConnectionSpec, system: SshSystem = sshSystem()): string[] {
+  return resolveTarget(spec, system).knownHostsFiles;
 }
 
-/** The known_hosts files: the spec's, else UserKnownHostsFile from the ssh args, else ~/.ssh/known_hosts. */
-export function knownHostsFilesFor(spec: ConnectionSpec): string[] {
-  if (spec.knownHostsFile) return [spec.knownHostsFile];
-  const fromArgs = parseSshArgs(spec.sshCommonArgs).knownHostsFiles;
-  return fromArgs.length ? fromArgs : [`${homedir()}/.ssh/known_hosts`];
-}
+interface KeyContext { spec: ConnectionSpec; options: SshConnectOptions; batchMode: boolean }
 
-function authMethods(spec: ConnectionSpec, user: string): AnyAuthMethod[] {
-  const methods: AnyAuthMethod[] = [];
-  if (spec.privateKeyFile) {
-    let key: Buffer;
-    try {
-      key = readFileSync(spec.privateKeyFile);
-    } catch (err) {
-      throw new ConnectionError(spec.host, `cannot read private key ${spec.privateKeyFile}: ${(err as Error).message}`, { hint: 'fix ansible_ssh_private_key_file' });
-    }
-    const parsed = ssh2.utils.parseKey(key, spec.privateKeyPassphrase);
-    if (parsed instanceof Error) {
-      throw new ConnectionError(spec.host, `cannot use private key ${spec.privateKeyFile}: ${parsed.message}`, {
-        hint: 'an encrypted key needs capstan_ssh_private_key_passphrase (put it in a vault), or load the key into ssh-agent',
-      });
-    }
-    methods.push({ type: 'publickey' as const, username: user, key, ...(spec.privateKeyPassphrase ? { passphrase: spec.privateKeyPassphrase } : {}) });
+/** A key file's publickey method; undefined for a default key that is missing or cannot be decrypted. */
+async function keyMethod(file: string, user: string, ctx: KeyContext, isDefault: boolean): Promise<AnyAuthMethod | undefined> {
+  const { spec } = ctx;
+  let key: Buffer;
+  try {
+    key = readFileSync(file);
+  } catch (err) {
+    if (isDefault && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ConnectionError(spec.host, `cannot read private key ${file}: ${(err as Error).message}`, { hint: 'fix ansible_ssh_private_key_file (or IdentityFile in ~/.ssh/config)' });
   }
-  if (process.env.SSH_AUTH_SOCK) methods.push({ type: 'agent' as const, username: user, agent: process.env.SSH_AUTH_SOCK });
-  if (spec.password !== undefined) methods.push({ type: 'password' as const, username: user, password: spec.password });
+  let passphrase = spec.privateKeyPassphrase;
+  let parsed = ssh2.utils.parseKey(key, passphrase);
+  if (parsed instanceof Error && passphrase === undefined && !ctx.batchMode && ctx.options.askPassphrase) {
+    passphrase = await ctx.options.askPassphrase(file);
+    if (passphrase !== undefined) {
+      registerSecret(passphrase);
+      parsed = ssh2.utils.parseKey(key, passphrase);
+    }
+  }
+  if (parsed instanceof Error) {
+    if (isDefault) return undefined;
+    throw new ConnectionError(spec.host, `cannot use private key ${file}: ${parsed.message}`, {
+      hint: 'an encrypted key needs capstan_ssh_private_key_passphrase (put it in a vault), a terminal to ask on, or ssh-agent',
+    });
+  }
+  return { type: 'publickey' as const, username: user, key, ...(passphrase ? { passphrase } : {}) };
+}
+
+/** Keys named anywhere (vars, ssh args, ssh_config), else the default keys; the agent unless IdentitiesOnly; the password. */
+async function authMethods(target: SshTarget, hop: Hop, ctx: KeyContext): Promise<AnyAuthMethod[]> {
+  const { spec } = ctx;
+  const methods: AnyAuthMethod[] = [];
+  const named = hop === target ? target.identityFiles : [...hop.identityFiles, ...target.identityFiles];
+  for (const file of [...new Set(named)]) methods.push((await keyMethod(file, hop.user, ctx, false))!);
+  if (named.length === 0) {
+    for (const file of target.defaultKeys) {
+      const m = await keyMethod(file, hop.user, ctx, true);
+      if (m) methods.push(m);
+    }
+  }
+  const agent = (ctx.options.system ?? sshSystem()).agentSock;
+  if (agent && !target.identitiesOnly) methods.push({ type: 'agent' as const, username: hop.user, agent });
+  if (spec.password !== undefined) methods.push({ type: 'password' as const, username: hop.user, password: spec.password });
   if (methods.length === 0) {
-    throw new ConnectionError(spec.host, 'no way to authenticate', { hint: 'set ansible_ssh_private_key_file, start ssh-agent (SSH_AUTH_SOCK), or set ansible_password' });
+    throw new ConnectionError(spec.host, 'no way to authenticate', {
+      hint: 'set ansible_ssh_private_key_file (or IdentityFile in ~/.ssh/config), create ~/.ssh/id_ed25519, start ssh-agent (SSH_AUTH_SOCK), or set ansible_password',
+    });
   }
   return methods;
 }
@@ -101,16 +126,19 @@ function checkHostKey(host: string, hop: Hop, files: string[], acceptNew: boolea
 const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN']);
 
 /** One handshake to one hop; `sock` is the stream through the previous hop, if any. */
-function handshake(spec: ConnectionSpec, hop: Hop, options: SshConnectOptions, files: string[], sock?: NodeJS.ReadableStream): Promise<Client> {
+async function handshake(target: SshTarget, hop: Hop, ctx: KeyContext, sock?: NodeJS.ReadableStream): Promise<Client> {
+  const { spec, options } = ctx;
+  const files = target.knownHostsFiles;
+  const authHandler = await authMethods(target, hop, ctx);
   const client = new ssh2.Client();
   let refused: ConnectionError | undefined;
   const entries = files.flatMap(readKnownHosts);
   const preferred = knownKeyTypes(entries, knownHostName(hop.address, hop.port));
   const config: ConnectConfig = {
     host: hop.address, port: hop.port, username: hop.user,
-    readyTimeout: options.connectTimeoutMs ?? 10_000,
-    keepaliveInterval: 5_000, keepaliveCountMax: 3,
-    authHandler: authMethods(spec, hop.user),
+    readyTimeout: options.connectTimeoutMs ?? spec.connectTimeoutMs ?? target.connectTimeoutMs ?? 10_000,
+    keepaliveInterval: target.keepaliveIntervalMs ?? 5_000, keepaliveCountMax: target.keepaliveCountMax ?? 3,
+    authHandler,
     algorithms: { kex: { prepend: KEX } as never, ...(preferred.length ? { serverHostKey: { prepend: preferred } as never } : {}) },
     hostVerifier: (key: Buffer) => {
       refused = checkHostKey(spec.host, hop, files, options.acceptNewHostKeys ?? false, key);
@@ -161,25 +189,18 @@ function forwardThrough(via: Client, hop: Hop, host: string): Promise<NodeJS.Rea
   });
 }
 
-function hopsFor(spec: ConnectionSpec): Hop[] {
-  const jumps: JumpSpec[] = parseSshArgs(spec.sshCommonArgs).jumps;
-  const hops: Hop[] = jumps.map((j, i) => ({ label: `jump host ${i + 1} ${j.address}`, address: j.address, port: j.port, user: j.user ?? spec.user }));
-  hops.push({ label: spec.host, address: spec.address, port: spec.port, user: spec.user });
-  return hops;
-}
-
 /** Connect to the host (through its jump hosts), retrying transient failures a bounded number of times. */
 export async function connectSsh(spec: ConnectionSpec, options: SshConnectOptions = {}): Promise<SshConnection> {
-  const files = knownHostsFilesFor(spec);
-  const strict = parseSshArgs(spec.sshCommonArgs).strictHostKeyChecking;
-  const opts = { ...options, acceptNewHostKeys: options.acceptNewHostKeys || strict === 'accept-new' };
+  const target = resolveTarget(spec, options.system ?? sshSystem());
+  const opts = { ...options, acceptNewHostKeys: options.acceptNewHostKeys || target.strictHostKeyChecking === 'accept-new' };
+  const ctx: KeyContext = { spec, options: opts, batchMode: target.batchMode };
   const attempt = async (): Promise<SshConnection> => {
     const clients: Client[] = [];
     try {
       let sock: NodeJS.ReadableStream | undefined;
-      for (const hop of hopsFor(spec)) {
+      for (const hop of [...target.jumps, target]) {
         if (clients.length) sock = await forwardThrough(clients[clients.length - 1]!, hop, spec.host);
-        clients.push(await handshake(spec, hop, opts, files, sock));
+        clients.push(await handshake(target, hop, ctx, sock));
       }
       const client = clients.pop()!;
       return { client, jumps: clients };

@@ -6,9 +6,10 @@
  */
 import { dirname } from 'node:path';
 import type { Client, SFTPWrapper } from 'ssh2';
-import { CommandError, ConnectionError } from '../errors.ts';
+import { ConnectionError } from '../errors.ts';
 import { raw, sh, type Cmd } from '../shell.ts';
 import { ownerSpec, tempPathFor } from './temp-file.ts';
+import { mustOf } from './must.ts';
 import type { CommandResult, PutOptions, RunOptions } from './types.ts';
 
 const SFTP_NO_SUCH_FILE = 2;
@@ -35,13 +36,8 @@ function sftpCall<T>(d: FileDeps, what: string, fn: (cb: (err: Error | null | un
   });
 }
 
-async function mustRun(d: FileDeps, cmd: Cmd, o: RunOptions = {}): Promise<CommandResult> {
-  const r = await d.run(cmd, o);
-  if (r.code !== 0) throw new CommandError(d.host, cmd.text, r.code, r.stderr);
-  return r;
-}
-
 export function makeFileOps(d: FileDeps) {
+  const must = mustOf(d.host, d.run);
   let sftpPromise: Promise<Sftp> | undefined;
   const sftp = (): Promise<Sftp> => {
     sftpPromise ??= sftpCall<Sftp>(d, 'subsystem', (cb) => d.client.sftp(cb));
@@ -52,8 +48,8 @@ export function makeFileOps(d: FileDeps) {
   async function putWithSudo(path: string, content: string | Buffer, o: PutOptions): Promise<void> {
     const tmp = tempPathFor(path);
     const owner = ownerSpec(o);
-    const chown = owner ? sh`&& chown ${owner} ${tmp}` : raw('');
-    await mustRun(d, sh`umask 077 && mkdir -p ${dirname(path)} && cat > ${tmp} && chmod ${(o.mode ?? 0o644).toString(8)} ${tmp} ${chown} && mv -f ${tmp} ${path} || { rm -f ${tmp}; exit 1; }`, { become: true, stdin: content });
+    const chown = owner ? sh`&& chown -- ${owner} ${tmp}` : raw('');
+    await must(sh`umask 077 && mkdir -p -- ${dirname(path)} && cat > ${tmp} && chmod -- ${(o.mode ?? 0o644).toString(8)} ${tmp} ${chown} && mv -f -- ${tmp} ${path} || { rm -f -- ${tmp}; exit 1; }`, { become: true, stdin: content });
   }
 
   async function writeTemp(s: Sftp, tmp: string, content: string | Buffer, mode: number): Promise<void> {
@@ -71,11 +67,11 @@ export function makeFileOps(d: FileDeps) {
         await writeTemp(s, tmp, content, mode);
       } catch (err) {
         if ((err as { code?: unknown }).code !== SFTP_NO_SUCH_FILE) throw err;
-        await mustRun(d, sh`mkdir -p ${dirname(path)}`);
+        await must(sh`mkdir -p -- ${dirname(path)}`);
         await writeTemp(s, tmp, content, mode);
       }
       const owner = ownerSpec(o);
-      if (owner) await mustRun(d, sh`chown ${owner} ${tmp}`);
+      if (owner) await must(sh`chown -- ${owner} ${tmp}`);
       await sftpCall<void>(d, `rename ${tmp} ${path}`, (cb) => s.ext_openssh_rename(tmp, path, (err) => cb(err)));
     } catch (err) {
       // best effort: the write's own error (rethrown below) is what the user needs to see
@@ -86,8 +82,7 @@ export function makeFileOps(d: FileDeps) {
 
   async function get(path: string, o: { become?: boolean } = {}): Promise<Buffer | undefined> {
     if (d.needsSudo(o.become)) {
-      const r = await d.run(sh`if test -e ${path}; then base64 -w0 < ${path}; else printf ABSENT; fi`, { become: true });
-      if (r.code !== 0) throw new CommandError(d.host, `read ${path}`, r.code, r.stderr);
+      const r = await must(sh`if test -e ${path}; then base64 -w0 < ${path}; else printf ABSENT; fi`, { become: true });
       return r.stdout === 'ABSENT' ? undefined : Buffer.from(r.stdout, 'base64');
     }
     const s = await sftp();

@@ -11,9 +11,10 @@ import { execOnChannel, remoteCommand, shellCommand, sudoHandshake, type BecomeS
 import { shellPool } from './ssh-shell.ts';
 import { tunnelOps } from './ssh-tunnel.ts';
 import { makeFileOps } from './ssh-files.ts';
+import { mustOf } from './must.ts';
 import type { CommandResult, ConnectionSpec, RunOptions, Transport } from './types.ts';
 
-export type SshTransportOptions = Pick<SshConnectOptions, 'acceptNewHostKeys' | 'connectTimeoutMs' | 'signal' | 'retries'>;
+export type SshTransportOptions = Pick<SshConnectOptions, 'acceptNewHostKeys' | 'connectTimeoutMs' | 'signal' | 'retries' | 'system' | 'askPassphrase'>;
 
 /**
  * Channels open at once per connection. OpenSSH's default MaxSessions is 10 (the SFTP session
@@ -84,5 +85,5 @@ export async function openSshTransport(spec: ConnectionSpec, options: SshTranspo
     for (const j of jumps) j.end();
   }
 
-  return { host: spec.host, kind: 'ssh', run, put: files.put, get: files.get, forward: tunnels.forward, close };
+  return { host: spec.host, kind: 'ssh', run, must: mustOf(spec.host, run), put: files.put, get: files.get, forward: tunnels.forward, close };
 }

@@ -20,6 +20,11 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+export interface MustOptions extends RunOptions {
+  /** What to do next, shown under the error when the command fails. */
+  hint?: string;
+}
+
 export interface CommandResult {
   /** Exit code; null when killed by timeout or signal. */
   code: number | null;
@@ -45,6 +50,8 @@ export interface Transport {
   readonly kind: 'ssh' | 'local';
   /** Run a command. Never throws for a non-zero exit; throws ConnectionError when the host is gone. */
   run(cmd: Cmd, options?: RunOptions): Promise<CommandResult>;
+  /** Run a command that must succeed: a non-zero exit or timeout throws CommandError (lib/transport/must.ts). */
+  must(cmd: Cmd, options?: MustOptions): Promise<CommandResult>;
   /** Write a file atomically (temp file in the same directory + rename), with mode and owner. */
   put(remotePath: string, content: string | Buffer, options?: PutOptions): Promise<void>;
   /** Read a file; undefined when it does not exist. */
@@ -77,4 +84,11 @@ export interface ConnectionSpec {
   sshCommonArgs?: string;
   /** Known-hosts file to verify against (default ~/.ssh/known_hosts). */
   knownHostsFile?: string;
+  /**
+   * Settings no var gave (`user`: no ansible_user, `port`: no ansible_port): ~/.ssh/config may
+   * set them, as OpenSSH lets it when ansible-playbook puts no `-o User=` / `-o Port=` on the line.
+   */
+  defaulted?: readonly ('user' | 'port')[];
+  /** Handshake timeout (ansible_timeout / ansible.cfg timeout), ms. */
+  connectTimeoutMs?: number;
 }

@@ -4,8 +4,9 @@
  *
  *   istio_gateway_http_nodeport: { schema: t.nodePort, default: 31080, description: '...' }
  */
-import { isIPv4 } from 'node:net';
+import { isIP, isIPv4 } from 'node:net';
 import { z } from 'zod';
+import { parseCidr, parseIp, parseRange } from './ip.ts';
 
 /** A schema of `base` whose values must also pass `test` (which returns the problem, or undefined). */
 export function rule<T>(base: z.ZodType<T>, test: (value: T) => string | undefined, title?: string): z.ZodType<T> {
@@ -27,45 +28,44 @@ export const port = rule(integer, (v) =>
 export const nodePort = rule(integer, (v) =>
   v >= 30000 && v <= 32767 ? undefined : `${v} is outside the NodePort range 30000-32767; use a port in 30000-32767`, 'NodePort (30000-32767)');
 
+const IP_EXAMPLES = 'like 192.168.1.240, or IPv6 like 2001:db8::10';
+
+function ipProblem(v: string): string | undefined {
+  return parseIp(v) ? undefined : `${show(v)} is not an IP address; write an IPv4 address (four numbers 0-255) ${IP_EXAMPLES}`;
+}
+
 function ipv4Problem(v: string): string | undefined {
   return isIPv4(v) ? undefined : `${show(v)} is not an IPv4 address; write four numbers 0-255, like 192.168.1.240`;
 }
 
-/** IPv4 address as a 32-bit number (for range order checks). */
-function ipv4ToNumber(ip: string): number {
-  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
-
 function cidrProblem(v: string): string | undefined {
-  const m = /^([^/]+)\/(\d{1,2})$/.exec(v);
-  if (!m || !isIPv4(m[1]!) || Number(m[2]) > 32) {
-    return `${show(v)} is not an IPv4 CIDR; write address/prefix, like 192.168.1.0/24`;
-  }
-  return undefined;
+  const span = parseCidr(v);
+  if (typeof span !== 'string') return undefined;
+  return span === 'not a CIDR' ? `${show(v)} is not a CIDR; write address/prefix, like 192.168.1.0/24 or 2001:db8::/64`
+    : `${show(v)} is not a CIDR: ${span}`;
 }
 
 function rangeProblem(v: string): string | undefined {
-  const parts = v.split('-').map((s) => s.trim());
-  if (parts.length !== 2 || !isIPv4(parts[0]!) || !isIPv4(parts[1]!)) {
-    return `${show(v)} is not an IPv4 range; write first-last, like 192.168.1.240-192.168.1.250`;
-  }
-  if (ipv4ToNumber(parts[0]!) > ipv4ToNumber(parts[1]!)) {
-    return `${show(v)} is a range whose first address is after its last; swap them`;
-  }
-  return undefined;
+  const span = parseRange(v);
+  if (typeof span !== 'string') return undefined;
+  return span === 'not a range' ? `${show(v)} is not an IP range; write first-last, like 192.168.1.240-192.168.1.250 or 2001:db8::10-2001:db8::1f`
+    : `${show(v)} is a range ${span}`;
 }
 
+/** An IPv4 or IPv6 address (what every address var takes: dual-stack sites use both). */
+export const ipAddress = rule(z.string(), ipProblem, 'IP address (IPv4 or IPv6)');
+/** Only where the far end cannot take IPv6. */
 export const ipv4 = rule(z.string(), ipv4Problem, 'IPv4 address');
-export const cidr = rule(z.string(), cidrProblem, 'IPv4 CIDR');
-export const ipRange = rule(z.string(), rangeProblem, 'IPv4 range (first-last)');
+export const cidr = rule(z.string(), cidrProblem, 'CIDR (IPv4 or IPv6)');
+export const ipRange = rule(z.string(), rangeProblem, 'IP range (first-last)');
 
-/** A MetalLB-style pool entry: a range `a-b`, a CIDR `a/n`, or a single address. */
+/** A MetalLB-style pool entry: a range `a-b`, a CIDR `a/n`, or a single address, IPv4 or IPv6. */
 export const poolAddress = rule(z.string(), (v) => {
   if (v.includes('-')) return rangeProblem(v);
   if (v.includes('/')) return cidrProblem(v);
-  return isIPv4(v) ? undefined
-    : `${show(v)} is not an address pool entry; write a range (192.168.1.240-192.168.1.250), a CIDR (192.168.1.240/28) or one address`;
-}, 'address pool entry (range, CIDR or IPv4)');
+  return parseIp(v) ? undefined
+    : `${show(v)} is not an address pool entry; write a range (192.168.1.240-192.168.1.250), a CIDR (192.168.1.240/28, 2001:db8::/124) or one address`;
+}, 'address pool entry (range, CIDR or IP)');
 
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
@@ -141,3 +141,63 @@ export function durationSeconds(v: string): number {
 
 /** `present` / `absent`, as Ansible roles write a state. */
 export const state = z.enum(['present', 'absent']);
+
+// Values that reach commands, files and node names on the hosts: refused here, before anything
+// connects, so none is taken for an option (`-oProxyCommand=...`), cut by a NUL or split by a newline.
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const controlProblem = (v: string): string | undefined =>
+  CONTROL.test(v) ? `${show(v)} holds a line break or control character; remove it` : undefined;
+const optionProblem = (v: string, example: string): string | undefined =>
+  v.startsWith('-') ? `${show(v)} starts with '-', so a command would take it for an option; write ${example}` : undefined;
+
+/** A path on a host: absolute, so no value reaches a command as an option or lands under the login folder. */
+export const absolutePath = rule(z.string(), (v) => controlProblem(v)
+  ?? (v.startsWith('/') ? undefined : `${show(v)} is not an absolute path; write the full path, starting with /, like /etc/systemd/system`),
+'absolute path');
+
+/** A path on the controller: relative, absolute or `~/...`, but never option-like. */
+export const controllerPath = rule(z.string().min(1), (v) => controlProblem(v) ?? optionProblem(v, 'a path, like ./files or ~/.kube/config'), 'path');
+
+/** A command: a name on PATH (`haproxy`, `helm`) or an absolute path. */
+export const commandName = rule(z.string(), (v) => {
+  if (v.startsWith('/')) return controlProblem(v);
+  return /^[A-Za-z0-9_][A-Za-z0-9._+-]*$/.test(v) ? undefined
+    : `${show(v)} is not a command name; write a name on PATH (letters, digits, '.', '_', '+', '-') or an absolute path`;
+}, 'command (name or absolute path)');
+
+/** A kernel module name as modprobe takes it. */
+export const kernelModule = rule(z.string(), (v) => /^[A-Za-z0-9_][A-Za-z0-9_-]*$/.test(v) ? undefined
+  : `${show(v)} is not a kernel module name; use letters, digits, '_' and '-', like br_netfilter`, 'kernel module name');
+
+/** A login name (POSIX, as useradd takes it): ansible_user, ansible_become_user. */
+export const userName = rule(z.string(), (v) => /^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$/.test(v) ? undefined
+  : `${show(v)} is not a user name; use letters, digits, '_', '.' and '-', starting with a letter or '_', like ubuntu`, 'user name');
+
+/** A host name or an IP address (v4 or v6), bare: no scheme, port, path or spaces. */
+export const hostOrIp = rule(z.string(), (v) => {
+  if (isIP(v)) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return `${show(v)} is a URL; write the host name or IP address only, like 192.168.1.101 (the port is its own var)`;
+  return v.length <= 253 && v.split('.').every((l) => l.length <= 63 && HOST_LABEL.test(l)) ? undefined
+    : `${show(v)} is neither an IP address nor a host name; write one, like 192.168.1.101 or k8s-api.example.com`;
+}, 'host name or IP address');
+
+/** A Kubernetes node name: a DNS-1123 subdomain (k3s registers it; the API refuses anything else). */
+export const nodeName = rule(z.string(), (v) => {
+  const ok = v.length <= 253 && v.split('.').every((l) => l.length <= 63 && LABEL.test(l));
+  return ok ? undefined
+    : `${show(v)} is not a valid Kubernetes node name; use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, like k8s-node1`;
+}, 'node name (DNS-1123 subdomain)');
+
+const QUANTITY_SUFFIX: Record<string, number> = {
+  '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** The value of a quantity accepted by `quantity` (1Gi → 1073741824), to compare a request with its limit. */
+export function quantityValue(q: string | number): number {
+  if (typeof q === 'number') return q;
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|([KMGTPE]i|[numkMGTPE]))?$/.exec(q);
+  if (!m) return Number.NaN;
+  return Number(m[1]! + (m[2] ?? '')) * QUANTITY_SUFFIX[m[3] ?? '']!;
+}

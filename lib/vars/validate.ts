@@ -1,28 +1,40 @@
 /**
  * Role var validation, before anything connects: every selected role's vars on every targeted
- * host are parsed with their schemas, role.validate() runs, unknown keys with a role's prefix
- * get a "did you mean", and NodePorts used twice are reported. All problems, at once.
+ * host are parsed with their schemas, role.validate() runs, and unknown keys with a role's prefix
+ * get a "did you mean". All problems, at once.
  */
 import type { Problem } from '../errors.ts';
 import { InputError } from '../errors.ts';
 import type { ResolvedVars, VarLayer } from '../inventory/types.ts';
-import type { HostInfo, Role } from '../role.ts';
+import type { HostInfo, PlatformView, Role } from '../role.ts';
 import type { z } from 'zod';
 import type { VarDefs } from './schema.ts';
 import { describeIssues } from './issues.ts';
+import { isPlatformVar, PLATFORM_DEFAULTS_SOURCE, platformDefaults, platformDefaultVars } from './platform.ts';
 import { closest } from './suggest.ts';
-import { parseVarValue } from './text.ts';
+import { fromText, parseVarValue } from './text.ts';
+import { isSecret, registerSecret } from '../secrets.ts';
 
 /** The source name of a role's defaults layer, as `file › key` messages show it. */
 const roleDefaultsSource = (role: string): string => `role defaults (${role})`;
 
-/** A role's defaults as the lowest var layer. */
+/** A role's own defaults as a var layer; platform vars it spreads in come from the platform layer. */
 export function roleDefaultsLayer(role: Role): VarLayer {
   const vars: Record<string, unknown> = {};
   for (const [name, def] of Object.entries(role.vars as VarDefs)) {
-    if (def.default !== undefined) vars[name] = def.default;
+    if (def.default !== undefined && !isPlatformVar(name)) vars[name] = def.default;
   }
   return { source: roleDefaultsSource(role.name), vars };
+}
+
+const PLATFORM_LAYER: VarLayer = { source: PLATFORM_DEFAULTS_SOURCE, vars: platformDefaults() };
+
+/**
+ * The default layers of a play, lowest first: the platform vars (in every play, so every role
+ * sees which parts of the platform are on), then the defaults of the play's roles.
+ */
+export function defaultLayers(roles: readonly Role[]): VarLayer[] {
+  return [PLATFORM_LAYER, ...roles.map(roleDefaultsLayer)];
 }
 
 export interface RoleVarsResult {
@@ -37,7 +49,7 @@ function problemFromError(err: unknown, file: string, key: string): Problem[] {
 }
 
 /** Read one var of a role: inventory/-e value, else its default, else undefined (optional) or a problem. */
-function readVar(name: string, role: Role, resolved: ResolvedVars, problems: Problem[]): { value: unknown; ok: boolean } {
+function readVar(name: string, role: Pick<Role, 'name' | 'vars'>, resolved: ResolvedVars, problems: Problem[]): { value: unknown; ok: boolean } {
   const def = (role.vars as VarDefs)[name]!;
   if (!resolved.has(name)) {
     if (def.default !== undefined) return { value: def.default, ok: true };
@@ -71,8 +83,36 @@ function cachedParse(schema: z.ZodType, value: unknown): Parsed {
   return parsed;
 }
 
+/** The var that lets a lab keep secrets in plain text (docs/validation.md). */
+export const ALLOW_PLAIN_SECRETS = 'capstan_allow_plain_secrets';
+
+/**
+ * A var the schema marks secret must come from vault (its value then is a registered secret).
+ * With capstan_allow_plain_secrets: true (a lab), a plain value is taken and masked like a vaulted one.
+ */
+function plainSecretProblems(name: string, value: unknown, resolved: ResolvedVars): Problem[] {
+  if (typeof value !== 'string' || isSecret(value) || value === '') return [];
+  let allowed: unknown = false;
+  try {
+    allowed = resolved.has(ALLOW_PLAIN_SECRETS) ? resolved.get(ALLOW_PLAIN_SECRETS) : false;
+  } catch (err) {
+    registerSecret(value);
+    return problemFromError(err, resolved.sourceOf(ALLOW_PLAIN_SECRETS), ALLOW_PLAIN_SECRETS);
+  }
+  if (allowed === true || (typeof allowed === 'string' && fromText(allowed) === true)) {
+    registerSecret(value);
+    return [];
+  }
+  registerSecret(value); // refused, and still never printed
+  return [{
+    file: resolved.sourceOf(name), key: name,
+    message: `is a secret but its value is plain text; encrypt it (ansible-vault encrypt_string --name ${name}) ` +
+      `and pass --vault-password-file, or for a lab set ${ALLOW_PLAIN_SECRETS}: true`,
+  }];
+}
+
 /** Parse every var of each role for one host; returns typed vars for roles that parsed cleanly. */
-export function parseRoleVars(roles: readonly Role[], resolved: ResolvedVars): RoleVarsResult {
+export function parseRoleVars(roles: readonly Pick<Role, 'name' | 'vars'>[], resolved: ResolvedVars): RoleVarsResult {
   const vars = new Map<string, Record<string, unknown>>();
   const problems: Problem[] = [];
   for (const role of roles) {
@@ -82,6 +122,7 @@ export function parseRoleVars(roles: readonly Role[], resolved: ResolvedVars): R
       const read = readVar(name, role, resolved, problems);
       if (!read.ok) { clean = false; continue; }
       if (read.value === undefined && def.optional) { typed[name] = undefined; continue; }
+      if (def.secret) problems.push(...plainSecretProblems(name, read.value, resolved));
       const parsed = parseVarValue(def.schema, read.value, (v) => cachedParse(def.schema, v));
       if (parsed.success) { typed[name] = parsed.data; continue; }
       clean = false;
@@ -96,10 +137,11 @@ export function parseRoleVars(roles: readonly Role[], resolved: ResolvedVars): R
 /** Run each role's own cross-field checks on its typed vars. */
 export function runRoleValidators(
   roles: readonly Role[], typed: Map<string, Record<string, unknown>>, host: HostInfo, resolved: ResolvedVars,
+  view: PlatformView = { platform: platformDefaultVars(), platformRoles: roles },
 ): Problem[] {
   const allVars = Object.assign({}, ...roles.map((r) => typed.get(r.name) ?? {})) as Record<string, unknown>;
   const ctx = {
-    allVars, host, selectedRoles: roles.map((r) => r.name),
+    ...view, allVars, host, selectedRoles: roles.map((r) => r.name),
     sourceOf: (name: string) => resolved.has(name) ? resolved.sourceOf(name) : '',
   };
   const problems: Problem[] = [];
@@ -139,7 +181,7 @@ export function unknownKeys(selected: readonly Role[], known: ReadonlySet<string
   for (const name of resolved.names) {
     if (known.has(name) || !prefixes.some((p) => name.startsWith(p))) continue;
     const source = resolved.sourceOf(name);
-    if (source.startsWith('role defaults (')) continue;
+    if (source.startsWith('role defaults (') || source === PLATFORM_DEFAULTS_SOURCE) continue;
     const suggestion = closest(name, [...known]);
     const fix = suggestion ? `did you mean ${suggestion}?` : 'no role uses it; remove it or check the spelling (npm run doc -- <role>)';
     problems.push({ file: source, key: name, message: `unknown variable; ${fix}` });
@@ -147,27 +189,16 @@ export function unknownKeys(selected: readonly Role[], known: ReadonlySet<string
   return problems;
 }
 
-/** NodePorts (vars ending in `_nodeport`) used twice among the selected roles' vars of one host. */
-export function nodePortClashes(vars: Readonly<Record<string, unknown>>, sourceOf: (name: string) => string): Problem[] {
-  const byPort = new Map<number, string[]>();
-  for (const [name, value] of Object.entries(vars)) {
-    if (!name.endsWith('_nodeport') || typeof value !== 'number') continue;
-    byPort.set(value, [...(byPort.get(value) ?? []), name]);
-  }
-  const problems: Problem[] = [];
-  for (const [port, names] of byPort) {
-    if (names.length < 2) continue;
-    const [first, ...others] = names as [string, ...string[]];
-    const where = others.map((n) => `${n} (${sourceOf(n) || 'default'})`).join(', ');
-    problems.push({ file: sourceOf(first), key: first, message: `NodePort ${port} is also used by ${where}; give each NodePort its own port in 30000-32767` });
-  }
-  return problems;
-}
-
-/** Drop repeats of the same problem found on several hosts (group vars are shared). */
+/**
+ * Drop repeats of the same problem found on several hosts (group vars are shared), and a problem
+ * without a file when the same key and message is also reported with its file (two roles reading
+ * one var, one of them without its source).
+ */
 export function dedupeProblems(problems: readonly Problem[]): Problem[] {
   const seen = new Map<string, Problem>();
+  const located = new Set(problems.filter((p) => p.file).map((p) => `${p.key}\0${p.message}`));
   for (const p of problems) {
+    if (!p.file && located.has(`${p.key}\0${p.message}`)) continue;
     const id = `${p.file}\0${p.key}\0${p.message}`;
     if (!seen.has(id)) seen.set(id, p);
   }

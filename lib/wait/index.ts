@@ -9,6 +9,7 @@ import {
   crdReadiness, daemonSetReadiness, deploymentReadiness, endpointsReadiness, jobReadiness,
   loadBalancerReadiness, nodesReadiness, podsReadiness, statefulSetReadiness, type Readiness,
 } from './status.ts';
+import { objectHealth, type HealthFacts } from './health.ts';
 import { waitFor, type WaitSpec } from './watch.ts';
 
 const rollouts = {
@@ -54,6 +55,18 @@ export function createWaiter(api: KubeApi): Waiter {
     },
     async jobComplete(namespace, name, o) {
       await waitFor(api, one(`job ${namespace}/${name}`, 'batch/v1', 'Job', name, namespace, jobReadiness), o);
+    },
+    async healthy(object, o) {
+      const { apiVersion, kind, metadata: { name, namespace } } = object;
+      const facts: HealthFacts = {};
+      const sc = kind === 'PersistentVolumeClaim' ? (object as { spec?: { storageClassName?: string } }).spec?.storageClassName : undefined;
+      if (sc) facts.storageClass = await api.get({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: sc } });
+      const what = `${kind.toLowerCase()} ${namespace ? `${namespace}/` : ''}${name}`;
+      const spec = one(what, apiVersion, kind, name, namespace, (live) => {
+        const r = objectHealth(live, facts);
+        return { ...r, value: r.status };
+      });
+      return (await waitFor(api, spec, o))!;
     },
     async nodesReady(names, o) {
       await waitFor(api, {

@@ -5,8 +5,7 @@
  */
 import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
 import { defineRole, type Task } from '../../lib/role.ts';
-import { helmTask } from '../metallb/index.ts';
-import { pinnedChart } from '../metallb/plan.ts';
+import { deployments, helmTask, pinnedChart, readyTask } from '../../lib/role-kit/index.ts';
 import { certManagerVars, type CertManagerVars } from './vars.ts';
 
 export const CERT_MANAGER_RELEASE = 'cert-manager';
@@ -27,26 +26,12 @@ export function certManagerRelease(vars: CertManagerVars): HelmReleaseSpec {
 
 function tasks(vars: CertManagerVars): Task[] {
   const skip = vars.enable_cert_manager ? {} : { skipReason: 'enable_cert_manager is false' };
-  const release = certManagerRelease(vars);
-  const ns = vars.cert_manager_namespace;
   return [
-    helmTask('cert-manager release', release, skip),
-    {
-      name: 'cert-manager ready', runOnce: true, ...skip,
-      describe: () => [{ kind: 'note', text: `wait for ${ns} deployments ${CERT_MANAGER_DEPLOYMENTS.join(', ')} and the webhook endpoints` }],
-      async run(ctx) {
-        const cluster = await ctx.cluster();
-        if (ctx.check && !(await cluster.get('apps/v1', 'Deployment', CERT_MANAGER_RELEASE, ns))) {
-          return { status: 'skipped', msg: 'check mode: cert-manager is not installed yet' };
-        }
-        const o = { timeoutSeconds: vars.helm_timeout, log: (m: string) => ctx.log.progress(m), signal: ctx.signal };
-        await Promise.all([
-          ...CERT_MANAGER_DEPLOYMENTS.map((d) => cluster.wait.rollout('Deployment', ns, d, o)),
-          cluster.wait.serviceEndpointsReady(ns, `${CERT_MANAGER_RELEASE}-webhook`, o),
-        ]);
-        return { status: 'ok', msg: `${CERT_MANAGER_DEPLOYMENTS.join(', ')} and the webhook ready` };
-      },
-    },
+    helmTask('cert-manager release', certManagerRelease(vars), skip),
+    readyTask('cert-manager ready', {
+      namespace: vars.cert_manager_namespace, what: 'cert-manager', timeoutSeconds: vars.helm_timeout,
+      workloads: deployments(...CERT_MANAGER_DEPLOYMENTS), endpoints: [`${CERT_MANAGER_RELEASE}-webhook`],
+    }, skip),
   ];
 }
 

@@ -2,11 +2,12 @@
 import { z } from 'zod';
 import { clusterVars } from '../../lib/kube/vars.ts';
 import { dns1123Label } from '../../lib/vars/types.ts';
+import { platform } from '../../lib/vars/platform.ts';
 import { defineVars, type VarsOf } from '../../lib/vars/schema.ts';
 
 export const certManagerVars = defineVars({
   ...clusterVars,
-  enable_cert_manager: { schema: z.boolean(), default: false, description: 'Install cert-manager; false skips the role with a reason' },
+  ...platform('enable_cert_manager'),
   cert_manager_version: {
     schema: z.string().regex(/^v\d+\.\d+\.\d+$/, { message: 'must be a chart version such as v1.21.1' }),
     default: 'v1.21.1', description: 'cert-manager Helm chart version (pinned)',

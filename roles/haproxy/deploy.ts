@@ -4,9 +4,11 @@
  * reload. Identical config: no upload, no reload. Invalid: the temp file goes, the running config
  * stays, and the error carries haproxy's own message. A failed reload restores the backup.
  */
+import { randomBytes } from 'node:crypto';
 import { CapstanError, CommandError } from '../../lib/errors.ts';
 import type { TaskContext, TaskResult } from '../../lib/role.ts';
-import { probePath, sha256, unifiedDiff } from '../../lib/steps/common.ts';
+import { probePath, sha256 } from '../../lib/steps/common.ts';
+import { unifiedDiff } from '../../lib/diff.ts';
 import { sh } from '../../lib/shell.ts';
 import { ansibleBool } from '../../lib/transport/connection.ts';
 import type { Cmd } from '../../lib/shell.ts';
@@ -25,11 +27,7 @@ interface Remote {
   readonly timeoutMs: number;
 }
 
-async function must(r: Remote, cmd: Cmd): Promise<string> {
-  const out = await r.t.run(cmd, { become: r.become, timeoutMs: r.timeoutMs });
-  if (out.code !== 0) throw new CommandError(r.t.host, cmd.text, out.code, `${out.stderr}\n${out.stdout}`);
-  return out.stdout;
-}
+const must = async (r: Remote, cmd: Cmd): Promise<string> => (await r.t.must(cmd, { become: r.become, timeoutMs: r.timeoutMs })).stdout;
 
 /** The reload command: haproxy_reload_command, else systemd's reload where systemd runs. Decided before any change. */
 async function reloadCommand(r: Remote, vars: HaproxyRoleVars): Promise<Cmd> {
@@ -71,7 +69,8 @@ export async function deployHaproxy(ctx: TaskContext, vars: HaproxyRoleVars, pla
   const diff = ctx.diff ? { diff: unifiedDiff(path, exists ? (await t.get(path, { become: r.become }))?.toString('utf8') ?? '' : '', plan.text) } : {};
   const reload = await reloadCommand(r, vars);
   if (ctx.check) return { status: 'changed', msg: `would upload, validate and install ${path}, then reload`, ...diff };
-  const tmp = `${path}.capstan-new`;
+  // Unique per run: two runs never validate or install each other's file (the host lock keeps them apart too).
+  const tmp = `${path}.capstan-new-${randomBytes(5).toString('hex')}`;
   await t.put(tmp, plan.text, { mode: plan.secret ? 0o640 : 0o644, ...(plan.secret ? { group: vars.haproxy_group } : {}), become: r.become });
   const checkCmd = sh`${vars.haproxy_bin} -c -f ${tmp}`;
   const check = await t.run(checkCmd, { become: r.become, timeoutMs: r.timeoutMs });

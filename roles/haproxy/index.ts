@@ -4,7 +4,7 @@
  */
 import { haproxyConfig } from '../../lib/lb/generate.ts';
 import { defineRole } from '../../lib/role.ts';
-import { lbInput, lbValidate } from '../lb-config/index.ts';
+import { lbInput, lbValidate } from '../../lib/lb/role-input.ts';
 import { deployHaproxy } from './deploy.ts';
 import { haproxyRoleVars } from './vars.ts';
 
@@ -22,7 +22,7 @@ export default defineRole({
       name: 'deploy haproxy.cfg',
       describe: () => [
         { kind: 'file', path: vars.haproxy_config_path, content: plan.text },
-        { kind: 'command', text: `${vars.haproxy_bin} -c -f ${vars.haproxy_config_path}.capstan-new, then install and reload` },
+        { kind: 'command', text: `${vars.haproxy_bin} -c -f ${vars.haproxy_config_path}.capstan-new-<random>, then install and reload` },
       ],
       run: (tctx) => deployHaproxy(tctx, vars, plan),
     }];

@@ -4,11 +4,11 @@
  * concurrently along their dependencies (namespaces → base → istiod → gateway / mesh config).
  */
 import { defineRole, type RoleContext, type Task } from '../../lib/role.ts';
-import { helmEntry, helmTask, manifestEntries, METALLB_TASKS } from '../metallb/index.ts';
-import { renderObjects } from '../metallb/render.ts';
+import { applyTask, helmEntry, helmTask, renderObjects } from '../../lib/role-kit/index.ts';
+import { METALLB_TASKS } from '../metallb/index.ts';
 import { meshManifests } from './mesh.ts';
 import { gatewayIsLoadBalancer, istioReleases } from './releases.ts';
-import { applyMesh, checkPool, ensureNamespaces, installGateway, namespaceLabels, restartUninjected, verify } from './steps.ts';
+import { checkPool, ensureNamespaces, installGateway, namespaceLabels, restartUninjected, verify } from './steps.ts';
 import { validateIstio } from './validate.ts';
 import { istioVars, type IstioVars } from './vars.ts';
 
@@ -62,12 +62,10 @@ function istioTasks(vars: IstioVars, ctx: RoleContext): Task[] {
       describe: () => [{ kind: 'note', text: `rollout restart deployments in ${vars.istio_injection_namespaces.join(', ')} whose pods have no istio-proxy` }],
       run: async (c) => restartUninjected(await c.cluster(), vars, c),
     },
-    {
-      name: T.mesh, runOnce: true, concurrent: true, after: [T.istiod],
+    applyTask(T.mesh, mesh, {
+      concurrent: true, after: [T.istiod], crd: 'virtualservices.networking.istio.io', okMsg: `${mesh.length} mesh objects applied`,
       ...(mesh.length ? {} : { skipReason: 'no mesh config in the vars (istio_virtual_services, istio_destination_rules, ...)' }),
-      describe: () => manifestEntries(mesh),
-      run: async (c) => applyMesh(await c.cluster(), mesh, c),
-    },
+    }),
     {
       // Not concurrent: it starts once everything before it has finished, and runs alone under --tags verify.
       name: T.verify, tags: ['verify'], runOnce: true,
@@ -84,6 +82,13 @@ export default defineRole({
   dependencies: ['metallb'],
   vars: istioVars,
   validate: (vars, ctx) => validateIstio(vars, ctx),
+  exposes: (p) => (p.enable_istio ? [{
+    kind: 'ingress', name: 'istio',
+    http: { nodePort: p.istio_gateway_http_nodeport, var: 'istio_gateway_http_nodeport' },
+    https: { nodePort: p.istio_gateway_https_nodeport, var: 'istio_gateway_https_nodeport' },
+    ready: { path: '/healthz/ready', nodePort: p.istio_gateway_status_nodeport, var: 'istio_gateway_status_nodeport' },
+  }] : []),
+  k3sComponents: (p) => (p.enable_istio ? ['traefik'] : []),
   tasks: (vars, ctx): Task[] => (vars.enable_istio
     ? istioTasks(vars, ctx)
     : [{ name: 'istio', runOnce: true, skipReason: 'enable_istio is false', run: async () => ({ status: 'skipped', msg: 'enable_istio is false' }) }]),

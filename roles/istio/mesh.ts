@@ -3,17 +3,12 @@
  * chart (checked against their schemas in test/roles-istio-mesh.test.ts).
  */
 import type { KubeObject } from '../../lib/kube/types.ts';
+import { objectMeta } from '../../lib/role-kit/index.ts';
 import type {
   DestinationRuleVar, NetworkPolicyVar, PeerAuthenticationVar, SharedGatewayVar, VirtualServiceVar,
 } from './mesh-vars.ts';
 import type { IstioVars } from './vars.ts';
 
-
-const LABELS = { 'app.kubernetes.io/managed-by': 'capstan' };
-
-function meta(name: string, namespace: string): KubeObject['metadata'] {
-  return { name, namespace, labels: { ...LABELS } };
-}
 
 /** Drops undefined fields so the applied objects hold only what the vars say. */
 function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
@@ -26,7 +21,7 @@ export function gatewaySelector(gatewayName: string): Record<string, string> {
 }
 
 export function peerAuthentication(p: PeerAuthenticationVar): KubeObject {
-  return { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: meta(p.name ?? 'default', p.namespace), spec: { mtls: { mode: p.mode } } };
+  return { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: objectMeta(p.name ?? 'default', p.namespace), spec: { mtls: { mode: p.mode } } };
 }
 
 export function sharedGatewayNamespace(vars: IstioVars, g: SharedGatewayVar): string {
@@ -43,7 +38,7 @@ export function gateway(vars: IstioVars, g: SharedGatewayVar): KubeObject {
     servers.push({ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts, tls: { mode: g.https.mode ?? 'SIMPLE', credentialName: g.https.credential_name } });
   }
   return {
-    apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: meta(g.name, sharedGatewayNamespace(vars, g)),
+    apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: objectMeta(g.name, sharedGatewayNamespace(vars, g)),
     spec: { selector: gatewaySelector(vars.istio_gateway_name), servers },
   };
 }
@@ -79,7 +74,7 @@ export function virtualService(vars: IstioVars, v: VirtualServiceVar): KubeObjec
   const shared = sharedGatewayRef(vars);
   const gateways = v.gateways ?? (shared ? [shared] : undefined);
   return {
-    apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: meta(v.name, v.namespace),
+    apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: objectMeta(v.name, v.namespace),
     spec: compact({ hosts: [...v.hosts], gateways: gateways && [...gateways], http: v.routes.map(httpRoute) }),
   };
 }
@@ -102,7 +97,7 @@ export function destinationRule(d: DestinationRuleVar): KubeObject {
   });
   const trafficPolicy = compact({ connectionPool, outlierDetection });
   return {
-    apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: meta(d.name, d.namespace),
+    apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: objectMeta(d.name, d.namespace),
     spec: compact({
       host: d.host,
       subsets: d.subsets?.map((s) => ({ name: s.name, labels: { ...s.labels } })),
@@ -122,7 +117,7 @@ export function networkPolicy(vars: IstioVars, n: NetworkPolicyVar): KubeObject 
   const from = [vars.istio_gateway_namespace, vars.istio_namespace, ...(n.allow_from_namespaces ?? [])];
   const egressTo = n.allow_egress_to_namespaces ?? [];
   return {
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('istio-namespace-isolation', n.namespace),
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: objectMeta('istio-namespace-isolation', n.namespace),
     spec: {
       podSelector: {},
       policyTypes: ['Ingress', 'Egress'],

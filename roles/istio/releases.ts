@@ -5,7 +5,7 @@
  * balancers can health-check /healthz/ready) are pinned in both cases.
  */
 import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
-import { pinnedChart } from '../metallb/plan.ts';
+import { pinnedChart } from '../../lib/role-kit/index.ts';
 import type { IstioVars } from './vars.ts';
 
 

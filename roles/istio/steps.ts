@@ -1,18 +1,18 @@
 /**
  * The Istio role's cluster steps (facts → plan → apply, with the plan parts pure and exported for
  * tests): namespaces and labels, the MetalLB pool check for `--tags istio`, the gateway release
- * and its address, the opt-in restart of deployments without a sidecar, the mesh objects, verify.
+ * and its address, the opt-in restart of deployments without a sidecar, verify.
  */
 import { CapstanError } from '../../lib/errors.ts';
 import type { TaskContext, TaskResult } from '../../lib/role.ts';
 import type { Cluster, HelmReleaseSpec, KubeObject } from '../../lib/kube/types.ts';
-import { poolsContaining } from '../metallb/addresses.ts';
+import { waitOptions } from '../../lib/role-kit/index.ts';
+import { poolsContaining } from '../../lib/vars/address-pools.ts';
 import { meshManifests, meshNamespaces } from './mesh.ts';
 import { gatewayIsLoadBalancer } from './releases.ts';
 import type { IstioVars } from './vars.ts';
 import { formatTable, hasSidecar, verifyFacts, verifyRows } from './verify.ts';
 
-const waitOpts = (vars: IstioVars, ctx: TaskContext) => ({ timeoutSeconds: vars.helm_timeout, log: (m: string) => ctx.log.progress(m), signal: ctx.signal });
 
 /** Combine several step results into one task result: changed if any changed. */
 export function combine(results: readonly TaskResult[], okMsg: string): TaskResult {
@@ -62,7 +62,7 @@ export async function installGateway(cluster: Cluster, spec: HelmReleaseSpec, va
   const result = await cluster.helmRelease(spec, { check: ctx.check, diff: ctx.diff, log: (m) => ctx.log.progress(m) });
   if (ctx.check || !gatewayIsLoadBalancer(vars)) return result;
   const expectedIp = vars.istio_gateway_loadbalancer_ip;
-  const ip = await cluster.wait.loadBalancerIp(vars.istio_gateway_namespace, vars.istio_gateway_name, { ...waitOpts(vars, ctx), expectedIp });
+  const ip = await cluster.wait.loadBalancerIp(vars.istio_gateway_namespace, vars.istio_gateway_name, { ...waitOptions(ctx, vars.helm_timeout), expectedIp });
   return { ...result, msg: `${result.msg ? `${result.msg}; ` : ''}EXTERNAL-IP ${ip}` };
 }
 
@@ -89,14 +89,6 @@ export async function restartUninjected(cluster: Cluster, vars: IstioVars, ctx: 
     return { ...r, msg: `restarted ${names.map((n) => `${ns}/${n}`).join(', ')}` };
   }));
   return combine(results, 'every pod in the injection namespaces already has a sidecar');
-}
-
-export async function applyMesh(cluster: Cluster, objects: KubeObject[], ctx: TaskContext): Promise<TaskResult> {
-  if (ctx.check && !(await cluster.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'virtualservices.networking.istio.io'))) {
-    return { status: 'changed', msg: `check mode: ${objects.length} mesh objects would be applied once istio-base has installed the Istio CRDs` };
-  }
-  const result = await cluster.apply(objects, { check: ctx.check, diff: ctx.diff });
-  return { ...result, msg: result.msg ?? `${objects.length} mesh objects applied` };
 }
 
 export async function verify(cluster: Cluster, vars: IstioVars, ctx: TaskContext): Promise<TaskResult> {

@@ -1,43 +1,23 @@
 /**
  * Istio cross-field checks, all reported at once before anything connects: the gateway IP inside a
- * MetalLB pool, NodePorts distinct (also from roles not selected in this run), VirtualService
- * weights summing to 100, subsets that exist, and unique mesh object names.
+ * MetalLB pool (NodePort clashes are the runner's, lib/vars/nodeports.ts), VirtualService
+ * weights summing to 100, subsets that exist, unique mesh object names, memory requests within
+ * their limits and HPA minimums within their maximums.
  */
-import { z } from 'zod';
 import type { Problem } from '../../lib/errors.ts';
 import type { ValidateContext } from '../../lib/role.ts';
-import { gatewayIpProblems } from '../metallb/validate.ts';
-import { addressPool } from '../metallb/vars.ts';
-import { metallbVars } from '../metallb/vars.ts';
+import { gatewayIpProblems } from '../../lib/vars/address-pools.ts';
+import { minNotAboveMax, requestWithinLimit } from '../../lib/vars/bounds.ts';
 import type { DestinationRuleVar, VirtualServiceVar } from './mesh-vars.ts';
 import type { IstioVars } from './vars.ts';
 
 
-const ISTIO_NODEPORTS = ['istio_gateway_http_nodeport', 'istio_gateway_https_nodeport', 'istio_gateway_status_nodeport'] as const;
-
 function poolProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
   if (vars.metallb_state !== 'present') return [];
-  const typed = ctx.allVars.metallb_address_pools;
-  const fromInventory = z.array(addressPool).safeParse(ctx.host.vars.metallb_address_pools);
-  const pools = Array.isArray(typed) ? typed : fromInventory.success ? fromInventory.data : metallbVars.metallb_address_pools.default;
-  const poolsSource = ctx.sourceOf('metallb_address_pools') || 'role defaults (metallb)';
-  return gatewayIpProblems({ ip: vars.istio_gateway_loadbalancer_ip, ipSource: ctx.sourceOf('istio_gateway_loadbalancer_ip'), pools, poolsSource });
-}
-
-/** NodePorts of roles not selected in this run are still taken on the cluster: compare with them too. */
-function nodePortProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
-  const problems: Problem[] = [];
-  for (const [name, value] of Object.entries(ctx.host.vars)) {
-    if (!name.endsWith('_nodeport') || name in ctx.allVars || typeof value !== 'number') continue;
-    for (const ours of ISTIO_NODEPORTS) {
-      if (vars[ours] !== value) continue;
-      problems.push({
-        file: ctx.sourceOf(ours), key: ours,
-        message: `NodePort ${value} is also used by ${name} (${ctx.sourceOf(name) || 'default'}); give each NodePort its own port in 30000-32767`,
-      });
-    }
-  }
-  return problems;
+  return gatewayIpProblems({
+    ip: vars.istio_gateway_loadbalancer_ip, ipSource: ctx.sourceOf('istio_gateway_loadbalancer_ip'),
+    pools: vars.metallb_address_pools, poolsSource: ctx.sourceOf('metallb_address_pools'),
+  });
 }
 
 function weightProblems(v: VirtualServiceVar, i: number, file: string): Problem[] {
@@ -103,7 +83,15 @@ function meshProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
   return problems;
 }
 
+/** Requests within limits and HPA minimums within maximums, for istiod and the gateway. */
+function boundProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
+  return (['pilot', 'gateway'] as const).flatMap((part) => [
+    ...requestWithinLimit(vars, `istio_${part}_memory_request`, `istio_${part}_memory_limit`, ctx.sourceOf),
+    ...minNotAboveMax(vars, `istio_${part}_hpa_min_replicas`, `istio_${part}_hpa_max_replicas`, ctx.sourceOf),
+  ]);
+}
+
 export function validateIstio(vars: IstioVars, ctx: ValidateContext): Problem[] {
   if (!vars.enable_istio) return [];
-  return [...poolProblems(vars, ctx), ...nodePortProblems(vars, ctx), ...meshProblems(vars, ctx)];
+  return [...poolProblems(vars, ctx), ...boundProblems(vars, ctx), ...meshProblems(vars, ctx)];
 }

@@ -4,23 +4,19 @@
  */
 import { z } from 'zod';
 import { clusterVars } from '../../lib/kube/vars.ts';
+import { platform } from '../../lib/vars/platform.ts';
 import { defineVars, type VarsOf } from '../../lib/vars/schema.ts';
-import { dns1123Label, ipv4, nodePort, quantity, state } from '../../lib/vars/types.ts';
+import { dns1123Label, quantity } from '../../lib/vars/types.ts';
 import { meshVars } from './mesh-vars.ts';
 
 const replicas = z.number().int().min(1).max(100);
 const percent = z.number().int().min(1).max(100);
 
-export const ISTIO_DEFAULT_LB_IP = '192.168.1.240';
+export { ISTIO_DEFAULT_LB_IP } from '../../lib/vars/platform.ts';
 
 export const istioVars = defineVars({
   ...clusterVars,
-  enable_istio: { schema: z.boolean(), default: true, description: 'Install Istio; false skips the role with a reason' },
-  metallb_state: {
-    schema: state,
-    default: 'present',
-    description: 'present: the gateway is a LoadBalancer with istio_gateway_loadbalancer_ip (MetalLB); absent: a NodePort Service',
-  },
+  ...platform('enable_istio', 'metallb_state', 'metallb_address_pools', 'istio_gateway_loadbalancer_ip', 'istio_gateway_http_nodeport', 'istio_gateway_https_nodeport', 'istio_gateway_status_nodeport'),
   istio_version: {
     schema: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'must be an Istio release such as 1.30.3' }),
     default: '1.30.3',
@@ -34,18 +30,6 @@ export const istioVars = defineVars({
   istio_namespace: { schema: dns1123Label, default: 'istio-system', description: 'Namespace of base and istiod (labelled name=<namespace>)' },
   istio_gateway_namespace: { schema: dns1123Label, default: 'istio-gateway', description: 'Namespace of the ingress gateway' },
   istio_gateway_name: { schema: dns1123Label, default: 'istio-gateway', description: 'Release, Deployment and Service name of the ingress gateway' },
-  istio_gateway_loadbalancer_ip: {
-    schema: ipv4,
-    default: ISTIO_DEFAULT_LB_IP,
-    description: 'EXTERNAL-IP of the gateway when metallb_state is present; must lie in a MetalLB pool',
-  },
-  istio_gateway_http_nodeport: { schema: nodePort, default: 31080, description: 'Gateway HTTP NodePort (port 80); pinned as a LoadBalancer too, for external load balancers' },
-  istio_gateway_https_nodeport: { schema: nodePort, default: 31443, description: 'Gateway HTTPS NodePort (port 443); pinned as a LoadBalancer too, for external load balancers' },
-  istio_gateway_status_nodeport: {
-    schema: nodePort,
-    default: 31021,
-    description: 'Gateway readiness port 15021 as a NodePort, for external load balancers to check /healthz/ready',
-  },
   istio_pilot_memory_request: { schema: quantity, default: '512Mi', description: 'istiod memory request' },
   istio_pilot_memory_limit: { schema: quantity, default: '1Gi', description: 'istiod memory limit' },
   istio_gateway_memory_request: { schema: quantity, default: '256Mi', description: 'Gateway memory request' },

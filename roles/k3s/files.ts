@@ -3,11 +3,9 @@
  * lib/steps' putFile: each written only when its content or mode differs, with a diff for --diff
  * (masked by the reporter: config.yaml holds the token).
  */
-import { CommandError } from '../../lib/errors.ts';
 import type { TaskContext } from '../../lib/role.ts';
-import { sh, type Cmd } from '../../lib/shell.ts';
+import { sh } from '../../lib/shell.ts';
 import { ensureDirectory, putFile } from '../../lib/steps/index.ts';
-import type { Transport } from '../../lib/transport/types.ts';
 
 export interface FileSpec {
   readonly path: string;
@@ -36,9 +34,5 @@ export async function ensureFiles(ctx: TaskContext, files: readonly FileSpec[]):
   return { changed, diff: diffs.join('\n') };
 }
 
-/** Run with become; a non-zero exit is a CommandError (with an optional hint). Returns stdout. */
-export async function mustRun(t: Transport, cmd: Cmd, hint?: string): Promise<string> {
-  const r = await t.run(cmd, { become: true });
-  if (r.code !== 0) throw new CommandError(t.host, cmd.text, r.code, r.stderr || r.stdout, hint === undefined ? undefined : { hint });
-  return r.stdout;
-}
+/** k3s's node commands run as root. */
+export const BECOME = { become: true } as const;

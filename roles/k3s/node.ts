@@ -9,7 +9,7 @@ import { raw, sh } from '../../lib/shell.ts';
 import type { TaskContext } from '../../lib/role.ts';
 import type { Transport } from '../../lib/transport/types.ts';
 import { BINARY_PATH, INSTALL_STAMP_PATH, installCommand, installStamp, parseK3sVersion, serviceName, type InstallSpec } from './config.ts';
-import { ensureFiles, mustRun, type FileSpec } from './files.ts';
+import { BECOME, ensureFiles, type FileSpec } from './files.ts';
 import { uploadAirgap, type InstallSource } from './source.ts';
 import type { NodeKind } from './topology.ts';
 
@@ -25,7 +25,7 @@ const SEP = '--capstan-k3s--';
 export async function readNodeFacts(t: Transport, kind: NodeKind): Promise<NodeFacts> {
   const unit = serviceName(kind);
   const cmd = sh`if [ -x ${BINARY_PATH} ]; then ${BINARY_PATH} --version; fi; echo ${SEP}; cat ${INSTALL_STAMP_PATH} 2>/dev/null; echo ${SEP}; systemctl is-active ${unit} 2>/dev/null ${raw('|| true')}`;
-  const r = await mustRun(t, cmd);
+  const r = (await t.must(cmd, BECOME)).stdout;
   const [versionOut = '', stamp = '', active = ''] = r.split(`${SEP}\n`);
   return { version: parseK3sVersion(versionOut), stamp: stamp === '' ? undefined : stamp, active: active.trim() === 'active' };
 }
@@ -65,17 +65,17 @@ export interface ApplyNodeResult {
 async function runInstaller(ctx: TaskContext, t: Transport, input: ApplyNodeInput): Promise<void> {
   if (input.source.kind === 'airgap') {
     const script = await uploadAirgap(ctx, input.source.dir);
-    await mustRun(t, installCommand(input.spec, script));
+    await t.must(installCommand(input.spec, script), BECOME);
     return;
   }
   // mktemp: no predictable name in /tmp (root writes it), and hosts sharing a /tmp cannot collide
-  const script = (await mustRun(t, sh`mktemp /tmp/capstan-k3s-install.XXXXXXXX`)).trim();
+  const script = (await t.must(sh`mktemp /tmp/capstan-k3s-install.XXXXXXXX`, BECOME)).stdout.trim();
   ctx.log.progress(`downloading the k3s install script from ${input.source.url}`);
   try {
-    await mustRun(t, sh`curl -fsSL --retry 3 -o ${script} ${input.source.url}`, 'check k3s_install_script_url and that the node can reach it');
-    await mustRun(t, installCommand(input.spec, script));
+    await t.must(sh`curl -fsSL --retry 3 -o ${script} ${input.source.url}`, { ...BECOME, hint: 'check k3s_install_script_url and that the node can reach it' });
+    await t.must(installCommand(input.spec, script), BECOME);
   } finally {
-    await t.run(sh`rm -f ${script}`, { become: true });
+    await t.run(sh`rm -f ${script}`, BECOME);
   }
 }
 
@@ -95,15 +95,15 @@ export async function applyNode(ctx: TaskContext, input: ApplyNodeInput): Promis
     await runInstaller(ctx, t, input);
     await ensureFiles(ctx, [input.envFile]); // the installer rewrote it from its own environment
     await t.put(INSTALL_STAMP_PATH, installStamp(input.spec), { mode: 0o600, become: true });
-    const version = parseK3sVersion(await mustRun(t, sh`${BINARY_PATH} --version`));
+    const version = parseK3sVersion((await t.must(sh`${BINARY_PATH} --version`, BECOME)).stdout);
     if (version !== input.spec.version) {
       throw new CommandError(t.host, `${BINARY_PATH} --version`, 0, `installed k3s is ${version ?? 'unknown'}, not ${input.spec.version}`,
         { hint: input.source.kind === 'airgap' ? 'airgap_dir holds another k3s release than k3s_version' : 'check k3s_version' });
     }
-    await mustRun(t, sh`systemctl enable ${unit}`);
+    await t.must(sh`systemctl enable ${unit}`, BECOME);
   } else {
     ctx.log.progress(`restarting ${unit}: ${plan.reason}`);
   }
-  await mustRun(t, sh`systemctl restart ${unit}`, `see journalctl -u ${unit} on ${t.host}`);
+  await t.must(sh`systemctl restart ${unit}`, { ...BECOME, hint: `see journalctl -u ${unit} on ${t.host}` });
   return { changed: true, msg: plan.reason, diff };
 }

@@ -8,8 +8,8 @@ import { CapstanError } from '../../lib/errors.ts';
 import type { TaskContext, TaskResult } from '../../lib/role.ts';
 import { raw, sh } from '../../lib/shell.ts';
 import { kernelModule, putFile, sysctl } from '../../lib/steps/index.ts';
-import { mustRun } from './files.ts';
-import type { K3sVars } from './tasks.ts';
+import { BECOME } from './files.ts';
+import type { K3sVars } from './vars.ts';
 
 export const SYSCTLS: Readonly<Record<string, string>> = {
   'net.ipv4.ip_forward': '1',
@@ -50,7 +50,7 @@ export function parseFacts(out: string): PrereqFacts {
 export async function prerequisites(ctx: TaskContext, vars: K3sVars): Promise<TaskResult> {
   const t = await ctx.transport();
   const binaries = vars.airgap_dir ? vars.k3s_required_binaries.filter((b) => b !== 'curl') : vars.k3s_required_binaries;
-  const facts = parseFacts(await mustRun(t, factsCommand(vars.k3s_kernel_modules, binaries)));
+  const facts = parseFacts((await t.must(factsCommand(vars.k3s_kernel_modules, binaries), BECOME)).stdout);
   if (facts.missing.length) throw new CapstanError(`${t.host}: missing commands: ${facts.missing.join(', ')}`, { hint: 'install them (e.g. apt-get install curl) or use airgap_dir' });
   if (facts.swapOn && !vars.k3s_allow_swap) {
     throw new CapstanError(`${t.host}: swap is on; the kubelet expects it off`, { hint: 'run `swapoff -a` and remove swap from /etc/fstab, or set k3s_allow_swap: true' });

@@ -7,7 +7,7 @@ import type { Problem } from '../../lib/errors.ts';
 import type { ValidateContext } from '../../lib/role.ts';
 import { MANAGED_CONFIG_KEYS, splitArgs, yamlMapping } from './config.ts';
 import { airgapFiles } from './source.ts';
-import type { K3sVars } from './tasks.ts';
+import type { K3sVars } from './vars.ts';
 
 export function validateK3s(vars: K3sVars, ctx: ValidateContext): Problem[] {
   const problems: Problem[] = [];
@@ -21,7 +21,7 @@ export function validateK3s(vars: K3sVars, ctx: ValidateContext): Problem[] {
     try {
       mapping = yamlMapping(vars[key]);
     } catch (e) {
-      at(key, `is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+      at(key, `is not valid YAML: ${(e as Error).message.split('\n')[0]!.replace(/:$/, '')}; fix the YAML in the string, or write it as a map`);
       continue;
     }
     if (key === 'registries_config_yaml') continue;

@@ -4,37 +4,19 @@
  * vars, hostvars and groups, never a connection (`--tags lb-config` works on a fresh clone).
  */
 import { join, relative, resolve, basename } from 'node:path';
-import { InputError } from '../../lib/errors.ts';
-import type { Problem } from '../../lib/errors.ts';
-import { readClusterVars } from '../../lib/lb/cluster-vars.ts';
 import { generateLb } from '../../lib/lb/generate.ts';
 import type { LbOutput } from '../../lib/lb/generate.ts';
 import { readIfExists, writeFileAtomic } from '../../lib/lb/local-files.ts';
-import { unifiedDiff } from '../../lib/steps/common.ts';
-import type { LbInput } from '../../lib/lb/model.ts';
-import { lbProblems } from '../../lib/lb/problems.ts';
+import { unifiedDiff } from '../../lib/diff.ts';
+import { lbInput, lbValidate } from '../../lib/lb/role-input.ts';
 import { lbVars } from '../../lib/lb/vars.ts';
 import type { LbVars } from '../../lib/lb/vars.ts';
 import { defineRole } from '../../lib/role.ts';
-import type { RoleContext, TaskContext, TaskResult, ValidateContext } from '../../lib/role.ts';
+import type { TaskContext, TaskResult } from '../../lib/role.ts';
 
 /** Where the files go: lb_output_dir, else out/<inventory name>/lb (relative to the working folder). */
 export function lbOutputDir(vars: LbVars, inventoryDir: string): string {
   return resolve(vars.lb_output_dir ?? join('out', basename(inventoryDir), 'lb'));
-}
-
-export function lbInput(vars: LbVars, ctx: Pick<RoleContext, 'host' | 'hostvars' | 'groups'>): LbInput {
-  return { vars, cluster: readClusterVars(ctx.host.vars), hostvars: ctx.hostvars, groups: ctx.groups };
-}
-
-/** validate() of lb-config and haproxy: the other roles' vars the model reads, then the cross-field checks. */
-export function lbValidate(vars: LbVars, ctx: Pick<ValidateContext, 'host' | 'sourceOf'>): Problem[] {
-  try {
-    return lbProblems(vars, readClusterVars(ctx.host.vars, ctx.sourceOf), ctx.sourceOf);
-  } catch (err) {
-    if (err instanceof InputError) return err.problems;
-    throw err;
-  }
 }
 
 function writeOutput(out: LbOutput, dir: string, ctx: TaskContext): TaskResult {

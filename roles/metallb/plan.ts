@@ -2,21 +2,13 @@
  * MetalLB planning, pure: vars in, the Helm release and the pool manifests out. Feeds both --plan
  * (describe) and the run, so what --plan prints is what the run applies.
  */
-import type { ChartSource, HelmReleaseSpec, KubeObject } from '../../lib/kube/types.ts';
-import { toMetallbAddress } from './addresses.ts';
+import type { HelmReleaseSpec, KubeObject } from '../../lib/kube/types.ts';
+import { objectMeta, pinnedChart } from '../../lib/role-kit/index.ts';
+import { toMetallbAddress } from '../../lib/vars/address-pools.ts';
 import type { AddressPool, BgpPeer, MetallbVars } from './vars.ts';
 
 /** The release is always called `metallb`: the chart derives its object names from it. */
 export const METALLB_RELEASE = 'metallb';
-
-
-/**
- * A chart pinned in its repository. With helm_chart_dir set, lib/helm takes the chart of that
- * name and version from the directory instead (air-gapped sites, tests: /work/shared/charts/metallb).
- */
-export function pinnedChart(repo: string, name: string, version: string): ChartSource {
-  return { repo, name, version };
-}
 
 
 export function usesBgp(vars: Pick<MetallbVars, 'metallb_bgp_peers'>): boolean {
@@ -48,15 +40,11 @@ export const metallbWorkloads = {
   webhookService: `${METALLB_RELEASE}-webhook-service`,
 } as const;
 
-function meta(name: string, namespace: string): KubeObject['metadata'] {
-  return { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'capstan' } };
-}
-
 export function ipAddressPool(pool: AddressPool, namespace: string): KubeObject {
   return {
     apiVersion: 'metallb.io/v1beta1',
     kind: 'IPAddressPool',
-    metadata: meta(pool.name, namespace),
+    metadata: objectMeta(pool.name, namespace),
     spec: { addresses: pool.addresses.map(toMetallbAddress), autoAssign: pool.auto_assign ?? true },
   };
 }
@@ -70,7 +58,7 @@ function bgpObjects(vars: MetallbVars, poolNames: string[]): KubeObject[] {
   const peers: KubeObject[] = vars.metallb_bgp_peers.map((p) => ({
     apiVersion: 'metallb.io/v1beta2',
     kind: 'BGPPeer',
-    metadata: meta(bgpPeerName(p), ns),
+    metadata: objectMeta(bgpPeerName(p), ns),
     spec: {
       myASN: p.my_asn,
       peerASN: p.peer_asn,
@@ -82,7 +70,7 @@ function bgpObjects(vars: MetallbVars, poolNames: string[]): KubeObject[] {
   const advert: KubeObject = {
     apiVersion: 'metallb.io/v1beta1',
     kind: 'BGPAdvertisement',
-    metadata: meta('capstan-bgp', ns),
+    metadata: objectMeta('capstan-bgp', ns),
     spec: { ipAddressPools: poolNames },
   };
   return [...peers, advert];
@@ -93,7 +81,7 @@ function l2Advertisement(vars: MetallbVars, poolNames: string[]): KubeObject {
   return {
     apiVersion: 'metallb.io/v1beta1',
     kind: 'L2Advertisement',
-    metadata: meta('capstan-l2', vars.metallb_namespace),
+    metadata: objectMeta('capstan-l2', vars.metallb_namespace),
     spec: { ipAddressPools: poolNames, ...(interfaces.length ? { interfaces: [...interfaces] } : {}) },
   };
 }

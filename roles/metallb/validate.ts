@@ -5,28 +5,8 @@
  */
 import type { Problem } from '../../lib/errors.ts';
 import type { ValidateContext } from '../../lib/role.ts';
-import { overlappingPools, poolsContaining, type PoolLike } from './addresses.ts';
+import { gatewayIpProblems, overlappingPools } from '../../lib/vars/address-pools.ts';
 import type { MetallbVars } from './vars.ts';
-
-export interface GatewayIpCheck {
-  readonly ip: string;
-  readonly ipSource: string;
-  readonly pools: readonly PoolLike[];
-  readonly poolsSource: string;
-}
-
-/** The gateway IP must be in a pool, or MetalLB never assigns it and the gateway stays <pending>. */
-export function gatewayIpProblems(c: GatewayIpCheck): Problem[] {
-  if (poolsContaining(c.pools, c.ip).length > 0) return [];
-  const pools = c.pools.map((p) => `${p.name}: ${p.addresses.join(', ')}`).join('; ') || 'none';
-  return [{
-    file: c.ipSource,
-    key: 'istio_gateway_loadbalancer_ip',
-    message: `${c.ip} is outside every MetalLB address pool (${pools}${c.poolsSource ? `, from ${c.poolsSource}` : ''}); ` +
-      'use an address inside a pool, or add it to metallb_address_pools',
-  }];
-}
-
 
 function duplicates(names: readonly string[]): string[] {
   return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
@@ -46,11 +26,10 @@ export function validateMetallb(vars: MetallbVars, ctx: ValidateContext): Proble
   for (const name of duplicates(peerNames)) {
     problems.push({ file: ctx.sourceOf('metallb_bgp_peers'), key: 'metallb_bgp_peers', message: `BGP peer "${name}" is listed twice; list each peer once` });
   }
-  // When the Istio role runs too, it makes this check itself (with its typed vars).
-  const gatewayIp = ctx.host.vars.istio_gateway_loadbalancer_ip;
-  if (!ctx.selectedRoles.includes('istio') && ctx.host.vars.enable_istio !== false && typeof gatewayIp === 'string') {
+  // When the Istio role runs too, it makes this check itself.
+  if (!ctx.selectedRoles.includes('istio') && vars.enable_istio) {
     problems.push(...gatewayIpProblems({
-      ip: gatewayIp, ipSource: ctx.sourceOf('istio_gateway_loadbalancer_ip'), pools: vars.metallb_address_pools, poolsSource: poolsFile,
+      ip: vars.istio_gateway_loadbalancer_ip, ipSource: ctx.sourceOf('istio_gateway_loadbalancer_ip'), pools: vars.metallb_address_pools, poolsSource: poolsFile,
     }));
   }
   return problems;

@@ -1,37 +1,27 @@
 /** MetalLB role vars: flat Ansible names, one schema each (the single source for validation and docs). */
 import { z } from 'zod';
 import { clusterVars } from '../../lib/kube/vars.ts';
+import { platform } from '../../lib/vars/platform.ts';
 import { defineVars, type VarsOf } from '../../lib/vars/schema.ts';
-import { dns1123Label, duration, ipv4, poolAddress, state } from '../../lib/vars/types.ts';
+import { dns1123Label, duration, ipAddress } from '../../lib/vars/types.ts';
 
 const asn = z.number().int().min(1).max(4294967295);
 
-export const addressPool = z.object({
-  name: dns1123Label,
-  addresses: z.array(poolAddress).min(1, { message: 'a pool needs at least one address range' }),
-  /** Absent means true, as in MetalLB. */
-  auto_assign: z.boolean().optional(),
-}).strict();
-
 export const bgpPeer = z.object({
   name: dns1123Label.optional(),
-  peer_address: ipv4,
+  peer_address: ipAddress,
   peer_asn: asn,
   my_asn: asn,
   peer_port: z.number().int().min(1).max(65535).optional(),
   hold_time: duration.optional(),
 }).strict();
 
-export type AddressPool = z.infer<typeof addressPool>;
+export type { AddressPool } from '../../lib/vars/platform.ts';
 export type BgpPeer = z.infer<typeof bgpPeer>;
 
 export const metallbVars = defineVars({
   ...clusterVars,
-  metallb_state: {
-    schema: state,
-    default: 'present',
-    description: 'present installs MetalLB and its address pools; absent removes the pools and the release',
-  },
+  ...platform('metallb_state', 'metallb_address_pools', 'enable_istio', 'istio_gateway_loadbalancer_ip'),
   metallb_version: {
     schema: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'must be a chart version such as 0.16.1' }),
     default: '0.16.1',
@@ -46,11 +36,6 @@ export const metallbVars = defineVars({
     schema: dns1123Label,
     default: 'metallb-system',
     description: 'Namespace of the MetalLB release and its pools',
-  },
-  metallb_address_pools: {
-    schema: z.array(addressPool),
-    default: [{ name: 'default', addresses: ['192.168.1.240-192.168.1.250'], auto_assign: true }],
-    description: 'IPAddressPools: {name, addresses (ranges, CIDRs or single IPs), auto_assign}',
   },
   metallb_bgp_peers: {
     schema: z.array(bgpPeer),

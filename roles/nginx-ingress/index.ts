@@ -5,8 +5,7 @@
  */
 import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
 import { defineRole, type Task } from '../../lib/role.ts';
-import { helmTask } from '../metallb/index.ts';
-import { pinnedChart } from '../metallb/plan.ts';
+import { deployments, helmTask, pinnedChart, readyTask } from '../../lib/role-kit/index.ts';
 import { nginxIngressVars, type NginxIngressVars } from './vars.ts';
 
 export const INGRESS_NGINX_RELEASE = 'ingress-nginx';
@@ -31,22 +30,12 @@ export function ingressNginxRelease(vars: NginxIngressVars): HelmReleaseSpec {
 
 function tasks(vars: NginxIngressVars): Task[] {
   const skip = vars.enable_ingress_nginx ? {} : { skipReason: 'enable_ingress_nginx is false' };
-  const release = ingressNginxRelease(vars);
   return [
-    helmTask('ingress-nginx release', release, skip),
-    {
-      name: 'ingress-nginx controller ready', runOnce: true, ...skip,
-      describe: () => [{ kind: 'note', text: `wait for deployment ${vars.ingress_nginx_namespace}/${INGRESS_NGINX_CONTROLLER}` }],
-      async run(ctx) {
-        const cluster = await ctx.cluster();
-        if (ctx.check && !(await cluster.get('apps/v1', 'Deployment', INGRESS_NGINX_CONTROLLER, vars.ingress_nginx_namespace))) {
-          return { status: 'skipped', msg: 'check mode: ingress-nginx is not installed yet' };
-        }
-        await cluster.wait.rollout('Deployment', vars.ingress_nginx_namespace, INGRESS_NGINX_CONTROLLER,
-          { timeoutSeconds: vars.helm_timeout, log: (m) => ctx.log.progress(m), signal: ctx.signal });
-        return { status: 'ok', msg: `controller ready; HTTP NodePort ${vars.ingress_nginx_http_nodeport}, HTTPS ${vars.ingress_nginx_https_nodeport}` };
-      },
-    },
+    helmTask('ingress-nginx release', ingressNginxRelease(vars), skip),
+    readyTask('ingress-nginx controller ready', {
+      namespace: vars.ingress_nginx_namespace, what: 'ingress-nginx', timeoutSeconds: vars.helm_timeout,
+      workloads: deployments(INGRESS_NGINX_CONTROLLER),
+    }, skip),
   ];
 }
 
@@ -56,4 +45,11 @@ export default defineRole({
   tags: ['nginx-ingress', 'ingress-nginx'],
   vars: nginxIngressVars,
   tasks,
+  exposes: (p) => (p.enable_ingress_nginx ? [{
+    kind: 'ingress', name: 'ingress-nginx',
+    http: { nodePort: p.ingress_nginx_http_nodeport, var: 'ingress_nginx_http_nodeport' },
+    https: { nodePort: p.ingress_nginx_https_nodeport, var: 'ingress_nginx_https_nodeport' },
+    ready: { path: '/healthz', nodePort: p.ingress_nginx_http_nodeport, var: 'ingress_nginx_http_nodeport' },
+  }] : []),
+  k3sComponents: (p) => (p.enable_ingress_nginx ? ['traefik'] : []),
 });

@@ -6,7 +6,7 @@
  */
 import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
 import { defineRole, type Task } from '../../lib/role.ts';
-import { helmTask, manifestEntries } from '../metallb/index.ts';
+import { applyTask, deployments, helmTask, readyTask } from '../../lib/role-kit/index.ts';
 import { SELDON_NODEPORT_SERVICE, SELDON_OPERATOR, seldonNamespaceLabels, seldonNodePortService, seldonReleases } from './plan.ts';
 import { seldonVars, type SeldonVars } from './vars.ts';
 
@@ -35,27 +35,13 @@ function tasks(vars: SeldonVars): Task[] {
     },
     releaseTask(crds!, skip),
     releaseTask(setup!, skip),
-    {
-      name: SELDON_TASKS.operatorReady, runOnce: true, ...skip,
-      describe: () => [{ kind: 'note', text: `wait for deployment ${ns}/${SELDON_OPERATOR}` }],
-      async run(ctx) {
-        const cluster = await ctx.cluster();
-        if (ctx.check && !(await cluster.get('apps/v1', 'Deployment', SELDON_OPERATOR, ns))) {
-          return { status: 'skipped', msg: 'check mode: the Seldon operator is not installed yet' };
-        }
-        await cluster.wait.rollout('Deployment', ns, SELDON_OPERATOR, { timeoutSeconds: vars.helm_timeout, log: (m) => ctx.log.progress(m), signal: ctx.signal });
-        return { status: 'ok', msg: `${SELDON_OPERATOR} ready` };
-      },
-    },
+    readyTask(SELDON_TASKS.operatorReady, {
+      namespace: ns, what: 'the Seldon operator', timeoutSeconds: vars.helm_timeout, workloads: deployments(SELDON_OPERATOR),
+    }, skip),
     ...rest.map((r) => releaseTask(r, skip)),
-    {
-      name: SELDON_TASKS.nodePort, runOnce: true, ...skip,
-      describe: () => manifestEntries([service]),
-      async run(ctx) {
-        const result = await (await ctx.cluster()).apply([service], { check: ctx.check, diff: ctx.diff, force: vars.kube_apply_force });
-        return { ...result, msg: result.msg ?? `${ns}/${SELDON_NODEPORT_SERVICE} on NodePort ${vars.seldon_mesh_nodeport}` };
-      },
-    },
+    applyTask(SELDON_TASKS.nodePort, [service], {
+      ...skip, force: vars.kube_apply_force, okMsg: `${ns}/${SELDON_NODEPORT_SERVICE} on NodePort ${vars.seldon_mesh_nodeport}`,
+    }),
   ];
 }
 
@@ -66,4 +52,8 @@ export default defineRole({
   dependencies: ['istio'],
   vars: seldonVars,
   tasks,
+  exposes: (p) => (p.enable_seldon ? [{
+    kind: 'tcp', name: 'seldon', service: 'seldon-mesh', port: p.lb_seldon_port,
+    nodePort: { nodePort: p.seldon_mesh_nodeport, var: 'seldon_mesh_nodeport' },
+  }] : []),
 });

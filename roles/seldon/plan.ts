@@ -8,7 +8,7 @@
  * balancers forward to (seldon_mesh_nodeport).
  */
 import type { HelmReleaseSpec, KubeObject } from '../../lib/kube/types.ts';
-import { pinnedChart } from '../metallb/plan.ts';
+import { MANAGED_BY, pinnedChart } from '../../lib/role-kit/index.ts';
 import type { SeldonVars } from './vars.ts';
 
 /** The setup chart's operator Deployment (a fixed name in the chart). */
@@ -75,7 +75,7 @@ export function seldonNodePortService(vars: SeldonVars): KubeObject {
     metadata: {
       name: SELDON_NODEPORT_SERVICE,
       namespace: vars.seldon_namespace,
-      labels: { 'app.kubernetes.io/managed-by': 'capstan', 'app.kubernetes.io/part-of': 'seldon-core-v2' },
+      labels: { ...MANAGED_BY, 'app.kubernetes.io/part-of': 'seldon-core-v2' },
     },
     spec: {
       type: 'NodePort',

@@ -1,16 +1,13 @@
-/**
- * Seldon Core v2 role vars. enable_seldon and seldon_mesh_nodeport are also read by the
- * load-balancer model (lib/lb/cluster-vars.ts takes their definitions from this table): keep the names.
- */
+/** Seldon Core v2 role vars; enable_seldon, enable_istio and seldon_mesh_nodeport are platform vars (lib/vars/platform.ts). */
 import { z } from 'zod';
 import { clusterVars } from '../../lib/kube/vars.ts';
-import { dns1123Label, nodePort } from '../../lib/vars/types.ts';
+import { dns1123Label } from '../../lib/vars/types.ts';
+import { platform } from '../../lib/vars/platform.ts';
 import { defineVars, type VarsOf } from '../../lib/vars/schema.ts';
 
 export const seldonVars = defineVars({
   ...clusterVars,
-  enable_seldon: { schema: z.boolean(), default: false, description: 'Install Seldon Core v2; false skips the role with a reason' },
-  enable_istio: { schema: z.boolean(), default: true, description: 'Istio is installed (the istio role\'s var): with seldon_istio_injection, the Seldon namespace gets sidecars' },
+  ...platform('enable_seldon', 'enable_istio', 'seldon_mesh_nodeport'),
   seldon_version: {
     schema: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'must be a chart version such as 2.10.2' }),
     default: '2.10.2', description: 'Version of the four Seldon Core v2 charts (crds, setup, runtime, servers), pinned',
@@ -20,10 +17,6 @@ export const seldonVars = defineVars({
     description: 'Helm repository of the Seldon Core v2 charts (with helm_chart_dir set, taken from that directory)',
   },
   seldon_namespace: { schema: dns1123Label, default: 'seldon-mesh', description: 'Namespace of the operator, the runtime and the servers' },
-  seldon_mesh_nodeport: {
-    schema: nodePort, default: 32000,
-    description: 'NodePort of the seldon-mesh-nodeport Service (envoy, HTTP and gRPC inference); the external load balancers forward lb_seldon_port there',
-  },
   seldon_mesh_service_type: {
     schema: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']), default: 'ClusterIP',
     description: 'Type of the seldon-mesh and seldon-scheduler Services the operator creates (external traffic uses seldon-mesh-nodeport)',

@@ -4,7 +4,8 @@
  * persistent lab and every lab whose owner process is gone.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startLab } from './lab.ts';
 import { cleanupStaleLabs, listLabs, teardownState } from './lab-state.ts';
 import { isAlive } from './lab-sys.ts';
@@ -46,16 +47,22 @@ function status(): void {
   }
 }
 
-const [command, ...rest] = process.argv.slice(2);
-try {
-  if (command === 'up') await up(rest);
-  else if (command === 'down') down(rest);
-  else if (command === 'status') status();
-  else {
-    console.error(USAGE);
-    process.exitCode = 2;
+/** `lab up|down|status` (also `capstan lab ...`); returns the exit code. */
+export async function labMain(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'up') await up(rest);
+    else if (command === 'down') down(rest);
+    else if (command === 'status') status();
+    else {
+      console.error(USAGE);
+      return 2;
+    }
+    return 0;
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    return 1;
   }
-} catch (err) {
-  console.error(err instanceof Error ? err.message : err);
-  process.exitCode = 1;
 }
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = await labMain(process.argv.slice(2));

@@ -1,7 +1,7 @@
 /**
  * One lab host: a network namespace with a veth on the lab bridge, a "holder" process that owns
  * the host's private mount namespace (bind mounts of per-host dirs over /etc/rancher,
- * /var/lib/rancher, /usr/local/bin, /opt and an empty /root), and an sshd started inside both.
+ * /var/lib/rancher, /usr/local/bin, /opt, /run/lock and an empty /root), and an sshd started inside both.
  * Everything else (exec, spawn) enters the holder's namespaces with nsenter, so stopping sshd
  * leaves the host's files and background programs alone.
  */
@@ -13,7 +13,7 @@ import type { LabHostState } from './lab-state.ts';
 import { mustExec, pollUntil } from './lab-sys.ts';
 
 /** Host paths that each lab host gets privately (bind mounts of dirs under its fsDir). */
-export const PRIVATE_DIRS = ['/etc/rancher', '/var/lib/rancher', '/usr/local/bin', '/opt', '/root'] as const;
+export const PRIVATE_DIRS = ['/etc/rancher', '/var/lib/rancher', '/usr/local/bin', '/opt', '/root', '/run/lock'] as const;
 
 const SSHD = '/usr/sbin/sshd';
 const SFTP_SERVER = '/usr/lib/openssh/sftp-server';

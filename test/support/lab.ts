@@ -8,7 +8,7 @@
  *
  * Each host is a network namespace with its own IP (10.<n>.0.11, .12, ...) on the lab's own
  * bridge (this machine is 10.<n>.0.1), its own sshd (Debian's openssh-server) with its own
- * ed25519 host key, and private /etc/rancher, /var/lib/rancher, /usr/local/bin, /opt and /root.
+ * ed25519 host key, and private /etc/rancher, /var/lib/rancher, /usr/local/bin, /opt, /run/lock (the run lock file) and /root.
  * Labs coexist (each claims a free n); a lab whose owner process died is removed by the next
  * startLab. No default route exists in the namespaces: only this machine and the lab's hosts
  * can talk to each other. See docs/lab.md.
@@ -29,7 +29,7 @@ export interface LabOptions {
   hostNamePrefix?: string;
   /** Extra inventory groups: group name → host names (every host is always in [lab]). */
   groups?: Record<string, readonly string[]>;
-  /** More host paths to make private per host, beyond /etc/rancher, /var/lib/rancher, /usr/local/bin, /opt, /root. */
+  /** More host paths to make private per host, beyond /etc/rancher, /var/lib/rancher, /usr/local/bin, /opt, /root, /run/lock. */
   extraPrivateDirs?: readonly string[];
   /** Kept after this process exits (for `npm run lab -- up`); removed only by `down`. */
   persistent?: boolean;

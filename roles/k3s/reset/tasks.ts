@@ -8,7 +8,7 @@ import { CapstanError } from '../../../lib/errors.ts';
 import type { RoleContext, Task, TaskContext, TaskResult } from '../../../lib/role.ts';
 import { raw, sh } from '../../../lib/shell.ts';
 import { envFilePath, INSTALL_STAMP_PATH } from '../config.ts';
-import { mustRun } from '../files.ts';
+import { BECOME } from '../files.ts';
 import { controllerPath, readLocal, removeFromKubeconfig, writeLocalPrivate } from '../kubeconfig.ts';
 import { kubeconfigPathOf } from '../publish.ts';
 import { AIRGAP_SCRIPT_PATH } from '../source.ts';
@@ -48,13 +48,13 @@ async function confirm(ctx: TaskContext, vars: ResetVars): Promise<TaskResult> {
 async function uninstall(ctx: TaskContext, vars: ResetVars): Promise<TaskResult> {
   if (ctx.shared.get(CONFIRMED) !== true) throw new CapstanError('reset was not confirmed: this node was left alone');
   const t = await ctx.transport();
-  const found = (await mustRun(t, sh`for f in /usr/local/bin/k3s-agent-uninstall.sh /usr/local/bin/k3s-uninstall.sh; do [ -x "$f" ] && echo "$f"; done; ${raw('true')}`))
+  const found = (await t.must(sh`for f in /usr/local/bin/k3s-agent-uninstall.sh /usr/local/bin/k3s-uninstall.sh; do [ -x "$f" ] && echo "$f"; done; ${raw('true')}`, BECOME)).stdout
     .split('\n').filter(Boolean);
   if (ctx.check) return { status: found.length ? 'changed' : 'ok', msg: found.length ? `would run ${found.join(', ')}` : 'k3s is not installed' };
-  for (const script of found) await mustRun(t, sh`${script}`);
+  for (const script of found) await t.must(sh`${script}`, BECOME);
   const leftovers = ['/etc/rancher/k3s', '/var/lib/rancher/k3s', INSTALL_STAMP_PATH, AIRGAP_SCRIPT_PATH,
     envFilePath(vars.systemd_dir, 'agent'), envFilePath(vars.systemd_dir, 'server')];
-  const removed = (await mustRun(t, sh`for p in ${leftovers}; do [ -e "$p" ] && rm -rf "$p" && echo "$p"; done; ${raw('true')}`)).split('\n').filter(Boolean);
+  const removed = (await t.must(sh`for p in ${leftovers}; do [ -e "$p" ] && rm -rf "$p" && echo "$p"; done; ${raw('true')}`, BECOME)).stdout.split('\n').filter(Boolean);
   if (!found.length && !removed.length) return { status: 'ok', msg: 'k3s is not installed' };
   return { status: 'changed', msg: [...found.map((s) => `ran ${s}`), ...removed.map((p) => `removed ${p}`)].join(', ') };
 }

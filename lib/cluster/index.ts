@@ -1,0 +1,110 @@
+/**
+ * The cluster facade, openCluster: the run's one connection to the cluster (the runner calls it
+ * lazily from ctx.cluster()). It wires what lives below it: access by kubeconfig or SSH tunnel
+ * and the client-node adapter with its idempotent operations (lib/kube), Helm releases
+ * (lib/helm), waits (lib/wait) and the run's Lease (lib/lock). lib/kube never imports these.
+ */
+import type { HostInfo, TaskLog } from '../role.ts';
+import type { Transport } from '../transport/types.ts';
+import { helmRelease } from '../helm/release.ts';
+import { helmAuth, refuseOnNode, type HelmAuth } from '../helm/credentials.ts';
+import { localHelm, nodeHelm, type HelmExec } from '../helm/exec.ts';
+import { releaseStore } from '../helm/state.ts';
+import type { RunLock } from '../lock/index.ts';
+import { readLease, takeLease, type HeldLease } from '../lock/lease.ts';
+import { lockSettings } from '../lock/vars.ts';
+import { createWaiter } from '../wait/index.ts';
+import { openAccess } from '../kube/access.ts';
+import { connectKube, loadKubeConfig } from '../kube/client.ts';
+import { applyObjects, deleteObjects, ensureNamespace, rolloutRestart } from '../kube/ops.ts';
+import type { Cluster } from '../kube/types.ts';
+import { clusterSettings } from '../kube/vars.ts';
+
+export interface OpenClusterOptions {
+  host: HostInfo;
+  transport: () => Promise<Transport>;
+  shared: Map<string, unknown>;
+  log: TaskLog;
+  signal: AbortSignal;
+  /** Second Ctrl-C: stop a running helm at once (the first, `signal`, gives it helm_interrupt_grace). */
+  force?: AbortSignal;
+  /** Take (a run) or read (--check) the cluster Lease; none: no lock (tests of lib/kube itself). */
+  lock?: RunLock;
+  /** Retry tuning for API calls (tests use short backoffs). */
+  retry?: { retries?: number; minTimeoutMs?: number };
+}
+
+export type OpenCluster = Cluster & {
+  close(): Promise<void>;
+  /** The kubeconfig in use (a temporary one for SSH access), e.g. for a verify step. */
+  readonly kubeconfigPath: string;
+};
+
+/** The run's Lease (held until close), or for --check a warning when another run holds it. */
+async function clusterLock(api: ReturnType<typeof connectKube>, o: OpenClusterOptions): Promise<HeldLease | undefined> {
+  if (!o.lock) return undefined;
+  const { settings } = lockSettings(o.host.vars);
+  const namespace = settings.capstan_lock_namespace;
+  if (o.lock.mode === 'take') return takeLease(api, o.lock.run, { namespace, timeoutSeconds: settings.capstan_lock_timeout, say: o.lock.say, signal: o.signal });
+  const holder = await readLease(api, namespace);
+  if (holder) o.lock.say(`the cluster Lease ${namespace}/capstan-run is held by ${holder}: another run is changing the cluster while this check reads it, so what it reports may change`);
+  return undefined;
+}
+
+export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
+  const s = clusterSettings(o.host.vars);
+  const access = await openAccess(s, { shared: o.shared, transport: o.transport, verbose: (m) => o.log.verbose(m) });
+  o.log.verbose(`cluster access: ${access.via}`);
+  const driver = process.env['HELM_DRIVER'];
+  if (driver && !/^secrets?$/.test(driver)) {
+    o.log.warn(`HELM_DRIVER=${driver}: capstan reads release state from Helm's release Secrets (the default driver), so releases stored elsewhere look not installed and are upgraded on every run`);
+  }
+  let auth: HelmAuth | undefined;
+  try {
+    const kc = loadKubeConfig(access.kubeconfigPath, access.context);
+    const api = connectKube(kc, { ...o.retry, onRetry: (m) => o.log.verbose(m) });
+    const lease = await clusterLock(api, o);
+    let exec: HelmExec | undefined;
+    const transport = s.helm_on_node ? await o.transport() : undefined;
+    if (transport) refuseOnNode({ repositories: s.helm_repositories, registries: s.helm_registries });
+    auth = transport ? undefined : helmAuth({ repositories: s.helm_repositories, registries: s.helm_registries, env: process.env });
+    const deps = {
+      auth,
+      exec: () => (exec ??= transport ? nodeHelm(s.helm_binary, transport, s.k3s_remote_kubeconfig)
+        : localHelm(s.helm_binary, access.kubeconfigPath, access.context, auth?.env)),
+      store: releaseStore(api),
+      api,
+      chartDir: s.helm_chart_dir,
+      timeoutSeconds: s.helm_timeout,
+    };
+    return {
+      kubeconfigPath: access.kubeconfigPath,
+      helmRelease: (spec, opts) => helmRelease(deps, spec, {
+        ...opts, signal: o.signal, graceSeconds: s.helm_interrupt_grace, say: (m) => o.log.warn(m), ...(o.force ? { force: o.force } : {}),
+      }),
+      apply: (objects, opts) => applyObjects(api, objects, { ...opts, force: opts.force ?? s.kube_apply_force }),
+      ensureNamespace: (name, labels, opts) => ensureNamespace(api, name, labels, opts),
+      delete: (objects, opts) => deleteObjects(api, objects, opts),
+      get: (apiVersion, kind, name, namespace) => api.get({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } }),
+      list: async (apiVersion, kind, q = {}) => (await api.list(apiVersion, kind, q)).items,
+      rolloutRestart: (namespace, names, opts) => rolloutRestart(api, namespace, names, opts),
+      wait: createWaiter(api),
+      api,
+      async close() {
+        try {
+          await lease?.release();
+        } finally {
+          await auth?.close();
+          await access.close();
+        }
+      },
+    };
+  } catch (err) {
+    await auth?.close();
+    await access.close();
+    throw err;
+  }
+}
+
+export { clusterVars, clusterSettings, type ClusterSettings } from '../kube/vars.ts';
+export type { Cluster } from '../kube/types.ts';

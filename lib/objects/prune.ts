@@ -1,0 +1,72 @@
+/**
+ * Pruning an ApplySet: the members on the cluster (objects carrying the set's part-of label, of
+ * the group-kinds and in the namespaces the parent records) that the inventory no longer
+ * declares. Only labelled objects are ever listed, so nothing capstan did not apply is touched;
+ * a member annotated `capstan.io/prune: "false"` is kept and reported.
+ */
+import { KubeError } from '../errors.ts';
+import type { KubeApi } from '../kube/client.ts';
+import type { KubeObject } from '../kube/types.ts';
+import { APPLYSET_PART_OF, PRUNE_ANNOTATION, type ApplySetRef, type ApplySetState } from './applyset.ts';
+import { schemaBundle } from './bundle/index.ts';
+import { deleteOrder } from './order.ts';
+import { groupOf } from './validate.ts';
+
+export const identity = (o: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): string =>
+  `${groupOf(o.apiVersion)}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+interface KindRef { apiVersion: string; kind: string; namespaced: boolean }
+
+/** An apiVersion to list a `Kind.group` with: one the inventory uses, else one the bundle knows. */
+function kindRef(gk: string, members: readonly KubeObject[]): KindRef | undefined {
+  const [kind, ...rest] = gk.split('.');
+  const group = rest.join('.');
+  const entries = Object.entries(schemaBundle().kinds).filter(([k]) => k.endsWith(`/${kind}`) && groupOf(k.slice(0, -kind!.length - 1)) === group);
+  const used = members.find((m) => m.kind === kind && groupOf(m.apiVersion) === group)?.apiVersion;
+  const pick = entries.find(([k]) => k === `${used}/${kind}`) ?? entries.find(([k]) => /\/v1\/[^/]+$|^v1\//.test(k)) ?? entries[0];
+  return pick ? { apiVersion: pick[0].slice(0, -kind!.length - 1), kind: kind!, namespaced: pick[1].namespaced } : undefined;
+}
+
+export interface PruneCandidates {
+  readonly prune: KubeObject[];
+  /** Members left in place because they opted out. */
+  readonly kept: KubeObject[];
+}
+
+/** The set's members on the cluster that `desired` does not hold. */
+export async function pruneCandidates(api: KubeApi, ref: ApplySetRef, id: string, state: ApplySetState, desired: readonly KubeObject[]): Promise<PruneCandidates> {
+  const want = new Set(desired.map(identity));
+  const labelSelector = `${APPLYSET_PART_OF}=${id}`;
+  const prune: KubeObject[] = [];
+  const kept: KubeObject[] = [];
+  for (const gk of state.groupKinds) {
+    const k = kindRef(gk, desired);
+    if (!k) continue;
+    const scopes = k.namespaced ? [ref.namespace, ...state.namespaces] : [undefined];
+    for (const namespace of scopes) {
+      let items: KubeObject[];
+      try {
+        items = (await api.list(k.apiVersion, k.kind, { ...(namespace ? { namespace } : {}), labelSelector })).items;
+      } catch (err) {
+        // A kind the server no longer serves (its CRD was removed) has no members left to prune.
+        if (err instanceof KubeError && err.hint?.includes('CustomResourceDefinition')) continue;
+        throw err;
+      }
+      for (const live of items) {
+        const item = { ...live, apiVersion: k.apiVersion, kind: k.kind };
+        if (want.has(identity(item)) || live.metadata.labels?.[APPLYSET_PART_OF] !== id) continue;
+        (live.metadata.annotations?.[PRUNE_ANNOTATION] === 'false' ? kept : prune).push(item);
+      }
+    }
+  }
+  return { prune: deleteOrder(prune), kept };
+}
+
+/** Deletes the candidates (unless check); returns what went or would go. */
+export async function pruneMembers(api: KubeApi, candidates: readonly KubeObject[], check: boolean): Promise<KubeObject[]> {
+  const gone: KubeObject[] = [];
+  for (const obj of candidates) {
+    if (check || (await api.delete(obj))) gone.push(obj);
+  }
+  return gone;
+}

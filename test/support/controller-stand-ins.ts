@@ -1,0 +1,83 @@
+/**
+ * STAND-INS for controllers the Kubernetes API simulator does not run, driven from outside
+ * through the API as the real controllers would: a PV binder (kube-controller-manager's PV
+ * controller: a Pending claim is bound to an Available PersistentVolume of its StorageClass, as
+ * with a pre-created PV; nothing provisions volumes) and a cert-manager stand-in that marks every
+ * Certificate Ready=False with cert-manager's message for a missing Issuer. Each watches until
+ * stopped (bounded by the test that starts it).
+ */
+import { connectKube, loadKubeConfig, type KubeApi } from '../../lib/kube/client.ts';
+import type { KubeObject } from '../../lib/kube/types.ts';
+import { rawRequest, type Simulator } from './kube-sim/index.ts';
+
+type Obj = KubeObject & { spec?: Record<string, any>; status?: Record<string, any> };
+
+export interface StandIn { stop(): Promise<void> }
+
+async function patchStatus(sim: Simulator, path: string, status: unknown): Promise<void> {
+  const res = await rawRequest(sim, 'PATCH', `${path}/status`, { body: { status }, contentType: 'application/merge-patch+json' });
+  if (res.status >= 300) throw new Error(`stand-in: PATCH ${path}/status: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+async function patch(sim: Simulator, path: string, body: unknown): Promise<void> {
+  const res = await rawRequest(sim, 'PATCH', path, { body, contentType: 'application/merge-patch+json' });
+  if (res.status >= 300) throw new Error(`stand-in: PATCH ${path}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** Runs `onObject` for each object of a kind as it is listed and then watched, until stopped. */
+function watchKind(api: KubeApi, apiVersion: string, kind: string, onObject: (o: Obj) => Promise<void>): StandIn {
+  const stop = new AbortController();
+  const errors: unknown[] = [];
+  const handle = (o: Obj) => void onObject(o).catch((e: unknown) => errors.push(e));
+  const loop = (async () => {
+    const path = await api.collectionPath(apiVersion, kind);
+    while (!stop.signal.aborted) {
+      const listed = await api.list(apiVersion, kind);
+      for (const o of listed.items) handle(o as Obj);
+      await api.watch(path, { resourceVersion: listed.resourceVersion }, (e) => { if (e.type !== 'DELETED' && e.object?.metadata) handle(e.object as Obj); }, stop.signal);
+    }
+  })();
+  return {
+    async stop() {
+      stop.abort();
+      await loop;
+      if (errors.length) throw errors[0];
+    },
+  };
+}
+
+function apiFor(kubeconfig: string): KubeApi {
+  return connectKube(loadKubeConfig(kubeconfig), { retries: 0 });
+}
+
+/** Binds each Pending PVC to an Available PV with the same storageClassName and enough capacity. */
+export function startPvBinderStandIn(sim: Simulator, kubeconfig: string): StandIn {
+  const api = apiFor(kubeconfig);
+  const claimed = new Set<string>();
+  return watchKind(api, 'v1', 'PersistentVolumeClaim', async (pvc) => {
+    if (pvc.status?.['phase'] === 'Bound') return;
+    const { items } = await api.list('v1', 'PersistentVolume');
+    const pv = (items as Obj[]).find((v) => !v.spec?.['claimRef'] && !claimed.has(v.metadata.name) && v.spec?.['storageClassName'] === pvc.spec?.['storageClassName']);
+    if (!pv) return;
+    claimed.add(pv.metadata.name);
+    const ns = pvc.metadata.namespace!;
+    await patch(sim, `/api/v1/persistentvolumes/${pv.metadata.name}`, { spec: { claimRef: { kind: 'PersistentVolumeClaim', namespace: ns, name: pvc.metadata.name, uid: pvc.metadata['uid'] } } });
+    await patchStatus(sim, `/api/v1/persistentvolumes/${pv.metadata.name}`, { phase: 'Bound' });
+    await patch(sim, `/api/v1/namespaces/${ns}/persistentvolumeclaims/${pvc.metadata.name}`, { spec: { volumeName: pv.metadata.name } });
+    await patchStatus(sim, `/api/v1/namespaces/${ns}/persistentvolumeclaims/${pvc.metadata.name}`, { phase: 'Bound', accessModes: pvc.spec?.['accessModes'], capacity: pv.spec?.['capacity'] });
+  });
+}
+
+export const CERT_NOT_READY = 'Issuing certificate as Secret does not exist';
+
+/** Marks each Certificate Ready=False (DoesNotExist), as cert-manager does while it cannot issue. */
+export function startCertManagerStandIn(sim: Simulator, kubeconfig: string): StandIn {
+  const api = apiFor(kubeconfig);
+  return watchKind(api, 'cert-manager.io/v1', 'Certificate', async (cert) => {
+    if (cert.status?.['conditions']) return;
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    await patchStatus(sim, `/apis/cert-manager.io/v1/namespaces/${cert.metadata.namespace}/certificates/${cert.metadata.name}`, {
+      conditions: [{ type: 'Ready', status: 'False', reason: 'DoesNotExist', message: CERT_NOT_READY, lastTransitionTime: now, observedGeneration: cert.metadata['generation'] }],
+    });
+  });
+}
