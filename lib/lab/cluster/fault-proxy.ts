@@ -125,11 +125,11 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const headers = { ...req.headers, host: target.host };
     delete headers.authorization; // the proxy authenticates upstream with its client certificate
-    delete headers['accept-encoding'];
     const up = request({ host: target.hostname, port: target.port, path: req.url, method, headers, agent }, (upRes) => {
       entry.status = upRes.statusCode ?? 0;
       entry.durationMs = Date.now() - t0;
       res.writeHead(entry.status, upRes.headers);
+      res.flushHeaders(); // a watch's headers now, not with its first event (clients wait for them)
       upRes.pipe(res);
     });
     up.on('error', (err) => {
