@@ -128,6 +128,8 @@ export async function demoCli(): Promise<number> {
   let presses = 0;
   const onInt = (): void => {
     presses++;
+    // also when the demo has just finished and is tearing down or exiting: an interrupted demo exits 99
+    process.exitCode = ExitCode.interrupted;
     if (presses === 1) {
       process.stderr.write('\n[interrupted: stopping, then tearing the lab down (Ctrl-C again to stop what still runs at once)]\n');
       stop.abort();
@@ -141,6 +143,7 @@ export async function demoCli(): Promise<number> {
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onInt);
   const code = await demoMain(processIO(PROJECT_DIR), stop.signal, force.signal);
+  // a Ctrl-C pressed from here to the exit still counts (the handler sets the exit code)
   return stop.signal.aborted ? ExitCode.interrupted : code;
 }
 
