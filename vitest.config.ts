@@ -9,5 +9,8 @@ export default defineConfig({
     // After the run, remove labs left by test workers that were killed (no exit hooks ran).
     globalSetup: ['test/support/lab-global-teardown.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // capstan reads /etc/ssh/ssh_config, /etc/ssh/ssh_known_hosts and /etc/ansible/ansible.cfg
+    // under CAPSTAN_SYSCONFDIR: no test reads the machine's own (tests that need them write temp ones)
+    env: { CAPSTAN_SYSCONFDIR: '/nonexistent/capstan-tests-sysconfdir' },
   },
 });

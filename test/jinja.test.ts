@@ -56,9 +56,13 @@ describe('Jinja expressions', () => {
     ['{{ n | nosuchfilter }}', "no filter named 'nosuchfilter'"],
     ['{{ n + }}', 'expected a value, found end of expression'],
     ['{{ n', "'{{' is never closed"],
-    ['{% if t %}x{% endif %}', 'statements ({% ... %}) are not supported'],
+    ['{% while t %}x{% endwhile %}', 'unknown or unexpected statement {% while %}: capstan supports if, for, set and raw'],
+    ['{% if t %}x', 'missing {% endif %}'],
     ["{{ n + 'a' }}", "unsupported operand type(s) for +: 'int' and 'str'"],
-    ["{{ lookup('env', 'HOME') }}", 'lookup plugins (env) are not supported'],
+    ["{{ lookup('pipe', 'cat /etc/passwd') }}", "lookup('pipe') is refused: it runs a shell command on the controller"],
+    ["{{ lookup('password', '/dev/null') }}", "lookup('password') is refused: it creates a file on the controller"],
+    ["{{ n | defualt(1) }}", "no filter named 'defualt': did you mean default?"],
+    ['{{ n is defnied }}', "no test named 'defnied': did you mean defined?"],
   ])('%s fails: %s', (template, message) => {
     expect(() => render(template)).toThrow(JinjaError);
     expect(() => render(template)).toThrow(message);

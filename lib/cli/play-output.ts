@@ -49,6 +49,12 @@ function opened<T>(flag: string, path: string, open: () => T): T {
   }
 }
 
+/** The terminal's width, else COLUMNS (as Ansible reads it when output is piped), else the 80 default. */
+function columnsOf(io: CliIO): number | undefined {
+  const fromEnv = Number(io.env['COLUMNS']);
+  return io.stdout.columns || (Number.isInteger(fromEnv) && fromEnv >= 20 ? fromEnv : undefined);
+}
+
 /** Drops plan events outside --plan (they are for the report). */
 const withoutPlan = (r: Reporter): Reporter => ({ emit: (e) => { if (e.type !== 'plan') r.emit(e); } });
 
@@ -56,7 +62,7 @@ export function playOutputs(o: OutputOptions, io: CliIO): PlayOutputs {
   const shown = o.json ? jsonReporter(io.stdout) : consoleReporter(io.stdout, {
     verbosity: o.verbosity, diff: o.diff, err: io.stderr,
     colour: colourEnabled(io.env, io.stdout.isTTY ?? false),
-    ...(io.stdout.columns ? { columns: io.stdout.columns } : {}),
+    ...(columnsOf(io) ? { columns: columnsOf(io)! } : {}),
   });
   const files: Reporter[] = [];
   const closers: (() => void)[] = [];

@@ -42,12 +42,13 @@ function withMajor(run: HelmExec['run'], binary: string): () => Promise<3 | 4> {
   }));
 }
 
-export function localHelm(binary: string, kubeconfig: string, context?: string): HelmExec {
+/** helm on the controller, with the process environment (HELM_* included) plus `env` (helm's config copies, lib/helm/credentials.ts). */
+export function localHelm(binary: string, kubeconfig: string, context?: string, env: Readonly<Record<string, string>> = {}): HelmExec {
   const ctx = context ? ['--kube-context', context] : [];
   const run = (args: string[], signal?: AbortSignal, onStderr?: (chunk: string) => void) => new Promise<HelmOutput>((resolve, reject) => {
     // Its own process group: a terminal's Ctrl-C reaches capstan only, which decides when helm stops (interrupt.ts).
     const child = spawn(binary, [...args, ...(args[0] === 'version' ? [] : ctx)], {
-      env: { ...process.env, KUBECONFIG: kubeconfig },
+      env: { ...process.env, ...env, KUBECONFIG: kubeconfig },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -10,6 +10,7 @@ import type { HelmReleaseSpec } from '../kube/types.ts';
 import type { KubeApi } from '../kube/client.ts';
 import { unifiedDiff } from '../kube/compare.ts';
 import { resolveChart, type ResolvedChart } from './chart.ts';
+import type { HelmAuth } from './credentials.ts';
 import { HelmError } from '../errors.ts';
 import { helmFailure, type HelmExec } from './exec.ts';
 import { diagnoseRelease, waitProgress } from './diagnose.ts';
@@ -26,6 +27,16 @@ export interface HelmDeps {
   api: KubeApi;
   chartDir: string | undefined;
   timeoutSeconds: number;
+  /** Private repositories and registries (lib/helm/credentials.ts); absent: charts as given. */
+  auth?: HelmAuth;
+}
+
+/** The chart as helm gets it: by repository name when the repository needs credentials (updated first). */
+async function helmChart(deps: HelmDeps, exec: HelmExec, chart: ResolvedChart, signal?: AbortSignal): Promise<ResolvedChart> {
+  if (!deps.auth) return chart;
+  const c = deps.auth.chart(chart);
+  await deps.auth.prepare(exec, signal);
+  return c;
 }
 
 export interface ReleaseOptions {
@@ -67,8 +78,9 @@ async function withValues<T>(exec: HelmExec, values: Record<string, unknown>, fn
   }
 }
 
-async function render(deps: HelmDeps, spec: HelmReleaseSpec, chart: ResolvedChart, signal?: AbortSignal): Promise<string> {
+async function render(deps: HelmDeps, spec: HelmReleaseSpec, given: ResolvedChart, signal?: AbortSignal): Promise<string> {
   const exec = deps.exec();
+  const chart = await helmChart(deps, exec, given, signal);
   const r = await withValues(exec, spec.values, (valuesFile) =>
     exec.run(templateArgs({ name: spec.name, namespace: spec.namespace, chartArgs: chart.args, valuesFile }), signal));
   if (r.code !== 0) throw helmFailure(`helm template ${spec.name}`, r, exec.where);
@@ -83,8 +95,9 @@ async function releaseDiff(deps: HelmDeps, spec: HelmReleaseSpec, chart: Resolve
   return [values, manifests].filter(Boolean).join('\n');
 }
 
-async function upgrade(deps: HelmDeps, spec: HelmReleaseSpec, chart: ResolvedChart, o: ReleaseOptions): Promise<DeployedRelease | undefined> {
+async function upgrade(deps: HelmDeps, spec: HelmReleaseSpec, given: ResolvedChart, o: ReleaseOptions): Promise<DeployedRelease | undefined> {
   const exec = deps.exec();
+  const chart = await helmChart(deps, exec, given, o.signal);
   const major = await exec.major();
   const timeoutSeconds = spec.timeoutSeconds ?? deps.timeoutSeconds;
   const wait = spec.wait ?? true;

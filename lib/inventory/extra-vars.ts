@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { InventoryError, type Problem } from '../errors.ts';
 import { shlexSplit } from './python-literal.ts';
+import { readRegularFile, UnreadableFileError } from './read-file.ts';
 import type { VarLayer } from './types.ts';
 import { decryptInline, type LoadContext, loadVarsFile, plainValue } from './vars-files.ts';
 import type { VaultKeyring } from './vault.ts';
@@ -20,11 +21,16 @@ export async function parseExtraVars(args: readonly string[], cwd: string, vault
     const text = arg.trim();
     if (text.startsWith('@')) {
       const path = resolve(cwd, text.slice(1));
-      const fileProblems: Problem[] = [];
-      const layer = loadVarsFile(path, { ...ctx, problems: fileProblems });
+      try {
+        readRegularFile(path);
+      } catch (e) {
+        // an unreadable file is named as the -e argument that gave it
+        if (!(e instanceof UnreadableFileError)) throw e;
+        problems.push({ file: '-e', key: text, message: `${path}: ${e.message}` });
+        continue;
+      }
+      const layer = loadVarsFile(path, ctx);
       if (layer) layers.push({ source: text.slice(1), vars: plainValue(layer.vars) as Record<string, unknown> });
-      // an unreadable file is named as the -e argument that gave it; its contents' problems by the file
-      problems.push(...fileProblems.map((p) => (p.key ? p : { file: '-e', key: text, message: `${path}: ${p.message}` })));
     } else if (text.startsWith('{') || text.startsWith('[')) {
       try {
         const data = parseAnsibleYaml(text);

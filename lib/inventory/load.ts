@@ -16,7 +16,7 @@ import { orphanWarnings } from './orphans.ts';
 import type { VarLayer } from './types.ts';
 import { decryptInline, findVarsFiles, type LoadContext, loadVarsFile, registerStrings } from './vars-files.ts';
 import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
-import { fsReason, readRegularFile, UnreadableFileError } from './read-file.ts';
+import { listProblem, readRegularFile, UnreadableFileError } from './read-file.ts';
 import { parseAnsibleYaml, YamlSizeError, yamlProblem, yamlWhere } from './yaml-ansible.ts';
 import { notAnInventory, parseYamlInventory } from './yaml-hosts.ts';
 
@@ -81,7 +81,7 @@ function readHostsFile(path: string, source: string, ctx: LoadContext, inFolder:
     text = readRegularFile(path);
   } catch (e) {
     if (!(e instanceof UnreadableFileError)) throw e;
-    ctx.problems.push({ file: source, key: '', message: e.message });
+    ctx.problems.push(e.problem(source));
     return undefined;
   }
   const encrypted = isVaultText(text);
@@ -137,7 +137,7 @@ async function loadVarsDirs(dir: string, model: InventoryModel, ctx: LoadContext
     const out = new Map<string, VarLayer[]>();
     for (const name of names) {
       if (!present.has(name) && !present.has(`${name}.yml`) && !present.has(`${name}.yaml`) && !present.has(`${name}.json`)) continue;
-      const onError = (path: string, reason: string) => ctx.problems.push({ file: ctx.display(path), key: '', message: reason });
+      const onError = (path: string, e: unknown) => ctx.problems.push(listProblem(ctx.display(path), e));
       const layers = findVarsFiles(base, name, onError).map((p) => loadVarsFile(p, ctx));
       out.set(name, layers.filter((l): l is VarLayer => l !== undefined));
     }
@@ -154,7 +154,7 @@ async function listNames(dir: string, ctx: LoadContext): Promise<Set<string>> {
     return new Set(await readdir(dir));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code !== 'ENOENT') ctx.problems.push({ file: ctx.display(dir), key: '', message: `cannot list the folder: ${fsReason(err)}` });
+    if (err.code !== 'ENOENT') ctx.problems.push(listProblem(ctx.display(dir), err));
     return new Set();
   }
 }

@@ -14,7 +14,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InventoryError, type Problem, shownPath } from '../errors.ts';
-import { fsReason } from './read-file.ts';
+import { listProblem } from './read-file.ts';
 import { pathKind } from './vars-files.ts';
 
 /** Ansible's IGNORED_ALWAYS names, and capstan's own folders that live next to an inventory. */
@@ -58,7 +58,7 @@ function locateFolder(dir: string, projectDir: string): Located {
     try {
       names = readdirSync(folder).sort();
     } catch (e) {
-      problems.push({ file: shown(folder), key: '', message: `cannot list the folder: ${fsReason(e)}` });
+      problems.push(listProblem(shown(folder), e));
       return;
     }
     for (const name of names) {

@@ -7,7 +7,13 @@ import { InventoryError, type Problem } from '../errors.ts';
 import { renderValue, type Scope } from './jinja/render.ts';
 import { JinjaError, UndefinedError } from './jinja/errors.ts';
 import type { Inventory, ResolvedVars, ResolveOptions, Source, VarLayer } from './types.ts';
+import { OMIT } from './jinja/values.ts';
+import { PLAY_VAR_NAMES, playVar, type PlayVars } from './play-vars.ts';
 import { VaultText } from './yaml-ansible.ts';
+
+function inventorySources(inv: Inventory): readonly string[] {
+  return (inv as { sources?: readonly string[] }).sources ?? [inv.hostsFile];
+}
 
 const NONE: readonly VarLayer[] = [];
 const hostSets = new WeakMap<Inventory, ReadonlySet<string>>();
@@ -43,7 +49,8 @@ function addLayers(map: Map<string, Winner>, layers: readonly VarLayer[]): void 
     for (const k in layer.vars) map.set(k, { layer, value: layer.vars[k] });
   }
 }
-const resolvers = new WeakMap<Inventory, WeakMap<readonly VarLayer[], WeakMap<readonly VarLayer[], Resolver>>>();
+const NO_PLAY: PlayVars = {};
+const resolvers = new WeakMap<Inventory, WeakMap<readonly VarLayer[], WeakMap<readonly VarLayer[], WeakMap<PlayVars, Resolver>>>>();
 
 /** One set of options over one inventory: shares resolved hosts (for hostvars[...]). */
 class Resolver {
@@ -75,8 +82,11 @@ function resolverFor(inv: Inventory, options: ResolveOptions): Resolver {
   let byExtra = byDefaults.get(defaults);
   if (!byExtra) byDefaults.set(defaults, (byExtra = new WeakMap()));
   const extra = options.extraVars ?? NONE;
-  let r = byExtra.get(extra);
-  if (!r) byExtra.set(extra, (r = new Resolver(inv, options)));
+  let byPlay = byExtra.get(extra);
+  if (!byPlay) byExtra.set(extra, (byPlay = new WeakMap()));
+  const play = options.play ?? NO_PLAY;
+  let r = byPlay.get(play);
+  if (!r) byPlay.set(play, (r = new Resolver(inv, options)));
   return r;
 }
 
@@ -87,7 +97,7 @@ export function resolveHost(inv: Inventory, host: string, options: ResolveOption
   return resolverFor(inv, options).host(host);
 }
 
-const MAGIC = ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'hostvars', 'inventory_dir', 'inventory_file'];
+const MAGIC: readonly string[] = ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'hostvars', 'inventory_dir', 'inventory_file', ...PLAY_VAR_NAMES];
 
 class HostVars implements ResolvedVars {
   readonly names: readonly string[];
@@ -148,7 +158,7 @@ class HostVars implements ResolvedVars {
 
   private problem(name: string, e: JinjaError): Problem {
     const at = e.varName ?? name;
-    const fix = e instanceof UndefinedError ? ': define it (group_vars/, host_vars/ or -e), or give a fallback with | default(...)' : '';
+    const fix = e instanceof UndefinedError && !e.hasFix ? ': define it (group_vars/, host_vars/ or -e), or give a fallback with | default(...)' : '';
     return { file: this.sourceOf(at) || this.sourceOf(name), key: at, message: e.message + fix, host: this.host };
   }
 
@@ -168,7 +178,9 @@ class HostVars implements ResolvedVars {
     }
     stack.push({ host: this.host, name });
     try {
-      const value = renderValue(winner.value, this.scope());
+      let value = renderValue(winner.value, this.scope());
+      // `x: "{{ y | default(omit) }}"` means x is not given here: the layer below applies (a role default)
+      if (value === OMIT) value = this.below(name, winner.layer);
       this.done.set(name, value);
       return value;
     } catch (e) {
@@ -177,6 +189,20 @@ class HostVars implements ResolvedVars {
     } finally {
       stack.pop();
     }
+  }
+
+  /** The value of `name` from the highest layer under `layer` (for an omitted value). */
+  private below(name: string, layer: VarLayer): unknown {
+    const { inv, options } = this.resolver;
+    const stack = [...(options.roleDefaults ?? NONE), ...inv.layersOf(this.host), ...(options.extraVars ?? NONE)];
+    const at = stack.indexOf(layer);
+    for (let i = at - 1; i >= 0; i--) {
+      if (name in stack[i]!.vars) {
+        const value = renderValue(stack[i]!.vars[name], this.scope());
+        if (value !== OMIT) return value;
+      }
+    }
+    throw new UndefinedError(`'${name}' is omitted (default(omit)) and no lower layer (role defaults) gives it a value`, name, true);
   }
 
   private scope(): Scope {
@@ -200,7 +226,8 @@ class HostVars implements ResolvedVars {
       case 'groups': return inv.groups;
       case 'inventory_dir': return inv.dir;
       case 'inventory_file': return inv.hostsFile;
-      default: return hostvarsProxy(this.resolver);
+      case 'hostvars': return hostvarsProxy(this.resolver);
+      default: return playVar(name, this.resolver.options.play, inventorySources(inv));
     }
   }
 }

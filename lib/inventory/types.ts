@@ -2,6 +2,7 @@
  * The inventory contract between lib/inventory (reading) and the runner/validation (using).
  * Implemented by lib/inventory/index.ts: `loadInventory(spec, options): Promise<Inventory>`.
  */
+import type { PlayVars } from './play-vars.ts';
 
 /** Where a value came from, for `file › key` messages: a path relative to the project/inventory, or '-e', or 'role defaults (istio)'. */
 export type Source = string;
@@ -45,6 +46,8 @@ export interface ResolveOptions {
   roleDefaults?: readonly VarLayer[];
   /** -e extra vars (highest precedence). */
   extraVars?: readonly VarLayer[];
+  /** The run's check/diff mode and playbook folder, for the play-context vars (play-vars.ts). */
+  play?: PlayVars;
 }
 
 /** A host's vars after precedence and Jinja rendering, resolved lazily. */

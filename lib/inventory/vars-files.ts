@@ -10,7 +10,7 @@ import { extname, join } from 'node:path';
 import type { Problem } from '../errors.ts';
 import { registerSecret } from '../secrets.ts';
 import { nulProblems } from './hostile.ts';
-import { fsReason, readRegularFile, UnreadableFileError } from './read-file.ts';
+import { readRegularFile, UnreadableFileError } from './read-file.ts';
 import type { VarLayer } from './types.ts';
 import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
 import { parseAnsibleYaml, VaultText, YamlSizeError, YamlTimestamp, yamlProblem, yamlWhere } from './yaml-ansible.ts';
@@ -32,14 +32,14 @@ export function pathKind(path: string): 'file' | 'dir' | undefined {
 }
 
 /** Where a vars folder that cannot be listed is reported. */
-export type ListProblem = (path: string, reason: string) => void;
+export type ListProblem = (path: string, error: unknown) => void;
 
 function dirFiles(dir: string, onError: ListProblem): string[] {
   let names: string[];
   try {
     names = readdirSync(dir).sort();
   } catch (e) {
-    onError(dir, `cannot list the folder: ${fsReason(e)}`);
+    onError(dir, e);
     return [];
   }
   const out: string[] = [];
@@ -81,7 +81,7 @@ export function loadVarsFile(path: string, ctx: LoadContext): VarLayer | undefin
     text = readRegularFile(path);
   } catch (e) {
     if (!(e instanceof UnreadableFileError)) throw e;
-    ctx.problems.push({ file: source, key: '', message: e.message });
+    ctx.problems.push(e.problem(source));
     return undefined;
   }
   let encrypted = false;

@@ -5,7 +5,7 @@
  * YamlTimestamp (printed as Ansible prints them), `<<` merge keys work and duplicate keys keep the last value.
  * `!vault |` scalars become VaultText (decrypted later), `!unsafe` scalars UnsafeText (never templated).
  */
-import { isAlias, isMap, isNode, isPair, isSeq, parseDocument, type ScalarTag, type Tags } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type ScalarTag, type Tags } from 'yaml';
 
 /** An inline `!vault |` value: the ciphertext, and the plaintext once decrypted. */
 export class VaultText {
@@ -104,7 +104,7 @@ const ansibleScalars: ScalarTag[] = [
 
 const REPLACED = new Set(['tag:yaml.org,2002:bool', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:timestamp']);
 
-function ansibleTags(tags: Tags): Tags {
+export function ansibleTags(tags: Tags): Tags {
   return [...tags.filter((t) => !REPLACED.has(typeof t === 'string' ? t : t.tag)), ...ansibleScalars];
 }
 
@@ -116,15 +116,32 @@ function ansibleTags(tags: Tags): Tags {
  */
 export const MAX_EXPANDED_NODES = 1_000_000;
 
-/** A file that is valid YAML but too big once expanded (an alias bomb). */
-export class YamlSizeError extends Error {}
+const SIZE_MESSAGE = `the file expands to more than ${MAX_EXPANDED_NODES} nodes once its aliases (*name) are expanded: write the repeated data once, or reference it from fewer places`;
+
+/** A file that is valid YAML but too big once expanded (an alias bomb); `key` is the top-level key where the bound was crossed. */
+export class YamlSizeError extends Error {
+  key = '';
+}
 
 /** Parse one YAML document as Ansible would. Throws the `yaml` package's error (with line/col) on bad YAML. */
 export function parseAnsibleYaml(text: string): unknown {
   const doc = parseDocument(text, { version: '1.1', customTags: ansibleTags, uniqueKeys: false, merge: true });
   if (doc.errors.length) throw doc.errors[0];
   // measured on the syntax tree, before any value is built: a bomb is refused without expanding it
-  expandedSize(doc.contents, new Map(), new Map());
+  const anchors = new Map<string, unknown>();
+  const memo = new Map<unknown, number>();
+  if (isMap(doc.contents)) {
+    let total = 1;
+    for (const pair of doc.contents.items) {
+      try {
+        total += expandedSize(pair.key, anchors, memo) + expandedSize(pair.value, anchors, memo);
+        if (total > MAX_EXPANDED_NODES) throw new YamlSizeError(SIZE_MESSAGE);
+      } catch (e) {
+        if (e instanceof YamlSizeError) e.key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+        throw e;
+      }
+    }
+  } else expandedSize(doc.contents, anchors, memo);
   return doc.toJS({ maxAliasCount: 10000 });
 }
 
@@ -144,7 +161,7 @@ function expandedSize(node: unknown, anchors: Map<string, unknown>, memo: Map<un
   for (const item of node.items) {
     size += isPair(item) ? expandedSize(item.key, anchors, memo) + expandedSize(item.value, anchors, memo) : expandedSize(item, anchors, memo);
     if (size > MAX_EXPANDED_NODES) {
-      throw new YamlSizeError(`expands to more than ${MAX_EXPANDED_NODES} nodes once its aliases (*name) are expanded: write the repeated data once, or reference it from fewer places`);
+      throw new YamlSizeError(SIZE_MESSAGE);
     }
   }
   memo.set(node, size);
@@ -158,6 +175,7 @@ export function yamlMessage(e: unknown): string {
 
 /** Where a YAML syntax error is, as the key of its `file › line 2, column 1` problem ('' when unknown). */
 export function yamlWhere(e: unknown): string {
+  if (e instanceof YamlSizeError) return e.key;
   const pos = (e as { linePos?: readonly { line: number; col: number }[] }).linePos?.[0];
   return pos ? `line ${pos.line}, column ${pos.col}` : '';
 }

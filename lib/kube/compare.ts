@@ -3,6 +3,7 @@
  * field we would apply (read-only check mode), and unified diffs for --diff.
  */
 import { createTwoFilesPatch } from 'diff';
+import { maskDiff } from '../secret-diff.ts';
 import { stringify } from 'yaml';
 import type { KubeObject } from './types.ts';
 
@@ -36,7 +37,7 @@ export function describeObject(o: Pick<KubeObject, 'kind' | 'metadata'>): string
 /** A unified diff between two texts, or '' when they are equal. */
 export function unifiedDiff(name: string, before: string, after: string): string {
   if (before === after) return '';
-  return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, '', '', { context: 3 });
+  return maskDiff(createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, '', '', { context: 3 }));
 }
 
 /** Diff of a live object (only the fields we manage) against the desired one, as YAML. */

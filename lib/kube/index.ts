@@ -6,6 +6,7 @@
 import type { HostInfo, TaskLog } from '../role.ts';
 import type { Transport } from '../transport/types.ts';
 import { helmRelease } from '../helm/release.ts';
+import { helmAuth, refuseOnNode, type HelmAuth } from '../helm/credentials.ts';
 import { localHelm, nodeHelm, type HelmExec } from '../helm/exec.ts';
 import { releaseStore } from '../helm/state.ts';
 import type { RunLock } from '../lock/index.ts';
@@ -57,15 +58,19 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
   if (driver && !/^secrets?$/.test(driver)) {
     o.log.warn(`HELM_DRIVER=${driver}: capstan reads release state from Helm's release Secrets (the default driver), so releases stored elsewhere look not installed and are upgraded on every run`);
   }
+  let auth: HelmAuth | undefined;
   try {
     const kc = loadKubeConfig(access.kubeconfigPath, access.context);
     const api = connectKube(kc, { ...o.retry, onRetry: (m) => o.log.verbose(m) });
     const lease = await clusterLock(api, o);
     let exec: HelmExec | undefined;
     const transport = s.helm_on_node ? await o.transport() : undefined;
+    if (transport) refuseOnNode({ repositories: s.helm_repositories, registries: s.helm_registries });
+    auth = transport ? undefined : helmAuth({ repositories: s.helm_repositories, registries: s.helm_registries, env: process.env });
     const deps = {
+      auth,
       exec: () => (exec ??= transport ? nodeHelm(s.helm_binary, transport, s.k3s_remote_kubeconfig)
-        : localHelm(s.helm_binary, access.kubeconfigPath, access.context)),
+        : localHelm(s.helm_binary, access.kubeconfigPath, access.context, auth?.env)),
       store: releaseStore(api),
       api,
       chartDir: s.helm_chart_dir,
@@ -88,11 +93,13 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
         try {
           await lease?.release();
         } finally {
+          await auth?.close();
           await access.close();
         }
       },
     };
   } catch (err) {
+    await auth?.close();
     await access.close();
     throw err;
   }

@@ -8,6 +8,7 @@ import { InputError, type Problem } from '../errors.ts';
 import { defineVars, type VarDef } from '../vars/schema.ts';
 import { parseVarValue } from '../vars/text.ts';
 import { absolutePath, commandName, controllerPath } from '../vars/types.ts';
+import type { RegistryVar, RepoVar } from '../helm/credentials.ts';
 
 export const clusterVars = defineVars({
   kubeconfig: {
@@ -52,6 +53,24 @@ export const clusterVars = defineVars({
     default: 300,
     description: 'Seconds helm waits for a release\'s workloads before failing and rolling back.',
   },
+  helm_repositories: {
+    schema: z.array(z.object({
+      url: z.string().url(), username: z.string().optional(), password: z.string().optional(),
+      ca_file: controllerPath.optional(), cert_file: controllerPath.optional(), key_file: controllerPath.optional(),
+      insecure_skip_tls_verify: z.boolean().optional(),
+    }).strict()),
+    default: [],
+    secret: true,
+    description: 'Credentials of private chart repositories, by URL (keep passwords in vault); those in Helm\'s own repositories.yaml are used too.',
+    docs: 'docs/helm.md#private-repositories-and-registries',
+  },
+  helm_registries: {
+    schema: z.array(z.object({ host: z.string().min(1), username: z.string().min(1), password: z.string().min(1) }).strict()),
+    default: [],
+    secret: true,
+    description: 'Logins of OCI registries for oci:// charts (keep passwords in vault); those in Helm\'s registry config are used too.',
+    docs: 'docs/helm.md#private-repositories-and-registries',
+  },
   helm_interrupt_grace: {
     schema: z.number().int().min(0).max(3600),
     default: 30,
@@ -74,6 +93,8 @@ export interface ClusterSettings {
   helm_binary: string;
   helm_chart_dir: string | undefined;
   helm_timeout: number;
+  helm_repositories: RepoVar[];
+  helm_registries: RegistryVar[];
   helm_interrupt_grace: number;
   kube_apply_force: boolean;
 }

@@ -2,6 +2,7 @@
  * haproxy.cfg from the load-balancer model. Every line is computed here; the template
  * (templates/haproxy/haproxy.cfg.hbs, overridable per inventory) only lays the sections out.
  */
+import { registerSecretLine } from '../secret-diff.ts';
 import type { Backend, Frontend, HealthCheck, LbModel, Member } from './model.ts';
 import { fileURLToPath } from 'node:url';
 import { renderTemplate } from '../render/index.ts';
@@ -26,6 +27,9 @@ export interface HaproxyView {
 }
 
 const PLAIN = /^[A-Za-z0-9._/:@+=*-]+$/;
+
+// `stats auth user:password` carries lb_stats_password: a diff masks the line on both sides.
+registerSecretLine(/^\s*stats auth\s/);
 
 /** A config word: as is when plain, else single-quoted (HAProxy quotes like a shell: no expansion inside '...'). */
 export function hapWord(value: string | number): string {

@@ -6,7 +6,9 @@
  */
 import { KubeError } from '../errors.ts';
 import type { KubeApi } from '../kube/client.ts';
-import { containsAll, describeObject, objectDiff } from '../kube/compare.ts';
+import { applyWouldChange } from '../kube/applied.ts';
+import { FIELD_MANAGER } from '../kube/client.ts';
+import { describeObject, objectDiff } from '../kube/compare.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { roleOfGroup } from './bundle/index.ts';
 import { groupOf } from './validate.ts';
@@ -29,11 +31,6 @@ export interface ApplyOptions {
   readonly newNamespaces: ReadonlySet<string>;
 }
 
-/** True when applying `desired` would change nothing capstan manages on `live`. */
-export function unchangedOnServer(live: KubeObject, desired: KubeObject): boolean {
-  return containsAll(live, desired);
-}
-
 /** Why check mode cannot dry-run this object yet, or undefined. */
 function notYetServable(desired: KubeObject, o: ApplyOptions, err?: unknown): string | undefined {
   const ns = desired.metadata.namespace;
@@ -47,7 +44,7 @@ function notYetServable(desired: KubeObject, o: ApplyOptions, err?: unknown): st
 
 export async function applyObject(api: KubeApi, desired: KubeObject, o: ApplyOptions): Promise<ObjectChange> {
   const live = await api.get(desired);
-  if (live && unchangedOnServer(live, desired)) return { object: desired, action: 'unchanged' };
+  if (!applyWouldChange(live, desired, FIELD_MANAGER)) return { object: desired, action: 'unchanged' };
   const action: ApplyAction = live ? 'update' : 'create';
   const diff = o.diff ? { diff: objectDiff(live, desired) } : {};
   if (o.check) {

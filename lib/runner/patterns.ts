@@ -43,7 +43,7 @@ function patternRegExp(term: string, where: string): RegExp {
   try {
     return new RegExp(term.slice(1));
   } catch (e) {
-    throw new InputError([{ file: where, key: term, message: `not a valid regular expression (${(e as Error).message.replace(/^Invalid regular expression: /, '')}): fix the pattern after ~, or escape [ ( * as \\[ \\( \\*` }], 'invalid host pattern');
+    throw new InputError([{ file: where === '--limit' ? 'command line' : 'playbook', key: where === '--limit' ? '--limit' : 'hosts', message: `'${term}' is not a valid regular expression (${(e as Error).message.replace(/^Invalid regular expression: /, '')}): fix the pattern after ~, or escape [ ( * as \\[ \\( \\*` }], 'invalid host pattern');
   }
 }
 
@@ -64,7 +64,7 @@ function matchName(name: string, u: HostUniverse, where: string): string[] {
 
 function applySubscript(hosts: string[], subscript: string, term: string, where: string): string[] {
   const m = /^(-?\d+)(?::(-?\d*))?$/.exec(subscript);
-  if (!m) throw new InputError([{ file: where, key: term, message: `invalid subscript [${subscript}]: use [n], [n:m] or [n:]` }], 'invalid host pattern');
+  if (!m) throw new InputError([{ file: where === '--limit' ? 'command line' : 'playbook', key: where === '--limit' ? '--limit' : 'hosts', message: `'${term}' has an invalid subscript [${subscript}]: use [n], [n:m] or [n:]` }], 'invalid host pattern');
   const at = (i: number): number => (i < 0 ? hosts.length + i : i);
   const start = at(Number(m[1]));
   if (m[2] === undefined) return hosts[start] === undefined ? [] : [hosts[start]!];

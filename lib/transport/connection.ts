@@ -74,6 +74,10 @@ export function connectionSpec(host: string, vars: Vars): ConnectionSpec {
   const address = checked(host, vars, hostOrIp, problems, 'ansible_host', 'ansible_ssh_host') ?? host;
   const user = checked(host, vars, userName, problems, 'ansible_user', 'ansible_ssh_user', 'ansible_remote_user');
   const becomeUser = checked(host, vars, userName, problems, 'ansible_become_user');
+  const becomeMethod = str(vars, 'ansible_become_method');
+  if (becomeMethod !== undefined && becomeMethod !== 'sudo') {
+    problems.push({ file: '', key: 'ansible_become_method', host, message: `${JSON.stringify(becomeMethod)} is not supported; capstan becomes with sudo: use sudo` });
+  }
   if (problems.length) throw new InputError(problems, `bad connection settings for host ${host}`);
   const password = str(vars, 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password');
   const becomePassword = str(vars, 'ansible_become_password', 'ansible_become_pass');

@@ -5,10 +5,21 @@
  * for that rule, used by role validation and by every module that reads vars itself.
  */
 import type { z } from 'zod';
+import { pythonValue } from '../inventory/python-literal.ts';
 
-/** Ansible's words for booleans, and numbers, from text; anything else stays text. */
+/**
+ * Ansible's words for booleans, numbers, and lists/dicts spelled as Python/JSON literals
+ * (`"[6443, 80]"`, what a template like `"[{{ port }}, 80]"` renders to: ansible-core 2.14 turned
+ * it into a list itself, 2.19 leaves the text, and module arguments of type list take it) from
+ * text; anything else stays text.
+ */
 export function fromText(value: string): unknown {
-  const lower = value.trim().toLowerCase();
+  const trimmed = value.trim();
+  if (/^\[[\s\S]*\]$|^\{[\s\S]*\}$/.test(trimmed)) {
+    const literal = pythonValue(trimmed);
+    if (typeof literal !== 'string') return literal;
+  }
+  const lower = trimmed.toLowerCase();
   if (['true', 'yes', 'on'].includes(lower)) return true;
   if (['false', 'no', 'off'].includes(lower)) return false;
   return value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;

@@ -12,7 +12,8 @@ import type { VarDefs } from './schema.ts';
 import { describeIssues } from './issues.ts';
 import { isPlatformVar, PLATFORM_DEFAULTS_SOURCE, platformDefaults, platformDefaultVars } from './platform.ts';
 import { closest } from './suggest.ts';
-import { parseVarValue } from './text.ts';
+import { fromText, parseVarValue } from './text.ts';
+import { isSecret, registerSecret } from '../secrets.ts';
 
 /** The source name of a role's defaults layer, as `file › key` messages show it. */
 const roleDefaultsSource = (role: string): string => `role defaults (${role})`;
@@ -82,6 +83,34 @@ function cachedParse(schema: z.ZodType, value: unknown): Parsed {
   return parsed;
 }
 
+/** The var that lets a lab keep secrets in plain text (docs/validation.md). */
+export const ALLOW_PLAIN_SECRETS = 'capstan_allow_plain_secrets';
+
+/**
+ * A var the schema marks secret must come from vault (its value then is a registered secret).
+ * With capstan_allow_plain_secrets: true (a lab), a plain value is taken and masked like a vaulted one.
+ */
+function plainSecretProblems(name: string, value: unknown, resolved: ResolvedVars): Problem[] {
+  if (typeof value !== 'string' || isSecret(value) || value === '') return [];
+  let allowed: unknown = false;
+  try {
+    allowed = resolved.has(ALLOW_PLAIN_SECRETS) ? resolved.get(ALLOW_PLAIN_SECRETS) : false;
+  } catch (err) {
+    registerSecret(value);
+    return problemFromError(err, resolved.sourceOf(ALLOW_PLAIN_SECRETS), ALLOW_PLAIN_SECRETS);
+  }
+  if (allowed === true || (typeof allowed === 'string' && fromText(allowed) === true)) {
+    registerSecret(value);
+    return [];
+  }
+  registerSecret(value); // refused, and still never printed
+  return [{
+    file: resolved.sourceOf(name), key: name,
+    message: `is a secret but its value is plain text; encrypt it (ansible-vault encrypt_string --name ${name}) ` +
+      `and pass --vault-password-file, or for a lab set ${ALLOW_PLAIN_SECRETS}: true`,
+  }];
+}
+
 /** Parse every var of each role for one host; returns typed vars for roles that parsed cleanly. */
 export function parseRoleVars(roles: readonly Pick<Role, 'name' | 'vars'>[], resolved: ResolvedVars): RoleVarsResult {
   const vars = new Map<string, Record<string, unknown>>();
@@ -93,6 +122,7 @@ export function parseRoleVars(roles: readonly Pick<Role, 'name' | 'vars'>[], res
       const read = readVar(name, role, resolved, problems);
       if (!read.ok) { clean = false; continue; }
       if (read.value === undefined && def.optional) { typed[name] = undefined; continue; }
+      if (def.secret) problems.push(...plainSecretProblems(name, read.value, resolved));
       const parsed = parseVarValue(def.schema, read.value, (v) => cachedParse(def.schema, v));
       if (parsed.success) { typed[name] = parsed.data; continue; }
       clean = false;

@@ -9,7 +9,14 @@ export class JinjaError extends Error {
 }
 
 /** A reference to something that is not defined (Ansible's AnsibleUndefinedVariable). */
-export class UndefinedError extends JinjaError {}
+export class UndefinedError extends JinjaError {
+  /** The message already carries its fix (a fact capstan does not gather...). */
+  readonly hasFix: boolean;
+  constructor(message: string, varName?: string, hasFix = false) {
+    super(message, varName);
+    this.hasFix = hasFix;
+  }
+}
 
 /** The template text is not valid Jinja. */
 export class JinjaSyntaxError extends JinjaError {}

@@ -5,7 +5,10 @@
  */
 import { JinjaError, UndefinedError } from './errors.ts';
 import { applyFilter, applyTest } from './filters.ts';
+import { percentFormat } from './filters-ansible.ts';
 import { callMethod, hasMethod } from './methods.ts';
+import { factMessage } from './facts.ts';
+import { runLookup } from './lookups.ts';
 import type { Node } from './parser.ts';
 import { defined, equal, isMapping, iterate, str, truthy, typeName, Undefined } from './values.ts';
 
@@ -36,7 +39,7 @@ export function evaluate(node: Node, scope: Lookup): unknown {
     case 'call': return call(node, scope);
     case 'filter': return applyFilter(node.name, evaluate(node.value, scope), node.args.map((a) => evaluate(a, scope)), evalKwargs(node.kwargs, scope));
     case 'test': {
-      const result = applyTest(node.name, evaluate(node.value, scope), node.args.map((a) => defined(evaluate(a, scope))));
+      const result = applyTest(node.name, evaluate(node.value, scope), node.args.map((a) => defined(evaluate(a, scope))), evalKwargs(node.kwargs, scope));
       return node.negate ? !result : result;
     }
     case 'bin': return binary(node.op, evaluate(node.l, scope), evaluate(node.r, scope));
@@ -68,7 +71,10 @@ function evalKwargs(kwargs: Record<string, Node>, scope: Lookup): Record<string,
 }
 
 function lookupName(name: string, scope: Lookup): unknown {
-  if (!scope.has(name)) return new Undefined(`'${name}' is undefined`);
+  if (!scope.has(name)) {
+    const fact = factMessage(name);
+    return fact ? new Undefined(fact, true) : new Undefined(`'${name}' is undefined`);
+  }
   try {
     return scope.lookup(name);
   } catch (e) {
@@ -82,8 +88,10 @@ function objectName(v: unknown): string {
   return `'${typeName(v) === 'dict' ? 'dict' : typeName(v)} object'`;
 }
 
+// As Ansible's AnsibleUndefined: `.x` and `['x']` of an undefined value are that same undefined
+// value, so `groups['missing'][0] | default('none')` is 'none' and the message names the first miss.
 function getAttr(obj: unknown, name: string): unknown {
-  obj = defined(obj);
+  if (obj instanceof Undefined) return obj;
   if (isMapping(obj)) {
     try {
       if (name in obj) return obj[name];
@@ -97,7 +105,7 @@ function getAttr(obj: unknown, name: string): unknown {
 }
 
 function getItem(obj: unknown, index: unknown): unknown {
-  obj = defined(obj);
+  if (obj instanceof Undefined) return obj;
   if (Array.isArray(obj) || typeof obj === 'string') {
     if (typeof index !== 'number' || !Number.isInteger(index)) return new Undefined(`${objectName(obj)} has no element ${str(index)}`);
     const i = index < 0 ? obj.length + index : index;
@@ -131,10 +139,21 @@ function slice(node: Extract<Node, { t: 'slice' }>, scope: Lookup): unknown {
   return typeof obj === 'string' ? picked.join('') : picked;
 }
 
+const GLOBALS = new Set(['range', 'lookup', 'query', 'q', 'dict']);
+
 function call(node: Extract<Node, { t: 'call' }>, scope: Lookup): unknown {
   const fn = node.fn.t === 'name' && !scope.has(node.fn.n) ? node.fn.n : evaluate(node.fn, scope);
   const args = node.args.map((a) => defined(evaluate(a, scope)));
+  const kwargs = evalKwargs(node.kwargs, scope);
   if (fn instanceof BoundMethod) return callMethod(fn.target, fn.name, args);
+  if (typeof fn === 'string' && !GLOBALS.has(fn)) {
+    throw new UndefinedError(`'${fn}' is undefined${fn === 'omit' ? '' : ' (a function capstan\'s Jinja does not have: it has range, lookup, query, dict)'}`);
+  }
+  if (fn === 'dict') {
+    if (args.length === 0 || isMapping(args[0])) return { ...(args[0] as object | undefined), ...kwargs };
+    const pairs = iterate(args[0], 'dict').map((p) => iterate(p, 'dict() item'));
+    return { ...Object.fromEntries(pairs.map(([k, v]) => [str(k), v])), ...kwargs };
+  }
   if (fn === 'range') {
     const [a = 0, b, s = 1] = args as number[];
     const [start, stop] = b === undefined ? [0, a] : [a, b];
@@ -143,7 +162,8 @@ function call(node: Extract<Node, { t: 'call' }>, scope: Lookup): unknown {
     return out;
   }
   if (fn === 'lookup' || fn === 'query' || fn === 'q') {
-    throw new JinjaError(`lookup plugins (${str(args[0])}) are not supported in inventory values: compute the value in the inventory or pass it with -e`);
+    const [plugin, ...terms] = args;
+    return runLookup(plugin, terms, kwargs, fn !== 'lookup', scope);
   }
   if (fn instanceof Undefined) fn.fail();
   throw new JinjaError(`${typeof fn === 'string' ? `'${fn}'` : objectName(fn)} is not callable`);
@@ -174,15 +194,6 @@ function binary(op: string, a: unknown, b: unknown): unknown {
     case '%': return ((x % y) + y) % y;
     default: return x ** y;
   }
-}
-
-function percentFormat(format: string, arg: unknown): string {
-  const args = Array.isArray(arg) ? [...arg] : [arg];
-  return format.replace(/%([sdif%])/g, (_, c: string) => {
-    if (c === '%') return '%';
-    const v = args.shift();
-    return c === 's' ? str(v) : String(Math.trunc(Number(v)));
-  });
 }
 
 function compareChain(first: Node, ops: [string, Node][], scope: Lookup): boolean {

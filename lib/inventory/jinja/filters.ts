@@ -5,11 +5,17 @@
 import { stringify } from 'yaml';
 import { JinjaError } from './errors.ts';
 import { pySplit, stripChars } from './methods.ts';
+import { closest } from '../../vars/suggest.ts';
+import { ANSIBLE_FILTERS } from './filters-ansible.ts';
+import { niceYaml } from './nice-yaml.ts';
+import { applyTest } from './tests.ts';
 import { defined, equal, isMapping, iterate, str, truthy, typeName, Undefined } from './values.ts';
+
+export { applyTest } from './tests.ts';
 
 type Filter = (value: unknown, args: unknown[], kwargs: Record<string, unknown>) => unknown;
 
-const num = (v: unknown, what: string): number => {
+export const num = (v: unknown, what: string): number => {
   v = defined(v);
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return Number(v);
@@ -39,7 +45,7 @@ function toFloat(v: unknown, dflt: unknown = 0): unknown {
 }
 
 /** Ansible's bool filter. */
-function toBool(v: unknown): boolean {
+export function toBool(v: unknown): boolean {
   v = defined(v);
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v === 1;
@@ -145,12 +151,15 @@ const FILTERS: Record<string, Filter> = {
   selectattr: selectFilter(true, true),
   rejectattr: selectFilter(false, true),
   split: (v, [sep, max]) => pySplit(str(v), sep === undefined ? undefined : str(sep), max === undefined ? undefined : Number(max)),
-  dict2items: (v, [keyName = 'key', valueName = 'value']) => {
+  dict2items: (v, [keyName = 'key', valueName = 'value'], kw) => {
     if (!isMapping(defined(v))) throw new JinjaError(`dict2items requires a dictionary, got '${typeName(v)}'`);
-    return Object.entries(v as Record<string, unknown>).map(([k, x]) => ({ [str(keyName)]: k, [str(valueName)]: x }));
+    const [k, x] = [str(kw.key_name ?? keyName), str(kw.value_name ?? valueName)];
+    return Object.entries(v as Record<string, unknown>).map(([key, value]) => ({ [k]: key, [x]: value }));
   },
-  items2dict: (v, [keyName = 'key', valueName = 'value']) =>
-    Object.fromEntries(iterate(v, 'items2dict').map((x) => [str((x as Record<string, unknown>)[str(keyName)]), (x as Record<string, unknown>)[str(valueName)]])),
+  items2dict: (v, [keyName = 'key', valueName = 'value'], kw) => {
+    const [k, x] = [str(kw.key_name ?? keyName), str(kw.value_name ?? valueName)];
+    return Object.fromEntries(iterate(v, 'items2dict').map((item) => [str((item as Record<string, unknown>)[k]), (item as Record<string, unknown>)[x]]));
+  },
   combine: (v, args, kwargs) => {
     const maps = [v, ...args.flatMap((a) => (Array.isArray(a) ? a : [a]))].map(defined);
     return maps.reduce<Record<string, unknown>>((acc, m) => (kwargs.recursive ? deepMerge(acc, m) : { ...acc, ...(m as object) }), {});
@@ -159,7 +168,7 @@ const FILTERS: Record<string, Filter> = {
   to_json: (v) => pyJson(defined(v)),
   to_nice_json: (v, [], kwargs) => JSON.stringify(sortDeep(defined(v)), null, Number(kwargs.indent ?? 4)),
   to_yaml: (v) => stringify(defined(v), { collectionStyle: 'flow' }),
-  to_nice_yaml: (v, [], kwargs) => stringify(defined(v), { indent: Number(kwargs.indent ?? 4) }),
+  to_nice_yaml: (v, [], kwargs) => niceYaml(defined(v), Number(kwargs.indent ?? 4), kwargs.sort_keys !== false),
   from_json: (v) => JSON.parse(str(v)),
   b64encode: (v) => Buffer.from(str(v), 'utf8').toString('base64'),
   b64decode: (v) => Buffer.from(str(v), 'base64').toString('utf8'),
@@ -168,8 +177,19 @@ const FILTERS: Record<string, Filter> = {
   dirname: (v) => str(v).split('/').slice(0, -1).join('/'),
   regex_replace: (v, [pattern = '', replacement = ''], kwargs) =>
     str(v).replace(regexOf(pattern, kwargs, 'g'), str(replacement).replace(/\\(\d)/g, '$$$1').replace(/\\g<(\w+)>/g, '$$<$1>')),
-  regex_search: (v, [pattern = ''], kwargs) => regexOf(pattern, kwargs).exec(str(v))?.[0] ?? null,
-  regex_findall: (v, [pattern = ''], kwargs) => [...str(v).matchAll(regexOf(pattern, kwargs, 'g'))].map((m) => (m.length > 1 ? m[1] : m[0])),
+  regex_search: (v, [pattern = '', ...groups], kwargs) => {
+    const m = regexOf(pattern, kwargs).exec(str(v));
+    if (!groups.length) return m?.[0] ?? null;
+    // '\\1' / '\\g<name>' arguments: the list of those groups, as Ansible's regex_search
+    if (!m) return null;
+    return groups.map((g) => {
+      const ref = /^\\(?:(\d+)|g<(\w+)>)$/.exec(str(g));
+      if (!ref) throw new JinjaError(`regex_search: unknown argument '${str(g)}': give groups as '\\1' or '\\g<name>'`);
+      return ref[1] !== undefined ? m[Number(ref[1])] ?? null : m.groups?.[ref[2]!] ?? null;
+    });
+  },
+  // as Python's re.findall: the match, its one group, or the list of its groups
+  regex_findall: (v, [pattern = ''], kwargs) => [...str(v).matchAll(regexOf(pattern, kwargs, 'g'))].map((m) => (m.length > 2 ? m.slice(1).map((g) => g ?? '') : m.length === 2 ? m[1] ?? '' : m[0])),
   type_debug: (v) => typeName(v),
 };
 FILTERS.d = FILTERS.default!;
@@ -199,45 +219,16 @@ function sortDeep(v: unknown): unknown {
   return v;
 }
 
+Object.assign(FILTERS, ANSIBLE_FILTERS);
+
 export function applyFilter(name: string, value: unknown, args: unknown[], kwargs: Record<string, unknown>): unknown {
   const filter = FILTERS[name];
-  if (!filter) throw new JinjaError(`no filter named '${name}' (capstan supports: ${Object.keys(FILTERS).sort().join(', ')})`);
+  if (!filter) {
+    const near = closest(name, Object.keys(FILTERS));
+    throw new JinjaError(`no filter named '${name}'${near ? `: did you mean ${near}?` : ''} (capstan supports: ${Object.keys(FILTERS).sort().join(', ')})`);
+  }
   // Only default/mandatory look at Undefined itself; every other filter uses the value.
   if (name !== 'default' && name !== 'd' && name !== 'mandatory') defined(value);
   return filter(value, args.map((a) => defined(a)), kwargs);
 }
 
-const TESTS: Record<string, (v: unknown, args: unknown[]) => boolean> = {
-  defined: (v) => !(v instanceof Undefined),
-  undefined: (v) => v instanceof Undefined,
-  none: (v) => defined(v) === null,
-  string: (v) => typeof defined(v) === 'string',
-  number: (v) => typeof defined(v) === 'number',
-  integer: (v) => Number.isInteger(defined(v)),
-  float: (v) => typeof defined(v) === 'number' && !Number.isInteger(v),
-  boolean: (v) => typeof defined(v) === 'boolean',
-  mapping: (v) => isMapping(defined(v)),
-  sequence: (v) => Array.isArray(defined(v)) || typeof v === 'string' || isMapping(v),
-  iterable: (v) => Array.isArray(defined(v)) || typeof v === 'string' || isMapping(v),
-  true: (v) => defined(v) === true,
-  false: (v) => defined(v) === false,
-  even: (v) => num(v, 'even') % 2 === 0,
-  odd: (v) => Math.abs(num(v, 'odd') % 2) === 1,
-  divisibleby: (v, [n]) => num(v, 'divisibleby') % num(n, 'divisibleby') === 0,
-  eq: (v, [x]) => equal(defined(v), x),
-  ne: (v, [x]) => !equal(defined(v), x),
-  in: (v, [x]) => iterate(x, 'in').some((y) => equal(y, v)) || (typeof x === 'string' && x.includes(str(v))),
-  sameas: (v, [x]) => defined(v) === x,
-  lower: (v) => str(v) === str(v).toLowerCase(),
-  upper: (v) => str(v) === str(v).toUpperCase(),
-  match: (v, [p]) => new RegExp(`^(?:${str(p)})`).test(str(v)),
-  search: (v, [p]) => new RegExp(str(p)).test(str(v)),
-};
-TESTS.equalto = TESTS.eq!;
-TESTS['=='] = TESTS.eq!;
-
-export function applyTest(name: string, value: unknown, args: unknown[]): boolean {
-  const test = TESTS[name];
-  if (!test) throw new JinjaError(`no test named '${name}'`);
-  return test(value, args);
-}

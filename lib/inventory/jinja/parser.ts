@@ -17,7 +17,7 @@ export type Node =
   | { t: 'slice'; obj: Node; start?: Node; stop?: Node; step?: Node }
   | { t: 'call'; fn: Node; args: Node[]; kwargs: Record<string, Node> }
   | { t: 'filter'; name: string; value: Node; args: Node[]; kwargs: Record<string, Node> }
-  | { t: 'test'; name: string; value: Node; args: Node[]; negate: boolean }
+  | { t: 'test'; name: string; value: Node; args: Node[]; kwargs: Record<string, Node>; negate: boolean }
   | { t: 'bin'; op: string; l: Node; r: Node }
   | { t: 'unary'; op: string; v: Node }
   | { t: 'not'; v: Node }
@@ -32,6 +32,18 @@ export function parseExpression(src: string): Node {
   const node = p.expression();
   p.expectEnd();
   return node;
+}
+
+/** `x in xs`, `k, v in d.items()`, `h in hosts if h != x`: the text after `{% for`. */
+export function parseForHeader(src: string): { targets: string[]; iter: Node; filter?: Node } {
+  const p = new Parser(src);
+  return p.forHeader();
+}
+
+/** `name = expr`: the text after `{% set`. */
+export function parseSetHeader(src: string): { name: string; value: Node } {
+  const p = new Parser(src);
+  return p.setHeader();
 }
 
 class Parser {
@@ -70,6 +82,38 @@ class Parser {
 
   private expectOp(value: string): void {
     if (!this.skipOp(value)) this.fail(`'${value}'`);
+  }
+
+  private names(): string[] {
+    const out: string[] = [];
+    do {
+      if (this.tok.kind !== 'name') this.fail('a variable name');
+      out.push(this.tokens[this.pos++]!.value as string);
+    } while (this.skipOp(','));
+    return out;
+  }
+
+  forHeader(): { targets: string[]; iter: Node; filter?: Node } {
+    const targets = this.names();
+    if (!this.isName('in')) this.fail("'in'");
+    this.pos++;
+    const iter = this.or();
+    let filter: Node | undefined;
+    if (this.isName('if')) {
+      this.pos++;
+      filter = this.expression();
+    }
+    this.expectEnd();
+    return filter ? { targets, iter, filter } : { targets, iter };
+  }
+
+  setHeader(): { name: string; value: Node } {
+    const [name, ...more] = this.names();
+    if (more.length) this.fail("'=' (set one name at a time)");
+    this.expectOp('=');
+    const value = this.expression();
+    this.expectEnd();
+    return { name: name!, value };
   }
 
   expectEnd(): void {
@@ -291,9 +335,10 @@ class Parser {
         if (negate) this.pos++;
         const name = this.dottedName();
         let args: Node[] = [];
-        if (this.isOp('(')) args = this.callArgs().args;
+        let kwargs: Record<string, Node> = {};
+        if (this.isOp('(')) ({ args, kwargs } = this.callArgs());
         else if (this.tok.kind === 'string' || this.tok.kind === 'number') args = [this.primary()];
-        node = { t: 'test', name, value: node, args, negate };
+        node = { t: 'test', name, value: node, args, kwargs, negate };
       } else return node;
     }
   }

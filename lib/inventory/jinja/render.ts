@@ -2,14 +2,14 @@
  * Renders var values: strings holding `{{ expr }}` (and `{# comments #}`), recursively inside
  * lists and maps. A string that is exactly one `{{ expr }}` keeps the expression's native type
  * (a number stays a number, a list a list), as Ansible's native Jinja does; any other template
- * renders to a string, each value written as Python's str() writes it. `{% %}` statements are
- * not supported in inventory values; `!unsafe` values are never templated. Parsed templates are
- * cached by their text.
+ * renders to a string, each value written as Python's str() writes it. Statements (`{% if %}`,
+ * `{% for %}`, `{% set %}`, `{% raw %}`: template.ts) render to text; `!unsafe` values are never
+ * templated. Parsed templates are cached by their text.
  */
-import { JinjaError, JinjaSyntaxError } from './errors.ts';
+import { JinjaError } from './errors.ts';
 import { evaluate, type Lookup } from './evaluate.ts';
-import { type Node, parseExpression } from './parser.ts';
-import { defined, str, Undefined } from './values.ts';
+import { compileTemplate, type TNode } from './template.ts';
+import { defined, iterate, OMIT, str, truthy, Undefined } from './values.ts';
 import { UnsafeText, VaultText, YamlTimestamp } from '../yaml-ansible.ts';
 
 export interface Scope extends Lookup {
@@ -17,88 +17,89 @@ export interface Scope extends Lookup {
   vault(v: VaultText): string;
 }
 
-type Part = string | Node;
-interface Template {
-  parts: Part[];
-  /** The whole string is one expression: keep its native type. */
-  single: boolean;
-}
-
-const cache = new Map<string, Template>();
+const cache = new Map<string, TNode[]>();
 const MAX_CACHE = 50_000;
 
 function hasTemplate(s: string): boolean {
   return s.includes('{{') || s.includes('{%') || s.includes('{#');
 }
 
-function compile(text: string): Template {
+function compile(text: string): TNode[] {
   let t = cache.get(text);
   if (t) return t;
-  const parts = split(text);
-  t = { parts, single: parts.length === 1 && typeof parts[0] !== 'string' };
+  t = compileTemplate(text);
   if (cache.size >= MAX_CACHE) cache.clear();
   cache.set(text, t);
   return t;
 }
 
-/** Text and parsed `{{ }}` expressions, comments dropped, whitespace control applied. */
-function split(text: string): Part[] {
-  const parts: Part[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const open = text.slice(i).search(/\{[{%#]/);
-    if (open < 0) {
-      parts.push(text.slice(i));
-      break;
+/** The scope seen inside a template: `{% set %}` and loop variables over the host's vars. */
+function withLocals(scope: Lookup, locals: Map<string, unknown>): Lookup {
+  return {
+    has: (n) => locals.has(n) || scope.has(n),
+    lookup: (n) => (locals.has(n) ? locals.get(n) : scope.lookup(n)),
+  };
+}
+
+/** One piece of output: text, or the value of an expression (kept native when it is the only piece). */
+type Piece = { text: string } | { value: unknown };
+
+function renderNodes(nodes: readonly TNode[], scope: Lookup, locals: Map<string, unknown>, out: Piece[]): void {
+  const inner = withLocals(scope, locals);
+  for (const n of nodes) {
+    if (n.k === 'text') out.push({ text: n.text });
+    else if (n.k === 'expr') out.push({ value: evaluate(n.node, inner) });
+    else if (n.k === 'set') locals.set(n.name, evaluate(n.value, inner));
+    else if (n.k === 'if') {
+      const hit = n.branches.find((b) => truthy(evaluate(b.test, inner)));
+      renderNodes(hit ? hit.body : n.else, scope, locals, out);
+    } else renderFor(n, scope, locals, out);
+  }
+}
+
+function renderFor(n: Extract<TNode, { k: 'for' }>, scope: Lookup, locals: Map<string, unknown>, out: Piece[]): void {
+  const outer = withLocals(scope, locals);
+  const bind = (item: unknown, into: Map<string, unknown>): void => {
+    if (n.targets.length === 1) into.set(n.targets[0]!, item);
+    else {
+      const parts = iterate(item, 'for-loop unpacking');
+      if (parts.length !== n.targets.length) throw new JinjaError(`cannot unpack ${parts.length} values into ${n.targets.join(', ')}`);
+      n.targets.forEach((t, i) => into.set(t, parts[i]));
     }
-    if (open > 0) parts.push(text.slice(i, i + open));
-    const start = i + open;
-    const kind = text[start + 1];
-    const closer = kind === '{' ? '}}' : kind === '%' ? '%}' : '#}';
-    const end = findClose(text, start + 2, closer);
-    if (end < 0) throw new JinjaSyntaxError(`template error in "${text}": '${text.slice(start, start + 2)}' is never closed with '${closer}'`);
-    if (kind === '%') throw new JinjaSyntaxError(`Jinja statements ({% ... %}) are not supported in inventory values ("${text}"): use an inline expression such as {{ a if c else b }}`);
-    const { inner, stripBefore, stripAfter } = whitespaceControl(text.slice(start + 2, end));
-    if (stripBefore && typeof parts.at(-1) === 'string') parts[parts.length - 1] = (parts.at(-1) as string).trimEnd();
-    if (kind === '{') parts.push(parseExpression(inner));
-    i = end + 2;
-    if (stripAfter) while (i < text.length && /\s/.test(text[i]!)) i++;
+  };
+  let items = iterate(evaluate(n.iter, outer), 'for loop');
+  if (n.filter) {
+    items = items.filter((item) => {
+      const probe = new Map(locals);
+      bind(item, probe);
+      return truthy(evaluate(n.filter!, withLocals(scope, probe)));
+    });
   }
-  // empty text left by whitespace control does not count as text
-  return parts.filter((p) => p !== '');
-}
-
-/** `{{- x -}}`: `-` strips the whitespace before/after; `+` is accepted and keeps it. */
-function whitespaceControl(raw: string): { inner: string; stripBefore: boolean; stripAfter: boolean } {
-  let inner = raw;
-  const stripBefore = inner.startsWith('-');
-  if (stripBefore || inner.startsWith('+')) inner = inner.slice(1);
-  const stripAfter = inner.endsWith('-');
-  if (stripAfter || inner.endsWith('+')) inner = inner.slice(0, -1);
-  return { inner, stripBefore, stripAfter };
-}
-
-/** Index of `closer` after `from`, skipping quoted strings inside the expression. */
-function findClose(text: string, from: number, closer: string): number {
-  let quote = '';
-  for (let i = from; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = '';
-    } else if (c === "'" || c === '"') quote = c;
-    else if (text.startsWith(closer, i)) return i;
+  if (items.length === 0) {
+    renderNodes(n.else, scope, locals, out);
+    return;
   }
-  return -1;
+  items.forEach((item, i) => {
+    const mine = new Map(locals); // a loop body's {% set %} stays in the loop, as in Jinja
+    bind(item, mine);
+    mine.set('loop', { index: i + 1, index0: i, revindex: items.length - i, revindex0: items.length - i - 1, first: i === 0, last: i === items.length - 1, length: items.length, previtem: items[i - 1], nextitem: items[i + 1] });
+    renderNodes(n.body, scope, mine, out);
+  });
 }
 
 export function renderString(text: string, scope: Scope): unknown {
   if (!hasTemplate(text)) return text;
   const t = compile(text);
-  if (t.single) return renderValue(defined(evaluate(t.parts[0] as Node, scope)), scope, false);
-  let out = '';
-  for (const part of t.parts) out += typeof part === 'string' ? part : str(evaluate(part, scope));
-  return out;
+  const pieces: Piece[] = [];
+  renderNodes(t, scope, new Map(), pieces);
+  // one expression and nothing else (statements write no text) keeps its native type, as 2.19
+  if (pieces.length === 1 && 'value' in pieces[0]!) return finish(defined(pieces[0].value), scope);
+  return pieces.map((p) => ('text' in p ? p.text : str(p.value))).join('');
+}
+
+/** A lone expression's value, with any template text it produced rendered too (as Ansible's recursive templating). */
+function finish(value: unknown, scope: Scope): unknown {
+  return renderValue(value, scope, false);
 }
 
 /** Renders every template inside a value. */
@@ -108,10 +109,15 @@ export function renderValue(value: unknown, scope: Scope, templates = true): unk
     if (value instanceof VaultText) return scope.vault(value);
     if (value instanceof UnsafeText || value instanceof YamlTimestamp) return value.text;
     if (value instanceof Undefined) return value.fail();
-    if (Array.isArray(value)) return value.map((v) => renderValue(v, scope, templates));
+    // an omitted item or value is left out of its list or dict (as ansible-core 2.19 does)
+    if (Array.isArray(value)) return value.map((v) => renderValue(v, scope, templates)).filter((v) => v !== OMIT);
+    if (value === OMIT) return value;
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = renderValue(v, scope, templates);
+      for (const [k, v] of Object.entries(value)) {
+        const r = renderValue(v, scope, templates);
+        if (r !== OMIT) out[k] = r;
+      }
       return out;
     }
     return value;

@@ -7,13 +7,20 @@ import { UndefinedError } from './errors.ts';
 
 export class Undefined {
   readonly message: string;
-  constructor(message: string) {
+  /** The message already says what to do (a fact, a lookup), so no generic "define it" is added. */
+  readonly hasFix: boolean;
+  constructor(message: string, hasFix = false) {
     this.message = message;
+    this.hasFix = hasFix;
   }
   fail(): never {
-    throw new UndefinedError(this.message);
+    throw new UndefinedError(this.message, undefined, this.hasFix);
   }
 }
+
+/** Ansible's `omit`: a value that, where a var or an item ends up, means "not given". */
+export const OMIT = Object.freeze({ __omit__: true });
+export const OMIT_TEXT = '__omit_place_holder__capstan';
 
 export function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Undefined);
@@ -65,6 +72,7 @@ function repr(v: unknown): string {
 export function str(v: unknown): string {
   v = defined(v);
   if (v === null || v === undefined) return 'None';
+  if (v === OMIT) return OMIT_TEXT;
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (typeof v === 'number') return numberText(v);

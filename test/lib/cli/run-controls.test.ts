@@ -114,4 +114,20 @@ describe('run controls', () => {
     expect(p.code).toBe(5);
     expect(p.stderr).toMatch(/--vault-id prod@prompt: no terminal to ask for the vault password on: give --vault-password-file FILE or --vault-id label@FILE instead/);
   });
+
+  it('names the ssh-args options it does not apply in one warning, before connecting anywhere', async () => {
+    const dir = site();
+    writeFileSync(join(dir, 'inv/hosts'), "[nodes]\nweb1 ansible_host=192.0.2.10 ansible_ssh_common_args='-C -o ControlPersist=60s -o ForwardAgent=yes -o IdentitiesOnly=yes'\n" +
+      "web2 ansible_host=192.0.2.11 ansible_ssh_common_args='-o ForwardAgent=yes'\n");
+    const r = await cli(playMain, dir, ['-i', './inv', ...pb(dir), '--list-hosts', '--json']);
+    const warnings = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'warning').map((e) => e.message);
+    expect(warnings).toContain('ssh options not applied by capstan (ignored): -C (web1), ControlPersist (web1), ForwardAgent (web1, web2); see docs/ssh.md for the options capstan applies');
+  });
+
+  it('refuses a become method other than sudo, naming the var', async () => {
+    const dir = site('[privilege_escalation]\nbecome_method = su\n');
+    const r = await cli(playMain, dir, ['-i', './inv', ...pb(dir), '--list-hosts']);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/ansible.cfg › ansible_become_method \(host localhost\): "su" is not supported; capstan becomes with sudo/);
+  });
 });

@@ -118,3 +118,18 @@ describe('--check --detailed-exitcode', () => {
     expect(r.stderr).toMatch(/--detailed-exitcode/);
   });
 });
+
+describe('--kube-context and the terminal width', () => {
+  it('--kube-context NAME is the kube_context var, from the command line, over the inventory', async () => {
+    const r = await play('-i', 'production', '--tags', 'istio', '--plan', '--kube-context', 'lab-admin', '--json');
+    const plan = events(r.stdout).find((e) => e.type === 'plan') as unknown as { roles: { vars: Record<string, { value: unknown; source: string }> }[] };
+    expect(plan.roles[0]!.vars['kube_context']).toEqual({ value: 'lab-admin', source: '--kube-context' });
+  });
+
+  it('banners follow COLUMNS when the output is not a terminal', async () => {
+    let stdout = '';
+    const io = { stdout: { write: (s: string) => { stdout += s; } }, stderr: { write: () => {} }, projectDir, cwd: projectDir, env: { COLUMNS: '100' } };
+    await playMain(echo(join(tmp, 'cols')), io);
+    expect(stdout.split('\n').find((l) => l.startsWith('PLAY RECAP'))).toHaveLength(100);
+  });
+});

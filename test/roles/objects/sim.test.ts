@@ -196,6 +196,19 @@ describe('objects role on the simulator', () => {
     expect(store().get('v1', 'ConfigMap', 'mlops', 'settings').data.mode).toBe('managed');
   });
 
+  it('a field removed from the inventory is removed from the object (compare-first sees capstan no longer declares it)', async () => {
+    const file = join(inv, 'manifests', 'settings.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('  mode: managed\n', '  mode: managed\n  extra: "1"\n'));
+    expect((await play([])).code).toBe(0);
+    expect(store().get('v1', 'ConfigMap', 'mlops', 'settings').data).toEqual({ mode: 'managed', extra: '1' });
+    writeFileSync(file, readFileSync(file, 'utf8').replace('  extra: "1"\n', ''));
+    const r = await play([]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.writes).toEqual([expect.stringMatching(/^PATCH \/api\/v1\/namespaces\/mlops\/configmaps\/settings\?/)]);
+    expect(store().get('v1', 'ConfigMap', 'mlops', 'settings').data).toEqual({ mode: 'managed' });
+    expect((await play([])).writes).toEqual([]);
+  });
+
   it('a PVC that never binds and a Certificate never Ready: the wait names each and its last condition, within its bound', async () => {
     writeFileSync(join(inv, 'manifests', 'pending.yaml'), [
       'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: scratch, namespace: mlops}\nspec:\n  accessModes: [ReadWriteOnce]\n  storageClassName: no-such-class\n  resources: {requests: {storage: 1Gi}}',
@@ -212,6 +225,17 @@ describe('objects role on the simulator', () => {
     expect(msg).toMatch(/persistentvolumeclaim default\/mlops-data\s+Bound/);
     expect(took).toBeLessThan(15_000);
     unlinkSync(join(inv, 'manifests', 'pending.yaml'));
+  });
+
+  it('an ExternalName Service through the k8s_services shortcut is applied and healthy, and pruned when the entry goes', async () => {
+    const svc = { k8s_services: [{ name: 'billing-db', namespace: 'mlops', type: 'external_name', external_name: 'db.billing.example.internal' }] };
+    const r = await play(['-e', JSON.stringify(svc)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(store().get('v1', 'Service', 'mlops', 'billing-db').spec).toMatchObject({ type: 'ExternalName', externalName: 'db.billing.example.internal' });
+    expect(task(r, 'objects healthy')?.msg).toMatch(/service mlops\/billing-db\s+ExternalName db\.billing\.example\.internal/);
+    const gone = await play([]);
+    expect(task(gone, 'objects prune')?.msg).toBe('pruned service mlops/billing-db');
+    expect(store().get('v1', 'Service', 'mlops', 'billing-db')).toBeUndefined();
   });
 
   it('a broken object stops the run before any request, naming file:line › field', async () => {
