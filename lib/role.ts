@@ -9,25 +9,8 @@ import type { Transport } from './transport/types.ts';
 import type { PlatformVars } from './vars/platform.ts';
 import type { VarDefs, VarsOf } from './vars/schema.ts';
 
-export type TaskStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
-
-export interface TaskResult {
-  status: Exclude<TaskStatus, 'unreachable' | 'failed'>;
-  /** Why: "istiod 1.30.3 already deployed with these values", "skipped: enable_istio is false". */
-  msg?: string;
-  /** A unified diff (or several) for --diff. Passed through the secret masker. */
-  diff?: string;
-  /** Small structured data for --json events and later tasks (e.g. a verify table). */
-  data?: Record<string, unknown>;
-}
-
-/** What --plan prints for a task: offline, from vars alone. */
-export type PlanEntry =
-  | { kind: 'helm'; release: string; namespace: string; chart: string; version?: string; values: unknown; state: 'present' | 'absent' }
-  | { kind: 'manifest'; description: string; yaml: string }
-  | { kind: 'file'; path: string; mode?: string; content: string }
-  | { kind: 'command'; text: string }
-  | { kind: 'note'; text: string };
+export type { PlanEntry, TaskResult, TaskStatus } from './results.ts';
+import type { PlanEntry, TaskResult } from './results.ts';
 
 /** One host as the runner sees it. */
 export interface HostInfo {

@@ -5,7 +5,8 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { KubeError } from '../lib/errors.ts';
-import { expandHome, openAccess, pointAtTunnel } from '../lib/kube/access.ts';
+import { openAccess, pointAtTunnel } from '../lib/kube/access.ts';
+import { expandHome } from '../lib/paths.ts';
 import { clusterSettings } from '../lib/kube/vars.ts';
 import { isSecret } from '../lib/secrets.ts';
 

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { openCluster, type OpenCluster } from '../lib/kube/index.ts';
+import { openCluster, type OpenCluster } from '../lib/cluster/index.ts';
 import type { TaskLog } from '../lib/role.ts';
 import { openTransport } from '../lib/transport/index.ts';
 import type { Transport } from '../lib/transport/types.ts';

@@ -94,7 +94,7 @@ describe('metallb plan', () => {
     expect(present[2]!.after).toEqual([METALLB_TASKS.ready]);
     const absent = metallb.tasks(typedVars(metallb, { metallb_state: 'absent' }), roleCtx);
     expect(absent.map((t) => t.name)).toEqual([METALLB_TASKS.pools, METALLB_TASKS.release]);
-    expect(absent[0]!.describe!().map((e) => e.kind === 'manifest' && e.description)).toEqual(['delete IPAddressPool metallb-system/default', 'delete L2Advertisement metallb-system/capstan-l2']);
+    expect(absent[0]!.describe!().map((e) => e.kind === 'manifest' && e.description)).toEqual(['delete ipaddresspool metallb-system/default', 'delete l2advertisement metallb-system/capstan-l2']);
     expect(absent[1]!.describe!()[0]).toMatchObject({ kind: 'helm', release: 'metallb', state: 'absent' });
   });
 });

@@ -103,7 +103,7 @@ describe('seldon tasks and --plan', () => {
     expect(plan.filter((e) => e.kind === 'helm').map((e) => e.kind === 'helm' && `${e.release}@${e.version}`))
       .toEqual(['seldon-core-v2-crds@2.10.2', 'seldon-core-v2-setup@2.10.2', 'seldon-core-v2-runtime@2.10.2', 'seldon-core-v2-servers@2.10.2']);
     const manifest = plan.find((e) => e.kind === 'manifest');
-    expect(manifest).toMatchObject({ description: 'apply Service seldon-mesh/seldon-mesh-nodeport' });
+    expect(manifest).toMatchObject({ description: 'apply service seldon-mesh/seldon-mesh-nodeport' });
     expect(manifest?.kind === 'manifest' && manifest.yaml).toMatch(/nodePort: 32000/);
     expect(plan).toContainEqual({ kind: 'note', text: 'namespace seldon-mesh (istio-injection=enabled)' });
   });

@@ -7,7 +7,8 @@ import { posixQuote, sh } from '../lib/shell.ts';
 import {
   fingerprint, hostsFieldMatches, keyTypeOf, knownHostName, parseKnownHosts, readKnownHosts, recordHostKey, verifyHostKey,
 } from '../lib/transport/known-hosts.ts';
-import { parseJump, parseSshArgs, shellWords } from '../lib/transport/openssh-args.ts';
+import { parseJump, parseSshArgs } from '../lib/transport/openssh-args.ts';
+import { shellWords } from '../lib/shell-words.ts';
 import { remoteCommand, sudoHandshake } from '../lib/transport/ssh-exec.ts';
 
 /** An ssh-ed25519 public key blob (type string + 32 key bytes), as a server presents it. */

@@ -5,10 +5,10 @@
  * a `helm template` render), without the helm-diff plugin.
  */
 import { stringify } from 'yaml';
-import type { TaskResult } from '../role.ts';
+import type { TaskResult } from '../results.ts';
 import type { HelmReleaseSpec } from '../kube/types.ts';
 import type { KubeApi } from '../kube/client.ts';
-import { unifiedDiff } from '../kube/compare.ts';
+import { unifiedDiff } from '../diff.ts';
 import { resolveChart, type ResolvedChart } from './chart.ts';
 import type { HelmAuth } from './credentials.ts';
 import { HelmError } from '../errors.ts';

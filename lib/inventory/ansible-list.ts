@@ -5,12 +5,19 @@
  * inline vault values as `{"__ansible_vault": ciphertext}`). formatAnsibleJson prints it the
  * way Ansible does (keys sorted, 4-space indent) so a user can diff the two outputs.
  */
-import type { LoadedInventory } from './inventory.ts';
 import type { GroupNode } from './model.ts';
+import type { VarLayer } from './types.ts';
 
 type Json = Record<string, unknown>;
 
-export function toAnsibleList(inv: LoadedInventory): Json {
+/** What the listing reads of a loaded inventory (lib/inventory/inventory.ts implements it). */
+export interface ListableInventory {
+  readonly model: { group(name: string): GroupNode };
+  readonly hosts: readonly string[];
+  rawLayersOf(host: string): readonly VarLayer[];
+}
+
+export function toAnsibleList(inv: ListableInventory): Json {
   const results: Json = {};
   const seen = new Set<string>();
   const formatGroup = (group: GroupNode): void => {
@@ -36,7 +43,7 @@ export function toAnsibleList(inv: LoadedInventory): Json {
 }
 
 /** A host's inventory vars merged by precedence (maps replace), as `ansible-inventory --host`. */
-export function toAnsibleHost(inv: LoadedInventory, host: string): Json {
+export function toAnsibleHost(inv: ListableInventory, host: string): Json {
   const merged: Json = {};
   for (const layer of inv.rawLayersOf(host)) Object.assign(merged, layer.vars);
   return JSON.parse(JSON.stringify(merged)) as Json;

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
+import { expandHome } from '../paths.ts';
 import { parse, stringify } from 'yaml';
 import { ConnectionError, KubeError } from '../errors.ts';
 import { registerSecret } from '../secrets.ts';
@@ -29,10 +30,6 @@ export interface AccessOptions {
   shared: Map<string, unknown>;
   transport: () => Promise<Transport>;
   verbose: (m: string) => void;
-}
-
-export function expandHome(p: string): string {
-  return p === '~' ? homedir() : p.startsWith('~/') ? `${homedir()}${p.slice(1)}` : p;
 }
 
 function fileAccess(path: string, context: string | undefined, via: string): Access {

@@ -8,6 +8,9 @@
 import { containsAll } from './compare.ts';
 import type { KubeObject } from './types.ts';
 
+/** capstan's field manager name for server-side apply (client.ts sends it; defined here, so offline code can use it without loading the client). */
+export const FIELD_MANAGER = 'capstan';
+
 type Fields = Record<string, unknown>;
 
 interface ManagedEntry { manager?: string; operation?: string; subresource?: string; fieldsV1?: Fields }

@@ -17,7 +17,9 @@ import { KubeError } from '../errors.ts';
 import type { KubeObject } from './types.ts';
 import { isTransient, withRetry, type RetryOptions } from './retry.ts';
 
-export const FIELD_MANAGER = 'capstan';
+import { FIELD_MANAGER } from './applied.ts';
+
+export { FIELD_MANAGER };
 
 export interface ObjectRef {
   apiVersion: string;

@@ -2,8 +2,7 @@
  * Pure comparisons of desired and live objects: whether the live object already holds every
  * field we would apply (read-only check mode), and unified diffs for --diff.
  */
-import { createTwoFilesPatch } from 'diff';
-import { maskDiff } from '../secret-diff.ts';
+import { unifiedDiff } from '../diff.ts';
 import { stringify } from 'yaml';
 import type { KubeObject } from './types.ts';
 
@@ -35,11 +34,6 @@ export function describeObject(o: Pick<KubeObject, 'kind' | 'metadata'>): string
 }
 
 /** A unified diff between two texts, or '' when they are equal. */
-export function unifiedDiff(name: string, before: string, after: string): string {
-  if (before === after) return '';
-  return maskDiff(createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, '', '', { context: 3 }));
-}
-
 /** Diff of a live object (only the fields we manage) against the desired one, as YAML. */
 export function objectDiff(live: KubeObject | undefined, desired: KubeObject): string {
   const before = live ? stringify(project(live, desired)) : '';

@@ -3,7 +3,7 @@
  * changed with a reason. Check mode only reads (GET), never writes, not even dry-run requests.
  */
 import { KubeError } from '../errors.ts';
-import type { TaskResult } from '../role.ts';
+import type { TaskResult } from '../results.ts';
 import type { KubeApi } from './client.ts';
 import { containsAll, describeObject, objectDiff } from './compare.ts';
 import type { KubeObject } from './types.ts';

@@ -3,7 +3,7 @@
  * lib/wait; roles only use these interfaces, so they never know whether the API is reached by
  * kubeconfig or through an SSH tunnel.
  */
-import type { TaskResult } from '../role.ts';
+import type { TaskResult } from '../results.ts';
 
 export type ChartSource =
   /** A chart repository: repo URL + chart name + pinned version. */

@@ -14,7 +14,7 @@ export const clusterVars = defineVars({
   kubeconfig: {
     schema: controllerPath,
     optional: true,
-    description: 'Kubeconfig on the controller (`~` expanded). Default: $KUBECONFIG (several files merged as kubectl merges them), else ~/.kube/config.',
+    description: 'Kubeconfig on the controller (`~` expanded): the cluster roles read it, the k3s role writes the cluster\'s context there (0600). Unset: they read $KUBECONFIG (several files merged as kubectl merges them), else ~/.kube/config, and k3s writes ~/.kube/config.new (k3s-ansible\'s default) and hands it to the later roles of the run.',
     example: '~/.kube/config',
   },
   kube_context: {

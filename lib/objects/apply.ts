@@ -6,8 +6,7 @@
  */
 import { KubeError } from '../errors.ts';
 import type { KubeApi } from '../kube/client.ts';
-import { applyWouldChange } from '../kube/applied.ts';
-import { FIELD_MANAGER } from '../kube/client.ts';
+import { applyWouldChange, FIELD_MANAGER } from '../kube/applied.ts';
 import { describeObject, objectDiff } from '../kube/compare.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { roleOfGroup } from './bundle/index.ts';

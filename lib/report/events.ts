@@ -4,7 +4,7 @@
  */
 import { ExitCode } from '../errors.ts';
 import type { Problem } from '../errors.ts';
-import type { PlanEntry, TaskStatus } from '../role.ts';
+import type { PlanEntry, TaskStatus } from '../results.ts';
 
 export interface HostStats {
   ok: number;

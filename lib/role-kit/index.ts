@@ -5,7 +5,8 @@
  */
 export { helmEntry, helmTask, pinnedChart, type TaskOrdering } from './helm.ts';
 export { applyTask, crdMissingInCheck, deleteTask, hasCrd, manifestEntries, type ApplyTaskOptions } from './manifests.ts';
-export { describeObject, MANAGED_BY, objectMeta } from './meta.ts';
+export { describeObject } from '../kube/compare.ts';
+export { MANAGED_BY, objectMeta } from './meta.ts';
 export { deployments, readyTask, readyText, waitOptions, waitReady, type ReadySpec, type Workload, type WorkloadKind } from './ready.ts';
 export { OBJECT_TEMPLATE, renderObjects, templateData, templateFile } from './render.ts';
 export { exposedServices, replacedK3sComponents } from './platform.ts';

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import type { Cluster, KubeObject } from '../kube/types.ts';
 import type { PlanEntry, Task, TaskContext, TaskResult } from '../role.ts';
 import type { TaskOrdering } from './helm.ts';
-import { describeObject } from './meta.ts';
+import { describeObject } from '../kube/compare.ts';
 
 export function manifestEntries(objects: readonly KubeObject[], verb = 'apply'): PlanEntry[] {
   return objects.map((o) => ({ kind: 'manifest', description: `${verb} ${describeObject(o)}`, yaml: stringify(o) }));

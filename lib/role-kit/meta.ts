@@ -7,8 +7,3 @@ export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'capstan' } as const
 export function objectMeta(name: string, namespace?: string, labels: Readonly<Record<string, string>> = {}): KubeObject['metadata'] {
   return { name, ...(namespace === undefined ? {} : { namespace }), labels: { ...MANAGED_BY, ...labels } };
 }
-
-/** `Kind ns/name` (or `Kind name` for a cluster-scoped object), as plans and messages name an object. */
-export function describeObject(o: Pick<KubeObject, 'kind' | 'metadata'>): string {
-  return `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
-}

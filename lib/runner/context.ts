@@ -3,7 +3,7 @@
  * fact cache per host, the shared map, and one cluster connection per run (lib/kube imported
  * only when a task asks for it). close() closes them all, also after Ctrl-C.
  */
-import type { OpenClusterOptions } from '../kube/index.ts';
+import type { OpenClusterOptions } from '../cluster/index.ts';
 import { readHostLock, takeHostLock, type HeldHostLock } from '../lock/host.ts';
 import type { RunLock } from '../lock/index.ts';
 import { lockSettings } from '../lock/vars.ts';
@@ -40,7 +40,7 @@ export interface ServicesOptions {
 
 /** lib/kube (and @kubernetes/client-node behind it) is loaded only when a task asks for the cluster. */
 async function importOpenCluster(): Promise<OpenCluster> {
-  return (await import('../kube/index.ts')).openCluster;
+  return (await import('../cluster/index.ts')).openCluster;
 }
 
 export class RunServices {

@@ -9,6 +9,7 @@ import { CapstanError, ConnectionError } from '../errors.ts';
 import type { Task, TaskResult, TaskStatus } from '../role.ts';
 import { Stats } from '../report/events.ts';
 import type { Reporter } from '../report/events.ts';
+import { batchesOf } from './batches.ts';
 import { RunServices, taskContext } from './context.ts';
 import type { HostTask, PreparedHost, PreparedPlay, PreparedRun } from './prepare.ts';
 
@@ -53,13 +54,7 @@ function mergeSteps(hosts: readonly PreparedHost[]): Step[] {
 
 /** Adjacent concurrent steps form one batch; others are batches of one. */
 export function batches(steps: readonly Step[]): Step[][] {
-  const out: Step[][] = [];
-  for (const step of steps) {
-    const last = out.at(-1);
-    if (step.task.concurrent && last?.[0]?.task.concurrent) last.push(step);
-    else out.push([step]);
-  }
-  return out;
+  return batchesOf(steps, (s) => s.task.concurrent === true);
 }
 
 /** What a failed task says: a CapstanError's message and hint; for anything else, its message. */

@@ -18,6 +18,7 @@ import type { VarDefs } from '../vars/schema.ts';
 import {
   dedupeProblems, defaultLayers, parseRoleVars, runRoleValidators, unknownKeys,
 } from '../vars/validate.ts';
+import { batchesOf } from './batches.ts';
 import { orderRoles } from './load.ts';
 import { applyLimit, selectHosts } from './patterns.ts';
 import { roleMaySelect, roleTags, SPECIAL_TAGS, tagsSelected, taskTags } from './tags.ts';
@@ -138,14 +139,14 @@ function checkNames(tasks: readonly HostTask[], problems: Problem[]): void {
   }
 }
 
-/** The [start, end] of the run of adjacent concurrent tasks around i (just i when it is not concurrent). */
+/** The [start, end] of the batch (lib/runner/batches.ts) holding task i. */
 function batchAround(tasks: readonly HostTask[], i: number): [number, number] {
-  if (!tasks[i]!.task.concurrent) return [i, i];
-  let start = i;
-  let end = i;
-  while (start > 0 && tasks[start - 1]!.task.concurrent) start--;
-  while (end + 1 < tasks.length && tasks[end + 1]!.task.concurrent) end++;
-  return [start, end];
+  let start = 0;
+  for (const batch of batchesOf(tasks, (t) => t.task.concurrent === true)) {
+    if (i < start + batch.length) return [start, start + batch.length - 1];
+    start += batch.length;
+  }
+  return [i, i];
 }
 
 /** A task waiting (through `after`) on itself within its batch would never start. */

@@ -3,8 +3,6 @@
  * group and sha256 of a path), ownership/mode comparison, and unified diffs (the `diff` package).
  */
 import { createHash } from 'node:crypto';
-import { createTwoFilesPatch } from 'diff';
-import { maskDiff } from '../secret-diff.ts';
 import type { TaskContext, TaskResult } from '../role.ts';
 import { sh, type Cmd } from '../shell.ts';
 import { ownerSpec } from '../transport/temp-file.ts';
@@ -64,11 +62,6 @@ export async function applyOwnership(t: Transport, path: string, want: Ownership
   if (cmds.length === 0) return;
   const joined = cmds.reduce((a, c) => sh`${a} && ${c}`);
   await t.must(joined, want.become === undefined ? {} : { become: want.become });
-}
-
-/** A unified diff, masked: a secret line shows on neither side (lib/secret-diff.ts). */
-export function unifiedDiff(path: string, before: string, after: string): string {
-  return maskDiff(createTwoFilesPatch(path, path, before, after, 'before', 'after'));
 }
 
 /** The result of a step, with the diff only when --diff asked for it. */

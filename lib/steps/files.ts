@@ -6,7 +6,8 @@
 import { renderString } from '../render/index.ts';
 import type { TaskContext, TaskResult } from '../role.ts';
 import { sh } from '../shell.ts';
-import { applyOwnership, fmtMode, ownershipChanges, probePath, result, sha256, unifiedDiff, type Ownership } from './common.ts';
+import { unifiedDiff } from '../diff.ts';
+import { applyOwnership, fmtMode, ownershipChanges, probePath, result, sha256, type Ownership } from './common.ts';
 
 export interface PutFileArgs extends Ownership {
   path: string;

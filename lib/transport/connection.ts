@@ -7,7 +7,8 @@
  * capstan_known_hosts_file and capstan_ssh_private_key_passphrase. What no var sets is left
  * for ~/.ssh/config (lib/transport/ssh-target.ts). Passwords and the passphrase are registered as secrets.
  */
-import { homedir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
+import { expandHome } from '../paths.ts';
 import { InputError } from '../errors.ts';
 import type { Problem } from '../errors.ts';
 import { registerSecret } from '../secrets.ts';
@@ -35,7 +36,6 @@ export function ansibleBool(v: unknown): boolean {
   return typeof v === 'string' && ['true', 'yes', 'on', '1', 'y'].includes(v.trim().toLowerCase());
 }
 
-const expandHome = (p: string): string => (p === '~' || p.startsWith('~/') ? homedir() + p.slice(1) : p);
 
 function connectionKind(host: string, vars: Vars, problems: Problem[]): 'ssh' | 'local' {
   const given = str(vars, 'ansible_connection');
@@ -66,7 +66,19 @@ function checked(host: string, vars: Vars, schema: z.ZodType, problems: Problem[
   return value;
 }
 
+/** Specs built per host and vars object: the runner checks them before connecting and opens with the same one. */
+const built = new WeakMap<object, Map<string, ConnectionSpec>>();
+
+/** A host's connection settings from its ansible_* vars, built once per host and vars; InputError naming each bad var. */
 export function connectionSpec(host: string, vars: Vars): ConnectionSpec {
+  let byHost = built.get(vars);
+  if (!byHost) built.set(vars, (byHost = new Map()));
+  let spec = byHost.get(host);
+  if (!spec) byHost.set(host, (spec = buildConnectionSpec(host, vars)));
+  return spec;
+}
+
+function buildConnectionSpec(host: string, vars: Vars): ConnectionSpec {
   const problems: Problem[] = [];
   const connection = connectionKind(host, vars, problems);
   const port = portOf(host, vars, problems);

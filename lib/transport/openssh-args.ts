@@ -5,6 +5,7 @@
  * (IdentityFile accumulates); ssh-target.ts applies the ones in HONOURED; every other option is
  * named in `ignored`, for the run's warning. Pure: no I/O.
  */
+import { shellWords } from '../shell-words.ts';
 
 export interface JumpSpec {
   user?: string;
@@ -34,34 +35,6 @@ export interface SshArgs {
   knownHostsFiles: string[];
   /** 'yes' (refuse unknown keys), 'accept-new' ('no' and 'off' also mean accept-new: changed keys stay refused). */
   strictHostKeyChecking?: 'yes' | 'accept-new';
-}
-
-/** Split like a POSIX shell does for words: quotes and backslashes, no expansion. */
-export function shellWords(text: string): string[] {
-  const words: string[] = [];
-  let word: string | undefined;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && i + 1 < text.length) word += text[++i]!;
-      else word += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      word ??= '';
-    } else if (c === '\\' && i + 1 < text.length) {
-      word = (word ?? '') + text[++i]!;
-    } else if (/\s/.test(c)) {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else {
-      word = (word ?? '') + c;
-    }
-  }
-  if (quote) throw new Error(`unbalanced ${quote} in ssh args: ${text}`);
-  if (word !== undefined) words.push(word);
-  return words;
 }
 
 /** `[user@]host[:port]`, also `[user@][v6addr]:port`, comma lists for several hops. */
@@ -117,7 +90,12 @@ function finish(out: SshArgs): SshArgs {
 
 export function parseSshArgs(text: string | undefined): SshArgs {
   const out: SshArgs = { options: new Map(), ignored: [], jumps: [], knownHostsFiles: [] };
-  const words = shellWords(text ?? '');
+  let words: string[];
+  try {
+    words = shellWords(text ?? '');
+  } catch (err) {
+    throw new Error(`${(err as Error).message} in ssh args: ${text}`);
+  }
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const flag = w.slice(0, 2);

@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { CapstanError, CommandError } from '../../lib/errors.ts';
 import type { TaskContext, TaskResult } from '../../lib/role.ts';
-import { probePath, sha256, unifiedDiff } from '../../lib/steps/common.ts';
+import { probePath, sha256 } from '../../lib/steps/common.ts';
+import { unifiedDiff } from '../../lib/diff.ts';
 import { sh } from '../../lib/shell.ts';
 import { ansibleBool } from '../../lib/transport/connection.ts';
 import type { Cmd } from '../../lib/shell.ts';

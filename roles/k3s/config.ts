@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { parse, stringify } from 'yaml';
 import { sh, type Cmd } from '../../lib/shell.ts';
+import { shellWords } from '../../lib/shell-words.ts';
 import type { NodeKind, Topology } from './topology.ts';
 
 /** Keys capstan manages in config.yaml; setting them in *_config_yaml is a mistake. */
@@ -33,35 +34,7 @@ export function envFilePath(systemdDir: string, kind: NodeKind): string {
  * single and double quotes group, a backslash escapes the next character. Nothing is expanded.
  */
 export function splitArgs(value: string | readonly string[]): string[] {
-  if (typeof value !== 'string') return [...value];
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && i + 1 < value.length) word += value[++i];
-      else word += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < value.length) {
-      word += value[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  if (quote) throw new Error(`unbalanced ${quote} quote`);
-  if (inWord) words.push(word);
-  return words;
+  return typeof value === 'string' ? shellWords(value) : [...value];
 }
 
 /** A YAML block var (string or mapping) as a mapping; throws with the YAML error. */

@@ -4,7 +4,7 @@
  * 0600 (atomically, only when it differs) and optionally merged into the user's kubeconfig.
  */
 import { statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { expandHome } from '../../lib/paths.ts';
 import { isAbsolute, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { readIfExists, writeFileAtomic } from '../../lib/lb/local-files.ts';
@@ -80,8 +80,8 @@ export function removeFromKubeconfig(existing: string, context: string): string 
 
 /** `~/x` and inventory-relative paths to absolute paths on the controller. */
 export function controllerPath(path: string, inventoryDir: string): string {
-  if (path === '~' || path.startsWith('~/')) return resolve(homedir(), path.slice(2));
-  return isAbsolute(path) ? path : resolve(inventoryDir, path);
+  const expanded = expandHome(path);
+  return isAbsolute(expanded) ? expanded : resolve(inventoryDir, expanded);
 }
 
 /** A file on the controller, or undefined when it does not exist. */

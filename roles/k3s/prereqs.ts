@@ -9,7 +9,7 @@ import type { TaskContext, TaskResult } from '../../lib/role.ts';
 import { raw, sh } from '../../lib/shell.ts';
 import { kernelModule, putFile, sysctl } from '../../lib/steps/index.ts';
 import { BECOME } from './files.ts';
-import type { K3sVars } from './tasks.ts';
+import type { K3sVars } from './vars.ts';
 
 export const SYSCTLS: Readonly<Record<string, string>> = {
   'net.ipv4.ip_forward': '1',

@@ -8,7 +8,7 @@ import type { TaskContext } from '../../lib/role.ts';
 import { registerSecret } from '../../lib/secrets.ts';
 import type { Transport } from '../../lib/transport/types.ts';
 import { controllerPath, mergeKubeconfig, readLocal, rewriteKubeconfig, writeLocalPrivate } from './kubeconfig.ts';
-import type { NodeSetup } from './tasks.ts';
+import type { NodeSetup } from './setup.ts';
 import { fetchK3sYaml } from './wait.ts';
 
 /** Where the controller keeps the cluster's kubeconfig (k3s-ansible's default: ~/.kube/config.new). */

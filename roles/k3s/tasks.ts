@@ -8,9 +8,7 @@
  */
 import { CapstanError } from '../../lib/errors.ts';
 import type { PlanEntry, RoleContext, Task, TaskContext, TaskResult } from '../../lib/role.ts';
-import { replacedK3sComponents } from '../../lib/role-kit/index.ts';
 import { SECRET_MASK } from '../../lib/secrets.ts';
-import type { VarsOf } from '../../lib/vars/schema.ts';
 import {
   CONFIG_PATH, envFilePath, installCommand, installSpec, nodeConfig, REGISTRIES_PATH, renderEnvFile, renderYaml, splitArgs, yamlMapping,
 } from './config.ts';
@@ -18,42 +16,15 @@ import type { FileSpec } from './files.ts';
 import { publishKubeconfig } from './publish.ts';
 import { applyNode, type ApplyNodeResult } from './node.ts';
 import { prerequisites, SYSCTLS } from './prereqs.ts';
-import type { InstallSource } from './source.ts';
 import { clusterTokenOn, resolveToken, tokenMismatch, tokenPassword } from './token.ts';
-import { kindOf, nodeNameOf, topologyOf, type NodeKind, type Topology } from './topology.ts';
-import type { k3sVars } from './vars.ts';
+import { nodeSetup, type NodeSetup } from './setup.ts';
+import type { NodeKind } from './topology.ts';
+import type { K3sVars } from './vars.ts';
 import { waitNodeReady } from './wait.ts';
 import { drainNode, setUnschedulable } from './drain.ts';
 
-export type K3sVars = VarsOf<typeof k3sVars>;
-
 const TOKEN_KEY = 'k3s:token';
 const SERVER_QUEUE_KEY = 'k3s:server-queue';
-
-/** Everything a node task needs, computed from vars alone. */
-export interface NodeSetup {
-  readonly kind: NodeKind;
-  readonly topology: Topology;
-  readonly nodeName: string;
-  readonly vars: K3sVars;
-  readonly source: InstallSource;
-  readonly inventoryDir: string;
-  /** The upgrade playbook: drain before upgrading when k3s_upgrade_drain. */
-  readonly upgrade: boolean;
-  /** Packaged components to disable: k3s_disable, else those the enabled roles replace. */
-  readonly disable: readonly string[];
-}
-
-export function nodeSetup(vars: K3sVars, ctx: RoleContext, upgrade: boolean): NodeSetup | undefined {
-  const topology = topologyOf({
-    groups: ctx.groups, hostvars: ctx.hostvars, serverGroup: vars.k3s_server_group, agentGroup: vars.k3s_agent_group,
-    apiEndpoint: vars.api_endpoint, apiPort: vars.api_port,
-  });
-  const kind = topology && kindOf(topology, ctx.host.name);
-  if (!topology || !kind) return undefined;
-  const source: InstallSource = vars.airgap_dir ? { kind: 'airgap', dir: vars.airgap_dir } : { kind: 'url', url: vars.k3s_install_script_url };
-  return { kind, topology, nodeName: nodeNameOf(ctx.hostvars, ctx.host.name), vars, source, inventoryDir: ctx.inventoryDir, upgrade, disable: vars.k3s_disable ?? replacedK3sComponents(ctx) };
-}
 
 /** The files the node gets, with the cluster token. */
 export function nodeFiles(s: NodeSetup, token: string): { files: FileSpec[]; envFile: FileSpec } {

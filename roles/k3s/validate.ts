@@ -7,7 +7,7 @@ import type { Problem } from '../../lib/errors.ts';
 import type { ValidateContext } from '../../lib/role.ts';
 import { MANAGED_CONFIG_KEYS, splitArgs, yamlMapping } from './config.ts';
 import { airgapFiles } from './source.ts';
-import type { K3sVars } from './tasks.ts';
+import type { K3sVars } from './vars.ts';
 
 export function validateK3s(vars: K3sVars, ctx: ValidateContext): Problem[] {
   const problems: Problem[] = [];

@@ -3,8 +3,9 @@
  * server_config_yaml, ...). Single source for validation, docs and the sample inventory.
  */
 import { z } from 'zod';
+import { clusterVars } from '../../lib/kube/vars.ts';
 import { platform } from '../../lib/vars/platform.ts';
-import { defineVars } from '../../lib/vars/schema.ts';
+import { defineVars, type VarsOf } from '../../lib/vars/schema.ts';
 import { absolutePath, commandName, controllerPath, hostOrIp, kernelModule, nodeName } from '../../lib/vars/types.ts';
 
 /** YAML given either as a string (k3s-ansible's `server_config_yaml: |`) or as a mapping. */
@@ -42,10 +43,7 @@ export const k3sVars = defineVars({
   },
   tls_san: { schema: z.array(hostOrIp), default: [], description: 'Extra names/IPs for the API server certificate (api_endpoint is always added).' },
   k3s_node_name: { schema: nodeName, optional: true, description: 'Kubernetes node name of this host; default: its inventory name.' },
-  kubeconfig: {
-    schema: controllerPath, optional: true,
-    description: 'Where the controller keeps the cluster\'s kubeconfig (0600; relative paths from the inventory dir); default ~/.kube/config.new. Later roles use it.',
-  },
+  kubeconfig: clusterVars.kubeconfig,
   kubeconfig_merge: { schema: controllerPath, optional: true, description: 'Also merge the context into this kubeconfig (e.g. ~/.kube/config).' },
   cluster_context: { schema: z.string().min(1), default: 'k3s', description: 'Name of the kubeconfig context (and cluster and user) for this cluster.' },
   k3s_install_script_url: { schema: z.string().url(), default: 'https://get.k3s.io', description: 'The k3s install script (a mirror for restricted sites).' },
@@ -61,3 +59,6 @@ export const k3sVars = defineVars({
   k3s_upgrade_drain: { schema: z.boolean(), default: false, description: 'upgrade: cordon and drain each node before upgrading it, uncordon after.' },
   k3s_reset_confirm: { schema: z.boolean(), default: false, description: 'reset: proceed without asking (-e k3s_reset_confirm=true); otherwise reset asks on a terminal and refuses without one.' },
 });
+
+/** The k3s role's typed vars. */
+export type K3sVars = VarsOf<typeof k3sVars>;

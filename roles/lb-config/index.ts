@@ -7,7 +7,7 @@ import { join, relative, resolve, basename } from 'node:path';
 import { generateLb } from '../../lib/lb/generate.ts';
 import type { LbOutput } from '../../lib/lb/generate.ts';
 import { readIfExists, writeFileAtomic } from '../../lib/lb/local-files.ts';
-import { unifiedDiff } from '../../lib/steps/common.ts';
+import { unifiedDiff } from '../../lib/diff.ts';
 import { lbInput, lbValidate } from '../../lib/lb/role-input.ts';
 import { lbVars } from '../../lib/lb/vars.ts';
 import type { LbVars } from '../../lib/lb/vars.ts';

@@ -37,8 +37,8 @@ function fromVar<T>(name: string, list: readonly T[], render: (entry: T) => unkn
 }
 
 /** A shortcut's objects, laid out by the role kit's object template (an inventory may override it per kind). */
-function throughKit<T>(render: (entry: T, defaultNamespace: string) => KubeObject[], vars: ObjectsVars, ctx: RoleContext) {
-  return (entry: T) => renderObjects('objects', render(entry, vars.k8s_objects_namespace || 'default'), ctx.inventoryDir);
+function throughKit<T>(render: (entry: T, defaultNamespace: string | undefined) => KubeObject[], vars: ObjectsVars, ctx: RoleContext) {
+  return (entry: T) => renderObjects('objects', render(entry, vars.k8s_objects_namespace || undefined), ctx.inventoryDir);
 }
 
 export interface Collected {

@@ -84,7 +84,7 @@ export function rbacObjects(r: AppRbac): KubeObject[] {
 const SERVICE_TYPES = { external_name: 'ExternalName', node_port: 'NodePort', load_balancer: 'LoadBalancer' } as const;
 
 /** A Service; without a namespace it goes to `defaultNamespace` (k8s_objects_namespace). */
-export function serviceObject(s: AppService, defaultNamespace: string): KubeObject {
+export function serviceObject(s: AppService, defaultNamespace: string | undefined): KubeObject {
   const annotations: Record<string, string> | undefined = s.prometheus && {
     'prometheus.io/scrape': 'true', 'prometheus.io/port': String(s.prometheus.port), 'prometheus.io/path': s.prometheus.path ?? '/metrics',
     ...(s.prometheus.scheme ? { 'prometheus.io/scheme': s.prometheus.scheme } : {}),

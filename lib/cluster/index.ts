@@ -1,7 +1,8 @@
 /**
- * openCluster: the run's one connection to the cluster (the runner calls it lazily from
- * ctx.cluster()). Access by kubeconfig or SSH tunnel (access.ts), the client-node adapter
- * (client.ts), idempotent operations (ops.ts), Helm releases (lib/helm) and waits (lib/wait).
+ * The cluster facade, openCluster: the run's one connection to the cluster (the runner calls it
+ * lazily from ctx.cluster()). It wires what lives below it: access by kubeconfig or SSH tunnel
+ * and the client-node adapter with its idempotent operations (lib/kube), Helm releases
+ * (lib/helm), waits (lib/wait) and the run's Lease (lib/lock). lib/kube never imports these.
  */
 import type { HostInfo, TaskLog } from '../role.ts';
 import type { Transport } from '../transport/types.ts';
@@ -13,11 +14,11 @@ import type { RunLock } from '../lock/index.ts';
 import { readLease, takeLease, type HeldLease } from '../lock/lease.ts';
 import { lockSettings } from '../lock/vars.ts';
 import { createWaiter } from '../wait/index.ts';
-import { openAccess } from './access.ts';
-import { connectKube, loadKubeConfig } from './client.ts';
-import { applyObjects, deleteObjects, ensureNamespace, rolloutRestart } from './ops.ts';
-import type { Cluster } from './types.ts';
-import { clusterSettings } from './vars.ts';
+import { openAccess } from '../kube/access.ts';
+import { connectKube, loadKubeConfig } from '../kube/client.ts';
+import { applyObjects, deleteObjects, ensureNamespace, rolloutRestart } from '../kube/ops.ts';
+import type { Cluster } from '../kube/types.ts';
+import { clusterSettings } from '../kube/vars.ts';
 
 export interface OpenClusterOptions {
   host: HostInfo;
@@ -105,5 +106,5 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
   }
 }
 
-export { clusterVars, clusterSettings, type ClusterSettings } from './vars.ts';
-export type { Cluster } from './types.ts';
+export { clusterVars, clusterSettings, type ClusterSettings } from '../kube/vars.ts';
+export type { Cluster } from '../kube/types.ts';
