@@ -288,7 +288,8 @@ function unknownTagWarnings(o: PrepareOptions, w: RunWide): void {
 }
 
 export function prepareRun(o: PrepareOptions): PreparedRun {
-  const warnings: string[] = [];
+  // the inventory's own warnings (files of a folder it skipped, group_vars no group reads) first
+  const warnings: string[] = [...(o.source.inventory.warnings ?? [])];
   const w: RunWide = { known: knownVarNames(o.roles), hostvars: lazyHostvars(o, warnings), problems: [], warnings, seenTags: new Set() };
   const plays = o.playbook.plays.map((play) => preparePlay(play, o, w));
   if (w.problems.length) throw new InputError(dedupeProblems(w.problems), 'invalid input, nothing was run');
