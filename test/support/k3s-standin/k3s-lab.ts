@@ -30,6 +30,8 @@ export interface K3sLabOptions {
   /** More group_vars/all.yml entries. */
   vars?: Record<string, unknown>;
   name?: string;
+  /** See LabOptions.handleSignals (false: the caller handles Ctrl-C and calls down()). */
+  handleSignals?: boolean;
 }
 
 export interface PlayRun {
@@ -66,7 +68,7 @@ export async function startK3sLab(o: K3sLabOptions): Promise<K3sLab> {
   const lbs = Array.from({ length: o.loadBalancers ?? 0 }, (_, i) => `lb${i + 1}`);
   const total = servers.length + agents.length + lbs.length;
   // the lab names hosts node1..N; the k3s groups use these names through host aliases below
-  const lab = await startLab({ hosts: total, name: o.name ?? 'k3s', extraPrivateDirs: K3S_PRIVATE_DIRS });
+  const lab = await startLab({ hosts: total, name: o.name ?? 'k3s', extraPrivateDirs: K3S_PRIVATE_DIRS, ...(o.handleSignals !== undefined ? { handleSignals: o.handleSignals } : {}) });
   let sim: Simulator | undefined;
   let standin: K3sStandin | undefined;
   try {
