@@ -7,9 +7,9 @@ import { ConnectionError } from '../lib/errors.ts';
 import { raw, sh } from '../lib/shell.ts';
 import { openSshTransport } from '../lib/transport/ssh.ts';
 import type { Transport } from '../lib/transport/types.ts';
-import { labSpec } from './support/lab-ssh.ts';
+import { labSpec } from '../lib/lab/lab-ssh.ts';
 import { useLab } from './support/lab-vitest.ts';
-import { pollUntil } from './support/lab-sys.ts';
+import { pollUntil } from '../lib/lab/lab-sys.ts';
 
 const lab = useLab({ hosts: 3, name: 'ssh-test', hostNamePrefix: 'sh' });
 

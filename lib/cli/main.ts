@@ -37,7 +37,7 @@ export const COMMANDS: Readonly<Record<CommandName, Command>> = {
   },
   lab: {
     summary: S.lab,
-    run: async (argv) => (await import('../../test/support/lab-cli.ts')).labMain(argv),
+    run: async (argv) => (await import('../lab/lab-cli.ts')).labMain(argv),
   },
   demo: {
     summary: S.demo,
