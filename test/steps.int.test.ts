@@ -1,3 +1,4 @@
+// lib/steps idempotent host steps over SSH to a lab host (root).
 import { afterAll, describe, expect, it } from 'vitest';
 import { CommandError } from '../lib/errors.ts';
 import type { TaskContext } from '../lib/role.ts';

@@ -1,3 +1,4 @@
+// lib/lab: throw-away network-namespace hosts with sshd (root).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';

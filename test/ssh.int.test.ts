@@ -1,3 +1,4 @@
+// The SSH transport against real sshd in lab hosts: exec, become, files, host keys, jumps, tunnels (root).
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';

@@ -1,3 +1,4 @@
+// The runner over real SSH to lab hosts (root).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../lib/errors.ts';
