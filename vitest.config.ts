@@ -2,12 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // After the run, remove labs left by test workers that were killed (no exit hooks ran).
-    globalSetup: ['test/support/lab-global-teardown.ts'],
+    // After the run, remove labs and clusters left by test workers that were killed (no exit
+    // hooks ran), and the cluster the test files shared.
+    globalSetup: ['test/support/lab-global-teardown.ts', 'test/support/cluster-global-teardown.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     // capstan reads /etc/ssh/ssh_config, /etc/ssh/ssh_known_hosts and /etc/ansible/ansible.cfg
     // under CAPSTAN_SYSCONFDIR: no test reads the machine's own (tests that need them write temp ones)

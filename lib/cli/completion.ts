@@ -98,12 +98,19 @@ async function taskTagsFromInventory(words: readonly string[], cwd: string, role
   return out;
 }
 
+/** The inventory of `-i`, else of ansible.cfg / ANSIBLE_INVENTORY; undefined when none loads. */
 async function inventoryOf(words: readonly string[], cwd: string) {
   const inventory = flagValue(words, 'inventory', 'i');
-  if (!inventory) return undefined;
   const { openInventory } = await import('./inventory-source.ts');
+  const { cliConfig } = await import('./config.ts');
   const io = { ...processIO(PROJECT_DIR), cwd };
-  return openInventory({ inventory, vaultPasswordFile: flagValue(words, 'vault-password-file') }, io).catch(() => undefined);
+  try {
+    const config = cliConfig(io);
+    if (!inventory && !config.settings.inventory) return undefined;
+    return await openInventory({ inventory, vaultPasswordFile: flagValue(words, 'vault-password-file'), config }, io);
+  } catch {
+    return undefined; // completion offers nothing rather than an error in the middle of the command line
+  }
 }
 
 async function limitCandidates(words: readonly string[], cwd: string): Promise<string[]> {

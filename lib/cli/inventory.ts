@@ -52,6 +52,8 @@ export async function inventoryMain(argv: readonly string[], io: CliIO): Promise
       inventory: v.inventory, extraVars: many(v['extra-vars']), vaultPasswordFile: v['vault-password-file'],
       vaultIds: many(v['vault-id']), askVaultPass: v['ask-vault-pass'] ?? false, config: cliConfig(io), ...askOnTerminal(),
     }, io);
+    // as ansible-inventory: warnings (skipped files of a folder, orphan group_vars) on stderr
+    for (const w of inventory.warnings ?? []) io.stderr.write(`[WARNING]: ${mask(w)}\n`);
     const host = v.host;
     if (host !== undefined && !inventory.hosts.includes(host)) {
       throw new InputError([{ file: inventory.hostsFile, key: host, message: 'no such host in the inventory; see --list' }]);

@@ -2,14 +2,15 @@
  * What `--inventory X` points at, as Ansible's `-i` takes it: a name under `<project>/inventory/`,
  * or a path (relative to the project) to a hosts file or to a folder. A folder is read as
  * Ansible's InventoryManager reads one: every entry in sorted order, recursing into subfolders,
- * skipping hidden names, `group_vars/`, `host_vars/`, `vars_plugins/` and Ansible's default
- * ignore list of extensions (INVENTORY_IGNORE_EXTS: `.pyc .pyo .swp .bak ~ .rpm .md .txt .rst
- * .orig .ini .cfg .retry`). capstan's own `templates/` and `manifests/` folders are never
+ * skipping hidden names, `group_vars/`, `host_vars/`, `vars_plugins/` and ansible-core 2.19's
+ * default ignore list of extensions (INVENTORY_IGNORE_EXTS: `.pyc .pyo .swp .bak ~ .rpm .md .txt
+ * .rst .orig .cfg .retry`). capstan's own `templates/` and `manifests/` folders are never
  * inventory sources (Ansible would try to parse every file in them and warn about each).
  *
- * `*.ini` in a folder: skipped, as Ansible skips it, with a warning naming the `-i` that reads it.
- * capstan follows Ansible here so that the same folder gives the same groups and hosts in both
- * tools (reading hosts.ini would give capstan hosts that ansible-playbook never sees).
+ * `*.ini` in a folder: read, as ansible-core 2.19 reads it, with a warning that older Ansibles
+ * (Debian's 2.14 lists `.ini` in INVENTORY_IGNORE_EXTS) skip it and that `-i <file>` reads it
+ * in every version: the same folder then gives the same hosts as the Ansible pip installs today,
+ * and a 2.14 user learns why ansible-playbook saw fewer.
  */
 import { readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -20,8 +21,8 @@ import { pathKind } from './vars-files.ts';
 /** Ansible's IGNORED_ALWAYS names, and capstan's own folders that live next to an inventory. */
 const IGNORED_NAMES = new Set(['group_vars', 'host_vars', 'vars_plugins']);
 const CAPSTAN_FOLDERS = new Set(['templates', 'manifests']);
-/** Ansible's INVENTORY_IGNORE_EXTS default: REJECT_EXTS + ('.orig', '.ini', '.cfg', '.retry'). */
-export const IGNORED_EXTENSIONS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.ini', '.cfg', '.retry'];
+/** ansible-core 2.19's INVENTORY_IGNORE_EXTS default: REJECT_EXTS + ['.orig', '.cfg', '.retry'] (2.14's also had '.ini'). */
+export const IGNORED_EXTENSIONS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.cfg', '.retry'];
 
 export interface Located {
   /** The inventory directory: group_vars/ and host_vars/ are read from here. */
@@ -30,7 +31,7 @@ export interface Located {
   sources: string[];
   /** True when `-i` named a folder (a file in it that is not an inventory is skipped with a warning). */
   folder: boolean;
-  /** Files skipped that a user may have meant as inventory (`*.ini`). */
+  /** What older Ansibles would do differently with this folder (`*.ini` they skip). */
   warnings: string[];
 }
 
@@ -69,17 +70,17 @@ function locateFolder(dir: string, projectDir: string): Located {
         if (!(top && CAPSTAN_FOLDERS.has(name))) walk(full, false);
         continue;
       }
-      const ext = IGNORED_EXTENSIONS.find((x) => name.endsWith(x));
-      if (ext === '.ini') {
-        warnings.push(`${shown(full)}: skipped: Ansible skips *.ini files in an inventory folder, and so does capstan; to read it, pass -i ${shown(full)} (or rename it without .ini)`);
-      } else if (!ext && kind === 'file') sources.push(full);
+      if (kind !== 'file' || IGNORED_EXTENSIONS.some((x) => name.endsWith(x))) continue;
+      sources.push(full);
+      if (name.endsWith('.ini')) {
+        warnings.push(`${shown(full)}: read as part of the folder, as ansible-core 2.19 reads it; older ansible-core releases (Debian's 2.14) skip *.ini in an inventory folder: with those, pass -i ${shown(full)}`);
+      }
     }
   };
   walk(dir, true);
   if (problems.length) throw new InventoryError(problems, `cannot read inventory ${shown(dir)}`);
   if (sources.length === 0) {
-    const ini = warnings.length ? ` (${warnings.map((w) => w.split(':')[0]).join(', ')} skipped as Ansible skips *.ini in a folder: pass -i with that file)` : '';
-    throw new InventoryError([{ file: shown(dir), key: '--inventory', message: `no inventory file in this folder${ini}: add a hosts file (INI, or YAML as hosts.yml)` }]);
+    throw new InventoryError([{ file: shown(dir), key: '--inventory', message: 'no inventory file in this folder: add a hosts file (INI, or YAML as hosts.yml)' }]);
   }
   return { dir, sources, folder: true, warnings };
 }

@@ -55,9 +55,10 @@ export function readState(dir: string): LabState | undefined {
 
 function subnetInUse(n: number): boolean {
   const addrs = execSyncArgv(['ip', '-4', '-o', 'addr', 'show']).stdout;
-  const routes = execSyncArgv(['ip', '-4', 'route', 'show']).stdout;
+  // table all, any word: a real-control-plane cluster's `unreachable 10.<n>.0.0/16` counts too
+  const routes = execSyncArgv(['ip', '-4', 'route', 'show', 'table', 'all']).stdout;
   const prefix = `10.${n}.`;
-  return addrs.split('\n').some((l) => l.includes(` inet ${prefix}`)) || routes.split('\n').some((l) => l.startsWith(prefix));
+  return addrs.split('\n').some((l) => l.includes(` inet ${prefix}`)) || routes.split(/\s+/).some((w) => w.startsWith(prefix));
 }
 
 /**

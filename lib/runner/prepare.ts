@@ -167,8 +167,10 @@ function waitsOnItself(name: string, batch: readonly HostTask[]): boolean {
 /**
  * `after` names a task that runs earlier in the play (done before this batch starts) or one of
  * the adjacent concurrent tasks of its batch (then this one starts when it ends); no cycles.
+ * A task left out of this run (by --tags/--skip-tags, or because its role's vars have problems
+ * already reported) is no ordering error: there is nothing to wait for.
  */
-function checkAfter(tasks: readonly HostTask[], problems: Problem[]): void {
+function checkAfter(tasks: readonly HostTask[], notInRun: (name: string) => boolean, problems: Problem[]): void {
   tasks.forEach(({ role, task }, i) => {
     if (!task.after?.length) return;
     const [start, end] = batchAround(tasks, i);
@@ -176,6 +178,7 @@ function checkAfter(tasks: readonly HostTask[], problems: Problem[]): void {
     const batch = tasks.slice(start, end + 1);
     for (const dep of task.after) {
       if (earlier.has(dep) || (dep !== task.name && batch.some((t) => t.task.name === dep))) continue;
+      if (!tasks.some((t) => t.task.name === dep) && notInRun(dep)) continue;
       problems.push({ file: `roles/${role.name}`, key: task.name, message: `after: "${dep}" is no task that runs before it or beside it (adjacent concurrent tasks); fix the name or the order` });
     }
     if (waitsOnItself(task.name, batch)) {
@@ -187,21 +190,24 @@ function checkAfter(tasks: readonly HostTask[], problems: Problem[]): void {
 function hostTasks(roles: Role[], typed: Map<string, Record<string, unknown>>, ctx: Omit<RoleContext, 'host' | keyof PlatformView>, info: HostInfo, view: PlatformView, o: PrepareOptions, w: RunWide): HostTask[] {
   const { problems } = w;
   const out: HostTask[] = [];
+  const deselected = new Set<string>();
+  let unbuilt = false;
   for (const role of roles) {
     const vars = typed.get(role.name);
-    if (!vars) continue;
+    if (!vars) { unbuilt = true; continue; }
     try {
       for (const task of role.tasks(vars as never, { ...ctx, ...view, host: info })) {
         const tags = [...taskTags(role, task)];
         for (const t of tags) w.seenTags.add(t);
         if (tagsSelected(new Set(tags), o.filter)) out.push({ role, task, tags });
+        else deselected.add(task.name);
       }
     } catch (err) {
       problems.push(...errorProblems(err, `roles/${role.name}`, 'tasks()'));
     }
   }
   checkNames(out, problems);
-  checkAfter(out, problems);
+  checkAfter(out, (name) => unbuilt || deselected.has(name), problems);
   return out;
 }
 
@@ -288,7 +294,8 @@ function unknownTagWarnings(o: PrepareOptions, w: RunWide): void {
 }
 
 export function prepareRun(o: PrepareOptions): PreparedRun {
-  const warnings: string[] = [];
+  // the inventory's own warnings (files of a folder it skipped, group_vars no group reads) first
+  const warnings: string[] = [...(o.source.inventory.warnings ?? [])];
   const w: RunWide = { known: knownVarNames(o.roles), hostvars: lazyHostvars(o, warnings), problems: [], warnings, seenTags: new Set() };
   const plays = o.playbook.plays.map((play) => preparePlay(play, o, w));
   if (w.problems.length) throw new InputError(dedupeProblems(w.problems), 'invalid input, nothing was run');

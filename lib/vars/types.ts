@@ -9,13 +9,14 @@ import { z } from 'zod';
 import { parseCidr, parseIp, parseRange } from './ip.ts';
 
 /** A schema of `base` whose values must also pass `test` (which returns the problem, or undefined). */
-export function rule<T>(base: z.ZodType<T>, test: (value: T) => string | undefined, title?: string): z.ZodType<T> {
+export function rule<T>(base: z.ZodType<T>, test: (value: T) => string | undefined, title?: string, jsonSchema: Record<string, unknown> = {}): z.ZodType<T> {
   const checked = base.superRefine((value, ctx) => {
     const problem = test(value);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
   });
-  // The title is the type name `npm run doc` and docs/variables.md show.
-  return title ? checked.meta({ title }) : checked;
+  // The title is the type name `npm run doc` and docs/variables.md show; `jsonSchema` (e.g. a
+  // minimum and maximum) lets docs/inventory-vars.schema.json say what `test` checks, for editors.
+  return title ? checked.meta({ title, ...jsonSchema }) : checked;
 }
 
 const show = (v: unknown): string => JSON.stringify(v);
@@ -23,10 +24,10 @@ const show = (v: unknown): string => JSON.stringify(v);
 const integer = z.number().int();
 
 export const port = rule(integer, (v) =>
-  v >= 1 && v <= 65535 ? undefined : `${v} is not a TCP/UDP port; use a port in 1-65535`, 'port (1-65535)');
+  v >= 1 && v <= 65535 ? undefined : `${v} is not a TCP/UDP port; use a port in 1-65535`, 'port (1-65535)', { minimum: 1, maximum: 65535 });
 
 export const nodePort = rule(integer, (v) =>
-  v >= 30000 && v <= 32767 ? undefined : `${v} is outside the NodePort range 30000-32767; use a port in 30000-32767`, 'NodePort (30000-32767)');
+  v >= 30000 && v <= 32767 ? undefined : `${v} is outside the NodePort range 30000-32767; use a port in 30000-32767`, 'NodePort (30000-32767)', { minimum: 30000, maximum: 32767 });
 
 const IP_EXAMPLES = 'like 192.168.1.240, or IPv6 like 2001:db8::10';
 

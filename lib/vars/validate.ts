@@ -99,13 +99,16 @@ function plainSecretProblems(name: string, value: unknown, resolved: ResolvedVar
     registerSecret(value);
     return problemFromError(err, resolved.sourceOf(ALLOW_PLAIN_SECRETS), ALLOW_PLAIN_SECRETS);
   }
-  if (allowed === true || (typeof allowed === 'string' && fromText(allowed) === true)) {
-    registerSecret(value);
-    return [];
-  }
-  registerSecret(value); // refused, and still never printed
+  return plainSecretProblem(name, value, allowed, resolved.sourceOf(name));
+}
+
+/** The check on one value (`allowed`: the value of capstan_allow_plain_secrets); registers it as a secret either way. */
+export function plainSecretProblem(name: string, value: unknown, allowed: unknown, file: string): Problem[] {
+  if (typeof value !== 'string' || isSecret(value) || value === '') return [];
+  registerSecret(value); // taken (a lab) or refused: never printed either way
+  if (allowed === true || (typeof allowed === 'string' && fromText(allowed) === true)) return [];
   return [{
-    file: resolved.sourceOf(name), key: name,
+    file, key: name,
     message: `is a secret but its value is plain text; encrypt it (ansible-vault encrypt_string --name ${name}) ` +
       `and pass --vault-password-file, or for a lab set ${ALLOW_PLAIN_SECRETS}: true`,
   }];

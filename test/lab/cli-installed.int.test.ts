@@ -63,7 +63,8 @@ beforeAll(async () => {
   writeFileSync(join(etc, 'ssh/ssh_config'), `Host web2\n  HostName ${n2!.ip}\n  User nobody-from-system-config\n`);
   mkdirSync(join(scratch, 'inv/group_vars'), { recursive: true });
   writeFileSync(join(scratch, 'inv/hosts'), '[web]\nweb1\nweb2\n');
-  writeFileSync(join(scratch, 'inv/group_vars/web.yml'), 'echo_dir: /opt/capstan-echo\n');
+  // /opt is private to each lab host; /run/lock (the default lock's folder) is this machine's
+  writeFileSync(join(scratch, 'inv/group_vars/web.yml'), 'echo_dir: /opt/capstan-echo\ncapstan_lock_path: /opt/capstan.lock\n');
   writeFileSync(join(scratch, 'vars.yml'), 'echo_message: from-the-vars-file\n');
   writeFileSync(join(scratch, 'ansible.cfg'), '[defaults]\ninventory = ./inv\nremote_user = root\nretry_files_enabled = False\n');
   writeUserPlaybook();

@@ -6,7 +6,7 @@
  * folder and no vault or kube variables inherited.
  */
 import { execFile, spawn } from 'node:child_process';
-import { chmod, cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, cp, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +26,7 @@ export type Special =
   | { symlink: string; to: string }
   | { chmod: string; mode: number }
   | { write: string; text: string; repeat?: number }
+  | { append: string; text: string; repeat?: number }
   | { remove: string };
 
 export interface BadInputCase {
@@ -66,6 +67,7 @@ async function makeSpecial(dir: string, s: Special): Promise<void> {
   else if ('symlink' in s) await symlink(s.to, at(s.symlink));
   else if ('chmod' in s) await chmod(at(s.chmod), s.mode);
   else if ('write' in s) await writeFile(at(s.write), s.text.repeat(s.repeat ?? 1));
+  else if ('append' in s) await appendFile(at(s.append), s.text.repeat(s.repeat ?? 1));
   else await rm(at(s.remove), { recursive: true, force: true });
 }
 

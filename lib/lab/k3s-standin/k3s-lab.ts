@@ -38,6 +38,8 @@ export interface K3sLabOptions<A extends LabApiServer = LabApiServer> {
   /** More group_vars/all.yml entries. */
   vars?: Record<string, unknown>;
   name?: string;
+  /** See LabOptions.handleSignals (false: the caller handles Ctrl-C and calls down()). */
+  handleSignals?: boolean;
 }
 
 export interface PlayRun {
@@ -74,7 +76,7 @@ export async function startK3sLab<A extends LabApiServer>(o: K3sLabOptions<A>): 
   const lbs = Array.from({ length: o.loadBalancers ?? 0 }, (_, i) => `lb${i + 1}`);
   const total = servers.length + agents.length + lbs.length;
   // the lab names hosts node1..N; the k3s groups use these names through host aliases below
-  const lab = await startLab({ hosts: total, name: o.name ?? 'k3s', extraPrivateDirs: K3S_PRIVATE_DIRS });
+  const lab = await startLab({ hosts: total, name: o.name ?? 'k3s', extraPrivateDirs: K3S_PRIVATE_DIRS, ...(o.handleSignals !== undefined ? { handleSignals: o.handleSignals } : {}) });
   let sim: A | undefined;
   let standin: K3sStandin | undefined;
   try {

@@ -33,7 +33,8 @@ function site(cfg?: string): string {
   const dir = mkdtempSync(join(tmp, 'site-'));
   mkdirSync(join(dir, 'inv/group_vars'), { recursive: true });
   writeFileSync(join(dir, 'inv/hosts'), '[nodes]\nlocalhost ansible_connection=local\n');
-  writeFileSync(join(dir, 'inv/group_vars/all.yml'), `echo_dir: ${join(dir, 'out')}\n`);
+  // a lock file of its own: localhost's default /run/lock/capstan.lock is shared with every other run on this machine
+  writeFileSync(join(dir, 'inv/group_vars/all.yml'), `echo_dir: ${join(dir, 'out')}\ncapstan_lock_path: ${join(dir, 'capstan.lock')}\n`);
   if (cfg !== undefined) writeFileSync(join(dir, 'ansible.cfg'), cfg);
   return dir;
 }

@@ -42,7 +42,7 @@ describe('an inventory folder', () => {
     expect(inv.layersOf('a1').at(-1)).toEqual({ source: 'many/group_vars/agents.yml', vars: { role: 'agent' } });
   });
 
-  it('skips Ansible\'s ignored extensions; *.ini with a warning naming the -i that reads it', async () => {
+  it('skips ansible-core 2.19\'s ignored extensions; reads *.ini as 2.19 does, warning that 2.14 skips it', async () => {
     const dir = await tree('ignored', {
       hosts: '[k]\nk1\n',
       'hosts.ini': '[other]\no1\n',
@@ -54,15 +54,15 @@ describe('an inventory folder', () => {
       '.hidden': '[hidden]\nh1\n',
     });
     const inv = await load(dir);
-    expect(inv.hosts).toEqual(['k1']);
-    expect(inv.warnings).toEqual(['ignored/hosts.ini: skipped: Ansible skips *.ini files in an inventory folder, and so does capstan; to read it, pass -i ignored/hosts.ini (or rename it without .ini)']);
+    expect(inv.hosts).toEqual(['k1', 'o1']);
+    expect(inv.warnings).toEqual(["ignored/hosts.ini: read as part of the folder, as ansible-core 2.19 reads it; older ansible-core releases (Debian's 2.14) skip *.ini in an inventory folder: with those, pass -i ignored/hosts.ini"]);
   });
 
-  it('refuses a folder holding only hosts.ini, saying which -i reads it', async () => {
-    const dir = await tree('only-ini', { 'hosts.ini': '[k]\nk1\n' });
+  it('refuses a folder holding no inventory file', async () => {
+    const dir = await tree('none', { 'README.md': '# x', 'ansible.cfg': '[defaults]\n' });
     const err = await load(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InventoryError);
-    expect((err as InventoryError).problems[0]!.message).toMatch(/only-ini\/hosts\.ini skipped as Ansible skips \*\.ini in a folder: pass -i with that file/);
+    expect((err as InventoryError).problems[0]).toMatchObject({ file: 'none', key: '--inventory', message: 'no inventory file in this folder: add a hosts file (INI, or YAML as hosts.yml)' });
   });
 
   it('never reads capstan\'s own templates/ and manifests/ folders; recurses into other subfolders', async () => {

@@ -113,3 +113,32 @@ describe('timing summary', () => {
     expect(after.split('\n').filter((l) => / -+ /.test(l)).every((l) => l.length === 80)).toBe(true);
   });
 });
+
+describe('concurrent tasks of a real run (the probe fixture role, through the runner)', () => {
+  it('shows each TASK header once and never empty while the tasks overlap', async () => {
+    const { resolve } = await import('node:path');
+    const { loadInventory, resolveHost } = await import('../../../lib/inventory/index.ts');
+    const { runPlaybook } = await import('../../../lib/runner/index.ts');
+    const projectDir = resolve(import.meta.dirname, '../../..');
+    const fixtures = resolve(projectDir, 'test/fixtures/runner');
+    const inventory = await loadInventory(resolve(fixtures, 'inventory/multi'), { projectDir });
+    const out = sink();
+    await runPlaybook({
+      projectDir, playbook: resolve(fixtures, 'playbooks/probe.ts'), limit: 'n1',
+      source: { inventory, resolve: (h, o) => resolveHost(inventory, h, o) },
+      extraVars: [{ source: '-e', vars: { probe_tasks: [
+        { name: 'slow', concurrent: true, runOnce: true, work_ms: 60 },
+        { name: 'quick', concurrent: true, runOnce: true, work_ms: 1 },
+        { name: 'skipped', concurrent: true, runOnce: true, skip: 'not wanted' },
+      ] } }],
+      reporter: consoleReporter(out.out),
+      openTransport: async () => { throw new Error('no connection in this test'); },
+    });
+    const text = out.text();
+    // the fixture's second role (a dependency of probe) runs its task first
+    const headers = (text.match(/^TASK \[[^\]]+\]/gm) ?? []);
+    expect(headers).toEqual(['TASK [second : second task]', 'TASK [probe : slow]', 'TASK [probe : quick]', 'TASK [probe : skipped]']);
+    for (const section of text.split(/\nTASK /).slice(1)) expect(section).toMatch(/\n(ok|changed|skipping): \[n1\]/);
+    expect(text).toMatch(/TASK \[probe : slow\][^\n]*\n(  \[n1\] probe slow working\n)?changed: \[n1\][^\n]*did slow/);
+  });
+});

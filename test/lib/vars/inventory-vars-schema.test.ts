@@ -39,8 +39,10 @@ describe('docs/inventory-vars.schema.json', () => {
     expect(errorsOf({ istio_gateway_http_nodeport: '{{ base_port + 80 }}', ansible_user: 'ubuntu', my_own_var: [1] })).toEqual([]);
   });
 
-  it('rejects what capstan would reject by type', () => {
+  it('rejects what capstan would reject by type, enum and NodePort range', () => {
     expect(errorsOf({ istio_gateway_http_nodeport: 'eighty' }).join('\n')).toMatch(/istio_gateway_http_nodeport/);
+    expect(errorsOf({ istio_gateway_http_nodeport: 40000 }).join('\n')).toMatch(/istio_gateway_http_nodeport must be <= 32767/);
+    expect(errorsOf({ istio_gateway_http_nodeport: 31080 })).toEqual([]);
     expect(errorsOf({ metallb_state: 'installed' }).join('\n')).toMatch(/metallb_state/);
     expect(errorsOf({ enable_istio: 'maybe' }).join('\n')).toMatch(/enable_istio/);
   });

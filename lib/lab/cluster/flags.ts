@@ -1,0 +1,62 @@
+/**
+ * Command lines of the cluster's programs, as data (one function per program). Every address
+ * they may dial is loopback or inside the cluster's own 10.<n>.0.0/16 (unreachable route):
+ * pods 10.<n>.0.0/18, fake nodes 10.<n>.64.x, services 10.<n>.128.0/18.
+ */
+import { join } from 'node:path';
+import type { Pki } from './certs.ts';
+
+export interface Ranges { pods: string; nodeIp: (i: number) => string; services: string; advertise: string }
+
+export function ranges(n: number, labGatewayIp?: string): Ranges {
+  return {
+    pods: `10.${n}.0.0/18`, nodeIp: (i) => `10.${n}.64.${i}`, services: `10.${n}.128.0/18`,
+    // The `kubernetes` Service's endpoint: Endpoints reject loopback, so an owned address (the lab's gateway when there is one).
+    advertise: labGatewayIp ?? `10.${n}.64.254`,
+  };
+}
+
+export function etcdArgs(dir: string, clientPort: number, peerPort: number): string[] {
+  const client = `http://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  return [
+    '--name=capstan', `--data-dir=${join(dir, 'etcd')}`, `--listen-client-urls=${client}`, `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`, `--initial-advertise-peer-urls=${peer}`, `--initial-cluster=capstan=${peer}`,
+    '--unsafe-no-fsync', '--log-level=warn', '--quota-backend-bytes=4294967296',
+  ];
+}
+
+/**
+ * The two webhook admission plugins are off: nothing serves the charts' webhooks here
+ * (docs/cluster.md says which tests that leaves out and why).
+ */
+export function apiserverArgs(dir: string, pki: Pki, o: { etcdPort: number; port: number; ranges: Ranges }): string[] {
+  return [
+    `--etcd-servers=http://127.0.0.1:${o.etcdPort}`, '--bind-address=127.0.0.1', `--secure-port=${o.port}`, `--advertise-address=${o.ranges.advertise}`,
+    `--tls-cert-file=${pki.serverCert}`, `--tls-private-key-file=${pki.serverKey}`, `--client-ca-file=${pki.ca}`, `--cert-dir=${join(dir, 'apiserver')}`,
+    '--authorization-mode=RBAC', '--allow-privileged=true', '--profiling=false',
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local', `--service-account-key-file=${pki.saPub}`, `--service-account-signing-key-file=${pki.saKey}`,
+    `--service-cluster-ip-range=${o.ranges.services}`,
+    '--disable-admission-plugins=MutatingAdmissionWebhook,ValidatingAdmissionWebhook',
+    `--audit-policy-file=${join(dir, 'audit-policy.yaml')}`, `--audit-log-path=${join(dir, 'audit.log')}`, '--audit-log-maxsize=0',
+  ];
+}
+
+export function controllerManagerArgs(dir: string, pki: Pki): string[] {
+  return [
+    `--kubeconfig=${join(dir, 'kube-controller-manager.kubeconfig')}`, '--secure-port=0', '--leader-elect=false',
+    `--service-account-private-key-file=${pki.saKey}`, `--root-ca-file=${pki.ca}`, '--use-service-account-credentials=true',
+    `--cluster-signing-cert-file=${pki.ca}`, `--cluster-signing-key-file=${pki.caKey}`,
+  ];
+}
+
+export function schedulerArgs(dir: string): string[] {
+  return [`--kubeconfig=${join(dir, 'kube-scheduler.kubeconfig')}`, '--secure-port=0', '--leader-elect=false'];
+}
+
+export function kwokArgs(dir: string, r: Ranges): string[] {
+  return [
+    `--kubeconfig=${join(dir, 'kwok.kubeconfig')}`, '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+    `--cidr=${r.pods}`, `--node-ip=${r.nodeIp(1)}`, '--node-port=0', '--server-address=', '--enable-crds=Stage',
+  ];
+}

@@ -1,0 +1,94 @@
+/**
+ * The pinned versions of the real control plane (and kwok) that `npm run cluster -- build`
+ * compiles from Go modules, and where the binaries live: outside the clone, in
+ * `${CAPSTAN_CACHE:-/var/cache/capstan}/k8s-<kubernetes version>/bin`, each binary with a
+ * `<name>.version` stamp so a version bump rebuilds only what changed. See docs/cluster.md.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const KUBERNETES_VERSION = '1.35.4';
+export const ETCD_VERSION = '3.6.16';
+export const KWOK_VERSION = '0.8.0';
+/** MetalLB's controller (the charts' metallb 0.16.1; 0.16.2 is the module's 0.16 release). */
+export const METALLB_VERSION = '0.16.2';
+
+export function cacheRoot(): string {
+  return process.env.CAPSTAN_CACHE || '/var/cache/capstan';
+}
+
+/** `${cacheRoot}/k8s-<ver>`: the binaries (bin/), the throw-away Go modules (src/), kwok's CRDs (share/). */
+export function clusterCacheDir(): string {
+  return join(cacheRoot(), `k8s-${KUBERNETES_VERSION}`);
+}
+
+export function binDir(): string {
+  return join(clusterCacheDir(), 'bin');
+}
+
+/** One group of binaries built by one `go build` from one throw-away module. */
+export interface BinaryGroup {
+  /** Directory name of its throw-away module under src/. */
+  id: string;
+  /** The module it requires, and the version. */
+  module: string;
+  version: string;
+  /** Binary name → main package. */
+  binaries: Record<string, string>;
+  /** -X flags for the version variables the binaries report. */
+  versionVars: Record<string, string>;
+  /** Extra `old => new version` replaces, each with its reason in a comment where it is set. */
+  replaces?: string[];
+}
+
+export const GROUPS: readonly BinaryGroup[] = [
+  {
+    id: 'kubernetes', module: 'k8s.io/kubernetes', version: `v${KUBERNETES_VERSION}`,
+    binaries: {
+      'kube-apiserver': 'k8s.io/kubernetes/cmd/kube-apiserver',
+      'kube-controller-manager': 'k8s.io/kubernetes/cmd/kube-controller-manager',
+      'kube-scheduler': 'k8s.io/kubernetes/cmd/kube-scheduler',
+    },
+    // Without these the binaries report v0.0.0 and charts' kubeVersion constraints fail.
+    versionVars: Object.fromEntries(['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'].flatMap((p) => [
+      [`${p}.gitVersion`, `v${KUBERNETES_VERSION}`], [`${p}.gitMajor`, KUBERNETES_VERSION.split('.')[0]!],
+      [`${p}.gitMinor`, KUBERNETES_VERSION.split('.')[1]!], [`${p}.gitTreeState`, 'clean'],
+    ])),
+  },
+  {
+    id: 'etcd', module: 'go.etcd.io/etcd/server/v3', version: `v${ETCD_VERSION}`,
+    binaries: { etcd: 'go.etcd.io/etcd/server/v3' },
+    versionVars: {},
+  },
+  {
+    id: 'kwok', module: 'sigs.k8s.io/kwok', version: `v${KWOK_VERSION}`,
+    binaries: { kwok: 'sigs.k8s.io/kwok/cmd/kwok', kwokctl: 'sigs.k8s.io/kwok/cmd/kwokctl' },
+    versionVars: { 'sigs.k8s.io/kwok/pkg/consts.Version': `v${KWOK_VERSION}` },
+  },
+  {
+    // The real LoadBalancer-IP allocator, run outside the cluster against its API (webhooks off).
+    id: 'metallb', module: 'go.universe.tf/metallb', version: `v${METALLB_VERSION}`,
+    binaries: { 'metallb-controller': 'go.universe.tf/metallb/controller' },
+    versionVars: {},
+    // metallb 0.16.2 requires frr-k8s v0.0.27, which the module proxy does not serve (403); the
+    // controller only uses frr-k8s' API types, and v0.0.21 is the newest version it serves.
+    replaces: ['github.com/metallb/frr-k8s => github.com/metallb/frr-k8s v0.0.21'],
+  },
+];
+
+/** The version a built binary was stamped with, or undefined when it is missing. */
+export function builtVersion(name: string): string | undefined {
+  const stamp = join(binDir(), `${name}.version`);
+  if (!existsSync(join(binDir(), name)) || !existsSync(stamp)) return undefined;
+  return readFileSync(stamp, 'utf8').trim();
+}
+
+/** Path of a binary, or a one-line error saying how to build it. */
+export function binaryPath(name: string): string {
+  const group = GROUPS.find((g) => name in g.binaries);
+  if (!group) throw new Error(`cluster: no binary named ${name}`);
+  if (builtVersion(name) !== group.version) {
+    throw new Error(`cluster: ${join(binDir(), name)} ${group.version} is not built: run \`npm run cluster -- build\` (or .ci/setup) once`);
+  }
+  return join(binDir(), name);
+}
