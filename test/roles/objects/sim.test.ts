@@ -238,6 +238,15 @@ describe('objects role on the simulator', () => {
     expect(store().get('v1', 'Service', 'mlops', 'billing-db')).toBeUndefined();
   });
 
+  it('--check with a custom resource whose CRD a later role installs: reported, not failed', async () => {
+    const file = join(inv, 'manifests', 'experiment.yaml');
+    writeFileSync(file, 'apiVersion: mlops.seldon.io/v1alpha1\nkind: Experiment\nmetadata: {name: ab-test, namespace: mlops}\nspec:\n  candidates:\n  - {name: iris-a, weight: 50}\n  - {name: iris-b, weight: 50}\n');
+    const r = await play(['--check']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(task(r, 'objects apply')?.msg).toMatch(/would create experiment mlops\/ab-test \(dry-run skipped: its CRD is not installed yet \(the seldon role installs it\)\)/);
+    unlinkSync(file);
+  });
+
   it('a broken object stops the run before any request, naming file:line › field', async () => {
     cpSync(join(PROJECT, 'test/fixtures/objects/broken/07-service-type-typo.yaml'), join(inv, 'manifests', 'broken.yaml'));
     const r = await play([]);
