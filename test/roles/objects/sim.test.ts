@@ -17,7 +17,7 @@ import { stripHelm } from '../../../lib/objects/bundle/read-sources.ts';
 import { inventoryCopy, type TaskEvent } from '../../fixtures/istio/sim-lab.ts';
 import { CERT_NOT_READY, startCertManagerStandIn, startPvBinderStandIn, type StandIn } from '../../support/controller-stand-ins.ts';
 import { rawRequest, startSimulator, type Simulator } from '../../support/kube-sim/index.ts';
-import { SHARED_CHARTS } from '../../support/shared-dir.ts';
+import { SHARED_CHARTS } from '../../../lib/lab/shared-dir.ts';
 
 const PROJECT = resolve(import.meta.dirname, '../../..');
 const DOCS = join(PROJECT, 'test/fixtures/objects/platform-docs/manifests');
@@ -236,6 +236,15 @@ describe('objects role on the simulator', () => {
     const gone = await play([]);
     expect(task(gone, 'objects prune')?.msg).toBe('pruned service mlops/billing-db');
     expect(store().get('v1', 'Service', 'mlops', 'billing-db')).toBeUndefined();
+  });
+
+  it('--check with a custom resource whose CRD a later role installs: reported, not failed', async () => {
+    const file = join(inv, 'manifests', 'experiment.yaml');
+    writeFileSync(file, 'apiVersion: mlops.seldon.io/v1alpha1\nkind: Experiment\nmetadata: {name: ab-test, namespace: mlops}\nspec:\n  candidates:\n  - {name: iris-a, weight: 50}\n  - {name: iris-b, weight: 50}\n');
+    const r = await play(['--check']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(task(r, 'objects apply')?.msg).toMatch(/would create experiment mlops\/ab-test \(dry-run skipped: its CRD is not installed yet \(the seldon role installs it\)\)/);
+    unlinkSync(file);
   });
 
   it('a broken object stops the run before any request, naming file:line › field', async () => {

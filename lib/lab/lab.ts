@@ -33,6 +33,12 @@ export interface LabOptions {
   extraPrivateDirs?: readonly string[];
   /** Kept after this process exits (for `npm run lab -- up`); removed only by `down`. */
   persistent?: boolean;
+  /**
+   * false: the caller handles SIGINT/SIGTERM itself and calls down() (the demo); the lab then
+   * does not tear itself down from a signal, which would pull the lab away under a start-up or
+   * a teardown still running. Removal at process exit stays. Default true.
+   */
+  handleSignals?: boolean;
 }
 
 export interface LabHost {
@@ -78,7 +84,7 @@ const liveLabs = new Map<string, LabState>();
 let hooksInstalled = false;
 
 /** Tear down every lab of this process when it exits or is signalled (a crashed test leaves nothing). */
-function installExitHooks(): void {
+function installExitHooks(handleSignals: boolean): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
   const downAll = () => {
@@ -86,6 +92,7 @@ function installExitHooks(): void {
     liveLabs.clear();
   };
   process.on('exit', downAll);
+  if (!handleSignals) return;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(sig, () => {
       downAll();
@@ -135,7 +142,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   if (process.getuid?.() !== 0) throw new Error('lab: must run as root (network namespaces, bind mounts)');
   if (!Number.isInteger(options.hosts) || options.hosts < 1 || options.hosts > 100) throw new Error('lab: hosts must be 1..100');
   cleanupStaleLabs();
-  installExitHooks();
+  installExitHooks(options.handleSignals ?? true);
   const state = allocateLab(options.persistent ?? false);
   liveLabs.set(state.id, state);
   try {
