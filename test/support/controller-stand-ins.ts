@@ -32,14 +32,14 @@ function watchKind(api: KubeApi, apiVersion: string, kind: string, onObject: (o:
   const stop = new AbortController();
   const errors: unknown[] = [];
   const handle = (o: Obj) => void onObject(o).catch((e: unknown) => errors.push(e));
-  const loop = (async () => {
+  const loop: Promise<unknown> = (async () => {
     const path = await api.collectionPath(apiVersion, kind);
     while (!stop.signal.aborted) {
       const listed = await api.list(apiVersion, kind);
       for (const o of listed.items) handle(o as Obj);
       await api.watch(path, { resourceVersion: listed.resourceVersion }, (e) => { if (e.type !== 'DELETED' && e.object?.metadata) handle(e.object as Obj); }, stop.signal);
     }
-  })();
+  })().catch((e: unknown) => errors.push(e));
   return {
     async stop() {
       stop.abort();
@@ -50,7 +50,7 @@ function watchKind(api: KubeApi, apiVersion: string, kind: string, onObject: (o:
 }
 
 function apiFor(kubeconfig: string): KubeApi {
-  return connectKube(loadKubeConfig(kubeconfig), { retries: 0 });
+  return connectKube(loadKubeConfig(kubeconfig), { minTimeoutMs: 100 });
 }
 
 /** Binds each Pending PVC to an Available PV with the same storageClassName and enough capacity. */

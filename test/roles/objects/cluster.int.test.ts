@@ -20,7 +20,8 @@ import { CERT_NOT_READY, startCertManagerStandIn, type MergePatch } from '../../
 import { SHARED_CHARTS } from '../../support/shared-dir.ts';
 
 const PROJECT = resolve(import.meta.dirname, '../../..');
-const c = useCluster();
+// No LoadBalancer Services here: the cluster runs without MetalLB's controller.
+const c = useCluster({ metallb: false });
 let dir: string;
 let inv: string;
 
