@@ -17,7 +17,7 @@ import { createWaiter } from '../../../lib/wait/index.ts';
 import { inventoryCopy, type TaskEvent } from '../../fixtures/istio/sim-lab.ts';
 import { useCluster } from '../../support/cluster.ts';
 import { CERT_NOT_READY, startCertManagerStandIn, type MergePatch } from '../../support/controller-stand-ins.ts';
-import { SHARED_CHARTS } from '../../support/shared-dir.ts';
+import { SHARED_CHARTS } from '../../../lib/lab/shared-dir.ts';
 
 const PROJECT = resolve(import.meta.dirname, '../../..');
 // No LoadBalancer Services here: the cluster runs without MetalLB's controller.
