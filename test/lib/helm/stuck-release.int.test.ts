@@ -3,10 +3,13 @@
 // recovered by the next helmRelease with no command by hand: it says what it did, the release
 // ends deployed, and the run after that is a no-op.
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HelmReleaseSpec } from '../../../lib/kube/types.ts';
 import { kubeBinaries, type HelmMajor } from '../../support/helm-bin.ts';
 import { CHARTS, clusterFixture, type ClusterFixture } from '../../fixtures/helm/cluster-fixture.ts';
+
+// Real helm waits on a real API server: minutes, not seconds, when the shared machine is busy.
+vi.setConfig({ testTimeout: 240_000 });
 
 const NS = 'gw';
 const spec = (name: string, replicas = 1): HelmReleaseSpec => ({

@@ -79,11 +79,15 @@ describe('apply', () => {
     expect(err.hint).toMatch(/CustomResourceDefinition/);
   });
 
-  it('refuses an invalid manifest with the API server message', async () => {
+  it('refuses an invalid manifest with the API server message, without retrying', async () => {
+    const mark = f.kube.requests.length;
     const err = await f.cluster.apply([deployment('two')], opts).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KubeError);
-    expect((err as KubeError).status).toBe(422);
-    expect((err as KubeError).message).toMatch(/^apply deployment apps\/web: .*replicas/);
+    // A real API server answers a type error in an apply body with 500, not 422 (the simulator said 422).
+    expect((err as KubeError).status).toBe(500);
+    expect((err as KubeError).message).toMatch(/^apply deployment apps\/web: failed to create typed patch object .*\.spec\.replicas: expected numeric/);
+    expect((err as KubeError).hint).toMatch(/does not fit the schema/);
+    expect(f.kube.requests.slice(mark).filter((r) => r.method === 'PATCH')).toHaveLength(1);
   });
 
   it('a field owned by another manager is a conflict naming it, unless forced', async () => {
