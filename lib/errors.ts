@@ -116,10 +116,20 @@ export class KubeError extends CapstanError {
 export class HealthTimeoutError extends CapstanError {
   readonly resource: string;
   readonly lastStatus: string;
+  readonly waitedSeconds: number;
   constructor(resource: string, waitedSeconds: number, lastStatus: string, events: string[] = [], options?: { hint?: string }) {
-    super(`timed out after ${waitedSeconds}s waiting for ${resource}: ${lastStatus}` +
+    super(`timed out after ${waitedSeconds}s waiting for ${resource}:${lastStatus.startsWith('\n') ? '' : ' '}${lastStatus}` +
       (events.length ? `\n  events:\n${events.map((e) => `    ${e}`).join('\n')}` : ''), options);
     this.resource = resource;
     this.lastStatus = lastStatus;
+    this.waitedSeconds = waitedSeconds;
+  }
+
+  /** One timeout for waits that ran together, naming every item still pending with its last status. */
+  static combine(timeouts: readonly HealthTimeoutError[]): HealthTimeoutError {
+    if (timeouts.length === 1) return timeouts[0]!;
+    const err = new HealthTimeoutError(`${timeouts.length} items`, Math.max(...timeouts.map((t) => t.waitedSeconds)),
+      `\n${timeouts.map((t) => `  - ${t.message.replace(/^timed out after \d+s waiting for /, '').replace(/\n/g, '\n    ')}`).join('\n')}`);
+    return err;
   }
 }

@@ -9,23 +9,23 @@ import { expect, it } from 'vitest';
 
 const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Runs the demo; `interruptWhen`: send SIGINT (Ctrl-C) once the output matches it. */
-function runDemo(interruptWhen?: RegExp): Promise<{ code: number | null; out: string }> {
+/** Runs the demo; `interruptWhen`: press Ctrl-C (SIGINT to its process group, as a terminal does) once the output matches it. */
+function runDemo(interruptWhen?: RegExp): Promise<{ code: number | null; out: string; sincePressMs: number }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(projectDir, 'lib/cli/demo.ts')], { cwd: projectDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(projectDir, 'lib/cli/demo.ts')], { cwd: projectDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    let interrupted = false;
+    let pressedAt = 0;
     const take = (d: Buffer) => {
       out += d.toString();
-      if (interruptWhen && !interrupted && interruptWhen.test(out)) {
-        interrupted = true;
-        child.kill('SIGINT');
+      if (interruptWhen && !pressedAt && interruptWhen.test(out)) {
+        pressedAt = Date.now();
+        process.kill(-child.pid!, 'SIGINT');
       }
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
     const timer = setTimeout(() => { child.kill('SIGINT'); fail(new Error(`demo did not end in 240s:\n${out}`)); }, 240_000);
-    child.once('exit', (code) => { clearTimeout(timer); done({ code, out }); });
+    child.once('exit', (code) => { clearTimeout(timer); done({ code, out, sincePressMs: pressedAt ? Date.now() - pressedAt : 0 }); });
   });
 }
 
@@ -47,6 +47,20 @@ it('npm run demo: Ctrl-C while k3s installs stops the play and still tears every
   expect(out).not.toMatch(/DEMO VERIFY/);
   expectTornDown(out);
 }, 120_000);
+
+// Ctrl-C at each phase of the demo (issue 17): each exits 99 promptly, with no crash and nothing left behind.
+it.each([
+  ['during lab start-up', /capstan demo: starting a lab/, 15_000],
+  ['during Helm installs', /helm 3: upgrade --install/, 15_000],
+  ['during the requests through HAProxy', /GET http:\/\/\S+ #1/, 15_000],
+  ['during teardown', /tearing down the lab/, 15_000],
+] as const)('npm run demo: Ctrl-C %s exits 99 promptly and leaves nothing behind', async (_phase, when, promptMs) => {
+  const { code, out, sincePressMs } = await runDemo(when);
+  expect(code, out).toBe(99);
+  expect(sincePressMs, out).toBeLessThan(promptMs);
+  expect(out).not.toMatch(/ENOENT|AbortError|internal error|Unhandled/);
+  expectTornDown(out);
+}, 250_000);
 
 function expectTornDown(out: string): void {
   expect(out).toMatch(/tearing down the lab/);

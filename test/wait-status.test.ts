@@ -1,7 +1,7 @@
 // Readiness rules of lib/wait, as tables: observed object in, ready/status/failure out.
 import { describe, expect, it } from 'vitest';
 import {
-  crdReadiness, daemonSetReadiness, deploymentReadiness, endpointsReadiness, jobReadiness,
+  crdReadiness, daemonSetReadiness, deploymentReadiness, endpointSlicesReadiness, jobReadiness,
   loadBalancerReadiness, nodesReadiness, podsReadiness, statefulSetReadiness,
 } from '../lib/wait/status.ts';
 import type { KubeObject } from '../lib/kube/types.ts';
@@ -40,9 +40,12 @@ describe('other kinds', () => {
     expect(crdReadiness(obj('CustomResourceDefinition', { status: { conditions: [cond('NamesAccepted')] } })).status).toBe('not established (NamesAccepted=True)');
     expect(crdReadiness(obj('CustomResourceDefinition', { status: { conditions: [cond('Established')] } })).ready).toBe(true);
   });
-  it('endpoints', () => {
-    expect(endpointsReadiness(obj('Endpoints', { subsets: [{ notReadyAddresses: [{}] }] }))).toEqual({ ready: false, status: '0 ready endpoints, 1 not ready' });
-    expect(endpointsReadiness(obj('Endpoints', { subsets: [{ addresses: [{}] }] })).ready).toBe(true);
+  it('endpoints: the EndpointSlices of a service, conditions.ready false is not ready, unset is ready', () => {
+    const slice = (...ready: (boolean | undefined)[]) => obj('EndpointSlice', { endpoints: ready.map((r) => ({ conditions: r === undefined ? {} : { ready: r } })) });
+    expect(endpointSlicesReadiness([])).toEqual({ ready: false, status: 'no EndpointSlice yet' });
+    expect(endpointSlicesReadiness([slice(false)])).toEqual({ ready: false, status: '0 ready endpoints, 1 not ready' });
+    expect(endpointSlicesReadiness([slice(false), slice(true)])).toEqual({ ready: true, status: '1 ready endpoint, 1 not ready' });
+    expect(endpointSlicesReadiness([slice(undefined)]).ready).toBe(true);
   });
   it('load balancer ip, and a wrong one fails at once', () => {
     const svc = (ip?: string) => obj('Service', { spec: { type: 'LoadBalancer' }, status: { loadBalancer: { ingress: ip ? [{ ip }] : [] } } });
@@ -52,12 +55,29 @@ describe('other kinds', () => {
     expect(loadBalancerReadiness(obj('Service', { spec: { type: 'NodePort' } })).failed).toMatch(/not LoadBalancer/);
   });
   it('pods, jobs, nodes', () => {
-    const pod = (ready: boolean) => obj('Pod', { status: { phase: 'Running', conditions: [cond('Ready', ready ? 'True' : 'False')] } });
+    const pod = (ready: boolean, name = 'p') => ({ ...obj('Pod', { status: { phase: 'Running', conditions: [cond('Ready', ready ? 'True' : 'False')] } }), metadata: { name, namespace: 'n' } });
     expect(podsReadiness([])).toEqual({ ready: false, status: 'no pods yet' });
-    expect(podsReadiness([pod(true), pod(false)])).toEqual({ ready: false, status: '1/2 pods ready' });
+    expect(podsReadiness([pod(true, 'a'), pod(false, 'b'), pod(false, 'c')])).toEqual({ ready: false, status: '1/3 pods ready (waiting for b, c)' });
     expect(jobReadiness(obj('Job', { status: { conditions: [cond('Complete')] } })).ready).toBe(true);
     expect(jobReadiness(obj('Job', { status: { failed: 2, conditions: [cond('Failed', 'True', { reason: 'BackoffLimitExceeded' })] } })).failed).toBe('failed: BackoffLimitExceeded');
     const node = (name: string, ready: boolean) => ({ ...obj('Node', { status: { conditions: [cond('Ready', ready ? 'True' : 'False')] } }), metadata: { name } });
     expect(nodesReadiness([node('a', true), node('b', false)], ['a', 'b']).status).toBe('1/2 nodes ready (waiting for b)');
+  });
+});
+
+describe('allReady: waits run together and a timeout names every pending item', () => {
+  it('names each timed-out wait with its last status, after all have finished', async () => {
+    const { allReady } = await import('../lib/wait/index.ts');
+    const { HealthTimeoutError } = await import('../lib/errors.ts');
+    let lateFinished = false;
+    const late = new Promise<void>((r) => setTimeout(() => { lateFinished = true; r(); }, 20));
+    const err = await allReady([
+      Promise.reject(new HealthTimeoutError('deployment ns/a', 5, '0/1 available')),
+      late,
+      Promise.reject(new HealthTimeoutError('endpoints of service ns/b', 7, 'no EndpointSlice yet')),
+    ]).catch((e: unknown) => e);
+    expect(lateFinished).toBe(true);
+    expect(err).toBeInstanceOf(HealthTimeoutError);
+    expect((err as Error).message).toBe('timed out after 7s waiting for 2 items:\n  - deployment ns/a: 0/1 available\n  - endpoints of service ns/b: no EndpointSlice yet');
   });
 });

@@ -6,6 +6,7 @@
  * Nothing printed means "complete file names" (the scripts fall back to that).
  * Completion never fails loudly: an inventory that does not load gives no candidates.
  */
+import { COMMAND_SUMMARIES } from './commands.ts';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '../report/events.ts';
@@ -97,12 +98,19 @@ async function taskTagsFromInventory(words: readonly string[], cwd: string, role
   return out;
 }
 
+/** The inventory of `-i`, else of ansible.cfg / ANSIBLE_INVENTORY; undefined when none loads. */
 async function inventoryOf(words: readonly string[], cwd: string) {
   const inventory = flagValue(words, 'inventory', 'i');
-  if (!inventory) return undefined;
   const { openInventory } = await import('./inventory-source.ts');
+  const { cliConfig } = await import('./config.ts');
   const io = { ...processIO(PROJECT_DIR), cwd };
-  return openInventory({ inventory, vaultPasswordFile: flagValue(words, 'vault-password-file') }, io).catch(() => undefined);
+  try {
+    const config = cliConfig(io);
+    if (!inventory && !config.settings.inventory) return undefined;
+    return await openInventory({ inventory, vaultPasswordFile: flagValue(words, 'vault-password-file'), config }, io);
+  } catch {
+    return undefined; // completion offers nothing rather than an error in the middle of the command line
+  }
 }
 
 async function limitCandidates(words: readonly string[], cwd: string): Promise<string[]> {
@@ -125,8 +133,7 @@ export async function candidates(index: number, words: readonly string[], cwd: s
   const current = words[index] ?? '';
   const before = words.slice(0, index);
   if (index <= 1) {
-    const { COMMANDS } = await import('./main.ts');
-    return [...Object.keys(COMMANDS), '--version', '--help'].filter((c) => c.startsWith(current));
+    return [...Object.keys(COMMAND_SUMMARIES), '--version', '--help'].filter((c) => c.startsWith(current));
   }
   const command = words[1]!;
   if (command === 'completion') return ['bash', 'zsh'].filter((s) => s.startsWith(current));

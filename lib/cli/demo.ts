@@ -6,8 +6,9 @@
  * deployed HAProxy to the nodes' gateway NodePorts (where the k3s stand-in answers and says so),
  * prints a verify table and tears everything down (also on Ctrl-C).
  *
- * It runs from lib/ but uses test/support (the lab, the simulator, the stand-in): the demo is a
- * lab by nature. See docs/demo.md.
+ * The lab and the k3s stand-in live in lib/lab; the API simulator is still a test stand-in
+ * (test/support/kube-sim), the one import of test/ from lib/ (the import-rules test names it),
+ * until lib/lab/cluster brings a real control plane. See docs/demo.md.
  */
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import pRetry from 'p-retry';
 import { ExitCode } from '../errors.ts';
 import { isMain, PROJECT_DIR, processIO, type CliIO } from './args.ts';
 import { playMain } from './play.ts';
-import { SHARED_CHARTS } from '../../test/support/shared-dir.ts';
+import { SHARED_CHARTS } from '../lab/shared-dir.ts';
 
 const VERSION = 'v1.31.4+k3s1';
 const HTTP_NODEPORT = 31080;
@@ -29,6 +30,8 @@ export function demoVars(subnet: string, helm: string, outDir: string): Record<s
     enable_istio: true, istio_gateway_loadbalancer_ip: `${subnet}.200`,
     istio_gateway_http_nodeport: HTTP_NODEPORT, istio_gateway_https_nodeport: 31443, istio_gateway_status_nodeport: 31021,
     helm_binary: helm, helm_chart_dir: SHARED_CHARTS,
+    // the lab is thrown away after Ctrl-C: no reason to let a running helm finish first
+    helm_interrupt_grace: 1,
     // the API frontend would point at api_port on the servers; in the lab the API is the simulator
     lb_api_frontend: false, lb_output_dir: outDir,
     // lab hosts have no systemd: HAProxy is (re)started with its pid file in the host's private /etc/haproxy
@@ -70,21 +73,27 @@ function table(rows: [string, string, string][]): string {
   return [head, ...rows].map((r) => `  ${r[0].padEnd(w[0]!)}  ${r[1].padEnd(w[1]!)}  ${r[2]}`).join('\n');
 }
 
-export async function demoMain(io: CliIO, signal: AbortSignal): Promise<number> {
+/** Ctrl-C of the demo: `signal` the first (stop the play, tear down), `force` the second. */
+export async function demoMain(io: CliIO, signal: AbortSignal, force?: AbortSignal): Promise<number> {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) {
     io.stderr.write('npm run demo needs root on Linux (it creates network namespaces).\n' +
       'Without root: npm run play -- --inventory sample --tags lb-config   (offline load-balancer config)\n');
     return ExitCode.invalidInput;
   }
-  const { startK3sLab } = await import('../../test/support/k3s-standin/k3s-lab.ts');
-  const { kubeBinaries } = await import('../../test/support/helm-bin.ts');
+  // The API simulator is a test stand-in (test/support/kube-sim) until lib/lab/cluster brings a real control plane.
+  const { startSimulator } = await import('../../test/support/kube-sim/index.ts');
+  const { startK3sLab } = await import('../lab/k3s-standin/k3s-lab.ts');
+  const { kubeBinaries } = await import('../lab/helm-bin.ts');
   io.stdout.write('capstan demo: starting a lab (k3s server1, agent1, agent2 + load balancer lb1), the Kubernetes API simulator and the k3s stand-in\n');
-  const k = await startK3sLab({ servers: 1, agents: 2, loadBalancers: 1, version: VERSION, nodePorts: [HTTP_NODEPORT, 31443, 31021], name: 'demo' });
+  // The demo handles Ctrl-C itself (demoCli): a lab tearing itself down from the signal would pull
+  // the ground from under a start-up or a teardown still running.
+  const k = await startK3sLab({ startApi: startSimulator, servers: 1, agents: 2, loadBalancers: 1, version: VERSION, nodePorts: [HTTP_NODEPORT, 31443, 31021], name: 'demo', handleSignals: false });
   try {
     const subnet = k.lab.gatewayIp.split('.').slice(0, 3).join('.');
     k.writeVars(demoVars(subnet, kubeBinaries(3).helm, join(k.lab.dir, 'lb')));
     io.stdout.write(`inventory: ${k.inventoryDir} (k3s-ansible shape; API simulator at ${k.sim.url})\n\n`);
-    const code = await playMain(['--inventory', k.inventoryDir], io, signal);
+    if (signal.aborted) return ExitCode.interrupted; // Ctrl-C during start-up: the lab is whole, so it is torn down whole
+    const code = await playMain(['--inventory', k.inventoryDir], io, signal, force);
     if (signal.aborted) return ExitCode.interrupted;
     if (code !== ExitCode.ok) return code;
     const lb = k.lab.hosts[3]!;
@@ -100,23 +109,45 @@ export async function demoMain(io: CliIO, signal: AbortSignal): Promise<number> 
     ];
     io.stdout.write(`\nDEMO VERIFY (the answers come from the k3s stand-in, not from a real gateway)\n${table(rows)}\n`);
     return rows.every((r) => r[2] === 'ok') ? ExitCode.ok : ExitCode.hostFailed;
+  } catch (err) {
+    // Ctrl-C while requests are under way ends them with an AbortError: that is the interrupt, not a failure
+    if (signal.aborted) return ExitCode.interrupted;
+    throw err;
   } finally {
     io.stdout.write('\ntearing down the lab, the simulator and the stand-in\n');
     await k.down();
   }
 }
 
-/** The process around demoMain: Ctrl-C tears the lab down, then the exit code. */
+/**
+ * The process around demoMain. Ctrl-C: the play stops (a running helm is stopped within a
+ * second), the lab is torn down whole, exit 99; pressed during start-up, start-up completes
+ * first; during teardown, teardown goes on. A second Ctrl-C stops what still runs at once; a
+ * third exits at once (the lab's exit hook still removes the lab).
+ */
 export async function demoCli(): Promise<number> {
-  const controller = new AbortController();
+  const stop = new AbortController();
+  const force = new AbortController();
+  let presses = 0;
   const onInt = (): void => {
-    if (controller.signal.aborted) return; // the lab's own exit hook re-raises the signal once
-    process.stderr.write('\n[interrupted: stopping and tearing the lab down]\n');
-    controller.abort();
+    presses++;
+    // also when the demo has just finished and is tearing down or exiting: an interrupted demo exits 99
+    process.exitCode = ExitCode.interrupted;
+    if (presses === 1) {
+      process.stderr.write('\n[interrupted: stopping, then tearing the lab down (Ctrl-C again to stop what still runs at once)]\n');
+      stop.abort();
+    } else if (presses === 2) {
+      process.stderr.write('\n[stopping at once; the lab is still torn down]\n');
+      force.abort();
+    } else {
+      process.exit(ExitCode.interrupted);
+    }
   };
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onInt);
-  return demoMain(processIO(PROJECT_DIR), controller.signal);
+  const code = await demoMain(processIO(PROJECT_DIR), stop.signal, force.signal);
+  // a Ctrl-C pressed from here to the exit still counts (the handler sets the exit code)
+  return stop.signal.aborted ? ExitCode.interrupted : code;
 }
 
 if (isMain(import.meta.url)) process.exitCode = await demoCli();

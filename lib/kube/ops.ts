@@ -1,10 +1,12 @@
 /**
  * Cluster operations as idempotent tasks: each reads what is there first and reports ok or
- * changed with a reason. Check mode only reads (GET), never writes, not even dry-run requests.
+ * changed with a reason. Check mode only reads (GET), never writes, not even dry-run requests;
+ * a run sends no PATCH for an object whose live state already holds what capstan applies.
  */
 import { KubeError } from '../errors.ts';
 import type { TaskResult } from '../results.ts';
 import type { KubeApi } from './client.ts';
+import { applyWouldChange, FIELD_MANAGER } from './applied.ts';
 import { containsAll, describeObject, objectDiff } from './compare.ts';
 import type { KubeObject } from './types.ts';
 
@@ -23,8 +25,9 @@ export async function applyObjects(api: KubeApi, objects: KubeObject[], o: { che
   for (const obj of objects) {
     const what = describeObject(obj);
     const live = await api.get(obj);
+    // no PATCH when nothing capstan manages differs (lib/kube/applied.ts, the one compare-first rule)
+    if (!applyWouldChange(live, obj, FIELD_MANAGER)) continue;
     if (o.check) {
-      if (live && containsAll(live, obj)) continue;
       changed.push(`${live ? 'update' : 'create'} ${what}`);
     } else {
       const after = await api.apply(obj, { force: o.force ?? false });

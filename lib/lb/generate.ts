@@ -3,7 +3,6 @@
  * f5-tmsh.txt rendered from it. Pure apart from reading the (overridable) template.
  */
 import { isIP } from 'node:net';
-import { basename } from 'node:path';
 import { InputError } from '../errors.ts';
 import { as3Declaration } from './f5-as3.ts';
 import type { F5Settings } from './f5-objects.ts';
@@ -53,8 +52,9 @@ export function f5Settings(vars: LbVars): F5Settings | undefined {
 /** haproxy.cfg alone (the haproxy role deploys just this). */
 export function haproxyConfig(input: LbInput, inventoryDir?: string, options: { checkVars?: boolean } = {}): { model: LbModel; text: string } {
   const model = buildModel(input, options);
-  const source = inventoryDir ? `inventory ${basename(inventoryDir)}` : 'the inventory';
-  return { model, text: renderHaproxy(model, haproxyGlobals(input.vars), { source, ...(inventoryDir ? { inventoryDir } : {}) }) };
+  // Nothing run-dependent (such as the inventory folder's name) goes into the deployed file: the same
+  // inventory run from another folder must produce the same bytes, or every LB would be reloaded.
+  return { model, text: renderHaproxy(model, haproxyGlobals(input.vars), { source: 'the inventory', ...(inventoryDir ? { inventoryDir } : {}) }) };
 }
 
 export function generateLb(input: LbInput, inventoryDir?: string, options: { checkVars?: boolean } = {}): LbOutput {

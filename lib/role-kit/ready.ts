@@ -4,6 +4,7 @@
  * not on the cluster, it says so instead of waiting for something a real run would install.
  */
 import type { Cluster, WaitOptions } from '../kube/types.ts';
+import { allReady } from '../wait/index.ts';
 import type { Task, TaskContext, TaskResult } from '../role.ts';
 import type { TaskOrdering } from './helm.ts';
 
@@ -44,7 +45,7 @@ export async function waitReady(cluster: Cluster, ctx: TaskContext, s: ReadySpec
     return { status: 'skipped', msg: `check mode: ${s.what ?? `${first.kind} ${s.namespace}/${first.name}`} is not installed yet, nothing to wait for` };
   }
   const o = waitOptions(ctx, s.timeoutSeconds);
-  await Promise.all([
+  await allReady([
     ...s.workloads.map((w) => cluster.wait.rollout(w.kind, s.namespace, w.name, o)),
     ...(s.endpoints ?? []).map((e) => cluster.wait.serviceEndpointsReady(s.namespace, e, o)),
   ]);

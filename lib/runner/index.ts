@@ -3,7 +3,7 @@
  * all before any connection), then plan, list or execute. Every transport and the cluster are
  * closed at the end, also when the run is interrupted.
  */
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { ExitCode } from '../errors.ts';
 import { newRunIdentity } from '../lock/identity.ts';
 import type { VarLayer } from '../inventory/types.ts';
@@ -69,12 +69,15 @@ export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcom
   const dirs = roleDirs(file, o.projectDir, o.rolesDir);
   const roles = await loadRoles(playbook, dirs);
   const platformRoles = await loadPlatformRoles(o.projectDir, file, roles, dirs);
+  const mode = o.mode ?? 'run';
   const all = prepareRun({
     source: o.source, playbook, roles, platformRoles, limit: o.limit, extraVars: o.extraVars ?? [],
     filter: { tags: o.tags ?? [], skipTags: o.skipTags ?? [] },
+    // listings do not validate vars (as Ansible's); play-context vars as Ansible defines them in a run
+    lenient: typeof mode === 'object',
+    play: { checkMode: o.check ?? false, diffMode: o.diff ?? false, playbookDir: dirname(file) },
   });
   const prepared = o.startAtTask !== undefined ? startAtTask(all, o.startAtTask) : all;
-  const mode = o.mode ?? 'run';
   const shownPlaybook = relative(o.projectDir, file) || file;
   o.reporter.emit({
     type: 'run_start', playbook: shownPlaybook, check: o.check ?? false, diff: o.diff ?? false,

@@ -18,7 +18,9 @@ import type { VarDefs } from '../vars/schema.ts';
 import {
   dedupeProblems, defaultLayers, parseRoleVars, runRoleValidators, unknownKeys,
 } from '../vars/validate.ts';
+import type { PlayVars } from '../inventory/play-vars.ts';
 import { batchesOf } from './batches.ts';
+import { fallbackRoleVars, listingWarnings } from './lenient.ts';
 import { orderRoles } from './load.ts';
 import { applyLimit, selectHosts } from './patterns.ts';
 import { roleMaySelect, roleTags, SPECIAL_TAGS, tagsSelected, taskTags } from './tags.ts';
@@ -39,6 +41,10 @@ export interface PrepareOptions {
   readonly extraVars?: readonly VarLayer[];
   /** Every role of the project's playbooks (site + this one), asked for exposes()/k3sComponents(); default: `roles`. */
   readonly platformRoles?: readonly Role[];
+  /** Listing (--list-hosts/--list-tasks/--list-tags): var problems are warnings, not errors (lenient.ts). */
+  readonly lenient?: boolean;
+  /** The run's check/diff mode and playbook folder, for the play-context vars. */
+  readonly play?: PlayVars;
 }
 
 /** One selected task of one role on one host. */
@@ -115,9 +121,10 @@ function platformView(resolved: ResolvedVars, o: PrepareOptions, problems: Probl
 function validateHost(roles: Role[], info: HostInfo, resolved: ResolvedVars, view: PlatformView, w: RunWide) {
   const { known, problems } = w;
   const parsed = parseRoleVars(roles, resolved);
-  problems.push(...parsed.problems);
-  problems.push(...runRoleValidators(roles, parsed.vars, info, resolved, view));
-  problems.push(...unknownKeys(roles, known, resolved));
+  // role-var problems: errors for a run, warnings for a listing (w.roleVarProblems, lenient.ts)
+  w.roleVarProblems.push(...parsed.problems);
+  w.roleVarProblems.push(...runRoleValidators(roles, parsed.vars, info, resolved, view));
+  w.roleVarProblems.push(...unknownKeys(roles, known, resolved));
   try {
     connectionSpec(info.name, info.vars);
   } catch (err) {
@@ -125,7 +132,7 @@ function validateHost(roles: Role[], info: HostInfo, resolved: ResolvedVars, vie
   }
   const sourced = (p: Problem): Problem => ({ ...p, file: p.file || (resolved.has(p.key) ? resolved.sourceOf(p.key) : '') });
   problems.push(...lockSettings(info.vars).problems.map(sourced));
-  problems.push(...nodePortClashes(nodePortUses(exposedServices(view)), (n) => (resolved.has(n) ? resolved.sourceOf(n) : '')));
+  w.roleVarProblems.push(...nodePortClashes(nodePortUses(exposedServices(view)), (n) => (resolved.has(n) ? resolved.sourceOf(n) : '')));
   return parsed.vars;
 }
 
@@ -167,8 +174,10 @@ function waitsOnItself(name: string, batch: readonly HostTask[]): boolean {
 /**
  * `after` names a task that runs earlier in the play (done before this batch starts) or one of
  * the adjacent concurrent tasks of its batch (then this one starts when it ends); no cycles.
+ * A task left out of this run (by --tags/--skip-tags, or because its role's vars have problems
+ * already reported) is no ordering error: there is nothing to wait for.
  */
-function checkAfter(tasks: readonly HostTask[], problems: Problem[]): void {
+function checkAfter(tasks: readonly HostTask[], notInRun: (name: string) => boolean, problems: Problem[]): void {
   tasks.forEach(({ role, task }, i) => {
     if (!task.after?.length) return;
     const [start, end] = batchAround(tasks, i);
@@ -176,6 +185,7 @@ function checkAfter(tasks: readonly HostTask[], problems: Problem[]): void {
     const batch = tasks.slice(start, end + 1);
     for (const dep of task.after) {
       if (earlier.has(dep) || (dep !== task.name && batch.some((t) => t.task.name === dep))) continue;
+      if (!tasks.some((t) => t.task.name === dep) && notInRun(dep)) continue;
       problems.push({ file: `roles/${role.name}`, key: task.name, message: `after: "${dep}" is no task that runs before it or beside it (adjacent concurrent tasks); fix the name or the order` });
     }
     if (waitsOnItself(task.name, batch)) {
@@ -187,21 +197,24 @@ function checkAfter(tasks: readonly HostTask[], problems: Problem[]): void {
 function hostTasks(roles: Role[], typed: Map<string, Record<string, unknown>>, ctx: Omit<RoleContext, 'host' | keyof PlatformView>, info: HostInfo, view: PlatformView, o: PrepareOptions, w: RunWide): HostTask[] {
   const { problems } = w;
   const out: HostTask[] = [];
+  const deselected = new Set<string>();
+  let unbuilt = false;
   for (const role of roles) {
     const vars = typed.get(role.name);
-    if (!vars) continue;
+    if (!vars) { unbuilt = true; continue; }
     try {
       for (const task of role.tasks(vars as never, { ...ctx, ...view, host: info })) {
         const tags = [...taskTags(role, task)];
         for (const t of tags) w.seenTags.add(t);
         if (tagsSelected(new Set(tags), o.filter)) out.push({ role, task, tags });
+        else deselected.add(task.name);
       }
     } catch (err) {
       problems.push(...errorProblems(err, `roles/${role.name}`, 'tasks()'));
     }
   }
   checkNames(out, problems);
-  checkAfter(out, problems);
+  checkAfter(out, (name) => unbuilt || deselected.has(name), problems);
   return out;
 }
 
@@ -229,6 +242,8 @@ interface RunWide {
   known: Set<string>;
   hostvars: Record<string, Record<string, unknown>>;
   problems: Problem[];
+  /** Problems with role vars (schemas, role validators, unknown keys, NodePort clashes): warnings when listing. */
+  roleVarProblems: Problem[];
   warnings: string[];
   /** Every tag of every task built, selected or not (to warn about a --tags typo). */
   seenTags: Set<string>;
@@ -242,9 +257,9 @@ function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
   const defaults = defaultLayers(play.roles.map((n) => o.roles.get(n)!));
   const needed = new Set(roles.flatMap((r) => Object.keys(r.vars as VarDefs)));
   const bases: HostBase[] = names.map((name) => {
-    const resolved = o.source.resolve(name, { roleDefaults: defaults, extraVars: o.extraVars ?? [] });
+    const resolved = o.source.resolve(name, { roleDefaults: defaults, extraVars: o.extraVars ?? [], ...(o.play ? { play: o.play } : {}) });
     const groups = o.source.inventory.groupsOf(name).filter((g) => g !== 'all');
-    return { info: { name, groups, vars: hostVars(resolved, needed, problems, warnings) }, resolved };
+    return { info: { name, groups, vars: hostVars(resolved, needed, w.roleVarProblems, warnings) }, resolved };
   });
   const skipped = playCondition(play, bases[0]!.info, problems);
   if (skipped !== undefined) return { play, roles, hosts: [], skipped };
@@ -255,8 +270,9 @@ function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
     selectedRoles: roles.map((r) => r.name), inventoryDir: inv.dir,
   };
   const hosts = bases.map(({ info, resolved }) => {
-    const view = platformView(resolved, o, problems);
+    const view = platformView(resolved, o, w.roleVarProblems);
     const roleVars = validateHost(roles, info, resolved, view, w);
+    if (o.lenient) for (const r of roles) if (!roleVars.has(r.name)) roleVars.set(r.name, fallbackRoleVars(r, resolved));
     const sourceOf = (n: string) => (resolved.has(n) ? resolved.sourceOf(n) : '');
     return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, { ...ctx, sourceOf }, info, view, o, w) };
   });
@@ -270,7 +286,7 @@ function lazyHostvars(o: PrepareOptions, warnings: string[]): Record<string, Rec
     let cached: Record<string, unknown> | undefined;
     Object.defineProperty(out, host, {
       enumerable: true,
-      get: () => (cached ??= hostVars(o.source.resolve(host, { extraVars: o.extraVars ?? [] }), new Set(), [], warnings)),
+      get: () => (cached ??= hostVars(o.source.resolve(host, { extraVars: o.extraVars ?? [], ...(o.play ? { play: o.play } : {}) }), new Set(), [], warnings)),
     });
   }
   return out;
@@ -290,8 +306,10 @@ function unknownTagWarnings(o: PrepareOptions, w: RunWide): void {
 export function prepareRun(o: PrepareOptions): PreparedRun {
   // the inventory's own warnings (files of a folder it skipped, group_vars no group reads) first
   const warnings: string[] = [...(o.source.inventory.warnings ?? [])];
-  const w: RunWide = { known: knownVarNames(o.roles), hostvars: lazyHostvars(o, warnings), problems: [], warnings, seenTags: new Set() };
+  const w: RunWide = { known: knownVarNames(o.roles), hostvars: lazyHostvars(o, warnings), problems: [], roleVarProblems: [], warnings, seenTags: new Set() };
   const plays = o.playbook.plays.map((play) => preparePlay(play, o, w));
+  if (o.lenient) w.warnings.push(...listingWarnings(dedupeProblems(w.roleVarProblems)));
+  else w.problems.push(...w.roleVarProblems);
   if (w.problems.length) throw new InputError(dedupeProblems(w.problems), 'invalid input, nothing was run');
   if (o.limit && plays.every((p) => p.hosts.length === 0 && p.skipped === 'no hosts matched')) {
     throw new InputError([{ file: 'command line', key: '--limit', message: `${o.limit} leaves no host in any play; check the pattern (npm run play -- --list-hosts)` }]);

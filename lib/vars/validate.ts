@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import type { VarDefs } from './schema.ts';
 import { describeIssues } from './issues.ts';
 import { isPlatformVar, PLATFORM_DEFAULTS_SOURCE, platformDefaults, platformDefaultVars } from './platform.ts';
+import { foreignVarMessage } from './foreign.ts';
 import { closest } from './suggest.ts';
 import { fromText, parseVarValue } from './text.ts';
 import { isSecret, registerSecret } from '../secrets.ts';
@@ -99,13 +100,16 @@ function plainSecretProblems(name: string, value: unknown, resolved: ResolvedVar
     registerSecret(value);
     return problemFromError(err, resolved.sourceOf(ALLOW_PLAIN_SECRETS), ALLOW_PLAIN_SECRETS);
   }
-  if (allowed === true || (typeof allowed === 'string' && fromText(allowed) === true)) {
-    registerSecret(value);
-    return [];
-  }
-  registerSecret(value); // refused, and still never printed
+  return plainSecretProblem(name, value, allowed, resolved.sourceOf(name));
+}
+
+/** The check on one value (`allowed`: the value of capstan_allow_plain_secrets); registers it as a secret either way. */
+export function plainSecretProblem(name: string, value: unknown, allowed: unknown, file: string): Problem[] {
+  if (typeof value !== 'string' || isSecret(value) || value === '') return [];
+  registerSecret(value); // taken (a lab) or refused: never printed either way
+  if (allowed === true || (typeof allowed === 'string' && fromText(allowed) === true)) return [];
   return [{
-    file: resolved.sourceOf(name), key: name,
+    file, key: name,
     message: `is a secret but its value is plain text; encrypt it (ansible-vault encrypt_string --name ${name}) ` +
       `and pass --vault-password-file, or for a lab set ${ALLOW_PLAIN_SECRETS}: true`,
   }];
@@ -179,6 +183,12 @@ export function unknownKeys(selected: readonly Role[], known: ReadonlySet<string
   const prefixes = selected.flatMap(rolePrefixes);
   const problems: Problem[] = [];
   for (const name of resolved.names) {
+    const foreign = known.has(name) ? undefined : foreignVarMessage(name);
+    if (foreign) {
+      // another k3s-ansible layout's name (techno-tim's k3s_token...): say the capstan var
+      problems.push({ file: resolved.sourceOf(name), key: name, message: foreign });
+      continue;
+    }
     if (known.has(name) || !prefixes.some((p) => name.startsWith(p))) continue;
     const source = resolved.sourceOf(name);
     if (source.startsWith('role defaults (') || source === PLATFORM_DEFAULTS_SOURCE) continue;

@@ -3,14 +3,28 @@
  * for in its progress lines ("deployment istio-system/istiod: 0/1 available, 14s") and, on
  * timeout, throws HealthTimeoutError with the last observed status and the objects' Events.
  */
+import { HealthTimeoutError } from '../errors.ts';
 import type { KubeApi } from '../kube/client.ts';
 import type { KubeObject, Waiter } from '../kube/types.ts';
 import {
-  crdReadiness, daemonSetReadiness, deploymentReadiness, endpointsReadiness, jobReadiness,
+  crdReadiness, daemonSetReadiness, deploymentReadiness, endpointSlicesReadiness, jobReadiness,
   loadBalancerReadiness, nodesReadiness, podsReadiness, statefulSetReadiness, type Readiness,
 } from './status.ts';
 import { objectHealth, type HealthFacts } from './health.ts';
 import { waitFor, type WaitSpec } from './watch.ts';
+
+/**
+ * Waits that run together: all of them finish (none is cut short by another's failure), and a
+ * timeout names every item still pending, not only the first.
+ */
+export async function allReady(waits: readonly Promise<unknown>[]): Promise<void> {
+  const failures = (await Promise.allSettled(waits))
+    .filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
+  if (!failures.length) return;
+  const other = failures.find((e) => !(e instanceof HealthTimeoutError));
+  if (other !== undefined) throw other;
+  throw HealthTimeoutError.combine(failures as HealthTimeoutError[]);
+}
 
 const rollouts = {
   Deployment: deploymentReadiness,
@@ -38,7 +52,10 @@ export function createWaiter(api: KubeApi): Waiter {
       await waitFor(api, one(`crd ${name}`, 'apiextensions.k8s.io/v1', 'CustomResourceDefinition', name, undefined, crdReadiness), o);
     },
     async serviceEndpointsReady(namespace, name, o) {
-      await waitFor(api, one(`endpoints of service ${namespace}/${name}`, 'v1', 'Endpoints', name, namespace, endpointsReadiness), o);
+      await waitFor(api, {
+        resource: `endpoints of service ${namespace}/${name}`, apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+        query: { namespace, labelSelector: `kubernetes.io/service-name=${name}` }, evaluate: endpointSlicesReadiness, eventNames: [name],
+      }, o);
     },
     async loadBalancerIp(namespace, name, o) {
       const spec = one(`service ${namespace}/${name}`, 'v1', 'Service', name, namespace, (s) => {
@@ -63,7 +80,8 @@ export function createWaiter(api: KubeApi): Waiter {
       if (sc) facts.storageClass = await api.get({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: sc } });
       const what = `${kind.toLowerCase()} ${namespace ? `${namespace}/` : ''}${name}`;
       const spec = one(what, apiVersion, kind, name, namespace, (live) => {
-        const r = objectHealth(live, facts);
+        // Items of a real API server's list carry no apiVersion/kind: the object's own say what it is.
+        const r = objectHealth(live && { ...live, apiVersion, kind }, facts);
         return { ...r, value: r.status };
       });
       return (await waitFor(api, spec, o))!;

@@ -71,12 +71,16 @@ export function crdReadiness(o: Obj | undefined): Readiness {
   return { ready: false, status: `not established${c ? ` (${c})` : ''}` };
 }
 
-/** Endpoints (v1) of a Service: ready when some subset has a ready address. */
-export function endpointsReadiness(o: Obj | undefined): Readiness {
-  if (!o) return { ready: false, status: 'no endpoints object yet' };
-  const subsets = (o as { subsets?: { addresses?: unknown[]; notReadyAddresses?: unknown[] }[] }).subsets ?? [];
-  const ready = subsets.reduce((n, s) => n + (s.addresses?.length ?? 0), 0);
-  const notReady = subsets.reduce((n, s) => n + (s.notReadyAddresses?.length ?? 0), 0);
+/**
+ * The EndpointSlices of a Service (label kubernetes.io/service-name; the v1 Endpoints API is
+ * deprecated): ready when some endpoint's conditions.ready is not false (unset means ready, as
+ * the API documents for consumers).
+ */
+export function endpointSlicesReadiness(slices: Obj[]): Readiness {
+  if (!slices.length) return { ready: false, status: 'no EndpointSlice yet' };
+  const endpoints = slices.flatMap((s) => (s as { endpoints?: { conditions?: { ready?: boolean | null } }[] }).endpoints ?? []);
+  const ready = endpoints.filter((e) => e.conditions?.ready !== false).length;
+  const notReady = endpoints.length - ready;
   return { ready: ready > 0, status: `${ready} ready endpoint${ready === 1 ? '' : 's'}${notReady ? `, ${notReady} not ready` : ''}` };
 }
 
@@ -94,7 +98,8 @@ export function podsReadiness(pods: Obj[]): Readiness {
   const live = pods.filter((p) => p.status?.['phase'] !== 'Succeeded');
   const ready = live.filter((p) => conditionTrue(p, 'Ready')).length;
   if (!live.length) return { ready: false, status: 'no pods yet' };
-  return { ready: ready === live.length, status: `${ready}/${live.length} pods ready` };
+  const waiting = live.filter((p) => !conditionTrue(p, 'Ready')).map((p) => p.metadata.name);
+  return { ready: ready === live.length, status: `${ready}/${live.length} pods ready${waiting.length ? ` (waiting for ${waiting.join(', ')})` : ''}` };
 }
 
 export function jobReadiness(o: Obj | undefined): Readiness {

@@ -59,6 +59,11 @@ describe('bin/capstan.js', () => {
     expect(lines[0]).toMatch(/^capstan needs Node 22\.19 or newer .* this is Node v\d+.*npm install/);
   });
 
+  it('npx capstan works inside the checkout, with nothing installed', async () => {
+    const r = await run('npx', ['--offline', 'capstan', '--version'], { cwd: projectDir, env: { PATH: process.env.PATH, HOME: tmp } });
+    expect(r.stdout).toMatch(/^capstan \d+\.\d+\.\d+\n/);
+  });
+
   it('passes the exit code through: an unknown command is 5, with the commands listed', async () => {
     const r = await capstan(['plya'], tmp);
     expect(r.code).toBe(5);

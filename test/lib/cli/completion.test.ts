@@ -1,7 +1,9 @@
 // Shell completion: the bash/zsh scripts, and the candidates for commands, flags, --tags
 // (playbook roles and, with -i, task tags), --limit (inventory hosts and groups), -i and doc roles.
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { candidates } from '../../../lib/cli/completion.ts';
@@ -30,6 +32,14 @@ describe('capstan completion', () => {
     expect(await candidates(5, ['capstan', 'play', '-i', 'no-such-inventory', '--limit', ''], projectDir)).toEqual([]);
     expect(await candidates(3, ['capstan', 'play', '-i', 'pro'], projectDir)).toEqual(['production']);
     expect(await candidates(2, ['capstan', 'doc', 'met'], projectDir)).toEqual(['metallb']);
+    // no -i: the inventory ansible.cfg names
+    const dir = mkdtempSync(join(tmpdir(), 'capstan-complete-'));
+    writeFileSync(join(dir, 'ansible.cfg'), `[defaults]\ninventory = ${join(projectDir, 'inventory/production')}\n`);
+    try {
+      expect(await candidates(3, ['capstan', 'play', '--limit', 'k8s-node'], dir)).toEqual(['k8s-node1', 'k8s-node2', 'k8s-node3']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('prints scripts that bash and zsh accept', async () => {

@@ -10,7 +10,8 @@ async function play(...argv: string[]) {
   let stdout = '';
   let stderr = '';
   const io = { stdout: { write: (s: string) => { stdout += s; } }, stderr: { write: (s: string) => { stderr += s; } }, projectDir, cwd: projectDir, env: {} };
-  return { code: await playMain(['-i', 'sample', '--list-tasks', ...argv], io), stdout, stderr };
+  // --plan: offline and, unlike --list-tasks (which warns, as Ansible's listing does not check vars), validating
+  return { code: await playMain(['-i', 'sample', '--plan', ...argv], io), stdout, stderr };
 }
 
 let connects: ReturnType<typeof vi.spyOn>;
