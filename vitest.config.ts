@@ -2,7 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
@@ -13,5 +12,11 @@ export default defineConfig({
     // capstan reads /etc/ssh/ssh_config, /etc/ssh/ssh_known_hosts and /etc/ansible/ansible.cfg
     // under CAPSTAN_SYSCONFDIR: no test reads the machine's own (tests that need them write temp ones)
     env: { CAPSTAN_SYSCONFDIR: '/nonexistent/capstan-tests-sysconfdir' },
+    // `npm test` runs both; `npm run test:unit` only the unit project: no lab, cluster, helm,
+    // haproxy, Ansible or Chromium (those tests are named *.int.test.ts).
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/**/*.int.test.ts'] } },
+      { extends: true, test: { name: 'int', include: ['test/**/*.int.test.ts'] } },
+    ],
   },
 });

@@ -1,3 +1,4 @@
+// npm run play offline modes (--plan, --list-*) open no socket and load no cluster client.
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';

@@ -1,3 +1,4 @@
+// Every role and playbook keeps the contract: names, tags, var tables, describe() offline.
 import { describe, expect, it } from 'vitest';
 import { sh, raw, posixQuote } from '../lib/shell.ts';
 import { clearSecretsForTest, mask, maskDeep, registerSecret, SECRET_MASK } from '../lib/secrets.ts';

@@ -1,3 +1,4 @@
+// Generated docs (docs/variables.md, the sample inventory) match the role schemas; npm run doc.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';

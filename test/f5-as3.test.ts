@@ -1,3 +1,4 @@
+// F5 AS3 declaration and tmsh commands from the load-balancer model, checked against the AS3 schema.
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../lib/errors.ts';
 import { as3Declaration } from '../lib/lb/f5-as3.ts';

@@ -8,7 +8,7 @@ import { templateArgs, uninstallArgs, upgradeArgs } from '../lib/helm/flags.ts';
 import { changedPaths, planRelease } from '../lib/helm/plan.ts';
 import { decodeRelease, latestSecrets, type DeployedRelease } from '../lib/helm/state.ts';
 import type { HelmReleaseSpec, KubeObject } from '../lib/kube/types.ts';
-import { SHARED_CHARTS } from './support/shared-dir.ts';
+import { SHARED_CHARTS } from '../lib/lab/shared-dir.ts';
 
 const charts = SHARED_CHARTS;
 const spec: HelmReleaseSpec = { name: 'istiod', namespace: 'istio-system', chart: { repo: 'https://charts.example/istio', name: 'istiod', version: '1.30.3' }, values: { pilot: { replicaCount: 1 } } };

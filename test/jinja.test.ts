@@ -1,3 +1,4 @@
+// The Jinja subset: expressions, filters and tests as Ansible renders them.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InventoryError } from '../lib/errors.ts';

@@ -9,7 +9,7 @@ import { CoreV1Api, KubeConfig, KubernetesObjectApi, makeInformer, PatchStrategy
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { rawRequest, startSimulator, type Simulator } from './support/kube-sim/index.ts';
-import { SHARED_DIR } from './support/shared-dir.ts';
+import { SHARED_DIR } from '../lib/lab/shared-dir.ts';
 
 let sim: Simulator;
 let api: KubernetesObjectApi;

@@ -1,3 +1,4 @@
+// The load-balancer model from vars and what the roles expose: members, ports, checks, every problem at once.
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../lib/errors.ts';
 import { readClusterVars, readLbVars } from '../lib/lb/cluster-vars.ts';

@@ -1,3 +1,4 @@
+// Ansible host patterns and --limit.
 import { describe, expect, it } from 'vitest';
 import { applyLimit, selectHosts, splitPattern } from '../lib/runner/patterns.ts';
 

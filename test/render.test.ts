@@ -1,3 +1,4 @@
+// lib/render: strict handlebars templates, inventory overrides, manifest checks.
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';

@@ -1,3 +1,4 @@
+// Console output in ansible-playbook's shape: task lines, PLAY RECAP, timings.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -6,7 +6,7 @@ import { istioReleases } from '../roles/istio/releases.ts';
 import { validateIstio } from '../roles/istio/validate.ts';
 import { fakeValidateContext, messages, schemaProblems, typedVars } from './fixtures/istio/role-vars.ts';
 import { platformView } from './support/platform.ts';
-import { SHARED_CHARTS } from './support/shared-dir.ts';
+import { SHARED_CHARTS } from '../lib/lab/shared-dir.ts';
 
 const roleCtx = (selectedRoles: string[]): RoleContext => ({
   ...platformView(),

@@ -1,3 +1,4 @@
+// The runner: play/task loop, ordering, forks, concurrent batches, failures, interrupts (fake transports).
 import { resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../lib/errors.ts';

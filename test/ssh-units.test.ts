@@ -1,3 +1,4 @@
+// SSH pieces without a connection: ssh args, ProxyJump parsing, shell words.
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

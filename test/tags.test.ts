@@ -1,3 +1,4 @@
+// --tags / --skip-tags selection.
 import { describe, expect, it } from 'vitest';
 import { parseTagList, roleMaySelect, tagsSelected } from '../lib/runner/tags.ts';
 

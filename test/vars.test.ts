@@ -1,3 +1,4 @@
+// lib/vars: schemas, parsing, did-you-mean, NodePort clashes, validators.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ResolvedVars } from '../lib/inventory/types.ts';

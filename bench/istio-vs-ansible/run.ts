@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHARTS_DIR, inventoryCopy, PROJECT_DIR } from '../../test/fixtures/istio/sim-lab.ts';
-import { kubeBinaries } from '../../test/support/helm-bin.ts';
+import { kubeBinaries } from '../../lib/lab/helm-bin.ts';
 import { startSimulator } from '../../test/support/kube-sim/index.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Lab } from '../../test/support/lab.ts';
+import type { Lab } from '../../lib/lab/lab.ts';
 
 export const MODES = ['capstan', 'capstan-cold', 'floor', 'ansible-default', 'ansible-pipelining', 'mitogen'] as const;
 export type Mode = (typeof MODES)[number];

@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startLab } from '../../test/support/lab.ts';
+import { startLab } from '../../lib/lab/lab.ts';
 import { closeMasters, measure, MODES, writeAnsibleConfig, type Mode, type Outcome } from './modes.ts';
 import { summarize, type Row } from './summary.ts';
 

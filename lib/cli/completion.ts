@@ -6,6 +6,7 @@
  * Nothing printed means "complete file names" (the scripts fall back to that).
  * Completion never fails loudly: an inventory that does not load gives no candidates.
  */
+import { COMMAND_SUMMARIES } from './commands.ts';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '../report/events.ts';
@@ -132,8 +133,7 @@ export async function candidates(index: number, words: readonly string[], cwd: s
   const current = words[index] ?? '';
   const before = words.slice(0, index);
   if (index <= 1) {
-    const { COMMANDS } = await import('./main.ts');
-    return [...Object.keys(COMMANDS), '--version', '--help'].filter((c) => c.startsWith(current));
+    return [...Object.keys(COMMAND_SUMMARIES), '--version', '--help'].filter((c) => c.startsWith(current));
   }
   const command = words[1]!;
   if (command === 'completion') return ['bash', 'zsh'].filter((s) => s.startsWith(current));

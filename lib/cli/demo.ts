@@ -6,8 +6,9 @@
  * deployed HAProxy to the nodes' gateway NodePorts (where the k3s stand-in answers and says so),
  * prints a verify table and tears everything down (also on Ctrl-C).
  *
- * It runs from lib/ but uses test/support (the lab, the simulator, the stand-in): the demo is a
- * lab by nature. See docs/demo.md.
+ * The lab and the k3s stand-in live in lib/lab; the API simulator is still a test stand-in
+ * (test/support/kube-sim), the one import of test/ from lib/ (the import-rules test names it),
+ * until lib/lab/cluster brings a real control plane. See docs/demo.md.
  */
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import pRetry from 'p-retry';
 import { ExitCode } from '../errors.ts';
 import { isMain, PROJECT_DIR, processIO, type CliIO } from './args.ts';
 import { playMain } from './play.ts';
-import { SHARED_CHARTS } from '../../test/support/shared-dir.ts';
+import { SHARED_CHARTS } from '../lab/shared-dir.ts';
 
 const VERSION = 'v1.31.4+k3s1';
 const HTTP_NODEPORT = 31080;
@@ -79,12 +80,14 @@ export async function demoMain(io: CliIO, signal: AbortSignal, force?: AbortSign
       'Without root: npm run play -- --inventory sample --tags lb-config   (offline load-balancer config)\n');
     return ExitCode.invalidInput;
   }
-  const { startK3sLab } = await import('../../test/support/k3s-standin/k3s-lab.ts');
-  const { kubeBinaries } = await import('../../test/support/helm-bin.ts');
+  // The API simulator is a test stand-in (test/support/kube-sim) until lib/lab/cluster brings a real control plane.
+  const { startSimulator } = await import('../../test/support/kube-sim/index.ts');
+  const { startK3sLab } = await import('../lab/k3s-standin/k3s-lab.ts');
+  const { kubeBinaries } = await import('../lab/helm-bin.ts');
   io.stdout.write('capstan demo: starting a lab (k3s server1, agent1, agent2 + load balancer lb1), the Kubernetes API simulator and the k3s stand-in\n');
   // The demo handles Ctrl-C itself (demoCli): a lab tearing itself down from the signal would pull
   // the ground from under a start-up or a teardown still running.
-  const k = await startK3sLab({ servers: 1, agents: 2, loadBalancers: 1, version: VERSION, nodePorts: [HTTP_NODEPORT, 31443, 31021], name: 'demo', handleSignals: false });
+  const k = await startK3sLab({ startApi: startSimulator, servers: 1, agents: 2, loadBalancers: 1, version: VERSION, nodePorts: [HTTP_NODEPORT, 31443, 31021], name: 'demo', handleSignals: false });
   try {
     const subnet = k.lab.gatewayIp.split('.').slice(0, 3).join('.');
     k.writeVars(demoVars(subnet, kubeBinaries(3).helm, join(k.lab.dir, 'lb')));

@@ -13,35 +13,38 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMain, PROJECT_DIR, processIO } from './args.ts';
+import { COMMAND_SUMMARIES, type CommandName } from './commands.ts';
 
 interface Command {
   readonly summary: string;
   run(argv: readonly string[]): Promise<number>;
 }
 
-export const COMMANDS: Readonly<Record<string, Command>> = {
+const S = COMMAND_SUMMARIES;
+
+export const COMMANDS: Readonly<Record<CommandName, Command>> = {
   play: {
-    summary: 'run a playbook: --plan, --check, --diff, --tags, --limit (ansible-playbook)',
+    summary: S.play,
     run: async (argv) => (await import('./play.ts')).playCli(argv),
   },
   inventory: {
-    summary: 'print an inventory as ansible-inventory --list / --host does',
+    summary: S.inventory,
     run: async (argv) => (await import('./inventory.ts')).inventoryMain(argv, processIO(PROJECT_DIR)),
   },
   doc: {
-    summary: "a role's variables (ansible-doc); --write regenerates docs/variables.md",
+    summary: S.doc,
     run: async (argv) => (await import('./doc.ts')).docMain(argv, processIO(PROJECT_DIR)),
   },
   lab: {
-    summary: 'throw-away SSH hosts on this machine: up N | down [ID] | status (root)',
-    run: async (argv) => (await import('../../test/support/lab-cli.ts')).labMain(argv),
+    summary: S.lab,
+    run: async (argv) => (await import('../lab/lab-cli.ts')).labMain(argv),
   },
   demo: {
-    summary: 'the full site playbook on a throw-away lab, end to end (root)',
+    summary: S.demo,
     run: async () => (await import('./demo.ts')).demoCli(),
   },
   completion: {
-    summary: 'print the bash or zsh completion script: source <(capstan completion bash)',
+    summary: S.completion,
     run: async (argv) => (await import('./completion.ts')).completionMain(argv, processIO(PROJECT_DIR)),
   },
 };
@@ -70,7 +73,7 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     return name === undefined ? 5 : 0;
   }
   if (name === '__complete') return (await import('./completion.ts')).completeMain(rest, out);
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as CommandName] : undefined;
   if (!command) {
     const { closest } = await import('../vars/suggest.ts');
     const near = closest(name, Object.keys(COMMANDS));

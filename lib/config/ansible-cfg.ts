@@ -13,29 +13,8 @@ import { InputError, type Problem } from '../errors.ts';
 import { parseConfigParser } from './configparser.ts';
 import { SETTINGS, UNUSED, type Setting, type SettingKind } from './ansible-settings.ts';
 
-export interface AnsibleSettings {
-  inventory?: string[];
-  forks?: number;
-  remoteUser?: string;
-  remotePort?: number;
-  privateKeyFile?: string;
-  hostKeyChecking?: boolean;
-  timeout?: number;
-  vaultPasswordFile?: string;
-  vaultIdentityList?: string[];
-  askVaultPass?: boolean;
-  become?: boolean;
-  becomeUser?: string;
-  becomeMethod?: string;
-  becomeAskPass?: boolean;
-  logPath?: string;
-  retryFilesEnabled?: boolean;
-  retryFilesSavePath?: string;
-  stdoutCallback?: string;
-  sshArgs?: string;
-  sshCommonArgs?: string;
-  sshExtraArgs?: string;
-}
+export type { AnsibleSettings } from './ansible-settings.ts';
+import type { AnsibleSettings } from './ansible-settings.ts';
 
 export interface AnsibleConfig {
   /** The ansible.cfg read, if any. */

@@ -3,7 +3,31 @@
  * and ANSIBLE_* variables, and the settings Ansible has that capstan does not use (named once
  * with -v, so that nobody wonders why `gathering = smart` changed nothing).
  */
-import type { AnsibleSettings } from './ansible-cfg.ts';
+
+export interface AnsibleSettings {
+  inventory?: string[];
+  forks?: number;
+  remoteUser?: string;
+  remotePort?: number;
+  privateKeyFile?: string;
+  hostKeyChecking?: boolean;
+  timeout?: number;
+  vaultPasswordFile?: string;
+  vaultIdentityList?: string[];
+  askVaultPass?: boolean;
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: string;
+  becomeAskPass?: boolean;
+  logPath?: string;
+  retryFilesEnabled?: boolean;
+  retryFilesSavePath?: string;
+  stdoutCallback?: string;
+  sshArgs?: string;
+  sshCommonArgs?: string;
+  sshExtraArgs?: string;
+}
+
 
 export type SettingKind = 'string' | 'path' | 'pathlist' | 'list' | 'int' | 'bool';
 

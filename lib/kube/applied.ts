@@ -6,7 +6,7 @@
  * fields, `k:` list items by key, `v:` set values, `i:` indexes, `.` the item itself).
  */
 import { containsAll } from './compare.ts';
-import type { KubeObject } from './types.ts';
+import type { KubeObject } from './object.ts';
 
 /** capstan's field manager name for server-side apply (client.ts sends it; defined here, so offline code can use it without loading the client). */
 export const FIELD_MANAGER = 'capstan';

@@ -14,7 +14,7 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import { KubeError } from '../errors.ts';
-import type { KubeObject } from './types.ts';
+import type { KubeObject } from './object.ts';
 import { isTransient, withRetry, type RetryOptions } from './retry.ts';
 
 import { FIELD_MANAGER } from './applied.ts';

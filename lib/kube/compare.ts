@@ -4,7 +4,7 @@
  */
 import { unifiedDiff } from '../diff.ts';
 import { stringify } from 'yaml';
-import type { KubeObject } from './types.ts';
+import type { KubeObject } from './object.ts';
 
 /** True when every field of `desired` is present in `live` with the same value (lists element-wise). */
 export function containsAll(live: unknown, desired: unknown): boolean {

@@ -30,13 +30,8 @@ export interface ApplyOptions {
   force?: boolean;
 }
 
-/** A Kubernetes object as plain JSON. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
-  [k: string]: unknown;
-}
+export type { KubeObject } from './object.ts';
+import type { KubeObject } from './object.ts';
 
 export interface Cluster {
   /** Install/upgrade/uninstall one release idempotently; honours check/diff from the task. */

@@ -3,6 +3,7 @@
 // report renders in headless Chromium (Debian's package, installed by .ci/setup): its DOM has the
 // timeline, the recap and a verify table, and the screenshot shows the header, the bars and the
 // recap in their colours. Then --check --detailed-exitcode says nothing is left to change.
+import { startSimulator, type Simulator } from '../support/kube-sim/index.ts';
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,18 +12,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoVars } from '../../lib/cli/demo.ts';
 import { STATUS_FILL } from '../../lib/report/html/timeline.ts';
 import { invalidEvents } from '../support/event-schema-check.ts';
-import { kubeBinaries } from '../support/helm-bin.ts';
-import { startK3sLab, type K3sLab } from '../support/k3s-standin/k3s-lab.ts';
+import { kubeBinaries } from '../../lib/lab/helm-bin.ts';
+import { startK3sLab, type K3sLab } from '../../lib/lab/k3s-standin/k3s-lab.ts';
 import { countColour, readPng } from '../support/png-pixels.ts';
 
 const run = promisify(execFile);
 const CHROMIUM = '/usr/bin/chromium';
-let k: K3sLab;
+let k: K3sLab<Simulator>;
 let dir: string;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run .ci/setup (apt-get install -y chromium)`);
-  k = await startK3sLab({ servers: 1, agents: 2, loadBalancers: 1, version: 'v1.31.4+k3s1', nodePorts: [31080, 31443, 31021], name: 'report' });
+  k = await startK3sLab({ startApi: startSimulator, servers: 1, agents: 2, loadBalancers: 1, version: 'v1.31.4+k3s1', nodePorts: [31080, 31443, 31021], name: 'report' });
   const subnet = k.lab.gatewayIp.split('.').slice(0, 3).join('.');
   dir = join(k.lab.dir, 'out');
   mkdirSync(dir, { recursive: true });

@@ -4,7 +4,7 @@
  * worker killed with SIGKILL cannot run its exit hooks). Labs of live processes and persistent
  * `npm run lab -- up` labs are left alone.
  */
-import { cleanupStaleLabs } from './lab-state.ts';
+import { cleanupStaleLabs } from '../../lib/lab/lab-state.ts';
 
 export default function setup(): () => void {
   return () => {

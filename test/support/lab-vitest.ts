@@ -8,7 +8,7 @@
  * startLab anywhere removes it (its owner PID is dead).
  */
 import { afterAll, beforeAll } from 'vitest';
-import { startLab, type Lab, type LabOptions } from './lab.ts';
+import { startLab, type Lab, type LabOptions } from '../../lib/lab/lab.ts';
 
 export function useLab(options: LabOptions): () => Lab {
   let lab: Lab | undefined;

@@ -9,18 +9,14 @@ import { closest } from '../../vars/suggest.ts';
 import { ANSIBLE_FILTERS } from './filters-ansible.ts';
 import { niceYaml } from './nice-yaml.ts';
 import { applyTest } from './tests.ts';
+import { num, toBool } from './coerce.ts';
 import { defined, equal, isMapping, iterate, str, truthy, typeName, Undefined } from './values.ts';
+
+export { num, toBool } from './coerce.ts';
 
 export { applyTest } from './tests.ts';
 
 type Filter = (value: unknown, args: unknown[], kwargs: Record<string, unknown>) => unknown;
-
-export const num = (v: unknown, what: string): number => {
-  v = defined(v);
-  if (typeof v === 'number') return v;
-  if (typeof v === 'boolean') return Number(v);
-  throw new JinjaError(`${what} expects a number, got '${typeName(v)}'`);
-};
 
 function toInt(v: unknown, dflt: unknown = 0, base: unknown = 10): unknown {
   v = defined(v);
@@ -42,15 +38,6 @@ function toFloat(v: unknown, dflt: unknown = 0): unknown {
   if (typeof v === 'boolean') return Number(v);
   if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
   return dflt;
-}
-
-/** Ansible's bool filter. */
-export function toBool(v: unknown): boolean {
-  v = defined(v);
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'number') return v === 1;
-  if (typeof v === 'string') return ['yes', 'on', '1', 'true', 'y', 't'].includes(v.trim().toLowerCase());
-  return false;
 }
 
 function sortKey(attribute: unknown, caseSensitive: unknown) {
@@ -225,7 +212,7 @@ export function applyFilter(name: string, value: unknown, args: unknown[], kwarg
   const filter = FILTERS[name];
   if (!filter) {
     const near = closest(name, Object.keys(FILTERS));
-    throw new JinjaError(`no filter named '${name}'${near ? `: did you mean ${near}?` : ''} (capstan supports: ${Object.keys(FILTERS).sort().join(', ')})`);
+    throw new JinjaError(`no filter named '${name}'${near ? `: did you mean ${near}?` : ` (capstan supports: ${Object.keys(FILTERS).sort().join(', ')})`}`);
   }
   // Only default/mandatory look at Undefined itself; every other filter uses the value.
   if (name !== 'default' && name !== 'd' && name !== 'mandatory') defined(value);

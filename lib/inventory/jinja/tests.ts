@@ -4,7 +4,7 @@
  */
 import { closest } from '../../vars/suggest.ts';
 import { JinjaError } from './errors.ts';
-import { num, toBool } from './filters.ts';
+import { num, toBool } from './coerce.ts';
 import { IP_TESTS } from './ipaddr.ts';
 import { compareVersions } from './version.ts';
 import { defined, equal, isMapping, iterate, str, truthy, Undefined } from './values.ts';

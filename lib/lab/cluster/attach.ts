@@ -12,7 +12,7 @@ import { ranges } from './flags.ts';
 import { residentMiB } from './processes.ts';
 import { addNeverReady } from './stages.ts';
 import { readState, CLUSTER_ROOT, isAlive } from './state.ts';
-import type { Cluster } from './index.ts';
+import type { Cluster } from './types.ts';
 
 export function attachCluster(idOrDir: string): Cluster {
   const dir = idOrDir.includes('/') ? idOrDir : join(CLUSTER_ROOT, idOrDir);

@@ -32,32 +32,8 @@ export interface ClusterOptions {
   log?: (line: string) => void;
 }
 
-export interface Cluster {
-  readonly id: string;
-  readonly dir: string;
-  /** https://127.0.0.1:<port> */
-  readonly server: string;
-  /** https://<lab gateway>:<port> when started for a lab. */
-  readonly labServer: string | undefined;
-  /** kubeconfig of user `capstan` (cluster-admin through RBAC). */
-  readonly kubeconfig: string;
-  /** kubeconfig of user `capstan-admin` (system:masters), for set-up and inspection. */
-  readonly adminKubeconfig: string;
-  readonly caFile: string;
-  readonly pki: Pki;
-  readonly ranges: Ranges;
-  readonly auditLog: string;
-  /** An HTTPS client as capstan-admin. */
-  readonly api: ClusterApi;
-  readonly startupSeconds: number;
-  /** Resident memory per process, MiB. */
-  memoryMiB(): Record<string, number>;
-  /** Write requests in the audit log (of `user` when given), after the log is flushed to now. */
-  auditWrites(user?: string): Promise<AuditWrite[]>;
-  /** Keep pods of a workload from becoming Ready (kind as in the manifest: Deployment, StatefulSet, DaemonSet). */
-  neverReady(kind: string, namespace: string, name: string): Promise<void>;
-  down(): Promise<void>;
-}
+export type { Cluster } from './types.ts';
+import type { Cluster } from './types.ts';
 
 const live = new Map<string, ClusterState>();
 let hooked = false;

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { kubeBinaries } from '../../support/helm-bin.ts';
+import { kubeBinaries } from '../../../lib/lab/helm-bin.ts';
 import { useCluster } from '../../support/cluster.ts';
 import { cleanupStaleClusters, isAlive, listClusters, readState, saveState } from '../../../lib/lab/cluster/state.ts';
 import { startCluster } from '../../../lib/lab/cluster/index.ts';

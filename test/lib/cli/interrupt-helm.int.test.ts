@@ -13,9 +13,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connectKube, loadKubeConfig } from '../../../lib/kube/client.ts';
 import { newRunIdentity } from '../../../lib/lock/identity.ts';
 import { takeLease } from '../../../lib/lock/lease.ts';
-import { kubeBinaries } from '../../support/helm-bin.ts';
+import { kubeBinaries } from '../../../lib/lab/helm-bin.ts';
 import { startSimulator, type Simulator } from '../../support/kube-sim/index.ts';
-import { SHARED_CHARTS } from '../../support/shared-dir.ts';
+import { SHARED_CHARTS } from '../../../lib/lab/shared-dir.ts';
 
 const projectDir = resolve(import.meta.dirname, '../../..');
 const playbook = resolve(projectDir, 'test/fixtures/lock/playbooks/helm.ts');

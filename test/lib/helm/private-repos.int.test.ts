@@ -16,7 +16,7 @@ import type { ResolvedChart } from '../../../lib/helm/chart.ts';
 import { helmAuth } from '../../../lib/helm/credentials.ts';
 import { localHelm, type HelmExec } from '../../../lib/helm/exec.ts';
 import { clearSecretsForTest, mask } from '../../../lib/secrets.ts';
-import { helmBinary } from '../../support/helm-bin.ts';
+import { helmBinary } from '../../../lib/lab/helm-bin.ts';
 
 const helm = helmBinary(3);
 const tmp = mkdtempSync(join(tmpdir(), 'capstan-private-repo-'));

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HelmReleaseSpec } from '../../../lib/kube/types.ts';
-import { kubeBinaries, type HelmMajor } from '../../support/helm-bin.ts';
+import { kubeBinaries, type HelmMajor } from '../../../lib/lab/helm-bin.ts';
 import { CHARTS, clusterFixture, type ClusterFixture } from '../../fixtures/helm/cluster-fixture.ts';
 
 const NS = 'gw';

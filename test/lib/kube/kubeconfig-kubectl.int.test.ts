@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { mergeKubeconfigs } from '../../../lib/kube/kubeconfig-merge.ts';
 import { writeKubeconfigFiles } from '../../support/kubeconfig-fixture.ts';
-import { kubeBinaries } from '../../support/helm-bin.ts';
+import { kubeBinaries } from '../../../lib/lab/helm-bin.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'capstan-kubeconfig-kubectl-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

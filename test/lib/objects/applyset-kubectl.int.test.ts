@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, expect, it } from 'vitest';
 import { APPLYSET_GROUP_KINDS, APPLYSET_ID, APPLYSET_NAMESPACES, APPLYSET_PART_OF, applySetId } from '../../../lib/objects/applyset.ts';
-import { kubeBinaries } from '../../support/helm-bin.ts';
+import { kubeBinaries } from '../../../lib/lab/helm-bin.ts';
 import { startSimulator } from '../../support/kube-sim/index.ts';
 
 const run = promisify(execFile);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildBundle } from '../../../lib/objects/bundle/build.ts';
 import { BUNDLE_FILE, decodeBundle, kindEntry, roleOfGroup } from '../../../lib/objects/bundle/index.ts';
 import { readBundleInputs, stripHelm } from '../../../lib/objects/bundle/read-sources.ts';
-import { SHARED_DIR } from '../../support/shared-dir.ts';
+import { SHARED_DIR } from '../../../lib/lab/shared-dir.ts';
 
 describe('schema bundle', () => {
   it('is up to date with ../shared (else: npm run schemas -- --write)', () => {

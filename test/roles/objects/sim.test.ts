@@ -17,7 +17,7 @@ import { stripHelm } from '../../../lib/objects/bundle/read-sources.ts';
 import { inventoryCopy, type TaskEvent } from '../../fixtures/istio/sim-lab.ts';
 import { CERT_NOT_READY, startCertManagerStandIn, startPvBinderStandIn, type StandIn } from '../../support/controller-stand-ins.ts';
 import { rawRequest, startSimulator, type Simulator } from '../../support/kube-sim/index.ts';
-import { SHARED_CHARTS } from '../../support/shared-dir.ts';
+import { SHARED_CHARTS } from '../../../lib/lab/shared-dir.ts';
 
 const PROJECT = resolve(import.meta.dirname, '../../..');
 const DOCS = join(PROJECT, 'test/fixtures/objects/platform-docs/manifests');

@@ -9,7 +9,13 @@ import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { startSimulator, type Simulator } from '../kube-sim/index.ts';
+
+/** The Kubernetes API the stand-in's nodes register with: the test simulator, or a real control plane. */
+export interface LabApiServer {
+  readonly url: string;
+  writeKubeconfig(path: string): Promise<void> | void;
+  close(): Promise<void>;
+}
 import { startLab, type Lab } from '../lab.ts';
 import { startK3sStandin, type K3sStandin } from './index.ts';
 import { STANDIN_STATE_DIR } from './paths.ts';
@@ -19,7 +25,9 @@ const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** Host paths the site's roles write outside the lab's default private dirs (k3s, haproxy). */
 export const K3S_PRIVATE_DIRS = ['/etc/systemd/system', '/etc/sysctl.d', '/etc/modules-load.d', '/etc/haproxy'];
 
-export interface K3sLabOptions {
+export interface K3sLabOptions<A extends LabApiServer = LabApiServer> {
+  /** Starts the API server on the lab's gateway address. */
+  readonly startApi: (o: { host: string }) => Promise<A>;
   servers: number;
   agents: number;
   /** Extra hosts in group `loadbalancers` (for the demo's HAProxy). */
@@ -40,9 +48,9 @@ export interface PlayRun {
   stderr: string;
 }
 
-export interface K3sLab {
+export interface K3sLab<A extends LabApiServer = LabApiServer> {
   readonly lab: Lab;
-  readonly sim: Simulator;
+  readonly sim: A;
   readonly standin: K3sStandin;
   readonly servers: string[];
   readonly agents: string[];
@@ -62,17 +70,17 @@ export interface K3sLab {
   down(): Promise<void>;
 }
 
-export async function startK3sLab(o: K3sLabOptions): Promise<K3sLab> {
+export async function startK3sLab<A extends LabApiServer>(o: K3sLabOptions<A>): Promise<K3sLab<A>> {
   const servers = Array.from({ length: o.servers }, (_, i) => `server${i + 1}`);
   const agents = Array.from({ length: o.agents }, (_, i) => `agent${i + 1}`);
   const lbs = Array.from({ length: o.loadBalancers ?? 0 }, (_, i) => `lb${i + 1}`);
   const total = servers.length + agents.length + lbs.length;
   // the lab names hosts node1..N; the k3s groups use these names through host aliases below
   const lab = await startLab({ hosts: total, name: o.name ?? 'k3s', extraPrivateDirs: K3S_PRIVATE_DIRS, ...(o.handleSignals !== undefined ? { handleSignals: o.handleSignals } : {}) });
-  let sim: Simulator | undefined;
+  let sim: A | undefined;
   let standin: K3sStandin | undefined;
   try {
-    sim = await startSimulator({ host: lab.gatewayIp });
+    sim = await o.startApi({ host: lab.gatewayIp });
     const simKubeconfig = join(lab.dir, 'simulator-kubeconfig.yaml');
     await sim.writeKubeconfig(simKubeconfig);
     const names = [...servers, ...agents, ...lbs];
@@ -112,9 +120,9 @@ function writeInventory(lab: Lab, dir: string, servers: string[], agents: string
   writeFileSync(join(dir, 'hosts'), lines.join('\n'));
 }
 
-function makeK3sLab(lab: Lab, sim: Simulator, standin: K3sStandin, x: {
+function makeK3sLab<A extends LabApiServer>(lab: Lab, sim: A, standin: K3sStandin, x: {
   servers: string[]; agents: string[]; inventoryDir: string; kubeconfigPath: string; writeVars: (v: Record<string, unknown>) => void;
-}): K3sLab {
+}): K3sLab<A> {
   const labHost = (name: string) => {
     const all = [...x.servers, ...x.agents];
     const i = all.indexOf(name);

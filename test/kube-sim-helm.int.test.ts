@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { $ } from 'zx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeBinaries, type HelmMajor } from './support/helm-bin.ts';
+import { kubeBinaries, type HelmMajor } from '../lib/lab/helm-bin.ts';
 import { startSimulator, type Simulator } from './support/kube-sim/index.ts';
-import { SHARED_CHARTS } from './support/shared-dir.ts';
+import { SHARED_CHARTS } from '../lib/lab/shared-dir.ts';
 
 const charts = SHARED_CHARTS;
 const demoChart = fileURLToPath(new URL('./fixtures/kube-sim/demo-chart', import.meta.url));

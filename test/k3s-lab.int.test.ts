@@ -1,14 +1,15 @@
 // The k3s role end to end on 3 lab hosts (1 server + 2 agents): real sshd, SFTP and commands, the
 // k3s STAND-IN (test/support/k3s-standin) instead of k3s, the Kubernetes API simulator as the
 // cluster's API. Runs `npm run play` as a child process and asserts over its whole output.
+import { startSimulator, type Simulator } from './support/kube-sim/index.ts';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { startK3sLab, type K3sLab, type PlayRun } from './support/k3s-standin/k3s-lab.ts';
+import { startK3sLab, type K3sLab, type PlayRun } from '../lib/lab/k3s-standin/k3s-lab.ts';
 
 const VERSION = 'v1.31.4+k3s1';
-let k: K3sLab;
+let k: K3sLab<Simulator>;
 const runs: PlayRun[] = [];
 const play = async (args: string[]) => {
   const r = await k.play(args);
@@ -22,7 +23,7 @@ const labHost = (name: string) => k.lab.hosts[[...k.servers, ...k.agents].indexO
 const cat = async (host: string, path: string) => (await k.lab.exec(labHost(host).name, ['cat', path], { allowFail: true })).stdout;
 
 beforeAll(async () => {
-  k = await startK3sLab({ servers: 1, agents: 2, version: VERSION, name: 'k3s-test' });
+  k = await startK3sLab({ startApi: startSimulator, servers: 1, agents: 2, version: VERSION, name: 'k3s-test' });
 }, 60_000);
 afterAll(async () => {
   await k?.down();

@@ -1,3 +1,4 @@
+// npm run play / npm run inventory: flags, exit codes, --plan and --list-* output, ansible-inventory parity (needs Ansible).
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { Socket } from 'node:net';

@@ -8,9 +8,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { playMain } from '../lib/cli/play.ts';
-import { kubeBinaries } from './support/helm-bin.ts';
+import { kubeBinaries } from '../lib/lab/helm-bin.ts';
 import { startSimulator, type Simulator } from './support/kube-sim/index.ts';
-import { SHARED_CHARTS } from './support/shared-dir.ts';
+import { SHARED_CHARTS } from '../lib/lab/shared-dir.ts';
 
 const projectDir = resolve(import.meta.dirname, '..');
 let sim: Simulator;

@@ -1,3 +1,4 @@
+// lib/steps idempotent host steps over SSH to a lab host (root).
 import { afterAll, describe, expect, it } from 'vitest';
 import { CommandError } from '../lib/errors.ts';
 import type { TaskContext } from '../lib/role.ts';
@@ -5,7 +6,7 @@ import { sh } from '../lib/shell.ts';
 import { command, ensureDirectory, ensureLine, fact, kernelModule, putFile, sysctl, withLine } from '../lib/steps/index.ts';
 import { openSshTransport } from '../lib/transport/ssh.ts';
 import type { Transport } from '../lib/transport/types.ts';
-import { labSpec } from './support/lab-ssh.ts';
+import { labSpec } from '../lib/lab/lab-ssh.ts';
 import { useLab } from './support/lab-vitest.ts';
 
 const lab = useLab({ hosts: 1, name: 'steps-test', hostNamePrefix: 'st', extraPrivateDirs: ['/etc/sysctl.d', '/etc/modules-load.d'] });

@@ -6,7 +6,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { posixQuote as q } from '../../../lib/shell.ts';
+import { posixQuote as q } from '../../shell.ts';
 import { STANDIN_STATE_DIR } from './paths.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -2,7 +2,7 @@
  * ConnectionSpecs for lab hosts, as the inventory the lab writes would resolve them
  * (root, the lab's key, the lab's known_hosts through ansible_ssh_common_args).
  */
-import type { ConnectionSpec } from '../../lib/transport/types.ts';
+import type { ConnectionSpec } from '../transport/types.ts';
 import type { Lab } from './lab.ts';
 
 export function labSpec(lab: Lab, hostName: string, overrides: Partial<ConnectionSpec> = {}): ConnectionSpec {

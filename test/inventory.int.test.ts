@@ -1,3 +1,4 @@
+// Inventory loading (INI/YAML, group_vars, precedence, Jinja), compared with ansible-inventory (needs Ansible).
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

@@ -11,11 +11,11 @@ import { openCluster, type OpenCluster } from '../lib/cluster/index.ts';
 import type { TaskLog } from '../lib/role.ts';
 import { openTransport } from '../lib/transport/index.ts';
 import type { Transport } from '../lib/transport/types.ts';
-import { kubeBinaries } from './support/helm-bin.ts';
+import { kubeBinaries } from '../lib/lab/helm-bin.ts';
 import { startSimulator, type Simulator } from './support/kube-sim/index.ts';
 import { useLab } from './support/lab-vitest.ts';
-import type { SpawnedProcess } from './support/lab.ts';
-import { SHARED_CHARTS } from './support/shared-dir.ts';
+import type { SpawnedProcess } from '../lib/lab/lab.ts';
+import { SHARED_CHARTS } from '../lib/lab/shared-dir.ts';
 
 const CHARTS = SHARED_CHARTS;
 const lab = useLab({ hosts: 1, name: 'cluster-ssh', hostNamePrefix: 'k3s' });

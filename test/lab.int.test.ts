@@ -1,11 +1,12 @@
+// lib/lab: throw-away network-namespace hosts with sshd (root).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from './support/lab.ts';
-import { LAB_ROOT } from './support/lab-state.ts';
-import { isAlive } from './support/lab-sys.ts';
+import { startLab, type Lab } from '../lib/lab/lab.ts';
+import { LAB_ROOT } from '../lib/lab/lab-state.ts';
+import { isAlive } from '../lib/lab/lab-sys.ts';
 
 function netnsList(): string {
   return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });

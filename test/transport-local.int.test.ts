@@ -1,3 +1,4 @@
+// The local transport: quoting, env, stdin, timeouts, become through sudo (root).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';

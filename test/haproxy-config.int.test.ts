@@ -1,3 +1,4 @@
+// haproxy.cfg for a table of variations passes Debian's haproxy -c; the production snapshot.
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -2,19 +2,20 @@
 // install URL), HA join (cluster-init on the first server only, `server:` on the others, one at a
 // time), then the upgrade playbook (servers one at a time, then agents, each Ready on the new
 // version). k3s itself is the k3s STAND-IN; the API is the Kubernetes API simulator.
+import { startSimulator, type Simulator } from './support/kube-sim/index.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startK3sLab, type K3sLab } from './support/k3s-standin/k3s-lab.ts';
+import { startK3sLab, type K3sLab } from '../lib/lab/k3s-standin/k3s-lab.ts';
 
 const V1 = 'v1.31.4+k3s1';
 const V2 = 'v1.32.3+k3s1';
-let k: K3sLab;
+let k: K3sLab<Simulator>;
 let airgap: string;
 
 beforeAll(async () => {
-  k = await startK3sLab({ servers: 3, agents: 2, version: V1, name: 'k3s-ha-test' });
+  k = await startK3sLab({ startApi: startSimulator, servers: 3, agents: 2, version: V1, name: 'k3s-ha-test' });
   airgap = mkdtempSync(join(tmpdir(), 'capstan-k3s-airgap-'));
   k.standin.writeAirgapDir(airgap, V1);
 }, 60_000);

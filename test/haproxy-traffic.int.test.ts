@@ -13,7 +13,7 @@ import { SITE_SERVICE_ROLES } from './support/platform.ts';
 import { haproxyConfig } from '../lib/lb/generate.ts';
 import { serverStatuses, waitUntil } from './fixtures/lb/haproxy-stats.ts';
 import { selfSignedPem } from './fixtures/lb/tls.ts';
-import type { SpawnedProcess } from './support/lab.ts';
+import type { SpawnedProcess } from '../lib/lab/lab.ts';
 import { useLab } from './support/lab-vitest.ts';
 
 const NODES = ['lbt1', 'lbt2', 'lbt3'];

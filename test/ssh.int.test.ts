@@ -1,3 +1,4 @@
+// The SSH transport against real sshd in lab hosts: exec, become, files, host keys, jumps, tunnels (root).
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -7,9 +8,9 @@ import { ConnectionError } from '../lib/errors.ts';
 import { raw, sh } from '../lib/shell.ts';
 import { openSshTransport } from '../lib/transport/ssh.ts';
 import type { Transport } from '../lib/transport/types.ts';
-import { labSpec } from './support/lab-ssh.ts';
+import { labSpec } from '../lib/lab/lab-ssh.ts';
 import { useLab } from './support/lab-vitest.ts';
-import { pollUntil } from './support/lab-sys.ts';
+import { pollUntil } from '../lib/lab/lab-sys.ts';
 
 const lab = useLab({ hosts: 3, name: 'ssh-test', hostNamePrefix: 'sh' });
 

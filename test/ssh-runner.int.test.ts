@@ -1,3 +1,4 @@
+// The runner over real SSH to lab hosts (root).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../lib/errors.ts';
@@ -7,7 +8,7 @@ import { runPlaybook, type PlaybookRunOptions } from '../lib/runner/index.ts';
 import { connectionSpec } from '../lib/transport/connection.ts';
 import { openSshTransport } from '../lib/transport/ssh.ts';
 import type { Transport } from '../lib/transport/types.ts';
-import { pollUntil } from './support/lab-sys.ts';
+import { pollUntil } from '../lib/lab/lab-sys.ts';
 import { useLab } from './support/lab-vitest.ts';
 
 const projectDir = join(import.meta.dirname, '..');
