@@ -26,7 +26,7 @@ interface Run { code: number; tasks: TaskEvent[]; out: string; err: string; writ
 
 export function observabilityClusterSuite(major: HelmMajor): void {
   describe(`helm ${major}: observability on the real control plane`, () => {
-    const c = useCluster({ metallb: false });
+    const c = useCluster({ lbIps: false });
     let dir: string;
     let inv: string;
 
