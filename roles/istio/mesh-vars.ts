@@ -39,6 +39,8 @@ const route = z.object({
   match: z.array(match).optional(),
   destinations: z.array(destination).min(1, { message: 'a route needs at least one destination' }),
   timeout: duration.optional(),
+  /** Request headers set before forwarding, e.g. `seldon-model: <experiment>.experiment` for a Seldon v2 experiment behind seldon-mesh. */
+  set_request_headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, { message: 'must be a header name (letters, digits, -)' }), z.string()).optional(),
   retries: z.object({
     attempts: z.number().int().min(0).max(100),
     per_try_timeout: duration.optional(),

@@ -57,6 +57,7 @@ function httpRoute(r: RouteVar): Record<string, unknown> {
       destination: compact({ host: d.host, subset: d.subset, port: d.port === undefined ? undefined : { number: d.port } }),
       weight: d.weight,
     })),
+    headers: r.set_request_headers && { request: { set: { ...r.set_request_headers } } },
     timeout: r.timeout,
     retries: r.retries && compact({ attempts: r.retries.attempts, perTryTimeout: r.retries.per_try_timeout, retryOn: r.retries.retry_on }),
     mirror: r.mirror && compact({ host: r.mirror.host, subset: r.mirror.subset, port: r.mirror.port === undefined ? undefined : { number: r.mirror.port } }),
