@@ -64,3 +64,18 @@ export function maskDiff(diff: string): string {
 }
 
 const indentOf = (s: string): string => /^\s*/.exec(s)![0];
+
+/**
+ * `old` with every line of a declared secret shape (a rotated-out secret) replaced by the first
+ * line of that shape in `current`, or removed when `current` has none: for backups, which must
+ * not keep a secret that was rotated away, yet stay a working config.
+ */
+export function withoutRotatedSecrets(old: string, current: string): string {
+  const now = current.split('\n');
+  return old.split('\n').flatMap((line) => {
+    const shape = shapes.find((s) => s.test(line));
+    if (!shape) return [line];
+    const replacement = now.find((l) => shape.test(l));
+    return replacement === undefined ? [] : [replacement];
+  }).join('\n');
+}

@@ -3,12 +3,14 @@
  * reloads, the second changes nothing (no upload: mtime kept, no reload: same pid), a broken
  * template override is refused by `haproxy -c` and the running config stays.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playMain } from '../lib/cli/play.ts';
 import { PROJECT_DIR } from './fixtures/lb/inventory.ts';
 import { useLab } from './support/lab-vitest.ts';
+import { vaultedVar } from './support/vault-encrypt-for-test.ts';
 
 const LB = 'lbd2';
 const DIR = '/opt/haproxy';
@@ -121,5 +123,31 @@ describe('haproxy role deploy over SSH', () => {
     expect(await onLb('cat', backup!)).toBe(before);
     expect(await onLb('cat', CFG)).toContain('balance leastconn');
     expect(await pidAlive()).not.toBe(firstPid);
+  });
+
+  it('rotating the vaulted stats password: backups are 0600, hold no rotated-out password, and are pruned to haproxy_backup_keep', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capstan-rotate-'));
+    writeFileSync(join(dir, 'pass'), 'rotate-vault-pass\n');
+    const passwords = ['rotate-pass-one-111', 'rotate-pass-two-222', 'rotate-pass-three-333'];
+    try {
+      for (const pw of passwords) {
+        writeFileSync(join(dir, 'stats.yml'), `lb_stats_enabled: true\nhaproxy_backup_keep: 2\n${vaultedVar('lb_stats_password', pw, 'rotate-vault-pass')}`);
+        const run = await play('-e', 'lb_balance=leastconn', '-e', `@${join(dir, 'stats.yml')}`, '--vault-password-file', join(dir, 'pass'), '--diff');
+        expect(run.code, run.text).toBe(0);
+        for (const p of passwords) expect(run.text).not.toContain(p);
+        expect(await onLb('cat', CFG)).toContain(`stats auth admin:${pw}`);
+      }
+      const backups = (await onLb('ls', DIR)).split('\n').filter((n) => /^haproxy\.cfg\.\d{8}T\d{6}\.bak$/.test(n));
+      expect(backups).toHaveLength(2);
+      for (const b of backups) {
+        expect(await onLb('stat', '-c', '%a', `${DIR}/${b}`)).toBe('600');
+        const text = await onLb('cat', `${DIR}/${b}`);
+        expect(text).not.toContain(passwords[0]);
+        expect(text).not.toContain(passwords[1]);
+      }
+      expect(await onLb('ls', DIR)).not.toContain('capstan-new');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -11,6 +11,8 @@ describe('containsAll', () => {
     [{ l: [{ n: 'x' }, { n: 'y' }] }, { l: [{ n: 'x' }] }, false],
     [{}, { a: null }, true],
     [{ a: '1' }, { a: 1 }, false],
+    [{ rule: { ports: [1] } }, { rule: { to: [], ports: [1] } }, true],
+    [{ rule: {} }, { rule: { to: [1] } }, false],
   ])('%j ⊇ %j is %s', (live, desired, expected) => {
     expect(containsAll(live, desired)).toBe(expected);
   });

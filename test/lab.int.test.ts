@@ -87,7 +87,7 @@ describe('lab', () => {
 
   it('a lab whose owner process died is removed by the next start', async () => {
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', `
-      const { startLab } = await import(${JSON.stringify(join(import.meta.dirname, 'support/lab.ts'))});
+      const { startLab } = await import(${JSON.stringify(join(import.meta.dirname, '../lib/lab/lab.ts'))});
       const lab = await startLab({ hosts: 1, name: 'crashing' });
       console.log(lab.id);
       process.kill(process.pid, 'SIGKILL');
@@ -103,7 +103,7 @@ describe('lab', () => {
 
   it('tears down when the owning process exits normally without calling down', () => {
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', `
-      const { startLab } = await import(${JSON.stringify(join(import.meta.dirname, 'support/lab.ts'))});
+      const { startLab } = await import(${JSON.stringify(join(import.meta.dirname, '../lib/lab/lab.ts'))});
       const lab = await startLab({ hosts: 1, name: 'exiting' });
       console.log(lab.id);
     `], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

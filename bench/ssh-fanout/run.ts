@@ -3,7 +3,7 @@
  *
  *   npx node bench/ssh-fanout/run.ts [--hosts 10,20] [--runs 3] [--modes capstan,floor,...] [--kinds first,noop]
  *
- * For each host count: one lab (test/support/lab.ts), then every mode round-robin (interleaved,
+ * For each host count: one lab (lib/lab/lab.ts), then every mode round-robin (interleaved,
  * so drift in machine load hits all alike): `runs` first runs, each after wiping the hosts'
  * private dirs, then `runs` no-op reruns (with `--kinds noop` alone, one untimed capstan run
  * converges the hosts first). ssh ControlMaster sockets are closed before every run.

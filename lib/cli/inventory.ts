@@ -3,6 +3,7 @@
  * prints for the same files (templates left unrendered), or with --resolved rendered per host.
  */
 import { ExitCode, InputError } from '../errors.ts';
+import { dedupeProblems } from '../vars/validate.ts';
 import { formatAnsibleJson, resolvedAnsibleHost, resolvedAnsibleList } from '../inventory/index.ts';
 import { mask } from '../secrets.ts';
 import { many, parseCli, reportError, runIfMain } from './args.ts';
@@ -59,10 +60,15 @@ export async function inventoryMain(argv: readonly string[], io: CliIO): Promise
       throw new InputError([{ file: inventory.hostsFile, key: host, message: 'no such host in the inventory; see --list' }]);
     }
     const options = { extraVars };
-    const data = host !== undefined
-      ? (v.resolved ? resolvedAnsibleHost(inventory, host, options) : inventory.toAnsibleHost(host))
-      : (v.resolved ? resolvedAnsibleList(inventory, options) : inventory.toAnsibleList());
+    const resolved = v.resolved ? (host !== undefined ? resolvedAnsibleHost(inventory, host, options) : resolvedAnsibleList(inventory, options)) : undefined;
+    const data = resolved?.data ?? (host !== undefined ? inventory.toAnsibleHost(host) : inventory.toAnsibleList());
     io.stdout.write(`${mask(formatAnsibleJson(data))}\n`);
+    // --resolved prints every var it can; the ones it cannot are error entries, listed here, exit 5
+    if (resolved?.problems.length) {
+      const problems = dedupeProblems(resolved.problems);
+      io.stderr.write(`ERROR! ${mask(new InputError(problems, 'some vars could not be resolved (shown as __capstan_error entries)').message)}\n`);
+      return ExitCode.invalidInput;
+    }
     return ExitCode.ok;
   } catch (err) {
     return reportError(err, io);

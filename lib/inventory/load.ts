@@ -31,8 +31,8 @@ export interface LoadOptions {
 export async function loadInventory(spec: string, options: LoadOptions): Promise<LoadedInventory> {
   const located = await locateInventory(spec, options.projectDir);
   const display = (path: string): string => shownPath(path, options.projectDir);
-  const ctx: LoadContext = { keyring: options.vault, display, problems: [] };
   const warnings: string[] = [...located.warnings];
+  const ctx: LoadContext = { keyring: options.vault, display, problems: [], warnings };
   const model = new InventoryModel();
   const read: string[] = [];
   for (const file of located.sources) {
@@ -97,7 +97,7 @@ function readHostsFile(path: string, source: string, ctx: LoadContext, inFolder:
   if (!YAML_EXTENSIONS.includes(ext) && ext !== '') return iniOrSkip(text, encrypted, inFolder);
   let data: unknown;
   try {
-    data = parseAnsibleYaml(text);
+    data = parseAnsibleYaml(text, ctx.warnings ? { source, warnings: ctx.warnings } : undefined);
   } catch (e) {
     if (ext === '' && !(e instanceof YamlSizeError)) return iniOrSkip(text, encrypted, inFolder);
     ctx.problems.push({ file: source, key: yamlWhere(e), message: yamlProblem(e, 'fix the YAML syntax') });

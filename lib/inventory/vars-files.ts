@@ -71,6 +71,8 @@ export interface LoadContext {
   /** The file name shown in messages (relative to the project). */
   display(path: string): string;
   problems: Problem[];
+  /** Warnings shown before the run (duplicate keys, as Ansible warns). */
+  warnings?: string[];
 }
 
 /** Reads one vars file into a layer (undefined when empty or broken; problems are collected). */
@@ -96,7 +98,7 @@ export function loadVarsFile(path: string, ctx: LoadContext): VarLayer | undefin
   }
   let data: unknown;
   try {
-    data = parseAnsibleYaml(text);
+    data = parseAnsibleYaml(text, ctx.warnings ? { source, warnings: ctx.warnings } : undefined);
   } catch (e) {
     const message = encrypted && !(e instanceof YamlSizeError) ? 'the decrypted file is not valid YAML: fix the YAML syntax' : yamlProblem(e, 'fix the YAML syntax');
     ctx.problems.push({ file: source, key: encrypted ? '' : yamlWhere(e), message });

@@ -5,7 +5,7 @@
  * YamlTimestamp (printed as Ansible prints them), `<<` merge keys work and duplicate keys keep the last value.
  * `!vault |` scalars become VaultText (decrypted later), `!unsafe` scalars UnsafeText (never templated).
  */
-import { isAlias, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type ScalarTag, type Tags } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type ScalarTag, type Tags } from 'yaml';
 
 /** An inline `!vault |` value: the ciphertext, and the plaintext once decrypted. */
 export class VaultText {
@@ -123,10 +123,43 @@ export class YamlSizeError extends Error {
   key = '';
 }
 
-/** Parse one YAML document as Ansible would. Throws the `yaml` package's error (with line/col) on bad YAML. */
-export function parseAnsibleYaml(text: string): unknown {
+/** Line and column (1-based) of an offset in text. */
+function lineCol(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  return `line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
+/**
+ * Ansible's warning for a key given twice in one mapping (the last value wins, as there):
+ * "While constructing a mapping from F, line L, column C, found a duplicate dict key (k). Using last defined value only."
+ */
+function duplicateKeyWarnings(doc: ReturnType<typeof parseDocument>, text: string, source: string): string[] {
+  const warnings: string[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = pair.key.value;
+        if (seen.has(key)) {
+          const at = map.range ? lineCol(text, map.range[0]) : 'line ?';
+          warnings.push(`While constructing a mapping from ${source}, ${at}, found a duplicate dict key (${String(key)}). Using last defined value only.`);
+        }
+        seen.add(key);
+      }
+    },
+  });
+  return warnings;
+}
+
+/**
+ * Parse one YAML document as Ansible would. Throws the `yaml` package's error (with line/col) on
+ * bad YAML. With `warnings`, a key given twice in a mapping adds Ansible's warning there.
+ */
+export function parseAnsibleYaml(text: string, warn?: { source: string; warnings: string[] }): unknown {
   const doc = parseDocument(text, { version: '1.1', customTags: ansibleTags, uniqueKeys: false, merge: true });
   if (doc.errors.length) throw doc.errors[0];
+  if (warn) warn.warnings.push(...duplicateKeyWarnings(doc, text, warn.source));
   // measured on the syntax tree, before any value is built: a bomb is refused without expanding it
   const anchors = new Map<string, unknown>();
   const memo = new Map<unknown, number>();

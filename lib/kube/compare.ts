@@ -6,9 +6,14 @@ import { unifiedDiff } from '../diff.ts';
 import { stringify } from 'yaml';
 import type { KubeObject } from './object.ts';
 
-/** True when every field of `desired` is present in `live` with the same value (lists element-wise). */
+/**
+ * True when every field of `desired` is present in `live` with the same value (lists element-wise).
+ * An empty desired list counts as present when live has none: the API server omits empty lists
+ * (a NetworkPolicy rule's `to: []` is stored without `to`), so applying it changes nothing.
+ */
 export function containsAll(live: unknown, desired: unknown): boolean {
   if (desired === null || typeof desired !== 'object') return live === desired || (desired === null && live === undefined);
+  if (Array.isArray(desired) && desired.length === 0 && (live === undefined || live === null)) return true;
   if (Array.isArray(desired)) {
     return Array.isArray(live) && live.length === desired.length && desired.every((d, i) => containsAll(live[i], d));
   }

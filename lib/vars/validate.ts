@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import type { VarDefs } from './schema.ts';
 import { describeIssues } from './issues.ts';
 import { isPlatformVar, PLATFORM_DEFAULTS_SOURCE, platformDefaults, platformDefaultVars } from './platform.ts';
+import { foreignVarMessage } from './foreign.ts';
 import { closest } from './suggest.ts';
 import { fromText, parseVarValue } from './text.ts';
 import { isSecret, registerSecret } from '../secrets.ts';
@@ -182,6 +183,12 @@ export function unknownKeys(selected: readonly Role[], known: ReadonlySet<string
   const prefixes = selected.flatMap(rolePrefixes);
   const problems: Problem[] = [];
   for (const name of resolved.names) {
+    const foreign = known.has(name) ? undefined : foreignVarMessage(name);
+    if (foreign) {
+      // another k3s-ansible layout's name (techno-tim's k3s_token...): say the capstan var
+      problems.push({ file: resolved.sourceOf(name), key: name, message: foreign });
+      continue;
+    }
     if (known.has(name) || !prefixes.some((p) => name.startsWith(p))) continue;
     const source = resolved.sourceOf(name);
     if (source.startsWith('role defaults (') || source === PLATFORM_DEFAULTS_SOURCE) continue;

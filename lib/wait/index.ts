@@ -80,7 +80,8 @@ export function createWaiter(api: KubeApi): Waiter {
       if (sc) facts.storageClass = await api.get({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: sc } });
       const what = `${kind.toLowerCase()} ${namespace ? `${namespace}/` : ''}${name}`;
       const spec = one(what, apiVersion, kind, name, namespace, (live) => {
-        const r = objectHealth(live, facts);
+        // Items of a real API server's list carry no apiVersion/kind: the object's own say what it is.
+        const r = objectHealth(live && { ...live, apiVersion, kind }, facts);
         return { ...r, value: r.status };
       });
       return (await waitFor(api, spec, o))!;

@@ -13,6 +13,7 @@ import { sh } from '../../lib/shell.ts';
 import { ansibleBool } from '../../lib/transport/connection.ts';
 import type { Cmd } from '../../lib/shell.ts';
 import type { Transport } from '../../lib/transport/types.ts';
+import { pruneBackups, writeBackup } from './backup.ts';
 import type { HaproxyRoleVars } from './vars.ts';
 
 export interface DeployPlan {
@@ -39,18 +40,28 @@ async function reloadCommand(r: Remote, vars: HaproxyRoleVars): Promise<Cmd> {
   });
 }
 
-function stamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+/** Keep a backup and rename the validated file in; if either fails, the temp file goes too (nothing half-done). */
+async function swapIn(r: Remote, vars: HaproxyRoleVars, tmp: string, text: string, hadOld: boolean): Promise<string | undefined> {
+  const path = vars.haproxy_config_path;
+  try {
+    const backup = hadOld && vars.haproxy_backup ? await writeBackup(r, path, text) : undefined;
+    await must(r, sh`mv -f -- ${tmp} ${path}`);
+    return backup;
+  } catch (err) {
+    await r.t.run(sh`rm -f -- ${tmp}`, { become: r.become, timeoutMs: r.timeoutMs });
+    throw err;
+  }
 }
 
 /** Swap the validated file in (keeping a backup), reload; on a failed reload put the old file back. */
-async function install(r: Remote, vars: HaproxyRoleVars, tmp: string, hadOld: boolean, reload: Cmd): Promise<string | undefined> {
+async function install(r: Remote, vars: HaproxyRoleVars, tmp: string, text: string, hadOld: boolean, reload: Cmd): Promise<string | undefined> {
   const path = vars.haproxy_config_path;
-  const backup = hadOld && vars.haproxy_backup ? `${path}.${stamp()}.bak` : undefined;
-  if (backup) await must(r, sh`cp -p ${path} ${backup}`);
-  await must(r, sh`mv -f ${tmp} ${path}`);
+  const backup = await swapIn(r, vars, tmp, text, hadOld);
   const out = await r.t.run(reload, { become: r.become, timeoutMs: r.timeoutMs });
-  if (out.code === 0) return backup;
+  if (out.code === 0) {
+    if (backup) await pruneBackups(r, path, vars.haproxy_backup_keep, text);
+    return backup;
+  }
   const restored = backup ? await r.t.run(sh`cp -p ${backup} ${path}.capstan-restore && mv -f ${path}.capstan-restore ${path}`, { become: r.become, timeoutMs: r.timeoutMs }) : undefined;
   const notRestored = restored && restored.code !== 0 ? ` (restoring ${backup} failed: ${restored.stderr.trim() || `exit ${restored.code}`})` : '';
   throw new CommandError(r.t.host, reload.text, out.code, `${out.stderr}\n${out.stdout}`, {
@@ -81,6 +92,6 @@ export async function deployHaproxy(ctx: TaskContext, vars: HaproxyRoleVars, pla
       hint: `the new config is invalid and was not installed; ${path} is unchanged and HAProxy was not reloaded${left}`,
     });
   }
-  const backup = await install(r, vars, tmp, exists, reload);
+  const backup = await install(r, vars, tmp, plan.text, exists, reload);
   return { status: 'changed', msg: `validated, installed ${path}${backup ? ` (backup ${backup})` : ''} and reloaded (${reload.text})`, ...diff };
 }

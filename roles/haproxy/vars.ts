@@ -19,7 +19,8 @@ export const haproxyDeployVars = defineVars({
     description: 'Reload command as a word list (each word quoted; no shell) for hosts without systemd',
     example: ['sh', '-c', 'haproxy -D -f /etc/haproxy/haproxy.cfg -p /run/haproxy.pid -sf $(cat /run/haproxy.pid)'],
   },
-  haproxy_backup: { schema: z.boolean(), default: true, description: 'Keep the replaced config as <path>.<timestamp>.bak' },
+  haproxy_backup: { schema: z.boolean(), default: true, description: 'Keep the replaced config as <path>.<timestamp>.bak (0600; a rotated-out stats password is replaced by the current one)' },
+  haproxy_backup_keep: { schema: z.number().int().min(1), default: 5, description: 'How many backups of the config to keep; older ones are removed after a successful reload' },
   haproxy_command_timeout: { schema: z.number().int().min(1), default: 60, description: 'Seconds allowed for the validate and reload commands' },
 });
 

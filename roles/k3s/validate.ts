@@ -14,7 +14,12 @@ export function validateK3s(vars: K3sVars, ctx: ValidateContext): Problem[] {
   const at = (key: string, message: string) => problems.push({ file: ctx.sourceOf(key), key, message, host: ctx.host.name });
   const groups = ctx.host.groups;
   if (!groups.includes(vars.k3s_server_group) && !groups.includes(vars.k3s_agent_group)) {
-    at('k3s_server_group', `host ${ctx.host.name} is in neither group ${vars.k3s_server_group} nor ${vars.k3s_agent_group}; put it under one (k3s-ansible's shape: k3s_cluster with children server and agent)`);
+    // k3s-io/k3s-ansible's 2021 layout (master/node) and techno-tim/k3s-ansible's (master/node): say the two vars to set
+    const old = groups.includes('master') || groups.includes('node');
+    const fix = old
+      ? "this is k3s-ansible's older layout (groups master and node): set k3s_server_group: master and k3s_agent_group: node in group_vars/all.yml"
+      : "put it under one (k3s-ansible's shape: k3s_cluster with children server and agent)";
+    at('k3s_server_group', `host ${ctx.host.name} is in neither group ${vars.k3s_server_group} nor ${vars.k3s_agent_group}; ${fix}`);
   }
   for (const key of ['server_config_yaml', 'agent_config_yaml', 'registries_config_yaml'] as const) {
     let mapping: Record<string, unknown>;

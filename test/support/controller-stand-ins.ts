@@ -1,6 +1,7 @@
 /**
- * STAND-INS for controllers the Kubernetes API simulator does not run, driven from outside
- * through the API as the real controllers would: a PV binder (kube-controller-manager's PV
+ * STAND-INS for controllers a test cluster does not run, driven from outside through the API as
+ * the real controllers would (on the simulator both; on the real control plane only cert-manager,
+ * since kube-controller-manager binds PVs itself): a PV binder (kube-controller-manager's PV
  * controller: a Pending claim is bound to an Available PersistentVolume of its StorageClass, as
  * with a pre-created PV; nothing provisions volumes) and a cert-manager stand-in that marks every
  * Certificate Ready=False with cert-manager's message for a missing Issuer. Each watches until
@@ -10,33 +11,35 @@ import { connectKube, loadKubeConfig, type KubeApi } from '../../lib/kube/client
 import type { KubeObject } from '../../lib/kube/types.ts';
 import { rawRequest, type Simulator } from './kube-sim/index.ts';
 
+/** Where a stand-in sends its merge patches: the simulator, or a real API server's admin client. */
+export type MergePatch = (path: string, body: unknown) => Promise<void>;
+
+/** Merge patches through the simulator's raw client. */
+export function simPatch(sim: Simulator): MergePatch {
+  return async (path, body) => {
+    const res = await rawRequest(sim, 'PATCH', path, { body, contentType: 'application/merge-patch+json' });
+    if (res.status >= 300) throw new Error(`stand-in: PATCH ${path}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  };
+}
+
 type Obj = KubeObject & { spec?: Record<string, any>; status?: Record<string, any> };
 
 export interface StandIn { stop(): Promise<void> }
 
-async function patchStatus(sim: Simulator, path: string, status: unknown): Promise<void> {
-  const res = await rawRequest(sim, 'PATCH', `${path}/status`, { body: { status }, contentType: 'application/merge-patch+json' });
-  if (res.status >= 300) throw new Error(`stand-in: PATCH ${path}/status: HTTP ${res.status} ${JSON.stringify(res.body)}`);
-}
-
-async function patch(sim: Simulator, path: string, body: unknown): Promise<void> {
-  const res = await rawRequest(sim, 'PATCH', path, { body, contentType: 'application/merge-patch+json' });
-  if (res.status >= 300) throw new Error(`stand-in: PATCH ${path}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
-}
 
 /** Runs `onObject` for each object of a kind as it is listed and then watched, until stopped. */
 function watchKind(api: KubeApi, apiVersion: string, kind: string, onObject: (o: Obj) => Promise<void>): StandIn {
   const stop = new AbortController();
   const errors: unknown[] = [];
   const handle = (o: Obj) => void onObject(o).catch((e: unknown) => errors.push(e));
-  const loop = (async () => {
+  const loop: Promise<unknown> = (async () => {
     const path = await api.collectionPath(apiVersion, kind);
     while (!stop.signal.aborted) {
       const listed = await api.list(apiVersion, kind);
       for (const o of listed.items) handle(o as Obj);
       await api.watch(path, { resourceVersion: listed.resourceVersion }, (e) => { if (e.type !== 'DELETED' && e.object?.metadata) handle(e.object as Obj); }, stop.signal);
     }
-  })();
+  })().catch((e: unknown) => errors.push(e));
   return {
     async stop() {
       stop.abort();
@@ -47,11 +50,11 @@ function watchKind(api: KubeApi, apiVersion: string, kind: string, onObject: (o:
 }
 
 function apiFor(kubeconfig: string): KubeApi {
-  return connectKube(loadKubeConfig(kubeconfig), { retries: 0 });
+  return connectKube(loadKubeConfig(kubeconfig), { minTimeoutMs: 100 });
 }
 
 /** Binds each Pending PVC to an Available PV with the same storageClassName and enough capacity. */
-export function startPvBinderStandIn(sim: Simulator, kubeconfig: string): StandIn {
+export function startPvBinderStandIn(patch: MergePatch, kubeconfig: string): StandIn {
   const api = apiFor(kubeconfig);
   const claimed = new Set<string>();
   return watchKind(api, 'v1', 'PersistentVolumeClaim', async (pvc) => {
@@ -61,23 +64,23 @@ export function startPvBinderStandIn(sim: Simulator, kubeconfig: string): StandI
     if (!pv) return;
     claimed.add(pv.metadata.name);
     const ns = pvc.metadata.namespace!;
-    await patch(sim, `/api/v1/persistentvolumes/${pv.metadata.name}`, { spec: { claimRef: { kind: 'PersistentVolumeClaim', namespace: ns, name: pvc.metadata.name, uid: pvc.metadata['uid'] } } });
-    await patchStatus(sim, `/api/v1/persistentvolumes/${pv.metadata.name}`, { phase: 'Bound' });
-    await patch(sim, `/api/v1/namespaces/${ns}/persistentvolumeclaims/${pvc.metadata.name}`, { spec: { volumeName: pv.metadata.name } });
-    await patchStatus(sim, `/api/v1/namespaces/${ns}/persistentvolumeclaims/${pvc.metadata.name}`, { phase: 'Bound', accessModes: pvc.spec?.['accessModes'], capacity: pv.spec?.['capacity'] });
+    await patch(`/api/v1/persistentvolumes/${pv.metadata.name}`, { spec: { claimRef: { kind: 'PersistentVolumeClaim', namespace: ns, name: pvc.metadata.name, uid: pvc.metadata['uid'] } } });
+    await patch(`/api/v1/persistentvolumes/${pv.metadata.name}/status`, { status: { phase: 'Bound' } });
+    await patch(`/api/v1/namespaces/${ns}/persistentvolumeclaims/${pvc.metadata.name}`, { spec: { volumeName: pv.metadata.name } });
+    await patch(`/api/v1/namespaces/${ns}/persistentvolumeclaims/${pvc.metadata.name}/status`, { status: { phase: 'Bound', accessModes: pvc.spec?.['accessModes'], capacity: pv.spec?.['capacity'] } });
   });
 }
 
 export const CERT_NOT_READY = 'Issuing certificate as Secret does not exist';
 
 /** Marks each Certificate Ready=False (DoesNotExist), as cert-manager does while it cannot issue. */
-export function startCertManagerStandIn(sim: Simulator, kubeconfig: string): StandIn {
+export function startCertManagerStandIn(patch: MergePatch, kubeconfig: string): StandIn {
   const api = apiFor(kubeconfig);
   return watchKind(api, 'cert-manager.io/v1', 'Certificate', async (cert) => {
     if (cert.status?.['conditions']) return;
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    await patchStatus(sim, `/apis/cert-manager.io/v1/namespaces/${cert.metadata.namespace}/certificates/${cert.metadata.name}`, {
+    await patch(`/apis/cert-manager.io/v1/namespaces/${cert.metadata.namespace}/certificates/${cert.metadata.name}/status`, { status: {
       conditions: [{ type: 'Ready', status: 'False', reason: 'DoesNotExist', message: CERT_NOT_READY, lastTransitionTime: now, observedGeneration: cert.metadata['generation'] }],
-    });
+    } });
   });
 }

@@ -212,7 +212,7 @@ export function applyFilter(name: string, value: unknown, args: unknown[], kwarg
   const filter = FILTERS[name];
   if (!filter) {
     const near = closest(name, Object.keys(FILTERS));
-    throw new JinjaError(`no filter named '${name}'${near ? `: did you mean ${near}?` : ''} (capstan supports: ${Object.keys(FILTERS).sort().join(', ')})`);
+    throw new JinjaError(`no filter named '${name}'${near ? `: did you mean ${near}?` : ` (capstan supports: ${Object.keys(FILTERS).sort().join(', ')})`}`);
   }
   // Only default/mandatory look at Undefined itself; every other filter uses the value.
   if (name !== 'default' && name !== 'd' && name !== 'mandatory') defined(value);

@@ -18,7 +18,7 @@ export interface ScriptEnv {
   confPath: string;
 }
 
-/** The `k3s` "binary" of a version: a wrapper around test/support/k3s-standin/k3s.ts. */
+/** The `k3s` "binary" of a version: a wrapper around lib/lab/k3s-standin/k3s.ts. */
 export function k3sWrapper(version: string, env: ScriptEnv): string {
   if (!/^v[0-9A-Za-z.+-]+$/.test(version)) throw new Error(`k3s stand-in: odd version ${version}`);
   return `#!/bin/sh
@@ -61,7 +61,7 @@ rm -f "$0"
 export function installScript(env: ScriptEnv): string {
   return `#!/bin/sh
 # k3s STAND-IN install script for capstan tests: NOT the k3s installer. It installs the k3s
-# stand-in (test/support/k3s-standin) with the real installer's interface.
+# stand-in (lib/lab/k3s-standin) with the real installer's interface.
 set -eu
 BASE=${q(env.baseUrl)}
 VERSION="\${INSTALL_K3S_VERSION:?the stand-in needs INSTALL_K3S_VERSION}"

@@ -56,3 +56,13 @@ describe('maskDiff', () => {
     expect(d).toContain('-b\n+c');
   });
 });
+
+describe('withoutRotatedSecrets (backups)', () => {
+  it('replaces a rotated-out secret line by the current one, or drops it, and keeps the rest', async () => {
+    const { withoutRotatedSecrets } = await import('../../../lib/secret-diff.ts');
+    registerSecretLine(/^\s*stats auth\s/);
+    const old = 'listen stats\n    stats auth admin:old-9876\n    bind *:8404\n';
+    expect(withoutRotatedSecrets(old, 'listen stats\n    stats auth admin:new-1234\n')).toBe('listen stats\n    stats auth admin:new-1234\n    bind *:8404\n');
+    expect(withoutRotatedSecrets(old, 'frontend x\n')).toBe('listen stats\n    bind *:8404\n');
+  });
+});

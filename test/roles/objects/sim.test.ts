@@ -15,7 +15,7 @@ import { isLockRequest } from '../../../lib/lock/lease.ts';
 import { applySetId } from '../../../lib/objects/applyset.ts';
 import { stripHelm } from '../../../lib/objects/bundle/read-sources.ts';
 import { inventoryCopy, type TaskEvent } from '../../fixtures/istio/sim-lab.ts';
-import { CERT_NOT_READY, startCertManagerStandIn, startPvBinderStandIn, type StandIn } from '../../support/controller-stand-ins.ts';
+import { CERT_NOT_READY, simPatch, startCertManagerStandIn, startPvBinderStandIn, type StandIn } from '../../support/controller-stand-ins.ts';
 import { rawRequest, startSimulator, type Simulator } from '../../support/kube-sim/index.ts';
 import { SHARED_CHARTS } from '../../../lib/lab/shared-dir.ts';
 
@@ -118,7 +118,7 @@ describe('objects role on the simulator', () => {
   });
 
   it('a run applies them all as field manager capstan, in the ApplySet, and waits until healthy', async () => {
-    const r = await withStandIn(() => startPvBinderStandIn(sim, kubeconfig), () => play([]));
+    const r = await withStandIn(() => startPvBinderStandIn(simPatch(sim), kubeconfig), () => play([]));
     expect(r.code, `${r.stderr}\n${JSON.stringify(r.tasks, null, 1)}`).toBe(0);
     const np = store().get('networking.k8s.io/v1', 'NetworkPolicy', 'mlops', 'mlops-network-policy');
     expect(np.spec.egress[1]).toEqual({ to: [], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 80 }] });
@@ -215,7 +215,7 @@ describe('objects role on the simulator', () => {
       'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: api-tls, namespace: mlops}\nspec:\n  secretName: api-tls\n  dnsNames: [api.mlops.example.internal]\n  issuerRef: {name: missing-issuer}',
     ].join('\n---\n'));
     const started = Date.now();
-    const r = await withStandIn(() => startCertManagerStandIn(sim, kubeconfig), () => play(['-e', 'k8s_objects_wait_timeout=2']));
+    const r = await withStandIn(() => startCertManagerStandIn(simPatch(sim), kubeconfig), () => play(['-e', 'k8s_objects_wait_timeout=2']));
     const took = Date.now() - started;
     expect(r.code).toBe(2);
     const msg = task(r, 'objects healthy')!.msg!;
