@@ -10,3 +10,4 @@ export { MANAGED_BY, objectMeta } from './meta.ts';
 export { deployments, readyTask, readyText, waitOptions, waitReady, type ReadySpec, type Workload, type WorkloadKind } from './ready.ts';
 export { OBJECT_TEMPLATE, renderObjects, templateData, templateFile } from './render.ts';
 export { exposedServices, replacedK3sComponents } from './platform.ts';
+export { formatTable, type VerifyRow } from './verify-table.ts';

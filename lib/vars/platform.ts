@@ -51,6 +51,10 @@ export const platformVars = defineVars({
     schema: z.number().min(0).max(100), default: 1.0,
     description: 'Percentage of requests Istio traces (meshConfig tracing sampling, 0-100), read by the observability stack too',
   },
+  observability_namespace: {
+    schema: dns1123Label, default: 'istio-system',
+    description: 'Namespace of Prometheus, Grafana, Kiali and Jaeger (istiod sends traces to jaeger-collector there)',
+  },
   istio_gateway_http_nodeport: { schema: nodePort, default: 31080, description: 'Istio gateway HTTP NodePort (port 80); pinned as a LoadBalancer too, for external load balancers' },
   istio_gateway_https_nodeport: { schema: nodePort, default: 31443, description: 'Istio gateway HTTPS NodePort (port 443); pinned as a LoadBalancer too, for external load balancers' },
   istio_gateway_status_nodeport: {

@@ -45,7 +45,34 @@ export function istiodValues(vars: IstioVars): Record<string, unknown> {
       enablePrometheusMerge: true,
       accessLogFile: vars.istio_mesh_access_log_file,
       outboundTrafficPolicy: { mode: vars.istio_mesh_outbound_traffic_policy },
+      ...tracingMeshConfig(vars),
     },
+  };
+}
+
+/** The tracing provider istiod configures: the observability role's Jaeger collector (OTLP gRPC). */
+export const TRACING_PROVIDER = 'jaeger';
+export const JAEGER_COLLECTOR = { service: 'jaeger-collector', otlpGrpcPort: 4317 } as const;
+
+/** Tracing is on with the observability stack, unless istio_tracing_sampling is 0. */
+export function tracingEnabled(vars: Pick<IstioVars, 'enable_observability' | 'istio_tracing_sampling'>): boolean {
+  return vars.enable_observability && vars.istio_tracing_sampling > 0;
+}
+
+/**
+ * Istio's documented Jaeger setup (OpenTelemetry provider to jaeger-collector:4317) as the mesh
+ * default, sampling istio_tracing_sampling percent of requests; nothing while tracing is off.
+ */
+export function tracingMeshConfig(vars: IstioVars): Record<string, unknown> {
+  if (!tracingEnabled(vars)) return {};
+  return {
+    enableTracing: true,
+    defaultConfig: { tracing: { sampling: vars.istio_tracing_sampling } },
+    defaultProviders: { tracing: [TRACING_PROVIDER] },
+    extensionProviders: [{
+      name: TRACING_PROVIDER,
+      opentelemetry: { service: `${JAEGER_COLLECTOR.service}.${vars.observability_namespace}.svc.cluster.local`, port: JAEGER_COLLECTOR.otlpGrpcPort },
+    }],
   };
 }
 

@@ -16,7 +16,8 @@ export { ISTIO_DEFAULT_LB_IP } from '../../lib/vars/platform.ts';
 
 export const istioVars = defineVars({
   ...clusterVars,
-  ...platform('enable_istio', 'metallb_state', 'metallb_address_pools', 'istio_gateway_loadbalancer_ip', 'istio_gateway_http_nodeport', 'istio_gateway_https_nodeport', 'istio_gateway_status_nodeport'),
+  ...platform('enable_istio', 'metallb_state', 'metallb_address_pools', 'istio_gateway_loadbalancer_ip', 'istio_gateway_http_nodeport', 'istio_gateway_https_nodeport', 'istio_gateway_status_nodeport',
+    'enable_observability', 'istio_tracing_sampling', 'observability_namespace'),
   istio_version: {
     schema: z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'must be an Istio release such as 1.30.3' }),
     default: '1.30.3',

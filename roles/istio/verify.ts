@@ -10,6 +10,8 @@
 import type { Cluster, KubeObject } from '../../lib/kube/types.ts';
 import { gatewayIsLoadBalancer } from './releases.ts';
 import type { IstioVars } from './vars.ts';
+import type { VerifyRow } from '../../lib/role-kit/index.ts';
+export { formatTable, type VerifyRow } from '../../lib/role-kit/index.ts';
 
 
 export interface VerifyFacts {
@@ -18,14 +20,6 @@ export interface VerifyFacts {
   readonly service?: KubeObject | undefined;
   readonly namespaces: Readonly<Record<string, KubeObject | undefined>>;
   readonly pods: Readonly<Record<string, readonly KubeObject[]>>;
-}
-
-export interface VerifyRow {
-  readonly check: string;
-  readonly expected: string;
-  readonly actual: string;
-  /** 'ok', 'FAIL', or 'warn' (reported only: a missing sidecar without istio_verify_require_sidecars). */
-  readonly result: 'ok' | 'FAIL' | 'warn';
 }
 
 type Obj = Record<string, unknown>;
@@ -106,13 +100,4 @@ export function verifyRows(vars: IstioVars, facts: VerifyFacts): VerifyRow[] {
   }
   for (const ns of vars.istio_injection_namespaces) rows.push(...podRows(vars, ns, facts.pods[ns] ?? []));
   return rows;
-}
-
-/** A plain fixed-width table, like kubectl's. */
-export function formatTable(rows: readonly VerifyRow[]): string {
-  const header = { check: 'CHECK', expected: 'EXPECTED', actual: 'ACTUAL', result: 'RESULT' } as const;
-  const all = [header, ...rows];
-  const width = (k: keyof VerifyRow) => Math.max(...all.map((r) => r[k].length));
-  const w = { check: width('check'), expected: width('expected'), actual: width('actual') };
-  return all.map((r) => `${r.check.padEnd(w.check)}  ${r.expected.padEnd(w.expected)}  ${r.actual.padEnd(w.actual)}  ${r.result}`.trimEnd()).join('\n');
 }

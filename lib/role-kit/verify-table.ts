@@ -1,0 +1,18 @@
+/** A role's verify table: one row per by-hand check, printed like kubectl's fixed-width output. */
+
+export interface VerifyRow {
+  readonly check: string;
+  readonly expected: string;
+  readonly actual: string;
+  /** 'ok', 'FAIL', or 'warn' (reported only). */
+  readonly result: 'ok' | 'FAIL' | 'warn';
+}
+
+/** A plain fixed-width table, like kubectl's. */
+export function formatTable(rows: readonly VerifyRow[]): string {
+  const header = { check: 'CHECK', expected: 'EXPECTED', actual: 'ACTUAL', result: 'RESULT' } as const;
+  const all = [header, ...rows];
+  const width = (k: keyof VerifyRow) => Math.max(...all.map((r) => r[k].length));
+  const w = { check: width('check'), expected: width('expected'), actual: width('actual') };
+  return all.map((r) => `${r.check.padEnd(w.check)}  ${r.expected.padEnd(w.expected)}  ${r.actual.padEnd(w.actual)}  ${r.result}`.trimEnd()).join('\n');
+}

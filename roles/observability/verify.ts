@@ -1,0 +1,57 @@
+/**
+ * The verify table: the networking checklist's by-hand checks, read from the API once
+ * (verifyFacts) and turned into rows by a pure function (verifyRows).
+ *
+ *   kubectl get deploy -n istio-system prometheus grafana kiali jaeger   → each available
+ *   kubectl get svc -n istio-system prometheus grafana kiali tracing     → each Service, its port
+ */
+import type { Cluster, KubeObject } from '../../lib/kube/types.ts';
+import type { VerifyRow } from '../../lib/role-kit/index.ts';
+import { COMPONENTS, SERVICES, type Component } from './releases.ts';
+import type { ObservabilityVars } from './vars.ts';
+
+/** The Deployment of each component (the charts' and Istio's manifest names). */
+export const DEPLOYMENTS: Record<Component, string> = { prometheus: 'prometheus', grafana: 'grafana', kiali: 'kiali', jaeger: 'jaeger' };
+
+export interface VerifyFacts {
+  readonly deployments: Readonly<Partial<Record<Component, KubeObject | undefined>>>;
+  readonly services: Readonly<Partial<Record<Component, KubeObject | undefined>>>;
+}
+
+type Obj = Record<string, unknown>;
+const field = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Obj)[k] : undefined), o);
+
+export function enabledComponents(v: ObservabilityVars): Component[] {
+  const on: Record<Component, boolean> = { prometheus: v.observability_prometheus, grafana: v.observability_grafana, kiali: v.observability_kiali, jaeger: v.observability_jaeger };
+  return COMPONENTS.filter((c) => on[c]);
+}
+
+export async function verifyFacts(cluster: Cluster, v: ObservabilityVars): Promise<VerifyFacts> {
+  const ns = v.observability_namespace;
+  const parts = await Promise.all(enabledComponents(v).map(async (c) => [c, await Promise.all([
+    cluster.get('apps/v1', 'Deployment', DEPLOYMENTS[c], ns),
+    cluster.get('v1', 'Service', SERVICES[c].name, ns),
+  ])] as const));
+  return {
+    deployments: Object.fromEntries(parts.map(([c, [d]]) => [c, d])),
+    services: Object.fromEntries(parts.map(([c, [, s]]) => [c, s])),
+  };
+}
+
+function deploymentRow(ns: string, c: Component, d: KubeObject | undefined): VerifyRow {
+  const want = Number(field(d, 'spec', 'replicas') ?? 1);
+  const have = Number(field(d, 'status', 'availableReplicas') ?? 0);
+  return { check: `deploy ${ns}/${DEPLOYMENTS[c]}`, expected: 'available', actual: d ? `${have}/${want} available` : 'not found', result: d && have >= 1 ? 'ok' : 'FAIL' };
+}
+
+function serviceRow(ns: string, c: Component, s: KubeObject | undefined): VerifyRow {
+  const ports = field(s, 'spec', 'ports');
+  const has = Array.isArray(ports) && ports.some((p) => field(p, 'port') === SERVICES[c].port);
+  const actual = !s ? 'not found' : Array.isArray(ports) ? `ports ${ports.map((p) => String(field(p, 'port'))).join(',')}` : 'no ports';
+  return { check: `svc ${ns}/${SERVICES[c].name}`, expected: `port ${SERVICES[c].port}`, actual, result: has ? 'ok' : 'FAIL' };
+}
+
+export function verifyRows(v: ObservabilityVars, facts: VerifyFacts): VerifyRow[] {
+  const ns = v.observability_namespace;
+  return enabledComponents(v).flatMap((c) => [deploymentRow(ns, c, facts.deployments[c]), serviceRow(ns, c, facts.services[c])]);
+}
