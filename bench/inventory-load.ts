@@ -1,13 +1,15 @@
 /**
- * Inventory load + resolve (+ role var validation) for 1,000 hosts in 50 groups.
- * Run: npx node bench/inventory-load.ts [runs=7]
+ * Inventory load + resolve (+ role var validation) at scale (default 1,000 hosts in 50 groups).
+ * Run: npm run bench -- inventory-load [--hosts 10000] [--groups 200] [--runs 7]
  *
- * Generates, in a temp dir: an INI hosts file (50 groups of 20 hosts under 5 zone parents,
- * inline host vars), group_vars/all/ (two files), group_vars/<group>.yml for every group and
+ * Generates, in a temp dir: an INI hosts file (the groups' hosts under 5 zone parents,
+ * inline host vars), group_vars/all/ (two files), group_vars/<group>/ (two files) for every
+ * other group and group_vars/<group>.yml for the rest and
  * zone, host_vars/ for every 5th host, and Jinja references (other vars, hostvars[...],
  * groups[...], filters). Prints the median of several runs of: load, resolve every var of every
- * host, and validation of every host with the istio and metallb roles and lib/vars. Then
- * runs Debian's ansible-inventory once on the same files: its time, and whether our --list
+ * host, and validation of every host with the istio and metallb roles and lib/vars, and the
+ * process's peak memory. Then runs ansible-inventory once on the same files (the venv's newest
+ * ansible-core, and Debian's as a second row): its time and peak memory, and whether our --list
  * output is byte-identical.
  */
 import { execFile } from 'node:child_process';
@@ -15,7 +17,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { formatAnsibleJson, loadInventory, resolveHost } from '../lib/inventory/index.ts';
 import type { Inventory, VarLayer } from '../lib/inventory/types.ts';
 import type { Problem } from '../lib/errors.ts';
@@ -24,10 +26,13 @@ import { parseRoleVars, defaultLayers, runRoleValidators, unknownKeys } from '..
 import istio from '../roles/istio/index.ts';
 import metallb from '../roles/metallb/index.ts';
 
-const HOSTS = 1000;
-const GROUPS = 50;
+const { values } = parseArgs({ options: { hosts: { type: 'string', default: '1000' }, groups: { type: 'string', default: '50' }, runs: { type: 'string', default: '7' } } });
+const HOSTS = Number(values.hosts);
+const GROUPS = Number(values.groups);
 const ZONES = 5;
-const runs = Number(process.argv[2] ?? 7);
+const runs = Number(values.runs);
+if (!(HOSTS > 0 && GROUPS > 0 && HOSTS % GROUPS === 0 && runs > 0)) throw new Error('--hosts must be a multiple of --groups, both > 0, --runs > 0');
+const VENV = process.env.CAPSTAN_CACHE ? join(process.env.CAPSTAN_CACHE, 'venv') : '/var/cache/capstan/venv';
 
 async function generate(root: string): Promise<void> {
   const perGroup = HOSTS / GROUPS;
@@ -36,7 +41,7 @@ async function generate(root: string): Promise<void> {
     lines.push(`[group${g}]`);
     for (let h = 0; h < perGroup; h++) {
       const n = g * perGroup + h;
-      lines.push(`node${n} ansible_host=10.${g}.0.${h + 1} rack=r${h % 4}`);
+      lines.push(`node${n} ansible_host=10.${g % 256}.${Math.floor(h / 250)}.${(h % 250) + 1} rack=r${h % 4}`);
     }
   }
   for (let z = 0; z < ZONES; z++) {
@@ -58,7 +63,13 @@ async function generate(root: string): Promise<void> {
   ].join('\n'));
   await writeFile(join(root, 'group_vars/all/tuning.yml'), 'sysctl:\n  net.ipv4.ip_forward: 1\n  vm.max_map_count: 262144\nenable_istio: yes\n');
   for (let g = 0; g < GROUPS; g++) {
-    await writeFile(join(root, `group_vars/group${g}.yml`), [
+    // every other group's vars are a folder of two files (group_vars/<group>/), the rest one file
+    const folder = g % 2 === 0;
+    if (folder) {
+      await mkdir(join(root, `group_vars/group${g}`));
+      await writeFile(join(root, `group_vars/group${g}/net.yml`), `mtu: ${1400 + (g % 100)}\nnode_dns: "{{ zone_dns | default('10.0.0.53') }}"\n`);
+    }
+    await writeFile(join(root, folder ? `group_vars/group${g}/main.yml` : `group_vars/group${g}.yml`), [
       `group_label: "grp-{{ ${g} }}"`,
       `node_labels: {tier: "t${g % 3}", zone: "{{ zone_name }}"}`,
       `istio_pilot_memory_request: ${256 + g}Mi`,
@@ -84,20 +95,37 @@ function validator(): Validate {
   };
 }
 
-/** The same inventory through Debian's ansible-inventory, once: its time, and whether --list is identical. */
-async function compareWithAnsible(root: string): Promise<void> {
+/** The same inventory through one ansible-inventory, once: wall time, peak RSS (GNU time), whether --list is identical. */
+async function compareWith(label: string, bin: string, root: string, ours: number): Promise<string> {
   const t0 = performance.now();
   let stdout: string;
+  let stderr: string;
   try {
-    ({ stdout } = await promisify(execFile)('ansible-inventory', ['-i', root, '--list'], { maxBuffer: 64 * 1024 * 1024 }));
+    ({ stdout, stderr } = await promisify(execFile)('/usr/bin/time', ['-f', 'maxrss_kb=%M', bin, '-i', root, '--list'], { maxBuffer: 512 * 1024 * 1024 }));
   } catch (e) {
-    console.log(`ansible-inventory: not run (${(e as Error).message.split('\n')[0]})`);
-    return;
+    return `| ${label} | not run: ${(e as Error).message.split('\n')[0]} | | | |`;
   }
   const elapsed = performance.now() - t0;
+  const rss = Number(/maxrss_kb=(\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1024;
   const inv = await loadInventory(root, { projectDir: root });
   const same = formatAnsibleJson(inv.toAnsibleList()) === stdout.trimEnd();
-  console.log(`ansible-inventory --list on the same files: ${elapsed.toFixed(0)} ms wall; our --list output byte-identical: ${same ? 'yes' : 'NO'}`);
+  return `| ${label} | ${elapsed.toFixed(0)} | ${rss.toFixed(0)} | ${(elapsed / ours).toFixed(1)}x | ${same ? 'yes' : 'NO'} |`;
+}
+
+async function ansibleVersion(bin: string): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)(bin, ['--version']);
+    return /core ([\d.]+)/.exec(stdout)?.[1] ?? '?';
+  } catch {
+    return 'not installed';
+  }
+}
+
+async function compareWithAnsible(root: string, ours: number): Promise<void> {
+  console.log(['', '| ansible-inventory --list, same files, once | wall ms | peak RSS MiB | capstan faster by (total wall) | our --list byte-identical |', '|---|---|---|---|---|'].join('\n'));
+  for (const [label, bin] of [['venv ansible-core', join(VENV, 'bin', 'ansible-inventory')], ['Debian ansible-core', '/usr/bin/ansible-inventory']] as const) {
+    console.log(await compareWith(`${label} ${await ansibleVersion(bin)}`, bin, root, ours));
+  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -133,12 +161,15 @@ try {
     const cpu = process.cpuUsage(c0);
     times.cpu.push((cpu.user + cpu.system) / 1000);
   }
+  const mem = process.memoryUsage();
   console.log(`inventory: ${HOSTS} hosts, ${GROUPS} groups (+${ZONES} parents), ${vars} resolved vars, ${problems} validation problems; median of ${runs} runs`);
-  console.log(`  load      ${median(times.load).toFixed(1)} ms`);
-  console.log(`  resolve   ${median(times.resolve).toFixed(1)} ms`);
-  console.log(`  validate  ${median(times.validate).toFixed(1)} ms`);
-  console.log(`  total     ${median(times.total).toFixed(1)} ms wall, ${median(times.cpu).toFixed(1)} ms CPU (the machine's load shows in wall time)`);
-  await compareWithAnsible(root);
+  console.log(['', '| step | median wall ms |', '|---|---|'].join('\n'));
+  console.log(`| load | ${median(times.load).toFixed(1)} |`);
+  console.log(`| resolve every var of every host | ${median(times.resolve).toFixed(1)} |`);
+  console.log(`| validate every host (istio, metallb, lib/vars) | ${median(times.validate).toFixed(1)} |`);
+  console.log(`| **total** (target ≤ 1500 at 10,000 hosts) | **${median(times.total).toFixed(1)}** (CPU ${median(times.cpu).toFixed(1)}) |`);
+  console.log(`\nmemory: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB, heap used now ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB (whole bench process)`);
+  await compareWithAnsible(root, median(times.total));
 } finally {
   await rm(root, { recursive: true, force: true });
 }

@@ -1,28 +1,74 @@
 /**
- * `npm run bench` lists the benchmarks; `npm run bench -- <name> [args]` runs one. Each prints its
- * own figures (tables of medians and ratios); none is part of `npm test`.
+ * `npm run bench` lists the benchmarks; `npm run bench -- <name> [args]` runs one, `npm run bench
+ * -- all` runs every one with its `all` arguments. Each prints its own figures (tables of medians
+ * and ratios); none is part of `npm test`. What a bench prints on stdout also goes into
+ * bench/RESULTS.md, as that bench's section (replaced on each run), headed by the date, the
+ * machine and its load average before and after: the machine is shared, so only ratios within
+ * one run mean anything.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSection, machineLine, loadLine } from './results.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-const benches: Record<string, { file: string; what: string }> = {
-  'ssh-fanout': { file: 'ssh-fanout/run.ts', what: 'capstan vs Ansible (default, pipelining), Mitogen and a plain-ssh floor on lab hosts (root)' },
-  'istio-vs-ansible': { file: 'istio-vs-ansible/run.ts', what: 'metallb+istio: capstan vs kubernetes.core.helm on the API simulator with the real charts' },
-  'lb-config': { file: 'lb-config.ts', what: 'HAProxy + AS3 + tmsh generation time for 250 to 1,000 nodes x 20 services' },
-  'inventory-load': { file: 'inventory-load.ts', what: 'load, resolve and validate 1,000 hosts in 50 groups (and ansible-inventory on the same files)' },
-  validate: { file: 'validate.ts', what: 'validation of every role var on a large inventory' },
+interface Bench { file: string; what: string; all: string[]; root?: true }
+
+const benches: Record<string, Bench> = {
+  'ssh-fanout': { file: 'ssh-fanout/run.ts', root: true, all: ['--hosts', '20,100', '--runs', '1'], what: 'capstan vs pyinfra, Ansible (venv and Debian; default, pipelining), Mitogen and a plain-ssh floor on lab hosts (root)' },
+  readiness: { file: 'readiness.ts', root: true, all: ['--runs', '20'], what: 'status write accepted → capstan\'s wait returns, on the real control plane (root)' },
+  'inventory-load': { file: 'inventory-load.ts', all: ['--hosts', '10000', '--groups', '200', '--runs', '3'], what: 'load, resolve and validate N hosts in G groups (default 1,000 / 50), and ansible-inventory on the same files' },
+  'cli-start': { file: 'cli-start.ts', all: [], what: '`capstan --version` through bin/capstan.js: wall and CPU' },
+  'lb-config': { file: 'lb-config.ts', all: [], what: 'HAProxy + AS3 + tmsh generation time for 250 to 1,000 nodes x 20 services' },
+  validate: { file: 'validate.ts', all: [], what: 'validation of every role var on a large inventory' },
+  'istio-vs-ansible': { file: 'istio-vs-ansible/run.ts', all: [], what: 'metallb+istio: capstan vs kubernetes.core.helm on the API simulator with the real charts' },
 };
 
+/** Runs one bench; its stdout is echoed and returned, its stderr (progress) passes through. */
+function runOne(bench: Bench, args: readonly string[]): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, join(here, bench.file), ...args], { stdio: ['inherit', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => { stdout += d; process.stdout.write(d); });
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout }));
+  });
+}
+
+async function record(name: string, args: readonly string[]): Promise<number> {
+  const bench = benches[name]!;
+  if (bench.root && process.getuid?.() !== 0) {
+    console.error(`${name}: needs root (sudo npm run bench -- ${name}); not run`);
+    return 1;
+  }
+  const started = new Date();
+  const loadBefore = loadLine();
+  const t0 = performance.now();
+  const { code, stdout } = await runOne(bench, args);
+  const header = [
+    `Run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${((performance.now() - t0) / 1000).toFixed(0)} s: ` +
+      `\`npm run bench -- ${[name, ...args].join(' ')}\`${code === 0 ? '' : ` (exit ${code})`}`,
+    `Machine: ${machineLine()}. Load average before: ${loadBefore}; after: ${loadLine()}.`,
+  ];
+  writeSection(join(here, 'RESULTS.md'), name, bench.what, header, stdout);
+  return code;
+}
+
 const [name, ...args] = process.argv.slice(2);
-const bench = name === undefined ? undefined : benches[name];
-if (!bench) {
+if (name === 'all') {
+  let worst = 0;
+  for (const [n, b] of Object.entries(benches)) {
+    console.log(`\n## ${n}\n`);
+    worst = Math.max(worst, await record(n, [...b.all, ...args]));
+  }
+  process.exit(worst);
+}
+if (name === undefined || !Object.hasOwn(benches, name)) {
   if (name !== undefined) console.error(`unknown benchmark ${name}`);
-  console.log('npm run bench -- <name> [args]\n');
+  console.log('npm run bench -- <name> [args]   (all: every one, figures into bench/RESULTS.md)\n');
   for (const [n, b] of Object.entries(benches)) console.log(`  ${n.padEnd(18)} ${b.what}`);
   process.exit(name === undefined ? 0 : 5);
 }
-const r = spawnSync(process.execPath, [join(here, bench.file), ...args], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+process.exit(await record(name, args));

@@ -47,12 +47,24 @@ if (!node) {
 
 var url = require('url');
 var args = [];
-// Node strips types only outside node_modules; an installed tarball lives inside one.
-if (root.split(path.sep).indexOf('node_modules') >= 0) {
-  args.push('--disable-warning=ExperimentalWarning', '--import', url.pathToFileURL(path.join(root, 'bin', 'strip-types-hook.mjs')).href);
+var argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  // The same three lines as lib/cli/main.ts prints, from plain JavaScript on the pinned Node: no
+  // TypeScript module is loaded, so Node does not start its type stripper (a WebAssembly module
+  // compiled on every start, ~50 ms CPU; npm run bench -- cli-start).
+  var printVersion = 'var fs = require("fs"), path = require("path"), root = process.argv[1];' +
+    'var pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));' +
+    'process.stdout.write("capstan " + pkg.version + "\\n  node " + process.version + " (" + process.execPath + ")\\n  installed at " + root + "\\n");';
+  args.push('-e', printVersion, root);
+} else {
+  // Node strips types only outside node_modules; an installed tarball lives inside one.
+  if (root.split(path.sep).indexOf('node_modules') >= 0) {
+    args.push('--disable-warning=ExperimentalWarning', '--import', url.pathToFileURL(path.join(root, 'bin', 'strip-types-hook.mjs')).href);
+  }
+  args.push('--import', url.pathToFileURL(path.join(root, 'lib', 'cli', 'compile-cache.ts')).href, path.join(root, 'lib', 'cli', 'main.ts'));
+  args = args.concat(argv);
 }
-args.push('--import', url.pathToFileURL(path.join(root, 'lib', 'cli', 'compile-cache.ts')).href, path.join(root, 'lib', 'cli', 'main.ts'));
-args = args.concat(process.argv.slice(2));
+
 
 var child = childProcess.spawn(node, args, { stdio: 'inherit' });
 // Ctrl-C reaches the child from the terminal itself; a signal sent to this process alone is passed on.

@@ -169,6 +169,15 @@ const GENERIC_WORDS = new Set(['ansible', 'enable', 'enabled', 'extra', 'default
  * cert-manager) and any first word at least three of its vars share (`lb_` for lb-config).
  */
 export function rolePrefixes(role: Role): string[] {
+  let prefixes = prefixCache.get(role);
+  if (!prefixes) { prefixes = computePrefixes(role); prefixCache.set(role, prefixes); }
+  return prefixes;
+}
+
+/** Per role object: validation asks for every host (10,000 hosts, the same few roles). */
+const prefixCache = new WeakMap<Role, string[]>();
+
+function computePrefixes(role: Role): string[] {
   const counts = new Map<string, number>();
   for (const name of Object.keys(role.vars as VarDefs)) {
     const word = name.split('_')[0]!;
