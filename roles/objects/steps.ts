@@ -14,7 +14,10 @@ import { pruneCandidates, pruneMembers } from '../../lib/objects/prune.ts';
 import type { TaskContext, TaskResult } from '../../lib/role.ts';
 import type { ObjectsVars } from './vars.ts';
 
-export const applySetRef = (vars: ObjectsVars): ApplySetRef => ({ name: vars.k8s_objects_applyset, namespace: vars.k8s_objects_applyset_namespace });
+/** What the steps read: the ApplySet, force, and the health timeout (the serving role passes its own). */
+export type StepVars = Pick<ObjectsVars, 'k8s_objects_applyset' | 'k8s_objects_applyset_namespace' | 'kube_apply_force' | 'k8s_objects_wait_timeout'>;
+
+export const applySetRef = (vars: StepVars): ApplySetRef => ({ name: vars.k8s_objects_applyset, namespace: vars.k8s_objects_applyset_namespace });
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -25,7 +28,7 @@ async function recordParent(cluster: Cluster, ref: ApplySetRef, live: KubeObject
   return true;
 }
 
-export async function applyStep(ctx: TaskContext, vars: ObjectsVars, objects: readonly KubeObject[]): Promise<TaskResult> {
+export async function applyStep(ctx: TaskContext, vars: StepVars, objects: readonly KubeObject[]): Promise<TaskResult> {
   const cluster = await ctx.cluster();
   const ref = applySetRef(vars);
   const id = applySetId(ref);
@@ -49,7 +52,7 @@ export async function applyStep(ctx: TaskContext, vars: ObjectsVars, objects: re
   return { status: 'changed', msg: `${lines.join(', ')} (${objects.length - changed.length} unchanged)`, ...(diff ? { diff } : {}), data: { objects: rows } };
 }
 
-export async function pruneStep(ctx: TaskContext, vars: ObjectsVars, objects: readonly KubeObject[]): Promise<TaskResult> {
+export async function pruneStep(ctx: TaskContext, vars: StepVars, objects: readonly KubeObject[]): Promise<TaskResult> {
   const cluster = await ctx.cluster();
   const ref = applySetRef(vars);
   const id = applySetId(ref);
@@ -72,7 +75,7 @@ export function formatHealth(rows: readonly HealthRow[]): string {
   return [`${'OBJECT'.padEnd(w)}  HEALTH`, ...rows.map((r) => `${r.object.padEnd(w)}  ${r.ok ? '' : 'PENDING '}${r.health}`)].join('\n');
 }
 
-export async function healthStep(ctx: TaskContext, vars: ObjectsVars, objects: readonly KubeObject[]): Promise<TaskResult> {
+export async function healthStep(ctx: TaskContext, vars: StepVars, objects: readonly KubeObject[]): Promise<TaskResult> {
   if (ctx.check) return { status: 'skipped', msg: 'check mode: nothing was applied to wait for' };
   if (!objects.length) return { status: 'ok', msg: 'no objects declared' };
   const cluster = await ctx.cluster();
