@@ -9,7 +9,12 @@ import type { KubeObject } from '../../lib/kube/types.ts';
 import type { TaskContext, TaskResult } from '../../lib/role.ts';
 import type { ObjectsVars } from './vars.ts';
 
+import type { ApplySetVars } from '../../lib/objects/applyset-steps.ts';
+
 export { applySetRef, applyStep, pruneStep, type ApplySetVars } from '../../lib/objects/applyset-steps.ts';
+
+/** What the steps read: the ApplySet, force, and the health timeout (the serving role passes its own). */
+export type StepVars = ApplySetVars & Pick<ObjectsVars, 'k8s_objects_wait_timeout'>;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -20,7 +25,7 @@ export function formatHealth(rows: readonly HealthRow[]): string {
   return [`${'OBJECT'.padEnd(w)}  HEALTH`, ...rows.map((r) => `${r.object.padEnd(w)}  ${r.ok ? '' : 'PENDING '}${r.health}`)].join('\n');
 }
 
-export async function healthStep(ctx: TaskContext, vars: ObjectsVars, objects: readonly KubeObject[]): Promise<TaskResult> {
+export async function healthStep(ctx: TaskContext, vars: StepVars, objects: readonly KubeObject[]): Promise<TaskResult> {
   if (ctx.check) return { status: 'skipped', msg: 'check mode: nothing was applied to wait for' };
   if (!objects.length) return { status: 'ok', msg: 'no objects declared' };
   const cluster = await ctx.cluster();
