@@ -12,6 +12,8 @@ export default defineConfig({
     // capstan reads /etc/ssh/ssh_config, /etc/ssh/ssh_known_hosts and /etc/ansible/ansible.cfg
     // under CAPSTAN_SYSCONFDIR: no test reads the machine's own (tests that need them write temp ones)
     env: { CAPSTAN_SYSCONFDIR: '/nonexistent/capstan-tests-sysconfdir' },
+    // each worker's host lock file is its own (CAPSTAN_LOCK_PATH), not the machine's /run/lock/capstan.lock
+    setupFiles: ['test/support/lock-path-setup.ts'],
     // `npm test` runs both; `npm run test:unit` only the unit project: no lab, cluster, helm,
     // haproxy, Ansible or Chromium (those tests are named *.int.test.ts).
     projects: [

@@ -86,7 +86,7 @@ async function once(c: Cluster, waiter: Waiter, kind: Kind, i: number): Promise<
 
 const quantile = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!; };
 
-const c = await startCluster({ metallb: false, log });
+const c = await startCluster({ lbIps: false, log });
 try {
   log(`control plane up in ${c.startupSeconds.toFixed(1)} s`);
   await c.api.must('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });

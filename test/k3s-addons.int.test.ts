@@ -1,7 +1,7 @@
 // The cert-manager and nginx-ingress roles (cluster add-ons after k3s) against the Kubernetes API
 // simulator with real helm 3 and the real charts from /work/shared/charts: installed and ready,
 // the ingress controller on the load balancers' NodePorts, a rerun all ok, and both skipped with
-// their reason when disabled.
+// their reason when disabled; the rerun makes no write request (the simulator's request log).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { playMain } from '../lib/cli/play.ts';
 import { kubeBinaries } from '../lib/lab/helm-bin.ts';
 import { startSimulator, type Simulator } from './support/kube-sim/index.ts';
+import { writeRequests } from './support/kube-sim/writes.ts';
 import { SHARED_CHARTS } from '../lib/lab/shared-dir.ts';
 
 const projectDir = resolve(import.meta.dirname, '..');
@@ -60,8 +61,10 @@ describe('cert-manager and nginx-ingress roles on the simulator (helm 3)', () =>
     const svc = sim.store.get('v1', 'Service', 'ingress-nginx', 'ingress-nginx-controller');
     expect(svc.spec.type).toBe('NodePort');
     expect(Object.fromEntries(svc.spec.ports.map((p: { name: string; nodePort: number }) => [p.name, p.nodePort]))).toMatchObject({ http: 30180, https: 30443 });
+    const before = sim.requests.length;
     const again = await play(vars);
     expect(again.code, again.out).toBe(0);
     expect(again.out).toMatch(/controller +: ok=4 +changed=0/);
+    expect(writeRequests(sim.requests.slice(before)), 'a no-op rerun of cert-manager and nginx-ingress writes nothing').toEqual([]);
   }, 120_000);
 });

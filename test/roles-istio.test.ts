@@ -82,13 +82,14 @@ describe('istio tasks', () => {
     expect(tasks.find((t) => t.name === ISTIO_TASKS.gateway)!.after).toEqual([ISTIO_TASKS.istiod, 'metallb address pools']);
   });
 
-  it('NodePort gateway needs no pool; restart and mesh config are skipped unless asked for', () => {
+  it('NodePort gateway needs no pool; restart is skipped unless asked for, an empty mesh config only prunes', () => {
     const tasks = istio.tasks(typedVars(istio, { metallb_state: 'absent' }), roleCtx(['istio']));
     expect(names(tasks)).toEqual([
-      ISTIO_TASKS.namespaces, ISTIO_TASKS.base, ISTIO_TASKS.istiod, ISTIO_TASKS.gateway, ISTIO_TASKS.restart, ISTIO_TASKS.mesh, ISTIO_TASKS.verify,
+      ISTIO_TASKS.namespaces, ISTIO_TASKS.base, ISTIO_TASKS.istiod, ISTIO_TASKS.gateway, ISTIO_TASKS.restart, ISTIO_TASKS.mesh, ISTIO_TASKS.prune, ISTIO_TASKS.verify,
     ]);
     expect(tasks.find((t) => t.name === ISTIO_TASKS.restart)!.skipReason).toMatch(/istio_restart_uninjected/);
-    expect(tasks.find((t) => t.name === ISTIO_TASKS.mesh)!.skipReason).toMatch(/no mesh config/);
+    // No mesh config still runs the apply (it prunes what an earlier run applied); the plan says so.
+    expect(tasks.find((t) => t.name === ISTIO_TASKS.mesh)!.describe!()).toEqual([{ kind: 'note', text: expect.stringMatching(/no mesh config/) }]);
     expect(tasks.find((t) => t.name === ISTIO_TASKS.verify)!.tags).toEqual(['verify']);
   });
 

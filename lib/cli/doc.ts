@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { ExitCode, InputError } from '../errors.ts';
 import { loadAllRoles } from '../runner/load.ts';
 import { closest } from '../vars/suggest.ts';
-import { platformDocs, roleDoc, SAMPLE_HOSTS, sampleGroupVars, variablesMarkdown } from '../vars/docs.ts';
+import { lockDocs, platformDocs, roleDoc, SAMPLE_HOSTS, sampleGroupVars, variablesMarkdown } from '../vars/docs.ts';
 import { inventoryVarsJsonSchema } from '../vars/json-schema.ts';
 import { eventsJsonSchema } from '../report/event-schema.ts';
 import { parseCli, reportError, runIfMain } from './args.ts';
@@ -30,8 +30,8 @@ export const DOC_USAGE = `usage: npm run doc -- <role>        the role's vars: n
 
 /** The generated files, relative to the project: path → content. */
 export async function generatedDocs(projectDir: string): Promise<Record<string, string>> {
-  // The platform vars first: the sample inventory lists each of them there, once.
-  const roles = [platformDocs, ...await loadAllRoles(join(projectDir, 'roles'))];
+  // The platform and run-lock vars first: the sample inventory lists each of them there, once.
+  const roles = [platformDocs, lockDocs, ...await loadAllRoles(join(projectDir, 'roles'))];
   return {
     'docs/variables.md': variablesMarkdown(roles),
     'inventory/sample/hosts': SAMPLE_HOSTS,

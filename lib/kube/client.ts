@@ -15,7 +15,7 @@ import {
 } from '@kubernetes/client-node';
 import { KubeError } from '../errors.ts';
 import type { KubeObject } from './object.ts';
-import { isTransient, withRetry, type RetryOptions } from './retry.ts';
+import { isInvalidApplyBody, isTransient, withRetry, type RetryOptions } from './retry.ts';
 
 import { FIELD_MANAGER } from './applied.ts';
 
@@ -132,6 +132,7 @@ function kubeError(what: string, err: unknown): KubeError {
   if (err instanceof KubeError) return err;
   const status = statusOf(err);
   const hint = status === 409 ? 'another field manager owns these fields; set kube_apply_force: true to take them over'
+    : isInvalidApplyBody(err) ? 'the manifest does not fit the schema of its kind (the API server answers this with HTTP 500 for server-side apply)'
     : isUnknownKind(err) || /could not find the requested resource/.test(apiMessage(err)) ? 'is the CustomResourceDefinition for this kind installed (and established)?' : undefined;
   return new KubeError(`${what}: ${apiMessage(err)}`, status, { cause: err, ...(hint ? { hint } : {}) });
 }

@@ -5,7 +5,9 @@
  * it watches ends: the SSH session of this run (found by walking up from the shell), or for a
  * local host the capstan process itself. A run that dies (kill -9, dropped connection) so lets
  * go of its lock by itself; the file keeps its record, which the next run reports as a stale
- * lock it took over. Output lines start with `capstan-lock: ` (see host.ts).
+ * lock it took over. The lock is reentrant for the run that holds it: a second inventory host on
+ * the same machine (local hosts, two names for one address) shares it instead of waiting on it.
+ * Output lines start with `capstan-lock: ` (see host.ts).
  */
 
 /** Take the lock (waiting up to CAPSTAN_LOCK_WAIT seconds), or with CAPSTAN_LOCK_MODE=read only look. */
@@ -23,6 +25,8 @@ exec 9>>"$lock" || exit 3
 if ! flock -n 9; then
   # the holder writes its record right after taking the lock: give it a moment (bounded)
   n=0; while [ ! -s "$lock" ] && [ "$n" -lt 20 ]; do sleep 0.05; n=$((n + 1)); done
+  # this run already holds it (two inventory hosts on one machine: local hosts, aliases): reentrant
+  if grep -qxF -- "id=$CAPSTAN_RUN_ID" "$lock"; then echo "capstan-lock: reentrant $(sed -n 's/^pid=//p' "$lock")"; exit 0; fi
   echo 'capstan-lock: held'; cat -- "$lock"; echo 'capstan-lock: end'
   # one more line, so the transport's streaming (which holds back a marker-sized tail) passes the block on now
   echo 'capstan-lock: waiting for the holder to let go ...........................................'

@@ -2,7 +2,8 @@
  * The host lock: one lock file per host (capstan_lock_path), taken when a run first connects to
  * the host and held until the run closes its connection. A second run waits up to
  * capstan_lock_timeout seconds, saying who holds it, then fails naming the holder; a lock left
- * by a run that died is taken over and reported. --check only reads it. See host-script.ts for
+ * by a run that died is taken over and reported; a second host of the same run on the same machine
+ * shares it (reentrant). --check only reads it. See host-script.ts for
  * the shell side and docs/reliability.md.
  */
 import { ConnectionError, LockError } from '../errors.ts';
@@ -84,6 +85,9 @@ export async function takeHostLock(t: Transport, run: RunIdentity, s: LockSettin
       hint: 'let that run finish (or stop it) and run again; raise capstan_lock_timeout to wait longer. A lock of a run that died is taken over by itself.',
     });
   }
+  const reentrant = r.code === 0 ? /^capstan-lock: reentrant (\d*)$/m.exec(r.stdout) : null;
+  // Another host of this run on the same machine holds it: shared; that host lets it go.
+  if (reentrant) return { holderPid: reentrant[1] ?? '', release: async () => {} };
   const acquired = /^capstan-lock: acquired (\d+)$/m.exec(r.stdout)?.[1];
   if (r.code !== 0 || !acquired) {
     throw new LockError(`${t.host}: could not take the lock ${s.capstan_lock_path} (exit ${r.code ?? 'killed'}): ${(r.stderr.trim() || r.stdout.trim()).slice(-400)}`, {

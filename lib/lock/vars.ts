@@ -18,7 +18,7 @@ export const lockVars = defineVars({
   capstan_lock_path: {
     schema: z.string().regex(/^\/[^\0\n]*[^/]$/, 'must be an absolute file path, e.g. /run/lock/capstan.lock'),
     default: '/run/lock/capstan.lock',
-    description: 'The lock file on each host (flock; holds run id, owner, pid, start time). /run/lock is cleared at boot, as a lock should be.',
+    description: 'The lock file on each host (flock; holds run id, owner, pid, start time). /run/lock is cleared at boot, as a lock should be. Hosts of one run on one machine share it; the environment variable CAPSTAN_LOCK_PATH replaces the default.',
     docs: 'docs/reliability.md',
   },
   capstan_lock_namespace: {
@@ -42,14 +42,22 @@ const FIX: Record<keyof LockSettings, string> = {
   capstan_lock_namespace: 'give an existing namespace, e.g. capstan_lock_namespace: kube-system',
 };
 
+/**
+ * The environment variable that replaces capstan_lock_path's default (an inventory value still
+ * wins): the test suite gives each worker its own file (test/support/lock-path-setup.ts), so
+ * parallel runs against local hosts do not wait on each other.
+ */
+export const LOCK_PATH_ENV = 'CAPSTAN_LOCK_PATH';
+
 /** A host's lock settings (defaults applied) and the problems of bad values. */
-export function lockSettings(vars: Readonly<Record<string, unknown>>): { settings: LockSettings; problems: Problem[] } {
+export function lockSettings(vars: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>> = process.env): { settings: LockSettings; problems: Problem[] } {
   const problems: Problem[] = [];
   const out: Record<string, unknown> = {};
   for (const [key, def] of Object.entries(lockVars) as [string, VarDef][]) {
-    const parsed = parseVarValue(def.schema, vars[key] ?? def.default);
+    const fallback = key === 'capstan_lock_path' && env[LOCK_PATH_ENV] ? env[LOCK_PATH_ENV] : def.default;
+    const parsed = parseVarValue(def.schema, vars[key] ?? fallback);
     if (parsed.success) out[key] = parsed.data;
-    else problems.push({ file: '', key, message: `${JSON.stringify(vars[key])} is not valid; ${FIX[key as keyof LockSettings]}` });
+    else problems.push({ file: '', key, message: `${JSON.stringify(vars[key] ?? fallback)} is not valid; ${FIX[key as keyof LockSettings]}` });
   }
   return { settings: out as unknown as LockSettings, problems };
 }

@@ -75,6 +75,8 @@ export interface GatewayIpCheck {
   readonly ipSource: string;
   readonly pools: readonly PoolLike[];
   readonly poolsSource: string;
+  /** The var holding the IP (default istio_gateway_loadbalancer_ip). */
+  readonly key?: string;
 }
 
 /** The gateway IP must be in a pool, or MetalLB never assigns it and the gateway stays <pending>. */
@@ -83,7 +85,7 @@ export function gatewayIpProblems(c: GatewayIpCheck): Problem[] {
   const pools = c.pools.map((p) => `${p.name}: ${p.addresses.join(', ')}`).join('; ') || 'none';
   return [{
     file: c.ipSource,
-    key: 'istio_gateway_loadbalancer_ip',
+    key: c.key ?? 'istio_gateway_loadbalancer_ip',
     message: `${c.ip} is outside every MetalLB address pool (${pools}${c.poolsSource ? `, from ${c.poolsSource}` : ''}); ` +
       'use an address inside a pool, or add it to metallb_address_pools',
   }];

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { stringify } from 'yaml';
 import type { Role } from '../role.ts';
+import { lockVars } from '../lock/vars.ts';
 import { platformVars } from './platform.ts';
 import type { VarDef, VarDefs } from './schema.ts';
 
@@ -130,6 +131,15 @@ export const platformDocs: Role = {
   description: 'Platform vars (lib/vars/platform.ts): which parts are on, the load balancers\' NodePorts, the API port, the k3s groups; declared once, read by several roles',
   tags: [],
   vars: platformVars,
+  tasks: () => [],
+};
+
+/** The run-lock vars (lib/lock/vars.ts), read for every host whatever roles run, as a section of the generated docs. */
+export const lockDocs: Role = {
+  name: 'run locks',
+  description: 'Run-lock vars (lib/lock/vars.ts, docs/reliability.md): the lock file on each host and the cluster Lease every changing run takes; read for every host, whatever roles run',
+  tags: [],
+  vars: lockVars,
   tasks: () => [],
 };
 

@@ -4,7 +4,8 @@
  * concurrently along their dependencies (namespaces → base → istiod → gateway / mesh config).
  */
 import { defineRole, type RoleContext, type Task } from '../../lib/role.ts';
-import { applyTask, helmEntry, helmTask, renderObjects } from '../../lib/role-kit/index.ts';
+import { crdMissingInCheck, helmEntry, helmTask, manifestEntries, renderObjects } from '../../lib/role-kit/index.ts';
+import { applyStep, pruneStep, type ApplySetVars } from '../../lib/objects/applyset-steps.ts';
 import { METALLB_TASKS } from '../metallb/index.ts';
 import { meshManifests } from './mesh.ts';
 import { gatewayIsLoadBalancer, istioReleases } from './releases.ts';
@@ -20,8 +21,15 @@ export const ISTIO_TASKS = {
   gateway: 'istio gateway',
   restart: 'restart deployments without a sidecar',
   mesh: 'istio mesh config',
+  prune: 'istio mesh config prune',
   verify: 'istio verify',
 } as const;
+
+/** The ApplySet parent (a ConfigMap in istio_namespace) recording the mesh objects the role applied. */
+export const MESH_APPLYSET = 'capstan-istio-mesh';
+const meshApplySet = (vars: IstioVars): ApplySetVars => ({
+  k8s_objects_applyset: MESH_APPLYSET, k8s_objects_applyset_namespace: vars.istio_namespace, kube_apply_force: vars.kube_apply_force,
+});
 
 /** What the gateway waits for on MetalLB: the pools task of this run, or a check that a pool exists. */
 function poolTasks(vars: IstioVars, ctx: RoleContext): { tasks: Task[]; after: string[] } {
@@ -62,10 +70,17 @@ function istioTasks(vars: IstioVars, ctx: RoleContext): Task[] {
       describe: () => [{ kind: 'note', text: `rollout restart deployments in ${vars.istio_injection_namespaces.join(', ')} whose pods have no istio-proxy` }],
       run: async (c) => restartUninjected(await c.cluster(), vars, c),
     },
-    applyTask(T.mesh, mesh, {
-      concurrent: true, after: [T.istiod], crd: 'virtualservices.networking.istio.io', okMsg: `${mesh.length} mesh objects applied`,
-      ...(mesh.length ? {} : { skipReason: 'no mesh config in the vars (istio_virtual_services, istio_destination_rules, ...)' }),
-    }),
+    {
+      // Through the objects role's ApplySet steps (own parent): validated, compare-first SSA, pruned when removed from the vars.
+      name: T.mesh, runOnce: true, concurrent: true, after: [T.istiod],
+      describe: () => (mesh.length ? manifestEntries(mesh) : [{ kind: 'note', text: 'no mesh config in the vars (istio_virtual_services, istio_authorization_policies, ...)' }]),
+      run: async (c) => (await crdMissingInCheck(c, await c.cluster(), 'virtualservices.networking.istio.io', `${mesh.length} mesh objects`)) ?? applyStep(c, meshApplySet(vars), mesh),
+    },
+    {
+      name: T.prune, runOnce: true, after: [T.mesh],
+      describe: () => [{ kind: 'note', text: `delete mesh objects of ApplySet configmap ${vars.istio_namespace}/${MESH_APPLYSET} the vars no longer declare` }],
+      run: async (c) => pruneStep(c, meshApplySet(vars), mesh),
+    },
     {
       // Not concurrent: it starts once everything before it has finished, and runs alone under --tags verify.
       name: T.verify, tags: ['verify'], runOnce: true,

@@ -34,6 +34,29 @@ const destination = z.object({
   weight: z.number().int().min(0).max(100).optional(),
 }).strict();
 
+const percentage = z.number().min(0).max(100);
+
+/** Fault injection: a fixed delay and/or an HTTP abort, each on a share of the requests. */
+const fault = z.object({
+  delay: z.object({ fixed_delay: duration, percentage: percentage.optional() }).strict().optional(),
+  abort: z.object({ http_status: z.number().int().min(200).max(599), percentage: percentage.optional() }).strict().optional(),
+}).strict().refine((f) => f.delay || f.abort, { message: 'fault needs delay: {fixed_delay} or abort: {http_status}' });
+
+const cors = z.object({
+  allow_origins: z.array(stringMatch).min(1),
+  allow_methods: z.array(z.string().min(1)).optional(),
+  allow_headers: z.array(z.string().min(1)).optional(),
+  expose_headers: z.array(z.string().min(1)).optional(),
+  max_age: duration.optional(),
+  allow_credentials: z.boolean().optional(),
+}).strict();
+
+const headerOps = z.object({
+  set: z.record(z.string(), z.string()).optional(),
+  add: z.record(z.string(), z.string()).optional(),
+  remove: z.array(z.string().min(1)).optional(),
+}).strict();
+
 const route = z.object({
   name: z.string().optional(),
   match: z.array(match).optional(),
@@ -50,6 +73,10 @@ const route = z.object({
     port: port.optional(),
     percentage: z.number().min(0).max(100).optional(),
   }).strict().optional(),
+  fault: fault.optional(),
+  cors: cors.optional(),
+  /** Header manipulation on the request to the destination and on the response. */
+  headers: z.object({ request: headerOps.optional(), response: headerOps.optional() }).strict().optional(),
 }).strict();
 
 export const virtualService = z.object({
@@ -77,7 +104,22 @@ export const destinationRule = z.object({
     interval: duration.optional(),
     base_ejection_time: duration.optional(),
     max_ejection_percent: z.number().int().min(0).max(100).optional(),
+    min_health_percent: z.number().int().min(0).max(100).optional(),
   }).strict().optional(),
+  /** loadBalancer: {simple: ROUND_ROBIN|LEAST_REQUEST|RANDOM|PASSTHROUGH} or {consistent_hash: ...}. */
+  load_balancer: z.union([
+    z.object({ simple: z.enum(['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM', 'PASSTHROUGH', 'UNSPECIFIED']) }).strict(),
+    z.object({
+      consistent_hash: z.union([
+        z.object({ http_header_name: z.string().min(1) }).strict(),
+        z.object({ http_cookie: z.object({ name: z.string().min(1), ttl: duration.optional(), path: z.string().optional() }).strict() }).strict(),
+        z.object({ use_source_ip: z.literal(true) }).strict(),
+        z.object({ http_query_parameter_name: z.string().min(1) }).strict(),
+      ]),
+    }).strict(),
+  ]).optional(),
+  /** trafficPolicy.tls.mode: ISTIO_MUTUAL for mesh mTLS to the host. */
+  tls_mode: z.enum(['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL']).optional(),
 }).strict();
 
 export const sharedGateway = z.object({
@@ -92,6 +134,8 @@ export const sharedGateway = z.object({
   }).strict().optional(),
   /** Answer plain HTTP with a redirect to HTTPS. */
   https_redirect: z.boolean().optional(),
+  /** Gateway pods it binds to (matchLabels); default: the role's gateway (`istio: <istio_gateway_pod_label>`). */
+  selector: k8sLabels.optional(),
 }).strict();
 
 export const networkPolicy = z.object({
@@ -100,10 +144,18 @@ export const networkPolicy = z.object({
   allow_egress_to_namespaces: z.array(dns1123Label).optional(),
 }).strict();
 
+const mtlsMode = z.enum(['STRICT', 'PERMISSIVE', 'DISABLE', 'UNSET']);
+
 export const peerAuthentication = z.object({
+  /** The namespace; istio_namespace (istio-system) makes it mesh-wide. */
   namespace: dns1123Label,
-  mode: z.enum(['STRICT', 'PERMISSIVE', 'DISABLE']),
+  mode: mtlsMode,
+  /** Default: `default` (the namespace-wide policy); name a workload-scoped one. */
   name: dns1123Label.optional(),
+  /** Workloads it applies to (matchLabels); omitted: the whole namespace. */
+  selector: k8sLabels.optional(),
+  /** Per-port mode on the selected workloads, e.g. {8080: DISABLE} for health checks. */
+  port_level_mtls: z.record(z.string().regex(/^\d+$/, { message: 'a port number' }), mtlsMode).optional(),
 }).strict();
 
 export type VirtualServiceVar = z.infer<typeof virtualService>;
@@ -126,7 +178,7 @@ export const meshVars = defineVars({
   istio_peer_authentications: {
     schema: z.array(peerAuthentication),
     default: [],
-    description: 'mTLS per namespace: [{namespace, mode: STRICT|PERMISSIVE|DISABLE}]',
+    description: 'mTLS per namespace, mesh-wide (namespace: istio-system) or per workload: [{namespace, mode: STRICT|PERMISSIVE|DISABLE, name, selector, port_level_mtls: {8080: DISABLE}}]',
   },
   istio_shared_gateway: {
     schema: sharedGateway,
@@ -134,15 +186,20 @@ export const meshVars = defineVars({
     description: 'One shared Gateway on the ingress gateway: {name, hosts, http, https: {credential_name}}',
     example: { name: 'ml-gateway', hosts: ['*.local'], http: true, https: { credential_name: 'ml-tls-cert' } },
   },
+  istio_gateways: {
+    schema: z.array(sharedGateway),
+    default: [],
+    description: 'Several Gateways, each {name, namespace, hosts, http, https: {credential_name, mode: SIMPLE|MUTUAL}, https_redirect, selector}; not together with istio_shared_gateway',
+  },
   istio_virtual_services: {
     schema: z.array(virtualService),
     default: [],
-    description: 'VirtualServices: hosts, routes with uri/header matches, weighted destinations (sum 100), retries, timeouts, mirroring',
+    description: 'VirtualServices: hosts, routes with uri/header matches, weighted destinations (sum 100), retries, timeouts, mirroring, fault (delay/abort), cors, headers (request/response set/add/remove)',
   },
   istio_destination_rules: {
     schema: z.array(destinationRule),
     default: [],
-    description: 'DestinationRules: subsets by label, connection pools, outlier detection',
+    description: 'DestinationRules: subsets by label, connection pools, outlier detection (min_health_percent), load_balancer (simple or consistent_hash), tls_mode ISTIO_MUTUAL',
   },
   istio_network_policies: {
     schema: z.array(networkPolicy),

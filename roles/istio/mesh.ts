@@ -4,25 +4,13 @@
  */
 import type { KubeObject } from '../../lib/kube/types.ts';
 import { objectMeta } from '../../lib/role-kit/index.ts';
-import type {
-  DestinationRuleVar, NetworkPolicyVar, PeerAuthenticationVar, SharedGatewayVar, VirtualServiceVar,
-} from './mesh-vars.ts';
+import type { DestinationRuleVar, NetworkPolicyVar, SharedGatewayVar, VirtualServiceVar } from './mesh-vars.ts';
+import { peerAuthentication, securityManifests } from './security.ts';
+import { compact, gatewaySelector } from './shape.ts';
 import type { IstioVars } from './vars.ts';
 
+export { compact, gatewaySelector } from './shape.ts';
 
-/** Drops undefined fields so the applied objects hold only what the vars say. */
-function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** The gateway pods' `istio` label: the gateway chart derives it from the release name. */
-export function gatewaySelector(gatewayName: string): Record<string, string> {
-  return { istio: gatewayName.replace(/^istio-/, '') };
-}
-
-export function peerAuthentication(p: PeerAuthenticationVar): KubeObject {
-  return { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: objectMeta(p.name ?? 'default', p.namespace), spec: { mtls: { mode: p.mode } } };
-}
 
 export function sharedGatewayNamespace(vars: IstioVars, g: SharedGatewayVar): string {
   return g.namespace ?? vars.istio_gateway_namespace;
@@ -39,11 +27,16 @@ export function gateway(vars: IstioVars, g: SharedGatewayVar): KubeObject {
   }
   return {
     apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: objectMeta(g.name, sharedGatewayNamespace(vars, g)),
-    spec: { selector: gatewaySelector(vars.istio_gateway_name), servers },
+    spec: { selector: g.selector ? { ...g.selector } : gatewaySelector(vars), servers },
   };
 }
 
 type RouteVar = VirtualServiceVar['routes'][number];
+type HeaderOpsVar = NonNullable<NonNullable<RouteVar['headers']>['request']>;
+
+const copy = (a: readonly string[] | undefined) => (a ? [...a] : undefined);
+const pct = (v: number | undefined) => (v === undefined ? undefined : { value: v });
+const headerOps = (h: HeaderOpsVar | undefined) => h && compact({ set: h.set && { ...h.set }, add: h.add && { ...h.add }, remove: copy(h.remove) });
 
 function httpRoute(r: RouteVar): Record<string, unknown> {
   const match = r.match?.map((m) => compact({
@@ -61,6 +54,16 @@ function httpRoute(r: RouteVar): Record<string, unknown> {
     retries: r.retries && compact({ attempts: r.retries.attempts, perTryTimeout: r.retries.per_try_timeout, retryOn: r.retries.retry_on }),
     mirror: r.mirror && compact({ host: r.mirror.host, subset: r.mirror.subset, port: r.mirror.port === undefined ? undefined : { number: r.mirror.port } }),
     mirrorPercentage: r.mirror?.percentage === undefined ? undefined : { value: r.mirror.percentage },
+    fault: r.fault && compact({
+      delay: r.fault.delay && compact({ fixedDelay: r.fault.delay.fixed_delay, percentage: pct(r.fault.delay.percentage) }),
+      abort: r.fault.abort && compact({ httpStatus: r.fault.abort.http_status, percentage: pct(r.fault.abort.percentage) }),
+    }),
+    corsPolicy: r.cors && compact({
+      allowOrigins: r.cors.allow_origins.map((m) => ({ ...m })), allowMethods: copy(r.cors.allow_methods),
+      allowHeaders: copy(r.cors.allow_headers), exposeHeaders: copy(r.cors.expose_headers),
+      maxAge: r.cors.max_age, allowCredentials: r.cors.allow_credentials,
+    }),
+    headers: r.headers && compact({ request: headerOps(r.headers.request), response: headerOps(r.headers.response) }),
   });
 }
 
@@ -79,6 +82,16 @@ export function virtualService(vars: IstioVars, v: VirtualServiceVar): KubeObjec
   };
 }
 
+function loadBalancer(lb: DestinationRuleVar['load_balancer']): Record<string, unknown> | undefined {
+  if (!lb) return undefined;
+  if ('simple' in lb) return { simple: lb.simple };
+  const h = lb.consistent_hash;
+  if ('http_header_name' in h) return { consistentHash: { httpHeaderName: h.http_header_name } };
+  if ('http_cookie' in h) return { consistentHash: { httpCookie: compact({ name: h.http_cookie.name, ttl: h.http_cookie.ttl, path: h.http_cookie.path }) } };
+  if ('use_source_ip' in h) return { consistentHash: { useSourceIp: true } };
+  return { consistentHash: { httpQueryParameterName: h.http_query_parameter_name } };
+}
+
 export function destinationRule(d: DestinationRuleVar): KubeObject {
   const cp = d.connection_pool;
   const od = d.outlier_detection;
@@ -94,8 +107,9 @@ export function destinationRule(d: DestinationRuleVar): KubeObject {
     interval: od.interval,
     baseEjectionTime: od.base_ejection_time,
     maxEjectionPercent: od.max_ejection_percent,
+    minHealthPercent: od.min_health_percent,
   });
-  const trafficPolicy = compact({ connectionPool, outlierDetection });
+  const trafficPolicy = compact({ loadBalancer: loadBalancer(d.load_balancer), connectionPool, outlierDetection, tls: d.tls_mode && { mode: d.tls_mode } });
   return {
     apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: objectMeta(d.name, d.namespace),
     spec: compact({
@@ -138,7 +152,9 @@ export function networkPolicy(vars: IstioVars, n: NetworkPolicyVar): KubeObject 
 export function meshManifests(vars: IstioVars): KubeObject[] {
   return [
     ...vars.istio_peer_authentications.map(peerAuthentication),
+    ...securityManifests(vars),
     ...(vars.istio_shared_gateway ? [gateway(vars, vars.istio_shared_gateway)] : []),
+    ...vars.istio_gateways.map((g) => gateway(vars, g)),
     ...vars.istio_destination_rules.map(destinationRule),
     ...vars.istio_virtual_services.map((v) => virtualService(vars, v)),
     ...vars.istio_network_policies.map((n) => networkPolicy(vars, n)),

@@ -11,9 +11,16 @@ import type { IstioVars } from './vars.ts';
 
 export const ISTIO_RELEASES = { base: 'istio-base', istiod: 'istiod' } as const;
 
-/** The gateway is a LoadBalancer only with MetalLB. */
-export function gatewayIsLoadBalancer(vars: Pick<IstioVars, 'metallb_state'>): boolean {
-  return vars.metallb_state === 'present';
+type ExposureVars = Pick<IstioVars, 'metallb_state' | 'istio_gateway_service_type'>;
+
+/** The gateway Service's type: istio_gateway_service_type when set, else LoadBalancer with MetalLB, else NodePort. */
+export function gatewayServiceType(vars: ExposureVars): 'LoadBalancer' | 'NodePort' | 'ClusterIP' {
+  return vars.istio_gateway_service_type ?? (vars.metallb_state === 'present' ? 'LoadBalancer' : 'NodePort');
+}
+
+/** The gateway is a MetalLB LoadBalancer (pool check, pinned IP): a LoadBalancer while MetalLB is present. */
+export function gatewayIsLoadBalancer(vars: ExposureVars): boolean {
+  return vars.metallb_state === 'present' && gatewayServiceType(vars) === 'LoadBalancer';
 }
 
 function release(vars: IstioVars, name: string, namespace: string, chart: string, values: Record<string, unknown>): HelmReleaseSpec {
@@ -81,21 +88,32 @@ export function tracingMeshConfig(vars: IstioVars): Record<string, unknown> {
  * external load balancers (HAProxy/F5 in front of the nodes) send traffic and health checks there.
  */
 function servicePorts(vars: IstioVars): Record<string, unknown>[] {
+  // A ClusterIP Service has no NodePorts (the API server refuses nodePort on one).
+  const np = (n: number) => (gatewayServiceType(vars) === 'ClusterIP' ? {} : { nodePort: n });
   return [
-    { name: 'status-port', port: 15021, protocol: 'TCP', targetPort: 15021, nodePort: vars.istio_gateway_status_nodeport },
-    { name: 'http2', port: 80, protocol: 'TCP', targetPort: 80, nodePort: vars.istio_gateway_http_nodeport },
-    { name: 'https', port: 443, protocol: 'TCP', targetPort: 443, nodePort: vars.istio_gateway_https_nodeport },
+    { name: 'status-port', port: 15021, protocol: 'TCP', targetPort: 15021, ...np(vars.istio_gateway_status_nodeport) },
+    { name: 'http2', port: 80, protocol: 'TCP', targetPort: 80, ...np(vars.istio_gateway_http_nodeport) },
+    { name: 'https', port: 443, protocol: 'TCP', targetPort: 443, ...np(vars.istio_gateway_https_nodeport) },
   ];
 }
 
+function serviceAnnotations(vars: IstioVars): Record<string, string> {
+  // MetalLB reads the wanted IP from this annotation (spec.loadBalancerIP is deprecated upstream).
+  const metallb: Record<string, string> = gatewayIsLoadBalancer(vars) ? { 'metallb.io/loadBalancerIPs': vars.istio_gateway_loadbalancer_ip } : {};
+  return { ...vars.istio_gateway_service_annotations, ...metallb };
+}
+
 export function gatewayValues(vars: IstioVars): Record<string, unknown> {
-  const lb = gatewayIsLoadBalancer(vars);
+  const type = gatewayServiceType(vars);
   return {
+    // The pods' `istio` label the Gateways select; the chart keeps the release name for the Service.
+    ...(vars.istio_gateway_pod_label ? { labels: { istio: vars.istio_gateway_pod_label } } : {}),
     service: {
-      type: lb ? 'LoadBalancer' : 'NodePort',
-      // MetalLB reads the wanted IP from this annotation (spec.loadBalancerIP is deprecated upstream).
-      annotations: lb ? { 'metallb.io/loadBalancerIPs': vars.istio_gateway_loadbalancer_ip } : {},
+      type,
+      annotations: serviceAnnotations(vars),
       ports: servicePorts(vars),
+      // externalTrafficPolicy applies to NodePort and LoadBalancer Services only.
+      ...(vars.istio_gateway_external_traffic_policy && type !== 'ClusterIP' ? { externalTrafficPolicy: vars.istio_gateway_external_traffic_policy } : {}),
     },
     resources: { requests: { memory: vars.istio_gateway_memory_request }, limits: { memory: vars.istio_gateway_memory_limit } },
     autoscaling: {

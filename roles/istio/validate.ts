@@ -9,6 +9,7 @@ import type { ValidateContext } from '../../lib/role.ts';
 import { gatewayIpProblems } from '../../lib/vars/address-pools.ts';
 import { minNotAboveMax, requestWithinLimit } from '../../lib/vars/bounds.ts';
 import type { DestinationRuleVar, VirtualServiceVar } from './mesh-vars.ts';
+import { securityProblems } from './security-validate.ts';
 import type { IstioVars } from './vars.ts';
 
 
@@ -93,5 +94,5 @@ function boundProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
 
 export function validateIstio(vars: IstioVars, ctx: ValidateContext): Problem[] {
   if (!vars.enable_istio) return [];
-  return [...poolProblems(vars, ctx), ...boundProblems(vars, ctx), ...meshProblems(vars, ctx)];
+  return [...poolProblems(vars, ctx), ...boundProblems(vars, ctx), ...meshProblems(vars, ctx), ...securityProblems(vars, ctx)];
 }

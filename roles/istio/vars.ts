@@ -7,7 +7,9 @@ import { clusterVars } from '../../lib/kube/vars.ts';
 import { platform } from '../../lib/vars/platform.ts';
 import { defineVars, type VarsOf } from '../../lib/vars/schema.ts';
 import { dns1123Label, quantity } from '../../lib/vars/types.ts';
+import { exposureVars } from './exposure-vars.ts';
 import { meshVars } from './mesh-vars.ts';
+import { securityVars } from './security-vars.ts';
 
 const replicas = z.number().int().min(1).max(100);
 const percent = z.number().int().min(1).max(100);
@@ -56,7 +58,9 @@ export const istioVars = defineVars({
     default: false,
     description: 'Fail the verify step when a running pod in an injection namespace has no istio-proxy sidecar (else: reported only)',
   },
+  ...exposureVars,
   ...meshVars,
+  ...securityVars,
 });
 
 /** The Istio role's typed vars, as its tasks and checks receive them. */

@@ -1,9 +1,12 @@
 /**
  * ingress-nginx: the pinned chart with a NodePort controller Service on the NodePorts the
  * external load balancers use (ingress_nginx_http_nodeport / _https_nodeport), then a wait for
- * the controller. enable_ingress_nginx: false (the default) skips it with the reason.
+ * the controller; or a LoadBalancer Service with a MetalLB address (ingress_nginx_service_type).
+ * enable_ingress_nginx: false (the default) skips it with the reason.
  */
+import type { Problem } from '../../lib/errors.ts';
 import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
+import { gatewayIpProblems } from '../../lib/vars/address-pools.ts';
 import { defineRole, type Task } from '../../lib/role.ts';
 import { deployments, helmTask, pinnedChart, readyTask } from '../../lib/role-kit/index.ts';
 import { nginxIngressVars, type NginxIngressVars } from './vars.ts';
@@ -12,6 +15,23 @@ export const INGRESS_NGINX_RELEASE = 'ingress-nginx';
 /** The chart names the controller Deployment after the release. */
 export const INGRESS_NGINX_CONTROLLER = `${INGRESS_NGINX_RELEASE}-controller`;
 
+const lb = (vars: NginxIngressVars) => vars.ingress_nginx_service_type === 'LoadBalancer';
+
+/** A LoadBalancer needs MetalLB to give it an address, inside a pool and not the Istio gateway's. */
+export function serviceProblems(vars: NginxIngressVars, sourceOf: (v: string) => string): Problem[] {
+  if (!lb(vars)) return [];
+  const at = (key: string, message: string): Problem => ({ file: sourceOf(key), key, message });
+  if (vars.metallb_state !== 'present') {
+    return [at('ingress_nginx_service_type', 'LoadBalancer needs MetalLB (metallb_state: present) to assign an address, or it stays <pending>; use NodePort or set metallb_state: present')];
+  }
+  const ip = vars.ingress_nginx_loadbalancer_ip;
+  if (ip === undefined) return [];
+  if (vars.enable_istio && ip === vars.istio_gateway_loadbalancer_ip) {
+    return [at('ingress_nginx_loadbalancer_ip', `${ip} is the Istio gateway's address (istio_gateway_loadbalancer_ip); give ingress-nginx another address in the pool`)];
+  }
+  return gatewayIpProblems({ ip, ipSource: sourceOf('ingress_nginx_loadbalancer_ip'), pools: vars.metallb_address_pools, poolsSource: sourceOf('metallb_address_pools'), key: 'ingress_nginx_loadbalancer_ip' });
+}
+
 export function ingressNginxRelease(vars: NginxIngressVars): HelmReleaseSpec {
   return {
     name: INGRESS_NGINX_RELEASE,
@@ -19,7 +39,12 @@ export function ingressNginxRelease(vars: NginxIngressVars): HelmReleaseSpec {
     chart: pinnedChart(vars.ingress_nginx_chart_repo, 'ingress-nginx', vars.ingress_nginx_version),
     values: {
       controller: {
-        service: { type: 'NodePort', nodePorts: { http: vars.ingress_nginx_http_nodeport, https: vars.ingress_nginx_https_nodeport } },
+        service: {
+          type: vars.ingress_nginx_service_type,
+          nodePorts: { http: vars.ingress_nginx_http_nodeport, https: vars.ingress_nginx_https_nodeport },
+          // MetalLB reads the wanted IP from this annotation (spec.loadBalancerIP is deprecated upstream).
+          ...(lb(vars) && vars.ingress_nginx_loadbalancer_ip ? { annotations: { 'metallb.io/loadBalancerIPs': vars.ingress_nginx_loadbalancer_ip } } : {}),
+        },
       },
     },
     createNamespace: true,
@@ -44,6 +69,7 @@ export default defineRole({
   description: 'ingress-nginx controller: pinned chart, NodePort Service on the load balancers\' NodePorts',
   tags: ['nginx-ingress', 'ingress-nginx'],
   vars: nginxIngressVars,
+  validate: (vars, ctx) => serviceProblems(vars, ctx.sourceOf),
   tasks,
   exposes: (p) => (p.enable_ingress_nginx ? [{
     kind: 'ingress', name: 'ingress-nginx',

@@ -32,7 +32,8 @@ export interface TestCluster {
   readonly url: string;
   /** Every request through the proxy, in arrival order. */
   readonly requests: ProxyRequest[];
-  readonly faults: ProxyFaults & { neverReady(kind: string, namespace: string, name: string): Promise<void> };
+  /** The proxy's faults, and kwok's: clear() ends both (a never-ready workload becomes ready). */
+  readonly faults: Omit<ProxyFaults, 'clear'> & { neverReady(kind: string, namespace: string, name: string): Promise<void>; clear(): Promise<void> };
   /** Write requests (POST/PUT/PATCH/DELETE) through the proxy since request index `from`, as "METHOD path". */
   writesSince(from: number): string[];
   /** A position in the audit log (count of writes by `user`, default capstan, so far). */
@@ -41,6 +42,8 @@ export interface TestCluster {
   auditWritesSince(mark: number, user?: string): Promise<AuditWrite[]>;
   /** An object as the admin reads it, or undefined. */
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<any | undefined>;
+  /** Objects of a kind (in a namespace), as the admin reads them. */
+  list(apiVersion: string, kind: string, namespace?: string): Promise<any[]>;
   /** Create an object as another client would (user capstan-admin, field manager `fieldManager`, default seed). */
   create(obj: any, o?: { fieldManager?: string }): Promise<any>;
   readonly cluster: Cluster;
@@ -52,15 +55,15 @@ export interface TestClusterOptions {
   shared?: boolean;
   /** Also reachable on a lab's bridge (lab.gatewayIp); never with shared. */
   labGatewayIp?: string;
-  /** Run MetalLB's controller (default true; the shared cluster always does). */
-  metallb?: boolean;
+  /** Run the LoadBalancer-IP stand-in (default true; the shared cluster always does). */
+  lbIps?: boolean;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function cluster(o: TestClusterOptions = {}): Promise<TestCluster> {
   if (o.shared && o.labGatewayIp) throw new Error('cluster(): a lab cluster is never the shared one');
-  const c = o.shared ? await sharedCluster() : await startCluster({ ...(o.labGatewayIp ? { labGatewayIp: o.labGatewayIp } : {}), metallb: o.metallb ?? true });
+  const c = o.shared ? await sharedCluster() : await startCluster({ ...(o.labGatewayIp ? { labGatewayIp: o.labGatewayIp } : {}), lbIps: o.lbIps ?? true });
   let proxy: FaultProxy | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'capstan-cluster-test-'));
   try {
@@ -71,11 +74,16 @@ export async function cluster(o: TestClusterOptions = {}): Promise<TestCluster> 
     const p = proxy;
     return {
       backend: 'real', kubeconfig, directKubeconfig: c.kubeconfig, adminKubeconfig: c.adminKubeconfig, url: p.url, requests: p.requests,
-      faults: Object.assign(p.faults, { neverReady: (kind: string, ns: string, name: string) => c.neverReady(kind, ns, name) }),
+      faults: {
+        failNext: (n, status, m) => p.faults.failNext(n, status, m), resetNext: (n, m) => p.faults.resetNext(n, m), delay: (ms, m) => p.faults.delay(ms, m),
+        neverReady: (kind, ns, name) => c.neverReady(kind, ns, name),
+        clear: async () => { p.faults.clear(); await c.clearNeverReady(); },
+      },
       writesSince: (from) => p.requests.slice(from).filter((r) => WRITE_METHODS.has(r.method)).map((r) => `${r.method} ${r.path}`),
       auditMark: async (user = 'capstan') => (await c.auditWrites(user)).length,
       auditWritesSince: async (mark, user = 'capstan') => (await c.auditWrites(user)).slice(mark),
       get: (apiVersion, kind, ns, name) => c.api.get(apiVersion, kind, ns, name),
+      list: (apiVersion, kind, ns) => c.api.list(apiVersion, kind, ns),
       create: async (obj, co = {}) => {
         const path = await c.api.resourcePath(obj.apiVersion, obj.kind, obj.metadata?.namespace);
         return c.api.must('POST', `${path}?fieldManager=${encodeURIComponent(co.fieldManager ?? 'seed')}`, obj);

@@ -93,6 +93,11 @@ export class ClusterApi {
     return r.body;
   }
 
+  /** The items of a collection (all namespaces when none is given). */
+  async list(apiVersion: string, kind: string, namespace?: string): Promise<any[]> {
+    return (await this.must('GET', await this.resourcePath(apiVersion, kind, namespace))).items;
+  }
+
   /** Create, or leave as is when it exists (409). */
   create(collectionPath: string, obj: unknown): Promise<any> {
     return this.must('POST', collectionPath, obj, { ok: [409] });

@@ -10,7 +10,7 @@ import { pkiFiles } from './certs.ts';
 import { readWrites } from './audit.ts';
 import { ranges } from './flags.ts';
 import { residentMiB } from './processes.ts';
-import { addNeverReady } from './stages.ts';
+import { addNeverReady, setNeverReady } from './stages.ts';
 import { readState, CLUSTER_ROOT, isAlive } from './state.ts';
 import type { Cluster } from './types.ts';
 
@@ -32,6 +32,7 @@ export function attachCluster(idOrDir: string): Cluster {
     memoryMiB: () => residentMiB(s),
     auditWrites: (user) => readWrites(api, join(dir, 'audit.log'), user),
     neverReady: (kind, namespace, name) => addNeverReady(api, `${namespace}/${kind}/${name}`),
+    clearNeverReady: () => setNeverReady(api, []),
     async down() {},
   };
 }

@@ -58,7 +58,7 @@ async function prepareModule(group: BinaryGroup): Promise<{ dir: string; moduleD
   mkdirSync(dir, { recursive: true });
   if (!statSafe(join(dir, 'go.mod'))) writeFileSync(join(dir, 'go.mod'), `module capstan.local/build-${group.id}\n\ngo 1.25.0\n`);
   const { goMod, moduleDir } = await upstreamGoMod(group, dir);
-  const replaces = [...(group.module === 'k8s.io/kubernetes' ? stagingReplaces(goMod, group.version) : []), ...(group.replaces ?? [])];
+  const replaces = group.module === 'k8s.io/kubernetes' ? stagingReplaces(goMod, group.version) : [];
   writeFileSync(join(dir, 'go.mod'), throwAwayGoMod(group, goMod, replaces));
   writeFileSync(join(dir, 'tools.go'), toolsGo(group));
   await go(['mod', 'tidy'], dir, `go mod tidy for ${group.module} ${group.version}`);

@@ -17,7 +17,7 @@ export const USERS = {
   'kube-controller-manager': { cn: 'system:kube-controller-manager', o: '' },
   'kube-scheduler': { cn: 'system:kube-scheduler', o: '' },
   kwok: { cn: 'kwok', o: 'system:masters' },
-  'metallb-controller': { cn: 'metallb-controller', o: 'system:masters' },
+  'lb-ip-stand-in': { cn: 'lb-ip-stand-in', o: 'system:masters' },
 } as const;
 export type ClusterUser = keyof typeof USERS;
 

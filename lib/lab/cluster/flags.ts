@@ -42,16 +42,25 @@ export function apiserverArgs(dir: string, pki: Pki, o: { etcdPort: number; port
   ];
 }
 
+/** No client-side rate limits (as kwokctl runs them): a busy test would wait on the limiter, not the server. */
+const UNLIMITED = ['--kube-api-qps=5000', '--kube-api-burst=10000'];
+
+/**
+ * A fake Node's heartbeat (kwok's Lease renewals) can lag on a loaded machine; past the grace
+ * period the node lifecycle controller would mark the node NotReady and its pods unready, which
+ * no kwok stage undoes. Five minutes keeps that for nodes that really stop (a k3s stand-in's).
+ */
 export function controllerManagerArgs(dir: string, pki: Pki): string[] {
   return [
-    `--kubeconfig=${join(dir, 'kube-controller-manager.kubeconfig')}`, '--secure-port=0', '--leader-elect=false',
+    `--kubeconfig=${join(dir, 'kube-controller-manager.kubeconfig')}`, '--secure-port=0', '--leader-elect=false', ...UNLIMITED,
+    '--node-monitor-grace-period=5m',
     `--service-account-private-key-file=${pki.saKey}`, `--root-ca-file=${pki.ca}`, '--use-service-account-credentials=true',
     `--cluster-signing-cert-file=${pki.ca}`, `--cluster-signing-key-file=${pki.caKey}`,
   ];
 }
 
 export function schedulerArgs(dir: string): string[] {
-  return [`--kubeconfig=${join(dir, 'kube-scheduler.kubeconfig')}`, '--secure-port=0', '--leader-elect=false'];
+  return [`--kubeconfig=${join(dir, 'kube-scheduler.kubeconfig')}`, '--secure-port=0', '--leader-elect=false', ...UNLIMITED];
 }
 
 export function kwokArgs(dir: string, r: Ranges): string[] {

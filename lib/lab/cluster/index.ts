@@ -2,7 +2,7 @@
  * A real Kubernetes control plane for tests, the demo and people: etcd, kube-apiserver (TLS,
  * RBAC, audit log), kube-controller-manager and kube-scheduler built from their Go modules,
  * with kwok standing in for kubelets and containers (fake Nodes; Pods become Ready through its
- * stages). See docs/cluster.md.
+ * stages) and a LoadBalancer-IP stand-in for MetalLB's controller. See docs/cluster.md.
  *
  *   const c = await startCluster();            // c.kubeconfig: user `capstan`
  *   await c.auditWrites('capstan');            // write requests of a user (audit log)
@@ -16,7 +16,7 @@ import { makePki, type ClusterUser, type Pki } from './certs.ts';
 import { apiserverArgs, controllerManagerArgs, etcdArgs, kwokArgs, ranges, schedulerArgs, type Ranges } from './flags.ts';
 import { auditPolicy, capstanClusterAdmin, fakeNode, kubeconfigText } from './manifests.ts';
 import { freePort, residentMiB, startProcess, waitFor } from './processes.ts';
-import { addNeverReady, applyStages, stagesCrd } from './stages.ts';
+import { addNeverReady, applyStages, setNeverReady, stagesCrd } from './stages.ts';
 import { addUnreachableRoute, allocateCluster, cleanupStaleClusters, saveState, teardownState, type ClusterState } from './state.ts';
 import { binaryPath } from './versions.ts';
 
@@ -25,8 +25,8 @@ export interface ClusterOptions {
   persistent?: boolean;
   /** Also listen on this lab bridge address (the lab's gatewayIp), same port. */
   labGatewayIp?: string;
-  /** Run MetalLB's controller for LoadBalancer IPs (default true). */
-  metallb?: boolean;
+  /** Run the LoadBalancer-IP stand-in (default true). */
+  lbIps?: boolean;
   /** Names of the fake Nodes (default kwok-node-1..3). */
   nodeNames?: readonly string[];
   log?: (line: string) => void;
@@ -58,7 +58,7 @@ function installExitHooks(): void {
 function writeKubeconfigs(s: ClusterState, pki: Pki, server: string): void {
   const users: Record<ClusterUser, string> = {
     admin: 'capstan-admin', capstan: 'capstan', 'kube-controller-manager': 'system:kube-controller-manager', 'kube-scheduler': 'system:kube-scheduler', kwok: 'kwok',
-    'metallb-controller': 'metallb-controller',
+    'lb-ip-stand-in': 'lb-ip-stand-in',
   };
   for (const [file, name] of Object.entries(users) as [ClusterUser, string][]) {
     writeFileSync(join(s.dir, `${file}.kubeconfig`), kubeconfigText(server, pki.ca, { name, ...pki.client(file) }), { mode: 0o600 });
@@ -120,7 +120,7 @@ export async function startCluster(o: ClusterOptions = {}): Promise<Cluster> {
     startProcess(s, 'kube-controller-manager', binaryPath('kube-controller-manager'), controllerManagerArgs(s.dir, pki));
     startProcess(s, 'kube-scheduler', binaryPath('kube-scheduler'), schedulerArgs(s.dir));
     startProcess(s, 'kwok', binaryPath('kwok'), kwokArgs(s.dir, r));
-    if (o.metallb ?? true) startProcess(s, 'metallb', process.execPath, [join(import.meta.dirname, 'metallb.ts'), s.dir, binaryPath('metallb-controller'), String(await freePort())]);
+    if (o.lbIps ?? true) startProcess(s, 'lb-ip-stand-in', process.execPath, [join(import.meta.dirname, 'lb-ip-stand-in.ts'), s.dir]);
     if (o.labGatewayIp) startProcess(s, 'forward', process.execPath, [join(import.meta.dirname, 'forward.ts'), s.dir, o.labGatewayIp, String(s.apiPort), String(s.apiPort)]);
     await waitReady(s, api, nodeNames);
     return handle(s, pki, r, api, server, (Date.now() - t0) / 1000, o.labGatewayIp);
@@ -139,6 +139,7 @@ function handle(s: ClusterState, pki: Pki, r: Ranges, api: ClusterApi, server: s
     memoryMiB: () => residentMiB(s),
     auditWrites: (user) => readWrites(api, join(s.dir, 'audit.log'), user),
     neverReady: (kind, namespace, name) => addNeverReady(api, `${namespace}/${kind}/${name}`),
+    clearNeverReady: () => setNeverReady(api, []),
     async down() {
       teardownState(s);
       live.delete(s.id);

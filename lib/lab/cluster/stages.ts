@@ -54,7 +54,11 @@ export async function applyStages(api: ClusterApi): Promise<void> {
 export async function addNeverReady(api: ClusterApi, key: string): Promise<void> {
   const current = await api.must('GET', `${STAGES_PATH}/pod-ready`);
   const listed = (current.spec.selector.matchExpressions as any[]).find((e) => e.key === WORKLOAD_KEY)?.values as string[] | undefined;
-  const keys = [...new Set([...(listed ?? []).filter((v) => v !== NONE), key])];
+  await setNeverReady(api, [...new Set([...(listed ?? []).filter((v) => v !== NONE), key])]);
+}
+
+/** Exactly these workloads are kept from becoming ready (none: every pod becomes ready again). */
+export async function setNeverReady(api: ClusterApi, keys: readonly string[]): Promise<void> {
   const ready = stages(keys).find((s) => s.metadata.name === 'pod-ready');
   await api.apply(`${STAGES_PATH}/pod-ready`, ready, 'capstan-cluster');
 }

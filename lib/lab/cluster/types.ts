@@ -28,5 +28,7 @@ export interface Cluster {
   auditWrites(user?: string): Promise<AuditWrite[]>;
   /** Keep pods of a workload from becoming Ready (kind as in the manifest: Deployment, StatefulSet, DaemonSet). */
   neverReady(kind: string, namespace: string, name: string): Promise<void>;
+  /** Every workload becomes ready again (new pods; pods kept unready so far stay so until replaced or re-staged). */
+  clearNeverReady(): Promise<void>;
   down(): Promise<void>;
 }

@@ -10,8 +10,6 @@ import { join } from 'node:path';
 export const KUBERNETES_VERSION = '1.35.4';
 export const ETCD_VERSION = '3.6.16';
 export const KWOK_VERSION = '0.8.0';
-/** MetalLB's controller (the charts' metallb 0.16.1; 0.16.2 is the module's 0.16 release). */
-export const METALLB_VERSION = '0.16.2';
 
 export function cacheRoot(): string {
   return process.env.CAPSTAN_CACHE || '/var/cache/capstan';
@@ -37,8 +35,6 @@ export interface BinaryGroup {
   binaries: Record<string, string>;
   /** -X flags for the version variables the binaries report. */
   versionVars: Record<string, string>;
-  /** Extra `old => new version` replaces, each with its reason in a comment where it is set. */
-  replaces?: string[];
 }
 
 export const GROUPS: readonly BinaryGroup[] = [
@@ -64,15 +60,6 @@ export const GROUPS: readonly BinaryGroup[] = [
     id: 'kwok', module: 'sigs.k8s.io/kwok', version: `v${KWOK_VERSION}`,
     binaries: { kwok: 'sigs.k8s.io/kwok/cmd/kwok', kwokctl: 'sigs.k8s.io/kwok/cmd/kwokctl' },
     versionVars: { 'sigs.k8s.io/kwok/pkg/consts.Version': `v${KWOK_VERSION}` },
-  },
-  {
-    // The real LoadBalancer-IP allocator, run outside the cluster against its API (webhooks off).
-    id: 'metallb', module: 'go.universe.tf/metallb', version: `v${METALLB_VERSION}`,
-    binaries: { 'metallb-controller': 'go.universe.tf/metallb/controller' },
-    versionVars: {},
-    // metallb 0.16.2 requires frr-k8s v0.0.27, which the module proxy does not serve (403); the
-    // controller only uses frr-k8s' API types, and v0.0.21 is the newest version it serves.
-    replaces: ['github.com/metallb/frr-k8s => github.com/metallb/frr-k8s v0.0.21'],
   },
 ];
 

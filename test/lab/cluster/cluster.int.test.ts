@@ -11,7 +11,7 @@ import { cleanupStaleClusters, isAlive, listClusters, readState, saveState } fro
 import { startCluster } from '../../../lib/lab/cluster/index.ts';
 
 const run = promisify(execFile);
-const c = useCluster({ metallb: false }); // LoadBalancer IPs: test/lib/wait and the helm suites
+const c = useCluster({ lbIps: false }); // LoadBalancer IPs: test/lib/wait and the helm suites
 const kubectl = (args: string[], stdin?: string) => {
   const p = run(kubeBinaries(3).kubectl, ['--kubeconfig', c().kubeconfig, ...args]);
   if (stdin !== undefined) p.child.stdin?.end(stdin);
@@ -84,7 +84,7 @@ describe('real control plane', () => {
   });
 
   it('a cluster whose owner died is removed by the next start, and down() leaves no process or route', async () => {
-    const other = await startCluster({ nodeNames: ['solo'], metallb: false });
+    const other = await startCluster({ nodeNames: ['solo'], lbIps: false });
     const s = readState(other.dir)!;
     saveState({ ...s, ownerPid: 999_999_999 }); // as if its test process had been SIGKILLed
     expect(cleanupStaleClusters()).toContain(other.id);

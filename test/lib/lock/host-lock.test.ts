@@ -97,3 +97,32 @@ setInterval(() => {}, 1000);`;
     await held.release();
   });
 });
+
+describe('host lock: one run, two inventory hosts on this machine', () => {
+  const local = localTransport({ host: 'localhost' });
+  const loopback2 = localTransport({ host: '127.0.0.2' });
+
+  it('the second host shares the lock the run holds (timeout 0: no wait); its release keeps it, the first one\'s lets go', async () => {
+    const s = settings('same-run');
+    const run = newRunIdentity();
+    const a = await takeHostLock(local, run, s, said());
+    const b = await takeHostLock(loopback2, run, s, said());
+    expect(b.holderPid).toBe(a.holderPid);
+    await b.release();
+    expect(alive(a.holderPid)).toBe(true);
+    expect(readFileSync(s.capstan_lock_path, 'utf8')).toContain(`id=${run.id}\n`);
+    // another run still may not take it
+    await expect(takeHostLock(t, newRunIdentity(), s, said())).rejects.toBeInstanceOf(LockError);
+    await a.release();
+    expect(readFileSync(s.capstan_lock_path, 'utf8')).toBe('');
+  });
+
+  it('both hosts taking it at the same moment do not wait on each other', async () => {
+    const s = settings('same-run-at-once');
+    const run = newRunIdentity();
+    const both = await Promise.all([takeHostLock(local, run, s, said()), takeHostLock(loopback2, run, s, said())]);
+    expect(both[0].holderPid).toBe(both[1].holderPid);
+    for (const held of both) await held.release();
+    expect(readFileSync(s.capstan_lock_path, 'utf8')).toBe('');
+  });
+});

@@ -10,7 +10,7 @@ import { newRunIdentity } from '../../../lib/lock/identity.ts';
 import { isLockRequest, LOCK_LEASE_NAME, takeLease } from '../../../lib/lock/lease.ts';
 import { useCluster } from '../../support/cluster.ts';
 
-const c = useCluster({ metallb: false });
+const c = useCluster({ lbIps: false });
 const NS = `lock-${process.pid}`;
 let api: KubeApi;
 const said = () => { const lines: string[] = []; return { lines, say: (m: string) => { lines.push(m); } }; };

@@ -21,7 +21,7 @@ import { SHARED_CHARTS } from '../../../lib/lab/shared-dir.ts';
 
 const PROJECT = resolve(import.meta.dirname, '../../..');
 // No LoadBalancer Services here: the cluster runs without MetalLB's controller.
-const c = useCluster({ metallb: false });
+const c = useCluster({ lbIps: false });
 let dir: string;
 let inv: string;
 

@@ -1,14 +1,20 @@
-// lib/wait against the Kubernetes API simulator: watch-based waits that say what they wait for,
+// lib/wait against the real control plane (the run's shared cluster): watch-based waits that say what they wait for,
 // and timeouts that name the resource, its last status and its Events.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HealthTimeoutError, KubeError } from '../lib/errors.ts';
-import { connectKube, loadKubeConfig } from '../lib/kube/client.ts';
-import type { KubeObject } from '../lib/kube/types.ts';
-import { clusterFixture, type ClusterFixture } from './fixtures/helm/cluster-fixture.ts';
+import { parseAllDocuments } from 'yaml';
+import { kubeBinaries } from '../../../lib/lab/helm-bin.ts';
+import { SHARED_CHARTS } from '../../../lib/lab/shared-dir.ts';
+import { HealthTimeoutError, KubeError } from '../../../lib/errors.ts';
+import { connectKube, loadKubeConfig } from '../../../lib/kube/client.ts';
+import type { KubeObject } from '../../../lib/kube/types.ts';
+import { clusterFixture, type ClusterFixture } from '../../fixtures/helm/cluster-fixture.ts';
 
 let f: ClusterFixture;
 beforeAll(async () => {
-  f = await clusterFixture({ controllerDelayMs: 300 });
+  f = await clusterFixture({ shared: true });
   await f.cluster.ensureNamespace('w', {}, { check: false });
 });
 afterAll(async () => f?.close());
@@ -40,7 +46,7 @@ describe('waits', () => {
   });
 
   it('times out on a workload that never becomes ready, naming it, its status and events', async () => {
-    f.sim.faults.neverReady('Deployment', 'w', 'stuck');
+    await f.kube.faults.neverReady('Deployment', 'w', 'stuck');
     await f.cluster.apply([deployment('stuck')], opts);
     const c = collect();
     const started = Date.now();
@@ -57,9 +63,9 @@ describe('waits', () => {
     const api = connectKube(loadKubeConfig(f.kubeconfig));
     const path = await api.collectionPath('apps/v1', 'Deployment', 'w');
     const stop = new AbortController();
-    f.sim.faults.failNext(1, 503, { method: 'GET', pathPrefix: path });
+    f.kube.faults.failNext(1, 503, { method: 'GET', pathPrefix: path });
     await expect(api.watch(path, {}, () => {}, stop.signal)).resolves.toBeUndefined();
-    f.sim.faults.failNext(1, 403, { method: 'GET', pathPrefix: path });
+    f.kube.faults.failNext(1, 403, { method: 'GET', pathPrefix: path });
     await expect(api.watch(path, {}, () => {}, stop.signal)).rejects.toThrow(KubeError);
   });
 
@@ -70,11 +76,9 @@ describe('waits', () => {
   });
 
   it('LoadBalancer IP from a MetalLB pool, and a wrong expected IP fails at once', async () => {
-    await f.sim.store.create({
-      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'ipaddresspools.metallb.io' },
-      spec: { group: 'metallb.io', scope: 'Namespaced', names: { plural: 'ipaddresspools', singular: 'ipaddresspool', kind: 'IPAddressPool', listKind: 'IPAddressPoolList' },
-        versions: [{ name: 'v1beta1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
-    });
+    // MetalLB's own CRDs (from the chart): the real MetalLB controller allocates the IP.
+    const { stdout } = await promisify(execFile)(kubeBinaries(3).helm, ['template', 'crds', join(SHARED_CHARTS, 'metallb', 'charts', 'crds')]);
+    await f.cluster.apply(parseAllDocuments(stdout).map((d) => d.toJS()).filter(Boolean), opts);
     await f.cluster.wait.crdEstablished('ipaddresspools.metallb.io', { timeoutSeconds: 10, log: () => {} });
     await f.cluster.ensureNamespace('metallb-system', {}, { check: false });
     await f.cluster.apply([{ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'p', namespace: 'metallb-system' }, spec: { addresses: ['10.251.0.10-10.251.0.12'] } }], opts);
@@ -88,7 +92,7 @@ describe('waits', () => {
   it('job complete, and nodes ready', async () => {
     await f.cluster.apply([{ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once', namespace: 'w' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36' }] } } } }], opts);
     await f.cluster.wait.jobComplete('w', 'once', { timeoutSeconds: 10, log: () => {} });
-    await f.sim.store.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node1' } });
+    await f.kube.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node1', annotations: { 'kwok.x-k8s.io/node': 'fake' } } }); // kwok manages it
     const c = collect();
     await f.cluster.wait.nodesReady(['node1'], { timeoutSeconds: 10, log: c.log });
     expect(c.lines.at(-1)).toMatch(/^nodes node1: 1\/1 nodes ready, \d+s$/);

@@ -1,4 +1,0 @@
-// lib/helm with the real helm 4.1 against the Kubernetes API simulator (see test/fixtures/helm/suite.ts).
-import { helmSuite } from './fixtures/helm/suite.ts';
-
-helmSuite(4);
