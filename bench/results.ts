@@ -18,13 +18,14 @@ export function loadLine(): string {
   return loadavg().map((l) => l.toFixed(2)).join(', ');
 }
 
-const begin = (name: string) => `<!-- bench:${name} -->`;
-const end = (name: string) => `<!-- /bench:${name} -->`;
+// Markdown comment lines (an HTML comment may not hold the `--` of a command line)
+const begin = (name: string) => `[//]: # (begin ${name})`;
+const end = (name: string) => `[//]: # (end ${name})`;
 
 /** Replace (or append) the bench's section; written to a temp file and renamed, never half-written. */
 export function writeSection(file: string, name: string, what: string, header: readonly string[], output: string): void {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : TITLE;
-  const section = [begin(name), `## ${name}: ${what}`, '', ...header.map((h) => `${h}  `), '', output.trimEnd(), end(name)].join('\n');
+  const section = [begin(name), `## \`${name}\`: ${what}`, '', ...header.map((h) => `${h}  `), '', output.trimEnd(), end(name)].join('\n');
   const from = text.indexOf(begin(name));
   const to = text.indexOf(end(name));
   const next = from >= 0 && to > from

@@ -2,7 +2,7 @@
  * `npm run bench` lists the benchmarks; `npm run bench -- <name> [args]` runs one, `npm run bench
  * -- all` runs every one with its `all` arguments. Each prints its own figures (tables of medians
  * and ratios); none is part of `npm test`. What a bench prints on stdout also goes into
- * bench/RESULTS.md, as that bench's section (replaced on each run), headed by the date, the
+ * bench/RESULTS.md, as the section of that command line (replaced when it runs again), headed by the date, the
  * machine and its load average before and after: the machine is shared, so only ratios within
  * one run mean anything.
  */
@@ -52,7 +52,8 @@ async function record(name: string, args: readonly string[]): Promise<number> {
       `\`npm run bench -- ${[name, ...args].join(' ')}\`${code === 0 ? '' : ` (exit ${code})`}`,
     `Machine: ${machineLine()}. Load average before: ${loadBefore}; after: ${loadLine()}.`,
   ];
-  writeSection(join(here, 'RESULTS.md'), name, bench.what, header, stdout);
+  // one section per command line: a 100-host run does not replace a 20-host one
+  writeSection(join(here, 'RESULTS.md'), [name, ...args].join(' '), bench.what, header, stdout);
   return code;
 }
 

@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLab } from '../../lib/lab/lab.ts';
-import { closeMasters, measure, MODES, writeAnsibleConfig, type Mode, type Outcome } from './modes.ts';
+import { closeMasters, measure, MODES, writeAnsibleConfig, writePyinfraInventory, type Mode, type Outcome } from './modes.ts';
 import { summarize, type Row } from './summary.ts';
 
 const { values } = parseArgs({
@@ -47,7 +47,7 @@ for (const n of hostCounts) {
   const t0 = performance.now();
   const lab = await startLab({ hosts: n, name: 'ssh-fanout-bench' });
   log(`lab ${lab.id}: ${n} hosts up in ${((performance.now() - t0) / 1000).toFixed(1)}s`);
-  const setup = { lab, resultsDir, ansibleCfg: writeAnsibleConfig(lab, resultsDir), compileCache: join(resultsDir, 'node-compile-cache') };
+  const setup = { lab, resultsDir, ansibleCfg: writeAnsibleConfig(lab, resultsDir), pyinfraInventory: writePyinfraInventory(lab, resultsDir), compileCache: join(resultsDir, 'node-compile-cache') };
   try {
     if (!kinds.includes('first')) {
       const converge = await measure('capstan', setup, 'first', `converge-n${n}`);

@@ -5,6 +5,7 @@ export const COMMAND_SUMMARIES = {
   doc: "a role's variables (ansible-doc); --write regenerates docs/variables.md",
   lab: 'throw-away SSH hosts on this machine: up N | down [ID] | status (root)',
   demo: 'the full site playbook on a throw-away lab, end to end (root)',
+  dashboard: 'open Kiali, Grafana, Jaeger or Prometheus on 127.0.0.1 through the cluster access (port-forward)',
   completion: 'print the bash or zsh completion script: source <(capstan completion bash)',
 } as const;
 

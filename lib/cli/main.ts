@@ -43,6 +43,10 @@ export const COMMANDS: Readonly<Record<CommandName, Command>> = {
     summary: S.demo,
     run: async () => (await import('./demo.ts')).demoCli(),
   },
+  dashboard: {
+    summary: S.dashboard,
+    run: async (argv) => (await import('./dashboard.ts')).dashboardCli(argv),
+  },
   completion: {
     summary: S.completion,
     run: async (argv) => (await import('./completion.ts')).completionMain(argv, processIO(PROJECT_DIR)),

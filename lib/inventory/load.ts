@@ -14,9 +14,9 @@ import { locateInventory } from './locate.ts';
 import { InventoryModel } from './model.ts';
 import { orphanWarnings } from './orphans.ts';
 import type { VarLayer } from './types.ts';
-import { decryptInline, findVarsFiles, type LoadContext, loadVarsFile, registerStrings } from './vars-files.ts';
-import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
-import { listProblem, readRegularFile, UnreadableFileError } from './read-file.ts';
+import { decryptInline, findVarsFiles, type LoadContext, loadVarsFile, readInventoryText, registerStrings } from './vars-files.ts';
+import type { VaultKeyring } from './vault.ts';
+import { listProblem } from './read-file.ts';
 import { parseAnsibleYaml, YamlSizeError, yamlProblem, yamlWhere } from './yaml-ansible.ts';
 import { notAnInventory, parseYamlInventory } from './yaml-hosts.ts';
 
@@ -76,23 +76,9 @@ type Parsed = { yaml: unknown; encrypted: boolean } | { ini: string; encrypted: 
  * inventory at all is `skip` (Ansible warns "Unable to parse ... as an inventory source").
  */
 function readHostsFile(path: string, source: string, ctx: LoadContext, inFolder: boolean): Parsed | undefined {
-  let text: string;
-  try {
-    text = readRegularFile(path);
-  } catch (e) {
-    if (!(e instanceof UnreadableFileError)) throw e;
-    ctx.problems.push(e.problem(source));
-    return undefined;
-  }
-  const encrypted = isVaultText(text);
-  if (encrypted) {
-    try {
-      text = decryptVault(text, ctx.keyring);
-    } catch (e) {
-      ctx.problems.push({ file: source, key: '', message: (e as Error).message });
-      return undefined;
-    }
-  }
+  const read = readInventoryText(path, source, ctx);
+  if (!read) return undefined;
+  const { text, encrypted } = read;
   const ext = extname(path);
   if (!YAML_EXTENSIONS.includes(ext) && ext !== '') return iniOrSkip(text, encrypted, inFolder);
   let data: unknown;

@@ -75,9 +75,11 @@ export interface LoadContext {
   warnings?: string[];
 }
 
-/** Reads one vars file into a layer (undefined when empty or broken; problems are collected). */
-export function loadVarsFile(path: string, ctx: LoadContext): VarLayer | undefined {
-  const source = ctx.display(path);
+/**
+ * One inventory or vars file's text, decrypted when it is a vault file: undefined (the problem
+ * collected) when it is no regular file, unreadable, or does not decrypt.
+ */
+export function readInventoryText(path: string, source: string, ctx: LoadContext): { text: string; encrypted: boolean } | undefined {
   let text: string;
   try {
     text = readRegularFile(path);
@@ -86,16 +88,21 @@ export function loadVarsFile(path: string, ctx: LoadContext): VarLayer | undefin
     ctx.problems.push(e.problem(source));
     return undefined;
   }
-  let encrypted = false;
-  if (isVaultText(text)) {
-    try {
-      text = decryptVault(text, ctx.keyring);
-      encrypted = true;
-    } catch (e) {
-      ctx.problems.push({ file: source, key: '', message: (e as Error).message });
-      return undefined;
-    }
+  if (!isVaultText(text)) return { text, encrypted: false };
+  try {
+    return { text: decryptVault(text, ctx.keyring), encrypted: true };
+  } catch (e) {
+    ctx.problems.push({ file: source, key: '', message: (e as Error).message });
+    return undefined;
   }
+}
+
+/** Reads one vars file into a layer (undefined when empty or broken; problems are collected). */
+export function loadVarsFile(path: string, ctx: LoadContext): VarLayer | undefined {
+  const source = ctx.display(path);
+  const read = readInventoryText(path, source, ctx);
+  if (!read) return undefined;
+  const { text, encrypted } = read;
   let data: unknown;
   try {
     data = parseAnsibleYaml(text, ctx.warnings ? { source, warnings: ctx.warnings } : undefined);

@@ -9,6 +9,7 @@ import {
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
+  PortForward,
   Watch,
   type KubernetesObject,
   type ResponseContext,
@@ -58,6 +59,12 @@ export interface KubeApi {
   collectionPath(apiVersion: string, kind: string, namespace?: string): Promise<string>;
   /** Watch a collection until `signal` aborts or the server closes it (resolves then). */
   watch(path: string, q: ListQuery & { resourceVersion?: string }, onEvent: (e: WatchEvent) => void, signal: AbortSignal): Promise<void>;
+  /**
+   * One `kubectl port-forward` connection: the bytes of `socket` to and from `port` of the pod,
+   * through pods/portforward on the API server. Resolves once the stream is open; the socket is
+   * destroyed when the stream ends. Absent on API fakes that cannot forward.
+   */
+  portForward?(namespace: string, pod: string, port: number, socket: import('node:stream').Duplex): Promise<void>;
 }
 
 /** KubernetesObjectApi that hands back the server's JSON as is (no model classes, no renamed fields). */
@@ -150,6 +157,7 @@ export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): Ku
   const retry: RetryOptions = { describe: (e) => `${statusOf(e) ? `HTTP ${statusOf(e)}: ` : ''}${apiMessage(e)}`, ...retryOptions };
   const api = kc.makeApiClient(RawObjectApi);
   const watcher = new Watch(kc);
+  const forwarder = new PortForward(kc, true);
   const call = <T>(what: string, fn: () => Promise<T>): Promise<T> =>
     withRetry(what, fn, retry).catch((err: unknown) => {
       throw kubeError(what, err);
@@ -196,6 +204,18 @@ export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): Ku
     },
     collectionPath(apiVersion, kind, namespace) {
       return call(`resolve ${apiVersion} ${kind}`, () => api.path(apiVersion, kind, namespace));
+    },
+    async portForward(namespace, pod, port, socket) {
+      const what = `port-forward ${namespace}/${pod}:${port}`;
+      try {
+        const ws = await forwarder.portForward(namespace, pod, [port], socket, null, socket);
+        const open = typeof ws === 'function' ? ws() : ws;
+        socket.once('close', () => open.close());
+        open.once('close', () => socket.destroy());
+      } catch (err) {
+        socket.destroy();
+        throw kubeError(what, err);
+      }
     },
     watch(path, q, onEvent, signal) {
       return new Promise<void>((resolve, reject) => {

@@ -55,7 +55,9 @@ function customHealth(o: Obj): Readiness {
   if (gen !== undefined && seen !== undefined && seen < gen) return { ready: false, status: `generation ${gen} not observed yet (at ${seen})` };
   const conds = (o.status?.['conditions'] ?? []) as Condition[];
   const c = conds.find((x) => x.type === 'Ready') ?? conds.find((x) => x.type === 'Available');
-  if (c) return { ready: c.status === 'True', status: conditionText(c) };
+  // A Certificate's verify row says until when it is valid (status.notAfter, set once issued).
+  const notAfter = o.status?.['notAfter'] as string | undefined;
+  if (c) return { ready: c.status === 'True', status: `${conditionText(c)}${notAfter ? `, notAfter ${notAfter}` : ''}` };
   if (READY_REQUIRED.has(groupKind(o))) return { ready: false, status: 'no Ready condition yet (not reconciled)' };
   return { ready: true, status: conds.length ? conds.map(conditionText).join('; ') : 'exists (no status conditions)' };
 }

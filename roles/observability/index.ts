@@ -9,6 +9,7 @@
 import type { KubeObject } from '../../lib/kube/types.ts';
 import { defineRole, type PlanEntry, type RoleContext, type Task } from '../../lib/role.ts';
 import { applyTask, deployments, helmTask, readyTask, renderObjects } from '../../lib/role-kit/index.ts';
+import { dashboardTask } from './dashboard.ts';
 import { grafanaSecretTask } from './grafana-secret.ts';
 import { DASHBOARDS_FILE, dashboardObjects, jaegerObjects } from './manifests.ts';
 import { observabilityReleases } from './releases.ts';
@@ -26,6 +27,7 @@ export const OBSERVABILITY_TASKS = {
   kiali: 'kiali release',
   ready: 'observability ready',
   verify: 'observability verify',
+  dashboard: 'observability dashboard',
 } as const;
 
 /** Each part's tag; the tasks every part needs carry them all, so `--tags kiali` runs kiali and what it needs. */
@@ -75,6 +77,7 @@ function stackTasks(v: ObservabilityVars, ctx: RoleContext): Task[] {
       tags: PART_TAGS,
     },
     verifyTask(T.verify, v),
+    dashboardTask(T.dashboard, v),
   ];
 }
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { clusterVars } from '../../lib/kube/vars.ts';
 import { platform } from '../../lib/vars/platform.ts';
 import { defineVars, type VarsOf } from '../../lib/vars/schema.ts';
-import { quantity } from '../../lib/vars/types.ts';
+import { port, quantity } from '../../lib/vars/types.ts';
 import { alertRule, promDuration } from './alert-vars.ts';
 
 const chartVersion = z.string().regex(/^\d+\.\d+\.\d+$/, { message: 'must be a chart version such as 1.2.3' });
@@ -49,6 +49,11 @@ export const observabilityVars = defineVars({
     schema: z.enum(['token', 'anonymous']), default: 'token',
     description: 'Kiali login: token (a ServiceAccount token) or anonymous (a homelab: anyone who reaches it)',
   },
+  observability_dashboard: {
+    schema: z.enum(['kiali', 'grafana', 'jaeger', 'prometheus']), optional: true,
+    description: 'The UI `npm run dashboard -- <name>` forwards to (set by that command; --tags dashboard)',
+  },
+  observability_dashboard_port: { schema: port, optional: true, description: 'Local port of the dashboard forward (default: kiali 20001, grafana 3000, jaeger 16686, prometheus 9090)' },
   observability_default_alerts: {
     schema: z.boolean(), default: true,
     description: 'The built-in alerts: 5xx error rate and p99 latency per service, a model server down',

@@ -4,8 +4,9 @@
  * against the shipped CRD schemas (lib/objects/validate.ts), checked across entries (checks.ts),
  * server-side applied as members of their own ApplySet, pruned, and waited on until Ready (the
  * objects role's steps). Runs after the roles that install the CRDs and serve the solvers
- * (cert-manager, istio, nginx-ingress, seldon), under their tags too, so
- * `--tags cert-manager,nginx-ingress,seldon` installs the path end to end.
+ * (cert-manager, istio, nginx-ingress, seldon), under its own tag only: its one ApplySet holds every
+ * part, and `--tags seldon` alone must not apply cert-manager objects whose CRDs are not there.
+ * `--tags cert-manager,istio,nginx-ingress,seldon,serving` installs the path end to end.
  */
 import { stringify } from 'yaml';
 import { InputError, type Problem } from '../../lib/errors.ts';
@@ -15,7 +16,8 @@ import { applyOrder } from '../../lib/objects/order.ts';
 import type { SourcedObject } from '../../lib/objects/origin.ts';
 import { validateObjects, type ValidObject } from '../../lib/objects/validate.ts';
 import { defineRole, type PlanEntry, type RoleContext, type Task } from '../../lib/role.ts';
-import { applyStep, healthStep, pruneStep, type StepVars } from '../objects/steps.ts';
+import { applyStep, pruneStep } from '../../lib/objects/applyset-steps.ts';
+import { healthStep, type StepVars } from '../../lib/objects/health-step.ts';
 import { servingProblems } from './checks.ts';
 import { certificateObject, experimentObject, ingressObjects, issuerObjects, modelObject } from './render.ts';
 import { servingVars, type ServingVars } from './vars.ts';
@@ -75,7 +77,7 @@ function tasks(vars: ServingVars, ctx: RoleContext): Task[] {
 export default defineRole({
   name: 'serving',
   description: 'The model-serving path: cert-manager issuers and Certificates, ingress-nginx Ingresses, Seldon Models and Experiments, Ready',
-  tags: ['serving', 'cert-manager', 'nginx-ingress', 'seldon'],
+  tags: ['serving'],
   dependencies: ['cert-manager', 'istio', 'nginx-ingress', 'seldon'],
   vars: servingVars,
   validate: (vars, ctx): Problem[] => {

@@ -12,6 +12,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isAlive } from '../lab-sys.ts';
+
+/** Running and not a zombie: the lab's own check (lib/lab/lab-sys.ts). */
+export { isAlive };
 
 export const CLUSTER_ROOT = '/tmp/capstan-cluster';
 const FIRST_N = 100;
@@ -91,15 +95,6 @@ export function addUnreachableRoute(s: ClusterState): void {
   if (r.status !== 0) throw new Error(`cluster: ip route add unreachable ${route} failed (run as root): ${r.stderr.trim()}`);
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 /** Alive and still ours: its command line names the cluster's directory. */
 function isOurs(pid: number, dir: string): boolean {

@@ -1,0 +1,4 @@
+// The observability role on the real control plane with real helm 3 (cluster-suite.ts).
+import { observabilityClusterSuite } from './cluster-suite.ts';
+
+observabilityClusterSuite(3);
