@@ -1,4 +1,0 @@
-// The seldon role with real helm 4 on the real control plane (test/fixtures/seldon/real-suite.ts).
-import { seldonRealSuite } from '../../fixtures/seldon/real-suite.ts';
-
-seldonRealSuite(4);
