@@ -12,7 +12,7 @@ import type { TaskLog } from '../lib/role.ts';
 import { openTransport } from '../lib/transport/index.ts';
 import type { Transport } from '../lib/transport/types.ts';
 import { kubeBinaries } from '../lib/lab/helm-bin.ts';
-import { startSimulator, type Simulator } from './support/kube-sim/index.ts';
+import { startSimulator, type Simulator } from '../lib/lab/kube-sim/index.ts';
 import { useLab } from './support/lab-vitest.ts';
 import type { SpawnedProcess } from '../lib/lab/lab.ts';
 import { SHARED_CHARTS } from '../lib/lab/shared-dir.ts';

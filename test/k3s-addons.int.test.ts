@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { playMain } from '../lib/cli/play.ts';
 import { kubeBinaries } from '../lib/lab/helm-bin.ts';
-import { startSimulator, type Simulator } from './support/kube-sim/index.ts';
-import { writeRequests } from './support/kube-sim/writes.ts';
+import { startSimulator, type Simulator } from '../lib/lab/kube-sim/index.ts';
+import { writeRequests } from '../lib/lab/kube-sim/writes.ts';
 import { SHARED_CHARTS } from '../lib/lab/shared-dir.ts';
 
 const projectDir = resolve(import.meta.dirname, '..');

@@ -2,7 +2,7 @@
 // install URL), HA join (cluster-init on the first server only, `server:` on the others, one at a
 // time), then the upgrade playbook (servers one at a time, then agents, each Ready on the new
 // version). k3s itself is the k3s STAND-IN; the API is the Kubernetes API simulator.
-import { startSimulator, type Simulator } from './support/kube-sim/index.ts';
+import { startSimulator, type Simulator } from '../lib/lab/kube-sim/index.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 // The k3s role end to end on 3 lab hosts (1 server + 2 agents): real sshd, SFTP and commands, the
 // k3s STAND-IN (lib/lab/k3s-standin) instead of k3s, the Kubernetes API simulator as the
 // cluster's API. Runs `npm run play` as a child process and asserts over its whole output.
-import { startSimulator, type Simulator } from './support/kube-sim/index.ts';
+import { startSimulator, type Simulator } from '../lib/lab/kube-sim/index.ts';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

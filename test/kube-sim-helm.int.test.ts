@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { $ } from 'zx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeBinaries, type HelmMajor } from '../lib/lab/helm-bin.ts';
-import { startSimulator, type Simulator } from './support/kube-sim/index.ts';
+import { startSimulator, type Simulator } from '../lib/lab/kube-sim/index.ts';
 import { SHARED_CHARTS } from '../lib/lab/shared-dir.ts';
 
 const charts = SHARED_CHARTS;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { CoreV1Api, KubeConfig, KubernetesObjectApi, makeInformer, PatchStrategy, Watch, type KubernetesObject, type V1ConfigMap } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { rawRequest, startSimulator, type Simulator } from './support/kube-sim/index.ts';
+import { rawRequest, startSimulator, type Simulator } from '../lib/lab/kube-sim/index.ts';
 import { SHARED_DIR } from '../lib/lab/shared-dir.ts';
 
 let sim: Simulator;

@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHARTS_DIR, inventoryCopy, PROJECT_DIR } from '../../test/fixtures/istio/sim-lab.ts';
 import { kubeBinaries } from '../../lib/lab/helm-bin.ts';
-import { startSimulator } from '../../test/support/kube-sim/index.ts';
+import { startSimulator } from '../../lib/lab/kube-sim/index.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);

@@ -6,9 +6,8 @@
  * deployed HAProxy to the nodes' gateway NodePorts (where the k3s stand-in answers and says so),
  * prints a verify table and tears everything down (also on Ctrl-C).
  *
- * The lab and the k3s stand-in live in lib/lab; the API simulator is still a test stand-in
- * (test/support/kube-sim), the one import of test/ from lib/ (the import-rules test names it),
- * until lib/lab/cluster brings a real control plane. See docs/demo.md.
+ * The lab, the k3s stand-in and the API simulator (lib/lab/kube-sim) live in lib/lab; the demo
+ * still runs on the simulator, not yet on the real control plane (lib/lab/cluster). See docs/demo.md.
  */
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -80,8 +79,8 @@ export async function demoMain(io: CliIO, signal: AbortSignal, force?: AbortSign
       'Without root: npm run play -- --inventory sample --tags lb-config   (offline load-balancer config)\n');
     return ExitCode.invalidInput;
   }
-  // The API simulator is a test stand-in (test/support/kube-sim) until lib/lab/cluster brings a real control plane.
-  const { startSimulator } = await import('../../test/support/kube-sim/index.ts');
+  // The API simulator (lib/lab/kube-sim) until the demo moves to the real control plane (lib/lab/cluster).
+  const { startSimulator } = await import('../lab/kube-sim/index.ts');
   const { startK3sLab } = await import('../lab/k3s-standin/k3s-lab.ts');
   const { kubeBinaries } = await import('../lab/helm-bin.ts');
   io.stdout.write('capstan demo: starting a lab (k3s server1, agent1, agent2 + load balancer lb1), the Kubernetes API simulator and the k3s stand-in\n');

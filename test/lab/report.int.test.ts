@@ -3,7 +3,7 @@
 // report renders in headless Chromium (Debian's package, installed by .ci/setup): its DOM has the
 // timeline, the recap and a verify table, and the screenshot shows the header, the bars and the
 // recap in their colours. Then --check --detailed-exitcode says nothing is left to change.
-import { startSimulator, type Simulator } from '../support/kube-sim/index.ts';
+import { startSimulator, type Simulator } from '../../lib/lab/kube-sim/index.ts';
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -9,7 +9,7 @@
  */
 import { connectKube, loadKubeConfig, type KubeApi } from '../../lib/kube/client.ts';
 import type { KubeObject } from '../../lib/kube/types.ts';
-import { rawRequest, type Simulator } from './kube-sim/index.ts';
+import { rawRequest, type Simulator } from '../../lib/lab/kube-sim/index.ts';
 
 /** Where a stand-in sends its merge patches: the simulator, or a real API server's admin client. */
 export type MergePatch = (path: string, body: unknown) => Promise<void>;

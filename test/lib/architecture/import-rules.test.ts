@@ -57,15 +57,9 @@ describe('import rules', () => {
     expect(importsOf(join(ROOT, 'roles/istio/index.ts'))).toContain('roles/metallb/index.ts');
   });
 
-  /**
-   * The one exception, named so it cannot grow: the demo's API simulator is a test stand-in until
-   * lib/lab/cluster (the real control plane) lands. Delete the entry then; the test fails while it is stale.
-   */
-  const UNTIL_LIB_LAB_CLUSTER = ['lib/cli/demo.ts → test/support/kube-sim/index.ts'];
-
   it('lib/ imports nothing from roles/ or test/', () => {
     const bad = libFiles.flatMap((f) => importsOf(f).filter((i) => i.startsWith('roles/') || i.startsWith('test/')).map((i) => `${rel(f)} → ${i}`));
-    expect(bad).toEqual(UNTIL_LIB_LAB_CLUSTER);
+    expect(bad).toEqual([]);
   });
 
   it('a role imports another role only when it declares it a dependency', async () => {

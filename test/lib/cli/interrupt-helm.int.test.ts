@@ -14,7 +14,7 @@ import { connectKube, loadKubeConfig } from '../../../lib/kube/client.ts';
 import { newRunIdentity } from '../../../lib/lock/identity.ts';
 import { takeLease } from '../../../lib/lock/lease.ts';
 import { kubeBinaries } from '../../../lib/lab/helm-bin.ts';
-import { startSimulator, type Simulator } from '../../support/kube-sim/index.ts';
+import { startSimulator, type Simulator } from '../../../lib/lab/kube-sim/index.ts';
 import { SHARED_CHARTS } from '../../../lib/lab/shared-dir.ts';
 
 const projectDir = resolve(import.meta.dirname, '../../..');

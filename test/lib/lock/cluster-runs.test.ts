@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playMain } from '../../../lib/cli/play.ts';
 import { isLockRequest } from '../../../lib/lock/lease.ts';
-import { startSimulator, type Simulator } from '../../support/kube-sim/index.ts';
+import { startSimulator, type Simulator } from '../../../lib/lab/kube-sim/index.ts';
 
 const projectDir = resolve(import.meta.dirname, '../../..');
 const playbook = resolve(projectDir, 'test/fixtures/lock/playbooks/cluster.ts');

@@ -9,7 +9,7 @@ import { LockError } from '../../../lib/errors.ts';
 import { connectKube, loadKubeConfig, type KubeApi } from '../../../lib/kube/client.ts';
 import { newRunIdentity } from '../../../lib/lock/identity.ts';
 import { isLockRequest, LOCK_LEASE_NAME, readLease, takeLease } from '../../../lib/lock/lease.ts';
-import { startSimulator, type Simulator } from '../../support/kube-sim/index.ts';
+import { startSimulator, type Simulator } from '../../../lib/lab/kube-sim/index.ts';
 
 let sim: Simulator;
 let api: KubeApi;

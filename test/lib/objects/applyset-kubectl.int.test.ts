@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, expect, it } from 'vitest';
 import { APPLYSET_GROUP_KINDS, APPLYSET_ID, APPLYSET_NAMESPACES, APPLYSET_PART_OF, applySetId } from '../../../lib/objects/applyset.ts';
 import { kubeBinaries } from '../../../lib/lab/helm-bin.ts';
-import { startSimulator } from '../../support/kube-sim/index.ts';
+import { startSimulator } from '../../../lib/lab/kube-sim/index.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'capstan-applyset-'));

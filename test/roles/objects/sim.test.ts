@@ -1,4 +1,4 @@
-// The objects role end to end against the Kubernetes API SIMULATOR (test/support/kube-sim; the
+// The objects role end to end against the Kubernetes API SIMULATOR (lib/lab/kube-sim; the
 // real control plane of lib/lab/cluster is not on main yet): the platform docs' objects pasted
 // into manifests/ pass --plan, --check dry-runs them, a run applies them (PVC bound by the PV
 // binder stand-in to a pre-created PV), a rerun writes nothing, --diff shows the field, removed
@@ -16,7 +16,7 @@ import { applySetId } from '../../../lib/objects/applyset.ts';
 import { stripHelm } from '../../../lib/objects/bundle/read-sources.ts';
 import { inventoryCopy, type TaskEvent } from '../../fixtures/istio/sim-lab.ts';
 import { CERT_NOT_READY, simPatch, startCertManagerStandIn, startPvBinderStandIn, type StandIn } from '../../support/controller-stand-ins.ts';
-import { rawRequest, startSimulator, type Simulator } from '../../support/kube-sim/index.ts';
+import { rawRequest, startSimulator, type Simulator } from '../../../lib/lab/kube-sim/index.ts';
 import { SHARED_CHARTS } from '../../../lib/lab/shared-dir.ts';
 
 const PROJECT = resolve(import.meta.dirname, '../../..');

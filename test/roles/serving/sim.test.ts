@@ -1,4 +1,4 @@
-// The serving role against the Kubernetes API SIMULATOR (test/support/kube-sim; `--tags serving`
+// The serving role against the Kubernetes API SIMULATOR (lib/lab/kube-sim; `--tags serving`
 // only: the charts are not installed, their CRDs are loaded from the pinned charts): the
 // production inventory's issuers, Certificate, Ingresses, Models and Experiment are applied in
 // their ApplySet, made Ready by the serving STAND-IN controller (no cert-manager or Seldon
@@ -14,7 +14,7 @@ import { stripHelm } from '../../../lib/objects/bundle/read-sources.ts';
 import { SHARED_CHARTS } from '../../../lib/lab/shared-dir.ts';
 import { inventoryCopy, type TaskEvent } from '../../fixtures/istio/sim-lab.ts';
 import { simPatch, startServingReadyStandIn, type StandIn } from '../../support/controller-stand-ins.ts';
-import { startSimulator, type Simulator } from '../../support/kube-sim/index.ts';
+import { startSimulator, type Simulator } from '../../../lib/lab/kube-sim/index.ts';
 
 const PROJECT = resolve(import.meta.dirname, '../../..');
 const CRD_FILES = [

@@ -6,7 +6,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED_DIR } from '../../../lib/lab/shared-dir.ts';
+import { SHARED_DIR } from '../shared-dir.ts';
 
 export const openapiDir = process.env.CAPSTAN_K8S_OPENAPI_DIR ?? `${SHARED_DIR}/k8s-openapi/v3`;
 

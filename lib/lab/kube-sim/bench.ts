@@ -9,9 +9,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { kubeBinaries, type HelmMajor } from '../../../lib/lab/helm-bin.ts';
+import { kubeBinaries, type HelmMajor } from '../helm-bin.ts';
 import { startSimulator } from './index.ts';
-import { SHARED_CHARTS } from '../../../lib/lab/shared-dir.ts';
+import { SHARED_CHARTS } from '../shared-dir.ts';
 
 const namespaces: Record<string, string> = { metallb: 'metallb-system', 'istio-base': 'istio-system', istiod: 'istio-system', 'cert-manager': 'cert-manager', 'ingress-nginx': 'ingress-nginx' };
 const extraArgs: Record<string, string[]> = { 'cert-manager': ['--set', 'crds.enabled=true'], 'ingress-nginx': ['--set', 'controller.service.type=NodePort'] };

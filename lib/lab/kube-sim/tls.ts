@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isIP } from 'node:net';
 import { $ } from 'zx';
-import { sh } from '../../../lib/shell.ts';
+import { sh } from '../../shell.ts';
 
 export interface SimulatorCerts {
   caPem: string;

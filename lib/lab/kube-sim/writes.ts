@@ -3,7 +3,7 @@
  * DELETE except the run lock's own Lease requests (counted apart, issue 17.1). A no-op rerun of a
  * cluster role must make none.
  */
-import { isLockRequest } from '../../../lib/lock/lease.ts';
+import { isLockRequest } from '../../lock/lease.ts';
 import type { RequestLogEntry } from './index.ts';
 
 export function writeRequests(log: readonly RequestLogEntry[]): string[] {
