@@ -16,6 +16,9 @@ const roleCtx: RoleContext = {
   host: { name: 'k8s-node1', groups: ['server'], vars: {} }, playHosts: [], groups: {}, hostvars: {}, selectedRoles: ['seldon'], inventoryDir: '/nonexistent',
 };
 
+// The components whose labels/annotations the setup chart would render as null (a real API server rejects them).
+const EMPTY_META = Object.fromEntries(['scheduler', 'pipelinegateway', 'modelgateway', 'dataflow', 'envoy', 'hodometer'].map((c) => [c, { labels: {}, annotations: {} }]));
+
 describe('seldon releases from vars', () => {
   const cases: { name: string; vars: Record<string, unknown>; releases: string[]; values: Obj }[] = [
     {
@@ -24,7 +27,7 @@ describe('seldon releases from vars', () => {
       releases: ['seldon-core-v2-crds', 'seldon-core-v2-setup', 'seldon-core-v2-runtime', 'seldon-core-v2-servers'],
       values: {
         'seldon-core-v2-crds': {},
-        'seldon-core-v2-setup': { controller: { clusterwide: false }, services: { defaultServiceType: 'ClusterIP' } },
+        'seldon-core-v2-setup': { ...EMPTY_META, controller: { clusterwide: false }, services: { defaultServiceType: 'ClusterIP' } },
         'seldon-core-v2-runtime': { envoy: { serviceType: 'ClusterIP' }, scheduler: { serviceType: 'ClusterIP' } },
         'seldon-core-v2-servers': { mlserver: { replicas: 1 }, triton: { replicas: 1 } },
       },
@@ -34,7 +37,7 @@ describe('seldon releases from vars', () => {
       vars: { seldon_install_servers: false, seldon_mesh_service_type: 'LoadBalancer', seldon_kafka_bootstrap: 'kafka.kafka:9092' },
       releases: ['seldon-core-v2-crds', 'seldon-core-v2-setup', 'seldon-core-v2-runtime'],
       values: {
-        'seldon-core-v2-setup': { controller: { clusterwide: false }, kafka: { bootstrap: 'kafka.kafka:9092' }, services: { defaultServiceType: 'LoadBalancer' } },
+        'seldon-core-v2-setup': { ...EMPTY_META, controller: { clusterwide: false }, kafka: { bootstrap: 'kafka.kafka:9092' }, services: { defaultServiceType: 'LoadBalancer' } },
         'seldon-core-v2-runtime': { envoy: { serviceType: 'LoadBalancer' }, scheduler: { serviceType: 'LoadBalancer' } },
       },
     },

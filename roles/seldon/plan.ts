@@ -26,8 +26,13 @@ export function seldonNamespaceLabels(vars: SeldonVars): Record<string, string> 
   return vars.enable_istio && vars.seldon_istio_injection ? { 'istio-injection': 'enabled' } : {};
 }
 
+const SETUP_COMPONENTS_WITHOUT_META = ['scheduler', 'pipelinegateway', 'modelgateway', 'dataflow', 'envoy', 'hodometer'];
+
 function setupValues(vars: SeldonVars): Record<string, unknown> {
   return {
+    // The chart renders these components' labels/annotations with toYaml of values it does not
+    // define, i.e. `null`, which a real API server rejects for the SeldonConfig ("must be of type object").
+    ...Object.fromEntries(SETUP_COMPONENTS_WITHOUT_META.map((c) => [c, { labels: {}, annotations: {} }])),
     controller: { clusterwide: false },
     services: { defaultServiceType: vars.seldon_mesh_service_type },
     ...(vars.seldon_kafka_bootstrap === undefined ? {} : { kafka: { bootstrap: vars.seldon_kafka_bootstrap } }),
