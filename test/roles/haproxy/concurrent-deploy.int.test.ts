@@ -18,6 +18,9 @@ const vars = {
   haproxy_config_path: CFG, haproxy_stats_socket: `${DIR}/admin.sock`, haproxy_chroot: '', haproxy_log_target: '127.0.0.1:514 local0',
   // a reload that takes a moment widens the window in which the other run must wait
   haproxy_reload_command: ['sh', '-c', `sleep 1; haproxy -D -f ${CFG} -p ${PID} -sf $(cat ${PID} 2>/dev/null)`],
+  // the real default path, on the lab host's private /run/lock (test workers otherwise get their
+  // own path through CAPSTAN_LOCK_PATH, test/support/lock-path-setup.ts)
+  capstan_lock_path: '/run/lock/capstan.lock',
 };
 
 interface Run { code: number; text: string }
