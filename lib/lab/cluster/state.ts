@@ -45,8 +45,13 @@ export function saveState(s: ClusterState): void {
 }
 
 export function readState(dir: string): ClusterState | undefined {
-  const file = join(dir, 'state.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ClusterState) : undefined;
+  try {
+    return JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as ClusterState;
+  } catch (err) {
+    // not written yet, or removed by another process's teardown between listing and reading
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }
 
 function run(argv: readonly string[]): { status: number | null; stdout: string; stderr: string } {
@@ -156,6 +161,16 @@ export function teardownState(s: ClusterState): void {
   rmSync(s.dir, { recursive: true, force: true });
 }
 
+/** How old a folder is, or undefined when it vanished meanwhile. */
+function ageMs(dir: string): number | undefined {
+  try {
+    return Date.now() - statSync(dir).mtimeMs;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
 export function listClusters(): ClusterState[] {
   if (!existsSync(CLUSTER_ROOT)) return [];
   return readdirSync(CLUSTER_ROOT).map((id) => readState(join(CLUSTER_ROOT, id))).filter((s): s is ClusterState => s !== undefined);
@@ -169,7 +184,9 @@ export function cleanupStaleClusters(): string[] {
     const dir = join(CLUSTER_ROOT, id);
     const s = readState(dir);
     if (!s) {
-      if (Date.now() - statSync(dir).mtimeMs > 60_000) rmSync(dir, { recursive: true, force: true });
+      // no state yet (being allocated) or already gone (another process's teardown removed it)
+      const age = ageMs(dir);
+      if (age !== undefined && age > 60_000) rmSync(dir, { recursive: true, force: true });
       continue;
     }
     if (s.persistent || isAlive(s.ownerPid)) continue;

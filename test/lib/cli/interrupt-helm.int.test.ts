@@ -162,6 +162,9 @@ describe('Ctrl-C at each phase of a first Helm install', () => {
     expect(r.stoppedInMs).toBeLessThan(5000);
     expect(said(r)).toMatch(/was stopped at once \(Ctrl-C twice\): the release is left (at revision 1, status uninstalling|not installed)/);
     sim.faults.clear();
+    // The simulator still holds the killed helm's DELETE of the Service for the rest of its 1.5 s
+    // delay and then carries it out: let it land (bounded) so it cannot delete what the next run creates.
+    for (let i = 0; i < 100 && sim.store.get('v1', 'Service', 'gw', 'rollback'); i++) await new Promise((ok) => setTimeout(ok, 50));
     await normalRunSucceeds('rollback');
   });
 });
