@@ -14,7 +14,7 @@ export function ipToInt(ip: string): number | undefined {
   return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
 }
 
-const intToIp = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+export const intToIp = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 
 /** [first, last] integer ranges of a pool's spec.addresses. */
 export function poolRanges(pool: any): Array<[number, number]> {
@@ -37,13 +37,13 @@ export function poolRanges(pool: any): Array<[number, number]> {
   return out;
 }
 
-const inPool = (pool: any, ip: number): boolean => poolRanges(pool).some(([a, b]) => ip >= a && ip <= b);
+export const inPool = (pool: any, ip: number): boolean => poolRanges(pool).some(([a, b]) => ip >= a && ip <= b);
 
 export function currentIp(svc: any): string | undefined {
   return svc.status?.loadBalancer?.ingress?.[0]?.ip;
 }
 
-function requestedIp(svc: any): string | undefined {
+export function requestedIp(svc: any): string | undefined {
   const ann = svc.metadata.annotations ?? {};
   const list = ann['metallb.io/loadBalancerIPs'] ?? ann['metallb.universe.tf/loadBalancerIPs'];
   return list ? String(list).split(',').map((s) => s.trim()).find((s) => ipToInt(s) !== undefined) : svc.spec.loadBalancerIP || undefined;

@@ -8,49 +8,10 @@
 import type { SimContext } from '../context.ts';
 import type { StoreEvent } from '../store.ts';
 import { internalUpdate, keyOf, Queue, recordEvent } from './util.ts';
+// the one copy of MetalLB's address rules, shared with the real control plane's LoadBalancer-IP stand-in
+import { currentIp, inPool, intToIp, ipToInt, poolRanges as ranges, requestedIp } from '../../cluster/lb-ip-allocate.ts';
 
 const poolKey = 'metallb.io/ipaddresspools';
-
-function ipToInt(ip: string): number | undefined {
-  const parts = ip.trim().split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
-}
-
-const intToIp = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-
-/** [first, last] integer ranges of a pool's spec.addresses (CIDRs, a-b ranges, single IPs). */
-function ranges(pool: any): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (const a of pool.spec?.addresses ?? []) {
-    const text = String(a).trim();
-    if (text.includes('-')) {
-      const [from, to] = text.split('-').map((s) => ipToInt(s));
-      if (from !== undefined && to !== undefined) out.push([from, to]);
-    } else if (text.includes('/')) {
-      const [ip, bits] = text.split('/');
-      const base = ipToInt(ip!);
-      const size = 2 ** (32 - Number(bits));
-      if (base !== undefined) out.push([base - (base % size), base - (base % size) + size - 1]);
-    } else {
-      const ip = ipToInt(text);
-      if (ip !== undefined) out.push([ip, ip]);
-    }
-  }
-  return out;
-}
-
-const inPool = (pool: any, ip: number): boolean => ranges(pool).some(([a, b]) => ip >= a && ip <= b);
-
-function requestedIp(svc: any): string | undefined {
-  const ann = svc.metadata.annotations ?? {};
-  const list = ann['metallb.io/loadBalancerIPs'] ?? ann['metallb.universe.tf/loadBalancerIPs'];
-  return list ? String(list).split(',').map((s) => s.trim()).find((s) => ipToInt(s) !== undefined) : svc.spec.loadBalancerIP || undefined;
-}
-
-function currentIp(svc: any): string | undefined {
-  return svc.status?.loadBalancer?.ingress?.[0]?.ip;
-}
 
 function choose(ctx: SimContext, svc: any, pools: any[], used: Set<number>): { ip?: string; pool?: any; error?: string } {
   const ann = svc.metadata.annotations ?? {};
