@@ -10,21 +10,11 @@ import type { FaultInjector } from './faults.ts';
 import { route, type RoutedRequest } from './router.ts';
 import { ApiError } from './status.ts';
 import type { SimulatorCerts } from './tls.ts';
+import type { ProxyRequest } from '../cluster/fault-proxy.ts';
 
-export interface RequestLogEntry {
-  method: string;
-  path: string;
-  query: string;
-  contentType: string;
-  accept: string;
-  status: number;
-  userAgent: string;
-  /** ISO time the request arrived. */
-  time: string;
-  /** Milliseconds until the response was written (watches: until the stream opened). */
-  durationMs: number;
-  httpVersion: string;
-}
+/** One request as the simulator logs it: the same shape as the real control plane's fault proxy
+ * logs (lib/lab/cluster/fault-proxy.ts), so a test reads either; watches count until the stream opened. */
+export type RequestLogEntry = Omit<ProxyRequest, 'injected'>;
 
 export interface ServerDeps {
   ctx: SimContext;
