@@ -48,8 +48,10 @@ export function readState(dir: string): ClusterState | undefined {
   try {
     return JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as ClusterState;
   } catch (err) {
-    // not written yet, or removed by another process's teardown between listing and reading
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // not written yet, removed by another process's teardown between listing and reading, or an
+    // entry that is no cluster folder (the shared cluster's owner file sits beside them)
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw err;
   }
 }
