@@ -38,7 +38,7 @@ describe('SSH through the runner', () => {
     for (const h of ['sr1', 'sr2', 'sr4']) expect(outcome.hosts[h]).toMatchObject({ ok: 3, changed: 1, unreachable: 0, failed: 0 });
     for (const h of ['sr1', 'sr2', 'sr4']) expect((await lab().exec(h, ['cat', '/opt/after.txt'])).stdout).toBe(`${h}\n`);
     expect((await lab().exec('sr3', ['ls', '/opt'])).stdout).not.toContain('after.txt');
-  });
+  }, 180_000);
 
   it('honours --forks: at most N hosts run a task at once, and all of them with forks = hosts', async () => {
     const measureWith = async (forks: number) => {
@@ -63,5 +63,5 @@ describe('SSH through the runner', () => {
     };
     expect(await measureWith(2)).toBe(2);
     expect(await measureWith(4)).toBe(4);
-  });
+  }, 180_000);
 });
