@@ -1,3 +1,4 @@
+import { encryptVaultForTest as encryptWithParams } from './support/vault-encrypt-for-test.ts';
 /**
  * Ansible Vault: fixtures encrypted by Debian's ansible-vault (1.1 file, 1.2 `prod` file, inline
  * 1.1 and 1.2 values), the newer payload that carries its own iteration count (encrypted here
@@ -30,18 +31,7 @@ afterAll(async () => {
 beforeEach(() => clearSecretsForTest());
 
 /** Test-only encrypter for the newer payload form (salt, hmac, ciphertext, JSON params). */
-function encryptVaultForTest(plaintext: string, password: string, iterations: number): string {
-  const salt = randomBytes(32);
-  const derived = pbkdf2Sync(password, salt, iterations, 80, 'sha256');
-  const pad = 16 - (Buffer.byteLength(plaintext) % 16);
-  const padded = Buffer.concat([Buffer.from(plaintext), Buffer.alloc(pad, pad)]);
-  const cipher = createCipheriv('aes-256-ctr', derived.subarray(0, 32), derived.subarray(64));
-  const ciphertext = Buffer.concat([cipher.update(padded), cipher.final()]);
-  const hmac = createHmac('sha256', derived.subarray(32, 64)).update(ciphertext).digest();
-  const params = Buffer.from(JSON.stringify({ iterations, key_length: 32 }));
-  const body = Buffer.from([salt, hmac, ciphertext, params].map((b) => b.toString('hex')).join('\n')).toString('hex');
-  return `$ANSIBLE_VAULT;1.1;AES256\n${body.match(/.{1,80}/g)!.join('\n')}\n`;
-}
+const encryptVaultForTest = (plaintext: string, password: string, iterations: number) => encryptWithParams(plaintext, password, iterations, true);
 
 describe('vault decryption', () => {
   it('reads 1.1 and 1.2 files and inline values encrypted by ansible-vault', async () => {

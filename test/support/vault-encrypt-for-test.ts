@@ -4,7 +4,8 @@
  */
 import { createCipheriv, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 
-export function encryptVaultForTest(plaintext: string, password: string, iterations = 10_000): string {
+/** `carryIterations`: the newer payload form that carries its own iteration count (JSON params). */
+export function encryptVaultForTest(plaintext: string, password: string, iterations = 10_000, carryIterations = false): string {
   const salt = randomBytes(32);
   const derived = pbkdf2Sync(password, salt, iterations, 80, 'sha256');
   const pad = 16 - (Buffer.byteLength(plaintext) % 16);
@@ -12,7 +13,8 @@ export function encryptVaultForTest(plaintext: string, password: string, iterati
   const cipher = createCipheriv('aes-256-ctr', derived.subarray(0, 32), derived.subarray(64));
   const ciphertext = Buffer.concat([cipher.update(padded), cipher.final()]);
   const hmac = createHmac('sha256', derived.subarray(32, 64)).update(ciphertext).digest();
-  const body = Buffer.from([salt, hmac, ciphertext].map((b) => b.toString('hex')).join('\n')).toString('hex');
+  const parts = carryIterations ? [salt, hmac, ciphertext, Buffer.from(JSON.stringify({ iterations, key_length: 32 }))] : [salt, hmac, ciphertext];
+  const body = Buffer.from(parts.map((b) => b.toString('hex')).join('\n')).toString('hex');
   return `$ANSIBLE_VAULT;1.1;AES256\n${body.match(/.{1,80}/g)!.join('\n')}\n`;
 }
 
