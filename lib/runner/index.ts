@@ -81,7 +81,7 @@ export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcom
   });
   const prepared = o.startAtTask !== undefined ? startAtTask(all, o.startAtTask) : all;
   const shownPlaybook = relative(o.projectDir, file) || file;
-  profile.phase('playbook, roles and vars (load, validate, tasks)', t0);
+  profile.phase('playbook, roles, vars (validated)', t0);
   o.reporter.emit({
     type: 'run_start', playbook: shownPlaybook, check: o.check ?? false, diff: o.diff ?? false,
     ...(typeof mode === 'object' ? { mode: 'list', list: [mode.list].flat() } : { mode: mode === 'run' && o.check ? 'check' : mode }),
