@@ -39,6 +39,9 @@ const K3S_VERSION = 'v1.31.4+k3s1';
 /** Bounded: a run longer than this is a failure, not a figure. */
 const RUN_TIMEOUT_MS = 900_000;
 
+/** The CRDs the serving stand-in watches: it can only start once the run has installed them. */
+const SERVING_CRDS = ['clusterissuers.cert-manager.io', 'certificates.cert-manager.io', 'models.mlops.seldon.io', 'experiments.mlops.seldon.io'];
+
 interface NoOp { run: Timed; profile: ParsedProfile; persisted: string[]; lock: number }
 
 const k = await startK3sLabOnCluster({
@@ -74,9 +77,6 @@ try {
   await standIn.stop();
   await k.down();
 }
-
-/** The CRDs the serving stand-in watches: it can only start once the run has installed them. */
-const SERVING_CRDS = ['clusterissuers.cert-manager.io', 'certificates.cert-manager.io', 'models.mlops.seldon.io', 'experiments.mlops.seldon.io'];
 
 /** Starts the serving stand-in once its CRDs exist (polled every 500 ms, bounded by the first run's bound); stop() ends either. */
 function servingStandInOnceCrds(): StandIn {
