@@ -176,7 +176,9 @@ export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): Ku
       const res = await call(`list ${kind}`, () =>
         api.list(apiVersion, kind, q.namespace, undefined, undefined, undefined, q.fieldSelector, q.labelSelector));
       const raw = res as unknown as { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
-      return { items: raw.items ?? [], resourceVersion: raw.metadata?.resourceVersion ?? '' };
+      // A real API server's list items carry no apiVersion/kind (only the list does): give them
+      // theirs, as kubectl does, so an item can be handed on as an object (to delete, describe, apply).
+      return { items: (raw.items ?? []).map((i) => ({ apiVersion, kind, ...i })), resourceVersion: raw.metadata?.resourceVersion ?? '' };
     },
     apply(obj, o = {}) {
       const query = { fieldManager: FIELD_MANAGER, force: String(o.force ?? false), ...(o.dryRun ? { dryRun: 'All' } : {}) };
