@@ -178,7 +178,7 @@ export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): Ku
       const raw = res as unknown as { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
       // A real API server's list items carry no apiVersion/kind (only the list does): give them
       // theirs, as kubectl does, so an item can be handed on as an object (to delete, describe, apply).
-      return { items: (raw.items ?? []).map((i) => ({ apiVersion, kind, ...i })), resourceVersion: raw.metadata?.resourceVersion ?? '' };
+      return { items: (raw.items ?? []).map((i) => ({ ...i, apiVersion: i.apiVersion ?? apiVersion, kind: i.kind ?? kind })), resourceVersion: raw.metadata?.resourceVersion ?? '' };
     },
     apply(obj, o = {}) {
       const query = { fieldManager: FIELD_MANAGER, force: String(o.force ?? false), ...(o.dryRun ? { dryRun: 'All' } : {}) };
