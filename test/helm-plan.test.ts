@@ -52,6 +52,11 @@ describe('helm flags per major', () => {
     expect(upgradeArgs(4, o).slice(-3)).toEqual(['--wait=watcher', '--rollback-on-failure', '--debug']);
     expect(upgradeArgs(4, { ...o, wait: false })).not.toContain('--rollback-on-failure');
   });
+  it('clientSideApply: helm 4 gets --server-side=false (its default is server-side), helm 3 needs nothing', () => {
+    expect(upgradeArgs(4, { ...o, clientSideApply: true })).toContain('--server-side=false');
+    expect(upgradeArgs(4, o).some((a) => a.startsWith('--server-side'))).toBe(false);
+    expect(upgradeArgs(3, { ...o, clientSideApply: true }).some((a) => a.startsWith('--server-side'))).toBe(false);
+  });
   it('never uses --set; renders without hooks', () => {
     expect([...upgradeArgs(3, o), ...templateArgs(o)].some((a) => a.startsWith('--set'))).toBe(false);
     expect(templateArgs(o)).toContain('--no-hooks');

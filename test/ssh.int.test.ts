@@ -126,6 +126,21 @@ describe('ssh transport: files', () => {
     });
   });
 
+  it('a write to a full disk or a read-only mount names the OS error and the fix, not SFTP\'s bare "Failure"', async () => {
+    // tiny tmpfs mounts in sh2's private mount namespace (sshd and its sftp-server live in it too)
+    await lab().exec('sh2', ['sh', '-c', 'mkdir -p /opt/full /opt/ro && mount -t tmpfs -o size=64k tmpfs /opt/full && mount -t tmpfs -o ro,size=64k tmpfs /opt/ro']);
+    try {
+      await withTransport('sh2', async (t) => {
+        const put = (path: string) => t.put(path, Buffer.alloc(256 * 1024, 'x')).then(() => 'written', (e: Error) => e.message);
+        expect(await put('/opt/full/big.bin')).toBe('sh2: cannot write /opt/full/big.bin: No space left on device; fix: free space on the filesystem holding /opt/full (df -h /opt/full)');
+        expect(await put('/opt/ro/f.txt')).toMatch(/^sh2: cannot write \/opt\/ro\/f\.txt: Read-only file system; fix: the filesystem holding \/opt\/ro is mounted read-only/);
+        expect((await t.run(sh`ls -A /opt/full /opt/ro`)).stdout).toBe('/opt/full:\n\n/opt/ro:\n');
+      });
+    } finally {
+      await lab().exec('sh2', ['umount', '/opt/full', '/opt/ro']);
+    }
+  });
+
   it('puts and gets through become (sudo) as another user', async () => {
     await withTransport('sh2', async (t) => {
       await t.run(sh`install -d -o nobody -m 700 /opt/nobody`);

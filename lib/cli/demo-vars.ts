@@ -7,7 +7,12 @@
  * with two Models and the A/B Experiment, the Istio gateway and VirtualService for
  * financial-predictor.local.
  */
+import { ETCD_VERSION, KUBERNETES_VERSION, KWOK_VERSION } from '../lab/cluster/versions.ts';
 import { SHARED_CHARTS } from '../lab/shared-dir.ts';
+
+/** What the demo says it runs on (docs/demo.md says the same). */
+export const REAL_API_SERVER = `real API server (kube-apiserver v${KUBERNETES_VERSION}, etcd, controllers, scheduler; kubelets and containers simulated by kwok)`;
+export const CLUSTER_VERSIONS = `kube-apiserver/kube-controller-manager/kube-scheduler v${KUBERNETES_VERSION}, etcd v${ETCD_VERSION}, kwok v${KWOK_VERSION}`;
 
 export const K3S_VERSION = 'v1.31.4+k3s1';
 export const GATEWAY_HTTP_NODEPORT = 31080;

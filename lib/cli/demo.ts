@@ -14,10 +14,12 @@ import { isMain, PROJECT_DIR, processIO, type CliIO } from './args.ts';
 import { playMain } from './play.ts';
 import { throughHaproxy } from './demo-http.ts';
 import { Timings } from './demo-timings.ts';
-import { demoServingVars, demoVars, DEMO_NODE_PORTS, EXPERIMENT, GATEWAY_HTTP_NODEPORT, K3S_VERSION, LB_SELDON_PORT, SELDON_NODEPORT, SERVING_HOST } from './demo-vars.ts';
+import {
+  CLUSTER_VERSIONS, demoServingVars, demoVars, DEMO_NODE_PORTS, EXPERIMENT, GATEWAY_HTTP_NODEPORT, K3S_VERSION, LB_SELDON_PORT, REAL_API_SERVER, SELDON_NODEPORT, SERVING_HOST,
+} from './demo-vars.ts';
 import { demoRows, readDemoFacts, table, type DemoAnswers } from './demo-verify.ts';
 import type { K3sLab } from '../lab/k3s-standin/k3s-lab.ts';
-import type { DemoApi } from './demo-cluster.ts';
+import type { LabCluster } from '../lab/k3s-standin/lab-cluster.ts';
 
 export { demoVars } from './demo-vars.ts';
 
@@ -36,18 +38,19 @@ export async function demoMain(io: CliIO, signal: AbortSignal, force?: AbortSign
     return ExitCode.invalidInput;
   }
   const serving = o.serving ?? false;
-  const { startK3sLab } = await import('../lab/k3s-standin/k3s-lab.ts');
+  const { startK3sLabOnCluster } = await import('../lab/k3s-standin/lab-cluster.ts');
   const { kubeBinaries } = await import('../lab/helm-bin.ts');
-  const { startDemoApi, REAL_API_SERVER, CLUSTER_VERSIONS } = await import('./demo-cluster.ts');
   const t = new Timings();
   io.stdout.write(`capstan demo: starting a lab (k3s server1, agent1, agent2 + load balancer lb1), the ${REAL_API_SERVER} and the k3s stand-in\n`);
   // The demo handles Ctrl-C itself (demoCli): a lab or cluster tearing itself down from the signal
   // would pull the ground from under a start-up or a teardown still running.
   // Ctrl-C during start-up stops the API server's start (what it started is ended by its recorded PIDs) and the lab is removed.
-  const startApi = (a: { host: string }) => startDemoApi({ ...a, signal });
-  let k: K3sLab<DemoApi>;
+  let k: K3sLab<LabCluster>;
   try {
-    k = await t.time('start', () => startK3sLab({ startApi, servers: 1, agents: 2, loadBalancers: 1, version: K3S_VERSION, nodePorts: DEMO_NODE_PORTS, name: 'demo', handleSignals: false }));
+    k = await t.time('start', () => startK3sLabOnCluster({
+      servers: 1, agents: 2, loadBalancers: 1, version: K3S_VERSION, nodePorts: DEMO_NODE_PORTS, name: 'demo', handleSignals: false,
+      cluster: { handleSignals: false, signal },
+    }));
   } catch (err) {
     if (signal.aborted) {
       io.stdout.write(`interrupted during start-up: the lab and the API server started so far are torn down (${t.total()} s)\n`);

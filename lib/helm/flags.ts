@@ -2,7 +2,8 @@
  * helm command lines, per Helm major, as argument arrays (never a shell string). The flags that
  * differ: helm 3 waits with `--wait` and rolls back with `--atomic`; helm 4 needs
  * `--wait=watcher` (a bare `--wait` would wait for hooks only) and `--rollback-on-failure`
- * (`--atomic` is gone).
+ * (`--atomic` is gone). Helm 4 applies server-side by default; `clientSideApply` asks for helm 3's
+ * client-side create/patch (`--server-side=false`).
  */
 export type HelmMajor = 3 | 4;
 
@@ -14,6 +15,7 @@ export interface UpgradeArgs {
   timeoutSeconds: number;
   wait: boolean;
   createNamespace: boolean;
+  clientSideApply?: boolean;
 }
 
 export function waitFlags(major: HelmMajor, wait: boolean): string[] {
@@ -29,6 +31,7 @@ export function upgradeArgs(major: HelmMajor, o: UpgradeArgs): string[] {
     '--values', o.valuesFile,
     '--timeout', `${o.timeoutSeconds}s`,
     ...waitFlags(major, o.wait),
+    ...(major === 4 && o.clientSideApply ? ['--server-side=false'] : []),
     // What helm waits for is only in its debug log (progress lines; for helm 3 also the failure): diagnose.ts.
     ...(o.wait ? ['--debug'] : []),
   ];

@@ -105,7 +105,7 @@ async function upgrade(deps: HelmDeps, spec: HelmReleaseSpec, given: ResolvedCha
   const r = await guardedHelm(`helm upgrade --install ${spec.namespace}/${spec.name}`, interruptOf(o), (stop) =>
     withValues(exec, spec.values, (valuesFile) => exec.run(upgradeArgs(major, {
       name: spec.name, namespace: spec.namespace, chartArgs: chart.args, valuesFile, timeoutSeconds, wait,
-      createNamespace: spec.createNamespace ?? true,
+      createNamespace: spec.createNamespace ?? true, clientSideApply: spec.clientSideApply ?? false,
     }), stop, waitProgress(o.log))), stateOf(deps, spec));
   if (r.code !== 0) {
     const err = helmFailure(`helm upgrade --install ${spec.name}`, r, exec.where);

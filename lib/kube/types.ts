@@ -23,6 +23,12 @@ export interface HelmReleaseSpec {
   /** Wait for the release's workloads (translated per Helm major). Default true. */
   wait?: boolean;
   timeoutSeconds?: number;
+  /**
+   * Apply client-side as helm 3 does, also with helm 4 (whose default is server-side apply):
+   * for charts that render `null` for fields of a CRD's schema, which the API server drops on a
+   * create but refuses in a server-side apply (Seldon's runtime and servers charts).
+   */
+  clientSideApply?: boolean;
 }
 
 export interface ApplyOptions {

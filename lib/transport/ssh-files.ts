@@ -13,6 +13,15 @@ import { mustOf } from './must.ts';
 import type { CommandResult, PutOptions, RunOptions } from './types.ts';
 
 const SFTP_NO_SUCH_FILE = 2;
+/** SSH_FX_FAILURE: SFTP v3 has no code for ENOSPC, EROFS, EDQUOT...; OpenSSH's sftp-server sends this for all of them. */
+const SFTP_FAILURE = 4;
+
+/** What to do about the OS error a write probe reported (its strerror text), when there is a clear fix. */
+const WRITE_FIXES: ReadonlyArray<[RegExp, (dir: string) => string]> = [
+  [/No space left on device/, (dir) => `free space on the filesystem holding ${dir} (df -h ${dir})`],
+  [/Read-only file system/, (dir) => `the filesystem holding ${dir} is mounted read-only: remount it read-write or choose another path`],
+  [/Disk quota exceeded/, (dir) => `the login user's quota on ${dir} is used up (quota -s)`],
+];
 
 export interface FileDeps {
   client: Client;
@@ -52,6 +61,21 @@ export function makeFileOps(d: FileDeps) {
     await must(sh`umask 077 && mkdir -p -- ${dirname(path)} && cat > ${tmp} && chmod -- ${(o.mode ?? 0o644).toString(8)} ${tmp} ${chown} && mv -f -- ${tmp} ${path} || { rm -f -- ${tmp}; exit 1; }`, { become: true, stdin: content });
   }
 
+  /**
+   * SFTP says only "Failure" when a write hits a full disk, a read-only mount or a quota: write a
+   * probe file of the same size in the same folder with a command, whose stderr carries the OS's own words.
+   */
+  async function explainWriteFailure(err: Error, path: string, size: number): Promise<Error> {
+    if ((err as { code?: unknown }).code !== SFTP_FAILURE || d.dead()) return err;
+    const dir = dirname(path);
+    const probe = await d.run(sh`f=$(mktemp -p ${dir} .capstan-probe.XXXXXX) || exit 1; head -c ${String(Math.max(size, 1))} /dev/zero > "$f"; r=$?; rm -f -- "$f"; exit $r`)
+      .catch(() => undefined);
+    const said = probe?.stderr.trim().split('\n').pop()?.replace(/^.*: /, '');
+    if (!probe || probe.code === 0 || !said) return err;
+    const fix = WRITE_FIXES.find(([re]) => re.test(said))?.[1](dir);
+    return Object.assign(new Error(`${d.host}: cannot write ${path}: ${said}${fix ? `; fix: ${fix}` : ''}`), { code: (err as { code?: unknown }).code });
+  }
+
   async function writeTemp(s: Sftp, tmp: string, content: string | Buffer, mode: number): Promise<void> {
     await sftpCall<void>(d, `write ${tmp}`, (cb) => s.writeFile(tmp, content, { mode, flag: 'wx' }, (err) => cb(err)));
     await sftpCall<void>(d, `chmod ${tmp}`, (cb) => s.chmod(tmp, mode, (err) => cb(err)));
@@ -76,7 +100,7 @@ export function makeFileOps(d: FileDeps) {
     } catch (err) {
       // best effort: the write's own error (rethrown below) is what the user needs to see
       if (!d.dead()) await sftpCall<void>(d, `unlink ${tmp}`, (cb) => s.unlink(tmp, (e) => cb(e))).catch(() => undefined);
-      throw err;
+      throw await explainWriteFailure(err as Error, path, Buffer.byteLength(content));
     }
   }
 

@@ -54,6 +54,17 @@ const VALUES: Record<SeldonPart, (vars: SeldonVars) => Record<string, unknown>> 
   crds: () => ({}), setup: setupValues, runtime: runtimeValues, servers: serversValues,
 };
 
+/**
+ * The runtime and servers charts render `podSpec: {{ toJson .Values.<c>.podSpec }}`, tracing,
+ * Kafka and service settings of values they leave undefined, i.e. `null` (about twenty fields).
+ * Helm 3 creates objects client-side (POST), where the API server drops a custom resource's nulls
+ * before validating; helm 4 applies server-side by default, where the apply configuration is
+ * converted to the CRD's typed schema first and a `null` string or object is refused
+ * ("must be of type string"). Overriding each null with a value would set what Seldon's
+ * SeldonConfig is meant to default, so these two releases are applied client-side under helm 4 too.
+ */
+const CLIENT_SIDE: ReadonlySet<SeldonPart> = new Set(['runtime', 'servers']);
+
 /** Release `seldon-core-v2-<part>` of chart `seldon-core-v2-<part>`, all in seldon_namespace. */
 export function seldonRelease(vars: SeldonVars, part: SeldonPart): HelmReleaseSpec {
   const name = `seldon-core-v2-${part}`;
@@ -65,6 +76,7 @@ export function seldonRelease(vars: SeldonVars, part: SeldonPart): HelmReleaseSp
     createNamespace: true,
     wait: true,
     timeoutSeconds: vars.helm_timeout,
+    ...(CLIENT_SIDE.has(part) ? { clientSideApply: true } : {}),
   };
 }
 

@@ -15,8 +15,9 @@ import { readWrites, type AuditWrite } from './audit.ts';
 import { makePki, type ClusterUser, type Pki } from './certs.ts';
 import { apiserverArgs, controllerManagerArgs, etcdArgs, kwokArgs, ranges, schedulerArgs, type Ranges } from './flags.ts';
 import { auditPolicy, capstanClusterAdmin, fakeNode, kubeconfigText } from './manifests.ts';
-import { freePort, residentMiB, startProcess, waitFor } from './processes.ts';
-import { addNeverReady, applyStages, setNeverReady, stagesCrd } from './stages.ts';
+import { KUBELET_ADDRESS } from './port-forward.ts';
+import { freePort, healthz, residentMiB, startProcess, waitFor } from './processes.ts';
+import { addNeverReady, applyStages, kwokCrds, setNeverReady } from './stages.ts';
 import { addUnreachableRoute, allocateCluster, cleanupStaleClusters, saveState, teardownState, type ClusterState } from './state.ts';
 import { binaryPath } from './versions.ts';
 
@@ -83,17 +84,19 @@ async function startControlPlane(s: ClusterState, pki: Pki, r: Ranges, api: Clus
 
 async function seed(s: ClusterState, api: ClusterApi, r: Ranges, nodeNames: readonly string[], signal?: AbortSignal): Promise<void> {
   await api.create('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', capstanClusterAdmin());
-  await api.create('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', stagesCrd());
-  await waitFor(s, 'kube-apiserver', 'kwok Stage CRD established', async () => {
-    const crd = await api.must('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/stages.kwok.x-k8s.io');
-    return (crd.status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True');
+  const crds = kwokCrds();
+  for (const crd of crds) await api.create('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+  await waitFor(s, 'kube-apiserver', `kwok CRDs established (${crds.map((c) => c.spec.names.kind).join(', ')})`, async () => {
+    const all = await Promise.all(crds.map((c) => api.must('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${c.metadata.name}`)));
+    return all.every((crd) => (crd.status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True'));
   }, 30_000, signal);
   await applyStages(api);
   await Promise.all(nodeNames.map((name, i) => api.create('/api/v1/nodes', fakeNode(name, r.nodeIp(i + 1)))));
 }
 
-async function waitReady(s: ClusterState, api: ClusterApi, nodeNames: readonly string[], signal?: AbortSignal): Promise<void> {
+async function waitReady(s: ClusterState, api: ClusterApi, nodeNames: readonly string[], kubeletPort: number, ca: string, signal?: AbortSignal): Promise<void> {
   await Promise.all([
+    waitFor(s, 'kwok', `kwok's kubelet server https://${KUBELET_ADDRESS}:${kubeletPort}/healthz`, () => healthz(KUBELET_ADDRESS, kubeletPort, ca), undefined, signal),
     waitFor(s, 'kwok', `fake Nodes ${nodeNames.join(', ')} Ready`, async () => {
       const nodes = (await api.must('GET', '/api/v1/nodes')).items as any[];
       const ready = nodes.filter((n) => (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'));
@@ -128,10 +131,11 @@ export async function startCluster(o: ClusterOptions = {}): Promise<Cluster> {
     await seed(s, api, r, nodeNames, o.signal);
     startProcess(s, 'kube-controller-manager', binaryPath('kube-controller-manager'), controllerManagerArgs(s.dir, pki));
     startProcess(s, 'kube-scheduler', binaryPath('kube-scheduler'), schedulerArgs(s.dir));
-    startProcess(s, 'kwok', binaryPath('kwok'), kwokArgs(s.dir, r));
+    const kubeletPort = await freePort();
+    startProcess(s, 'kwok', binaryPath('kwok'), kwokArgs(s.dir, r, pki, kubeletPort));
     if (o.lbIps ?? true) startProcess(s, 'lb-ip-stand-in', process.execPath, [join(import.meta.dirname, 'lb-ip-stand-in.ts'), s.dir]);
     if (o.labGatewayIp) startProcess(s, 'forward', process.execPath, [join(import.meta.dirname, 'forward.ts'), s.dir, o.labGatewayIp, String(s.apiPort), String(s.apiPort)]);
-    await waitReady(s, api, nodeNames, o.signal);
+    await waitReady(s, api, nodeNames, kubeletPort, pki.ca, o.signal);
     return handle(s, pki, r, api, server, (Date.now() - t0) / 1000, o.labGatewayIp);
   } catch (err) {
     teardownState(s); // a cluster that did not start is never kept, persistent or not

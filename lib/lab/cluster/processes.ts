@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { isAlive, saveState, type ClusterState } from './state.ts';
@@ -49,6 +50,19 @@ export async function waitFor(s: ClusterState, name: string, what: string, ready
     if (Date.now() > deadline) throw new Error(`cluster: ${what}: not after ${timeoutMs / 1000}s; ${logFile(s, name)}:\n${logTail(s, name)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** GET https://host:port/healthz answers 200, the certificate checked against `ca` (bounded: 2 s). */
+export function healthz(host: string, port: number, ca: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path: '/healthz', ca: readFileSync(ca), timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy(new Error(`https://${host}:${port}/healthz: no answer in 2s`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** A TCP port free on 127.0.0.1 right now (the kernel's choice). */

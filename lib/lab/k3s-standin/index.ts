@@ -2,9 +2,11 @@
  * The k3s STAND-IN (capstan tests; k3s cannot run here: no container runtime). Serves the stand-in
  * install script and `k3s` wrapper over HTTP (URL mode), or writes the same files into an airgap
  * dir (air-gapped mode). Every HTTP request is recorded, so a test can assert that an air-gapped
- * run made none.
+ * run made none. The cluster its nodes join is a Kubernetes API server: the real control plane
+ * (lib/lab/cluster; see ./lab-cluster.ts, which fills in the options below) or the simulator.
  *
- *   const standin = await startK3sStandin({ listenHost: lab.gatewayIp, kubeconfig: sim.kubeconfigPath });
+ *   const standin = await startK3sStandin({ listenHost: lab.gatewayIp, kubeconfig: standinKubeconfigPath,
+ *     k3sYaml: capstanKubeconfigOn6443, apiRelay: '10.7.0.1:41234', kwokNodes: true });
  *   inventory var k3s_install_script_url = standin.installUrl
  *   standin.writeAirgapDir(dir, 'v1.31.4+k3s1')
  */
@@ -21,8 +23,14 @@ export { STANDIN_STATE_DIR } from './paths.ts';
 export interface K3sStandinOptions {
   /** Address the HTTP server listens on: the lab's gateway IP (what lab hosts can reach). */
   listenHost: string;
-  /** The Kubernetes API simulator's kubeconfig (path), the "cluster" nodes register with. */
+  /** Kubeconfig (path) the stand-in uses itself: registering Nodes, its bootstrap record. */
   kubeconfig: string;
+  /** Kubeconfig (path) servers write as /etc/rancher/k3s/k3s.yaml (default: `kubeconfig`'s file). */
+  k3sYaml?: string;
+  /** host:port servers relay their 127.0.0.1:6443 to (as k3s serves its API there). */
+  apiRelay?: string;
+  /** Register Nodes for kwok to manage (Ready, heartbeats, pods run), as on the real control plane. */
+  kwokNodes?: boolean;
   /** Ports every node answers HTTP on ("k3s stand-in on <node>"), e.g. the gateway NodePorts. */
   nodePorts?: number[];
   /** Node name → InternalIP recorded on the Node objects. */
@@ -49,7 +57,11 @@ export interface K3sStandin {
 export async function startK3sStandin(options: K3sStandinOptions): Promise<K3sStandin> {
   const dir = mkdtempSync(join(tmpdir(), 'capstan-k3s-standin-'));
   const confPath = join(dir, 'standin.json');
-  const conf: StandinConf = { kubeconfig: options.kubeconfig, nodePorts: options.nodePorts ?? [], nodeIps: options.nodeIps ?? {} };
+  const conf: StandinConf = {
+    kubeconfig: options.kubeconfig, nodePorts: options.nodePorts ?? [], nodeIps: options.nodeIps ?? {},
+    ...(options.k3sYaml ? { k3sYaml: options.k3sYaml } : {}), ...(options.apiRelay ? { apiRelay: options.apiRelay } : {}),
+    ...(options.kwokNodes ? { kwokNodes: true } : {}),
+  };
   writeFileSync(confPath, JSON.stringify(conf, null, 2));
   const requests: StandinRequest[] = [];
   let env: ScriptEnv = { baseUrl: '', confPath };

@@ -1,8 +1,10 @@
 /**
- * A lab for the k3s role (tests and `npm run demo`): lab hosts (real sshd in network namespaces),
- * the Kubernetes API simulator on the lab bridge, and the k3s STAND-IN's install server; an
- * inventory in k3s-ansible's shape (k3s_cluster: server + agent). The cluster's API is the
- * simulator, so api_endpoint/api_port name the simulator's address.
+ * A lab for the k3s role (tests, `npm run demo`, benches): lab hosts (real sshd in network
+ * namespaces), a Kubernetes API server reachable on the lab bridge, and the k3s STAND-IN's install
+ * server; an inventory in k3s-ansible's shape (k3s_cluster: server + agent). api_endpoint/api_port
+ * name the API server's lab address (the address agents join and the role's kubeconfig names).
+ * The API server is what `startApi` starts: the real control plane through ./lab-cluster.ts
+ * (`startK3sLabOnCluster`, one call for lab + cluster + stand-in), or the simulator.
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,15 +12,24 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 
-/** The Kubernetes API the stand-in's nodes register with: the test simulator, or a real control plane. */
-export interface LabApiServer {
-  readonly url: string;
-  writeKubeconfig(path: string): Promise<void> | void;
-  close(): Promise<void>;
-}
 import { startLab, type Lab } from '../lab.ts';
 import { startK3sStandin, type K3sStandin } from './index.ts';
 import { STANDIN_STATE_DIR } from './paths.ts';
+
+/** The Kubernetes API the stand-in's nodes register with: the real control plane (./lab-cluster.ts) or the simulator. */
+export interface LabApiServer {
+  /** The API server's URL as lab hosts reach it (api_endpoint:api_port). */
+  readonly url: string;
+  /** Writes the stand-in's own kubeconfig (it registers Nodes with it). */
+  writeKubeconfig(path: string): Promise<void> | void;
+  /** Writes what servers write as k3s.yaml (default: the stand-in's kubeconfig). */
+  writeK3sYaml?(path: string): Promise<void> | void;
+  /** host:port servers relay their 127.0.0.1:6443 to. */
+  readonly apiRelay?: string;
+  /** kwok manages the stand-in's Nodes. */
+  readonly kwokNodes?: boolean;
+  close(): Promise<void>;
+}
 
 const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -81,11 +92,16 @@ export async function startK3sLab<A extends LabApiServer>(o: K3sLabOptions<A>): 
   let standin: K3sStandin | undefined;
   try {
     sim = await o.startApi({ host: lab.gatewayIp });
-    const simKubeconfig = join(lab.dir, 'simulator-kubeconfig.yaml');
-    await sim.writeKubeconfig(simKubeconfig);
+    const standinKubeconfig = join(lab.dir, 'k3s-standin-kubeconfig.yaml');
+    await sim.writeKubeconfig(standinKubeconfig);
+    const k3sYaml = join(lab.dir, 'k3s-standin-k3s.yaml');
+    if (sim.writeK3sYaml) await sim.writeK3sYaml(k3sYaml);
     const names = [...servers, ...agents, ...lbs];
     const nodeIps = Object.fromEntries(names.map((n, i) => [n, lab.hosts[i]!.ip]));
-    standin = await startK3sStandin({ listenHost: lab.gatewayIp, kubeconfig: simKubeconfig, nodePorts: o.nodePorts ?? [], nodeIps });
+    standin = await startK3sStandin({
+      listenHost: lab.gatewayIp, kubeconfig: standinKubeconfig, nodePorts: o.nodePorts ?? [], nodeIps,
+      ...(sim.writeK3sYaml ? { k3sYaml } : {}), ...(sim.apiRelay ? { apiRelay: sim.apiRelay } : {}), ...(sim.kwokNodes ? { kwokNodes: true } : {}),
+    });
     const inventoryDir = join(lab.dir, 'k3s-inventory');
     writeInventory(lab, inventoryDir, servers, agents, lbs);
     const kubeconfigPath = join(lab.dir, 'kubeconfig');

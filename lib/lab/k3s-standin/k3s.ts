@@ -5,19 +5,22 @@
  *   k3s --version                 prints the stand-in's pinned version
  *   k3s server|agent [flags]      records its arguments, config and env; checks the token against
  *                                 the cluster's bootstrap record (refusing like k3s does); writes
- *                                 the token files and k3s.yaml; registers a Ready Node with the
- *                                 Kubernetes API simulator; answers HTTP on the configured
- *                                 NodePorts; runs until SIGTERM (the systemctl stand-in starts it)
- *   k3s standin-forget            deletes this node from the simulator (the uninstall script)
- * Env: K3S_STANDIN_VERSION, K3S_STANDIN_CONF (JSON: { kubeconfig, nodePorts }).
+ *                                 the token files and k3s.yaml (a server also relays 127.0.0.1:6443
+ *                                 to the API server, as k3s serves its API there); registers its
+ *                                 Node (kwok makes it Ready on the real control plane); answers
+ *                                 HTTP on the configured NodePorts; runs until SIGTERM (the
+ *                                 systemctl stand-in starts it)
+ *   k3s standin-forget            deletes this node from the cluster (the uninstall script)
+ * Env: K3S_STANDIN_VERSION, K3S_STANDIN_CONF (JSON: StandinConf in ./paths.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { connect, createServer as createNetServer } from 'node:net';
 import { hostname } from 'node:os';
 import { parse } from 'yaml';
 import { kubeAccessFrom, kubeCall, kubeRequest, type KubeAccess } from './kube-lite.ts';
-import { STANDIN_STATE_DIR, type StandinConf } from './paths.ts';
+import { K3S_API_PORT, STANDIN_STATE_DIR, type StandinConf } from './paths.ts';
 
 const VERSION = process.env['K3S_STANDIN_VERSION'] ?? 'v0.0.0+k3s0';
 const BOOTSTRAP = '/api/v1/namespaces/kube-system/secrets/k3s-standin-bootstrap';
@@ -110,24 +113,63 @@ async function checkAgentToken(api: KubeAccess, flags: Record<string, unknown>):
   }
 }
 
-async function registerNode(api: KubeAccess, name: string, kind: 'server' | 'agent', conf: StandinConf): Promise<void> {
-  const labels: Record<string, string> = { 'kubernetes.io/hostname': name, 'node.kubernetes.io/instance-type': 'k3s' };
+/** The labels a k3s node's kubelet sets (charts' nodeSelectors need kubernetes.io/os). */
+function nodeLabels(name: string, kind: 'server' | 'agent'): Record<string, string> {
+  const labels: Record<string, string> = {
+    'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64',
+    'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': 'amd64', 'node.kubernetes.io/instance-type': 'k3s',
+  };
   if (kind === 'server') Object.assign(labels, { 'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/master': 'true' });
+  return labels;
+}
+
+/**
+ * The Node as a kubelet registers it. With kwokNodes, kwok manages it (the annotation its
+ * node selector matches): kwok sets the conditions, renews its Lease and runs pods scheduled to
+ * it; the stand-in only says who it is (nodeInfo with its version, its lab address). Without,
+ * the stand-in writes a Ready condition itself (the simulator has no kwok).
+ */
+function nodeObject(name: string, kind: 'server' | 'agent', conf: StandinConf): any {
   const now = new Date().toISOString();
-  const node = {
+  const annotations: Record<string, string> = { 'capstan.dev/k3s-standin': 'this node is a k3s stand-in' };
+  if (conf.kwokNodes) Object.assign(annotations, { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' });
+  const resources = { cpu: '8', memory: '32Gi', pods: '110' };
+  return {
     apiVersion: 'v1', kind: 'Node',
-    metadata: { name, labels, annotations: { 'capstan.dev/k3s-standin': 'this node is a k3s stand-in' } },
+    metadata: { name, labels: nodeLabels(name, kind), annotations },
     spec: {},
     status: {
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'k3s stand-in is ready', lastHeartbeatTime: now, lastTransitionTime: now }],
+      ...(conf.kwokNodes ? {} : { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'k3s stand-in is ready', lastHeartbeatTime: now, lastTransitionTime: now }] }),
+      capacity: resources, allocatable: resources,
       nodeInfo: { kubeletVersion: VERSION, kubeProxyVersion: VERSION, containerRuntimeVersion: 'k3s-standin://0', osImage: 'capstan lab host', operatingSystem: 'linux', architecture: 'amd64', kernelVersion: '', machineID: '', systemUUID: '', bootID: '' },
-      addresses: [{ type: 'Hostname', address: name }, ...(conf.nodeIps?.[name] ? [{ type: 'InternalIP', address: conf.nodeIps[name]! }] : [])],
+      addresses: [...(conf.nodeIps?.[name] ? [{ type: 'InternalIP', address: conf.nodeIps[name]! }] : []), { type: 'Hostname', address: name }],
     },
   };
+}
+
+async function registerNode(api: KubeAccess, name: string, kind: 'server' | 'agent', conf: StandinConf): Promise<void> {
+  const node = nodeObject(name, kind, conf);
   const created = await kubeCall(api, 'POST', '/api/v1/nodes', node, [201, 409]);
   const path = `/api/v1/nodes/${encodeURIComponent(name)}`;
   if (created.status === 409) await kubeCall(api, 'PATCH', path, { metadata: node.metadata }, [200], 'application/merge-patch+json');
   await kubeCall(api, 'PATCH', `${path}/status`, { status: node.status }, [200], 'application/merge-patch+json');
+}
+
+/** k3s serves its API on 6443; the stand-in relays 127.0.0.1:6443 to the cluster's API server. */
+function relayApi(target: string): Promise<void> {
+  const at = target.lastIndexOf(':');
+  const [host, port] = [target.slice(0, at).replace(/^\[|\]$/g, ''), Number(target.slice(at + 1))];
+  const server = createNetServer((client) => {
+    const upstream = connect(port, host);
+    client.pipe(upstream).pipe(client);
+    const end = () => { client.destroy(); upstream.destroy(); };
+    client.on('error', end);
+    upstream.on('error', end);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (e) => reject(new Error(`listen tcp 127.0.0.1:${K3S_API_PORT}: ${e.message}`)));
+    server.listen(K3S_API_PORT, '127.0.0.1', () => resolve());
+  });
 }
 
 function serveNodePorts(ports: readonly number[], name: string): void {
@@ -153,7 +195,8 @@ async function run(kind: 'server' | 'agent', args: string[]): Promise<void> {
     const { password, caHash } = await bootstrapServer(api, flags);
     const full = `K10${caHash}::server:${password}\n`;
     for (const f of ['token', 'node-token', 'agent-token']) writePrivate(`/var/lib/rancher/k3s/server/${f}`, full);
-    writePrivate('/etc/rancher/k3s/k3s.yaml', readFileSync(conf.kubeconfig, 'utf8'));
+    if (conf.apiRelay) await relayApi(conf.apiRelay);
+    writePrivate('/etc/rancher/k3s/k3s.yaml', readFileSync(conf.k3sYaml ?? conf.kubeconfig, 'utf8'));
   } else {
     await checkAgentToken(api, flags);
   }

@@ -48,7 +48,7 @@ function uninstall(unit: string): string {
 # uninstall script of the k3s STAND-IN (unit ${unit}).
 set -e
 SYSTEMD_DIR=$(dirname "$(cat ${STANDIN_STATE_DIR}/${unit}.envfile)")
-/usr/local/bin/k3s standin-forget || echo "k3s stand-in: could not remove the node from the simulator" >&2
+/usr/local/bin/k3s standin-forget || echo "k3s stand-in: could not remove the node from the cluster" >&2
 /usr/local/bin/k3s-killall.sh
 /usr/local/bin/systemctl disable ${unit}
 rm -f "$SYSTEMD_DIR/${unit}.service" "$SYSTEMD_DIR/${unit}.service.env"

@@ -1,15 +1,16 @@
 // The k3s role end to end on 3 lab hosts (1 server + 2 agents): real sshd, SFTP and commands, the
-// k3s STAND-IN (lib/lab/k3s-standin) instead of k3s, the Kubernetes API simulator as the
-// cluster's API. Runs `npm run play` as a child process and asserts over its whole output.
-import { startSimulator, type Simulator } from '../lib/lab/kube-sim/index.ts';
+// k3s STAND-IN (lib/lab/k3s-standin) instead of k3s, the real control plane (lib/lab/cluster) as
+// the cluster's API, its Nodes managed by kwok. Runs `npm run play` as a child process and asserts
+// over its whole output.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { startK3sLab, type K3sLab, type PlayRun } from '../lib/lab/k3s-standin/k3s-lab.ts';
+import type { K3sLab, PlayRun } from '../../../lib/lab/k3s-standin/k3s-lab.ts';
+import { startK3sLabOnCluster, type LabCluster } from '../../../lib/lab/k3s-standin/lab-cluster.ts';
 
 const VERSION = 'v1.31.4+k3s1';
-let k: K3sLab<Simulator>;
+let k: K3sLab<LabCluster>;
 const runs: PlayRun[] = [];
 const play = async (args: string[]) => {
   const r = await k.play(args);
@@ -17,14 +18,15 @@ const play = async (args: string[]) => {
   return r;
 };
 const recap = (r: PlayRun, host: string) => new RegExp(`^${host}\\s+: (.*)$`, 'm').exec(r.stdout)?.[1] ?? '';
-const nodes = () => k.sim.store.list('v1', 'Node') as { metadata: { name: string }; status: { conditions: { type: string; status: string }[]; nodeInfo: { kubeletVersion: string } } }[];
-const ready = (n: ReturnType<typeof nodes>[number]) => n.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+type Node = { metadata: { name: string }; status: { conditions?: { type: string; status: string }[]; addresses: { type: string; address: string }[] } };
+const nodes = async () => (await k.sim.nodes()) as Node[];
+const ready = (n: Node) => (n.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 const labHost = (name: string) => k.lab.hosts[[...k.servers, ...k.agents].indexOf(name)]!;
 const cat = async (host: string, path: string) => (await k.lab.exec(labHost(host).name, ['cat', path], { allowFail: true })).stdout;
 
 beforeAll(async () => {
-  k = await startK3sLab({ startApi: startSimulator, servers: 1, agents: 2, version: VERSION, name: 'k3s-test' });
-}, 60_000);
+  k = await startK3sLabOnCluster({ servers: 1, agents: 2, version: VERSION, name: 'k3s-test' });
+}, 180_000);
 afterAll(async () => {
   await k?.down();
 });
@@ -40,8 +42,11 @@ describe('k3s role on 1 server + 2 agents', () => {
     }), { mode: 0o644 });
     const r = await play(['--tags', 'k3s']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(nodes().map((n) => n.metadata.name).sort()).toEqual(['agent1', 'agent2', 'server1']);
-    expect(nodes().every(ready)).toBe(true);
+    const registered = await nodes();
+    expect(registered.map((n) => n.metadata.name).sort()).toEqual(['agent1', 'agent2', 'server1']);
+    expect(registered.every(ready)).toBe(true);
+    // each Node's address is its lab host's (the lab subnet), not one of kwok's defaults
+    for (const n of registered) expect(n.status.addresses).toContainEqual({ type: 'InternalIP', address: labHost(n.metadata.name).ip });
     token = String(parse(await cat('server1', '/etc/rancher/k3s/config.yaml')).token);
     expect(token.length).toBeGreaterThan(20);
     const server = (await k.records('server1', 'invocations.jsonl')).at(-1)!;
@@ -58,6 +63,25 @@ describe('k3s role on 1 server + 2 agents', () => {
     expect(kc['current-context']).toBe('work');
     expect(kc.clusters[1]).toEqual({ name: 'capstan-lab', cluster: expect.objectContaining({ server: `https://${k.lab.gatewayIp}:${new URL(k.sim.url).port}` }) });
     expect((await k.lab.exec(labHost('server1').name, ['stat', '-c', '%a', '/etc/rancher/k3s/config.yaml'])).stdout.trim()).toBe('600');
+  }, 90_000);
+
+  it('pods scheduled to the stand-in\'s Nodes run: a Deployment becomes ready on them (kwok)', async () => {
+    const api = k.sim.cluster.api;
+    await api.must('POST', '/apis/apps/v1/namespaces/default/deployments', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'on-standin-nodes', namespace: 'default' },
+      spec: { replicas: 3, selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } },
+    });
+    const deadline = Date.now() + 60_000;
+    let ready = 0;
+    while (Date.now() < deadline) { // bounded: waiting for the Deployment's pods to be Ready
+      ready = (await api.must('GET', '/apis/apps/v1/namespaces/default/deployments/on-standin-nodes')).status?.readyReplicas ?? 0;
+      if (ready === 3) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(ready).toBe(3);
+    const pods = (await api.must('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dx')).items as { spec: { nodeName: string }; status: { hostIP: string } }[];
+    for (const p of pods) expect(p.status.hostIP).toBe(labHost(p.spec.nodeName).ip);
+    await api.must('DELETE', '/apis/apps/v1/namespaces/default/deployments/on-standin-nodes');
   }, 90_000);
 
   it('a second run (--json) changes nothing and restarts nothing', async () => {
@@ -132,6 +156,6 @@ describe('k3s role on 1 server + 2 agents', () => {
       expect(left.stdout.trim(), host).toBe('');
     }
     expect(parse(readFileSync(k.kubeconfigPath, 'utf8')).contexts.map((c: { name: string }) => c.name)).toEqual(['work']);
-    expect(nodes()).toEqual([]);
+    expect(await nodes()).toEqual([]);
   }, 60_000);
 });

@@ -1,14 +1,14 @@
 // Seldon role, offline: vars → namespace labels, releases and values, the NodePort Service, the
 // task list (--plan), the skip reason, and the var checks (range, clash with another role's NodePort).
 import { describe, expect, it } from 'vitest';
-import { readClusterVars } from '../lib/lb/cluster-vars.ts';
-import { exposedServices } from '../lib/role-kit/index.ts';
-import { nodePortClashes, nodePortUses } from '../lib/vars/nodeports.ts';
-import type { RoleContext } from '../lib/role.ts';
-import seldon, { SELDON_TASKS } from '../roles/seldon/index.ts';
-import { seldonNamespaceLabels, seldonNodePortService, seldonReleases } from '../roles/seldon/plan.ts';
-import { schemaProblems, typedVars } from './fixtures/istio/role-vars.ts';
-import { platformView, SITE_SERVICE_ROLES } from './support/platform.ts';
+import { readClusterVars } from '../../../lib/lb/cluster-vars.ts';
+import { exposedServices } from '../../../lib/role-kit/index.ts';
+import { nodePortClashes, nodePortUses } from '../../../lib/vars/nodeports.ts';
+import type { RoleContext } from '../../../lib/role.ts';
+import seldon, { SELDON_TASKS } from '../../../roles/seldon/index.ts';
+import { seldonNamespaceLabels, seldonNodePortService, seldonReleases } from '../../../roles/seldon/plan.ts';
+import { schemaProblems, typedVars } from '../../fixtures/istio/role-vars.ts';
+import { platformView, SITE_SERVICE_ROLES } from '../../support/platform.ts';
 
 type Obj = Record<string, any>;
 const roleCtx: RoleContext = {
@@ -63,6 +63,13 @@ describe('seldon releases from vars', () => {
       expect(r.chart).toEqual({ repo: 'https://seldonio.github.io/helm-charts', name: r.name, version: '2.10.1' });
       expect(r.namespace).toBe('models');
     }
+  });
+
+  it('applies the runtime and servers charts client-side (helm 4 refuses their rendered nulls server-side)', () => {
+    const releases = seldonReleases(typedVars(seldon, {}));
+    expect(Object.fromEntries(releases.map((r) => [r.name, r.clientSideApply ?? false]))).toEqual({
+      'seldon-core-v2-crds': false, 'seldon-core-v2-setup': false, 'seldon-core-v2-runtime': true, 'seldon-core-v2-servers': true,
+    });
   });
 });
 
