@@ -178,9 +178,10 @@ function mergedView(parts: readonly Record<string, unknown>[]): Readonly<Record<
 export function runRoleValidators(
   roles: readonly Role[], typed: Map<string, Record<string, unknown>>, host: HostInfo, resolved: ResolvedVars,
   view: PlatformView = { platform: platformWithDefaults(), platformRoles: roles },
+  groups: Readonly<Record<string, readonly string[]>> = {},
 ): Problem[] {
   const ctx: ValidateContext = {
-    platform: view.platform, platformRoles: view.platformRoles, host, selectedRoles: roles.map((r) => r.name),
+    platform: view.platform, platformRoles: view.platformRoles, host, groups, selectedRoles: roles.map((r) => r.name),
     allVars: mergedView(roles.map((r) => typed.get(r.name) ?? {})),
     sourceOf: (name: string) => resolved.has(name) ? resolved.sourceOf(name) : '',
   };
