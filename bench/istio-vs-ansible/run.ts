@@ -22,7 +22,7 @@ import { kubeBinaries, type HelmMajor } from '../../lib/lab/helm-bin.ts';
 import type { Cluster } from '../../lib/lab/cluster/index.ts';
 import { CHARTS_DIR, inventoryCopy, PROJECT_DIR } from '../../test/fixtures/istio/inventory-copy.ts';
 import { auditedRun, benchCluster, log, median, timed, type Timed, type WriteCount } from '../support/cluster.ts';
-import { capstanRecap, timeline } from '../support/capstan-events.ts';
+import { capstanRecap, parseProfile, profileTable, timeline } from '../support/capstan-events.ts';
 
 const { values } = parseArgs({ options: {
   runs: { type: 'string', default: '1' }, helm: { type: 'string', default: '3,4' }, 'pod-ready-ms': { type: 'string', default: '1000' },
@@ -41,7 +41,7 @@ const VENV = join(process.env.CAPSTAN_CACHE ?? '/var/cache/capstan', 'venv');
 const RUN_TIMEOUT_MS = 600_000;
 const TAGS = ['--tags', 'metallb,istio'];
 
-interface Pair { first: number; rerun: number; writes: WriteCount; firstRun: Timed }
+interface Pair { first: number; rerun: number; writes: WriteCount; firstRun: Timed; noOp: Timed }
 interface Tool { name: string; user: string; run(c: Cluster, dir: string, major: HelmMajor): Promise<Timed>; unchanged(t: Timed): boolean }
 
 const ansible: Tool = {
@@ -58,7 +58,7 @@ const capstan: Tool = {
   run: (c, dir, major) => {
     const inventory = inventoryCopy(dir, c.kubeconfig, kubeBinaries(major).helm);
     // As `npm run play` starts it: with the compile-cache preload.
-    return timed(process.execPath, ['--import', join(PROJECT_DIR, 'lib/cli/compile-cache.ts'), join(PROJECT_DIR, 'lib/cli/play.ts'), '--inventory', inventory, ...TAGS, '--json'],
+    return timed(process.execPath, ['--import', join(PROJECT_DIR, 'lib/cli/compile-cache.ts'), join(PROJECT_DIR, 'lib/cli/play.ts'), '--inventory', inventory, ...TAGS, '--json', '--profile'],
       { cwd: PROJECT_DIR, timeoutMs: RUN_TIMEOUT_MS, env: { ...process.env, KUBECONFIG: c.kubeconfig } });
   },
   unchanged: (t) => { const r = capstanRecap(t.stdout); return r.changed === 0 && r.failed === 0; },
@@ -74,7 +74,7 @@ async function pair(tool: Tool, major: HelmMajor): Promise<Pair> {
     const { result: rerun, writes } = await auditedRun(c, tool.user, () => tool.run(c, dir, major));
     if (!tool.unchanged(rerun)) throw new Error(`${tool.name} rerun changed something:\n${rerun.stdout.slice(-3000)}`);
     say(`${tool.name}, helm ${major}: no-op rerun ${rerun.seconds.toFixed(1)} s, ${writes.persisted.length} writes`);
-    return { first: firstRun.seconds, rerun: rerun.seconds, writes, firstRun };
+    return { first: firstRun.seconds, rerun: rerun.seconds, writes, firstRun, noOp: rerun };
   } finally {
     await c.down();
     rmSync(dir, { recursive: true, force: true });
@@ -93,7 +93,7 @@ function writesCell(w: readonly WriteCount[]): string {
 async function main(): Promise<void> {
   const rows: string[] = [];
   const notes: string[] = [];
-  let lastCapstanFirst: Timed | undefined;
+  let last: Pair | undefined;
   for (const major of MAJORS) {
     const got: Record<'ansible' | 'capstan', Pair[]> = { ansible: [], capstan: [] };
     let ansibleError: string | undefined;
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
         }
       }
       got.capstan.push(await pair(capstan, major));
-      lastCapstanFirst = got.capstan.at(-1)!.firstRun;
+      last = got.capstan.at(-1)!;
       say(`helm ${major}: round ${i + 1}/${RUNS} done`);
     }
     const c = { first: median(got.capstan.map((p) => p.first)), rerun: median(got.capstan.map((p) => p.rerun)) };
@@ -128,7 +128,10 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
   for (const n of notes) console.log(`\n${n}`);
-  if (lastCapstanFirst) console.log(`\ncapstan's last first run, where the time went (helm ${MAJORS.at(-1)}; offsets from the first task's start):\n\n${timeline(lastCapstanFirst.stdout)}`);
+  if (!last) return;
+  console.log(`\ncapstan's last first run, where the time went (helm ${MAJORS.at(-1)}; offsets from the first task's start):\n\n${timeline(last.firstRun.stdout)}`);
+  console.log(`\nIts no-op rerun (${last.noOp.seconds.toFixed(2)} s as the bench saw it), tasks:\n\n${timeline(last.noOp.stdout)}`);
+  console.log(`\nand its --profile (phases are wall time; items inside "tasks" overlap):\n\n${profileTable(parseProfile(last.noOp.stderr))}`);
 }
 
 const firstLine = (m: string) => m.split('\n').find((l) => /FAILED|fatal|Error|error/.test(l))?.trim().slice(0, 300) ?? m.split('\n')[0]!;

@@ -55,3 +55,32 @@ export function timeline(stdout: string): string {
 }
 
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+export interface ParsedProfile {
+  /** Seconds per phase (wall). */
+  phases: Record<string, number>;
+  /** Count and summed seconds per item (ssh connect, remote command, api read, ..., helm process). */
+  items: Record<string, { count: number; seconds: number }>;
+}
+
+/** The table `capstan play --profile` prints on stderr (lib/report/profile.ts), read back. */
+export function parseProfile(stderr: string): ParsedProfile {
+  const at = stderr.indexOf('PROFILE (');
+  if (at < 0) throw new Error(`capstan printed no --profile table:\n${stderr.slice(-2000)}`);
+  const out: ParsedProfile = { phases: {}, items: {} };
+  for (const line of stderr.slice(at).split('\n').slice(1)) {
+    const phase = /^phase (.+?)\s+(\d+\.\d+) s$/.exec(line);
+    const item = /^(.+?)\s+(\d+) ×\s+(\d+\.\d+) s summed$/.exec(line);
+    if (phase) out.phases[phase[1]!] = Number(phase[2]);
+    else if (item) out.items[item[1]!] = { count: Number(item[2]), seconds: Number(item[3]) };
+  }
+  return out;
+}
+
+/** A parsed --profile as a markdown table. */
+export function profileTable(p: ParsedProfile): string {
+  const rows = ['| part | count | time |', '|---|---|---|'];
+  for (const [name, s] of Object.entries(p.phases)) rows.push(`| phase: ${name} | | ${s.toFixed(3)} s |`);
+  for (const [name, v] of Object.entries(p.items)) rows.push(`| ${name} | ${v.count} | ${v.seconds.toFixed(3)} s summed |`);
+  return rows.join('\n');
+}

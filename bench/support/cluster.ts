@@ -17,14 +17,19 @@ export const log = (bench: string) => (s: string): void => {
 /** kwok stages whose delay is pinned: a scheduled pod turns Running+Ready, a Job's pod Succeeded. */
 const PINNED = new Set(['pod-ready', 'pod-complete']);
 
-/** A control plane whose pods become Ready `podReadyMs` after kwok sees them scheduled (no jitter). */
+/** Pods become Ready (a Job's pod Succeeded) `podReadyMs` after kwok sees them scheduled, no jitter. */
+export async function pinPodStages(c: Cluster, podReadyMs: number): Promise<void> {
+  for (const s of stages().filter((x) => PINNED.has(x.metadata.name))) {
+    s.spec.delay = { durationMilliseconds: podReadyMs };
+    await c.api.apply(`/apis/kwok.x-k8s.io/v1alpha1/stages/${s.metadata.name}`, s, 'capstan-bench');
+  }
+}
+
+/** A control plane of its own with the pod stages pinned (pinPodStages). */
 export async function benchCluster(podReadyMs: number, say: (s: string) => void): Promise<Cluster> {
   const c = await startCluster({ lbIps: true, log: say });
   try {
-    for (const s of stages().filter((x) => PINNED.has(x.metadata.name))) {
-      s.spec.delay = { durationMilliseconds: podReadyMs };
-      await c.api.apply(`/apis/kwok.x-k8s.io/v1alpha1/stages/${s.metadata.name}`, s, 'capstan-bench');
-    }
+    await pinPodStages(c, podReadyMs);
     say(`control plane ${c.id} up in ${c.startupSeconds.toFixed(1)} s; pod-ready and pod-complete stages pinned to ${podReadyMs} ms`);
     return c;
   } catch (err) {

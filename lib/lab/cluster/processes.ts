@@ -39,11 +39,12 @@ function logTail(s: ClusterState, name: string): string {
   }
 }
 
-/** Poll `ready` every 100 ms until it is true, the process died, or timeoutMs passed. */
-export async function waitFor(s: ClusterState, name: string, what: string, ready: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+/** Poll `ready` every 100 ms until it is true, the process died, timeoutMs passed, or `signal` aborted (throws its reason). */
+export async function waitFor(s: ClusterState, name: string, what: string, ready: () => Promise<boolean>, timeoutMs = 60_000, signal?: AbortSignal): Promise<void> {
   const pid = s.processes.find((p) => p.name === name)?.pid;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    signal?.throwIfAborted();
     if (await ready().catch(() => false)) return;
     if (pid !== undefined && !isAlive(pid)) throw new Error(`cluster: ${name} exited while waiting for ${what}; ${logFile(s, name)}:\n${logTail(s, name)}`);
     if (Date.now() > deadline) throw new Error(`cluster: ${what}: not after ${timeoutMs / 1000}s; ${logFile(s, name)}:\n${logTail(s, name)}`);
