@@ -135,13 +135,22 @@ function describeRef(ref: ObjectRef): string {
   return `${ref.kind.toLowerCase()} ${ns}${ref.metadata.name}`;
 }
 
+/**
+ * The server serves no such resource: its Status says so for a known group, and a real API server
+ * answers a group/version it does not serve at all with a plain-text "404 page not found".
+ */
+function notServed(err: unknown): boolean {
+  const message = apiMessage(err);
+  return /could not find the requested resource/.test(message) || (statusOf(err) === 404 && /^404 page not found$/.test(message));
+}
+
 /** Wraps an API failure as a KubeError naming the object and carrying the server's message. */
 function kubeError(what: string, err: unknown): KubeError {
   if (err instanceof KubeError) return err;
   const status = statusOf(err);
   const hint = status === 409 ? 'another field manager owns these fields; set kube_apply_force: true to take them over'
     : isInvalidApplyBody(err) ? 'the manifest does not fit the schema of its kind (the API server answers this with HTTP 500 for server-side apply)'
-    : isUnknownKind(err) || /could not find the requested resource/.test(apiMessage(err)) ? 'is the CustomResourceDefinition for this kind installed (and established)?' : undefined;
+    : isUnknownKind(err) || notServed(err) ? 'is the CustomResourceDefinition for this kind installed (and established)?' : undefined;
   return new KubeError(`${what}: ${apiMessage(err)}`, status, { cause: err, ...(hint ? { hint } : {}) });
 }
 
