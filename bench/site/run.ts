@@ -39,8 +39,8 @@ const K3S_VERSION = 'v1.31.4+k3s1';
 /** Bounded: a run longer than this is a failure, not a figure. */
 const RUN_TIMEOUT_MS = 900_000;
 
-/** The CRDs the serving stand-in watches: it can only start once the run has installed them. */
-const SERVING_CRDS = ['clusterissuers.cert-manager.io', 'certificates.cert-manager.io', 'models.mlops.seldon.io', 'experiments.mlops.seldon.io'];
+/** The kinds the serving stand-in watches: it can only start once the run has installed their CRDs and the server serves them. */
+const SERVING_GROUPS: [string, string[]][] = [['/apis/cert-manager.io/v1', ['clusterissuers', 'certificates']], ['/apis/mlops.seldon.io/v1alpha1', ['models', 'experiments']]];
 
 interface NoOp { run: Timed; profile: ParsedProfile; persisted: string[]; lock: number }
 
@@ -78,15 +78,20 @@ try {
   await k.down();
 }
 
-/** Starts the serving stand-in once its CRDs exist (polled every 500 ms, bounded by the first run's bound); stop() ends either. */
+/** Starts the serving stand-in once its kinds are served (polled every 500 ms, bounded by the first run's bound); stop() ends either. */
 function servingStandInOnceCrds(): StandIn {
   const stopped = new AbortController();
   const started: Promise<StandIn | undefined> = (async () => {
     const deadline = Date.now() + RUN_TIMEOUT_MS;
     while (!stopped.signal.aborted && Date.now() < deadline) {
-      const found = await Promise.all(SERVING_CRDS.map((n) => c.api.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, n)));
-      if (found.every(Boolean)) {
-        say('cert-manager and Seldon CRDs exist: the serving stand-in marks Certificates, issuers, Models and Experiments Ready from now on');
+      // served, not only stored: the stand-in resolves each kind through discovery when it starts
+      const served = await Promise.all(SERVING_GROUPS.map(async ([path, resources]) => {
+        const r = await c.api.call('GET', path);
+        const names = new Set(((r.body?.resources ?? []) as { name: string }[]).map((x) => x.name));
+        return r.status === 200 && resources.every((n) => names.has(n));
+      }));
+      if (served.every(Boolean)) {
+        say('cert-manager and Seldon kinds served: the serving stand-in marks Certificates, issuers, Models and Experiments Ready from now on');
         return startServingReadyStandIn(async (path, body) => {
           await c.api.must('PATCH', path, body, { contentType: 'application/merge-patch+json' });
         }, c.adminKubeconfig);
