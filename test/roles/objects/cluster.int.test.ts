@@ -16,7 +16,8 @@ import { stripHelm } from '../../../lib/objects/bundle/read-sources.ts';
 import { createWaiter } from '../../../lib/wait/index.ts';
 import { inventoryCopy, type TaskEvent } from '../../fixtures/istio/sim-lab.ts';
 import { useCluster } from '../../support/cluster.ts';
-import { CERT_NOT_READY, startCertManagerStandIn, type MergePatch } from '../../support/controller-stand-ins.ts';
+import { CERT_NOT_READY, startCertManagerNotReadyStandIn } from '../../../lib/lab/stand-ins/cert-manager-not-ready.ts';
+import type { MergePatch } from '../../../lib/lab/stand-ins/watch.ts';
 import { SHARED_CHARTS } from '../../../lib/lab/shared-dir.ts';
 
 const PROJECT = resolve(import.meta.dirname, '../../..');
@@ -103,7 +104,7 @@ describe('objects role on the real control plane', () => {
       'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: scratch, namespace: mlops}\nspec:\n  accessModes: [ReadWriteOnce]\n  storageClassName: no-such-class\n  resources: {requests: {storage: 1Gi}}',
       'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: api-tls, namespace: mlops}\nspec:\n  secretName: api-tls\n  dnsNames: [api.mlops.example.internal]\n  issuerRef: {name: missing-issuer}',
     ].join('\n---\n'));
-    const standIn = startCertManagerStandIn(adminPatch(), c().kubeconfig);
+    const standIn = startCertManagerNotReadyStandIn(adminPatch(), c().kubeconfig);
     const started = Date.now();
     let r: Run;
     try {

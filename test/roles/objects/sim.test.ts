@@ -15,13 +15,23 @@ import { isLockRequest } from '../../../lib/lock/lease.ts';
 import { applySetId } from '../../../lib/objects/applyset.ts';
 import { stripHelm } from '../../../lib/objects/bundle/read-sources.ts';
 import { inventoryCopy, type TaskEvent } from '../../fixtures/istio/sim-lab.ts';
-import { CERT_NOT_READY, simPatch, startCertManagerStandIn, startPvBinderStandIn, type StandIn } from '../../support/controller-stand-ins.ts';
+import { CERT_NOT_READY, startCertManagerNotReadyStandIn } from '../../../lib/lab/stand-ins/cert-manager-not-ready.ts';
+import { startPvBinderStandIn } from '../../../lib/lab/stand-ins/pv-binder.ts';
+import type { MergePatch, StandIn } from '../../../lib/lab/stand-ins/watch.ts';
 import { rawRequest, startSimulator, type Simulator } from '../../../lib/lab/kube-sim/index.ts';
 import { SHARED_CHARTS } from '../../../lib/lab/shared-dir.ts';
 
 const PROJECT = resolve(import.meta.dirname, '../../..');
 const DOCS = join(PROJECT, 'test/fixtures/objects/platform-docs/manifests');
 const ID = applySetId({ name: 'capstan-objects', namespace: 'kube-system' });
+
+/** The stand-ins' merge patches, through the simulator's raw client. */
+function simPatch(simulator: Simulator): MergePatch {
+  return async (path, body) => {
+    const res = await rawRequest(simulator, 'PATCH', path, { body, contentType: 'application/merge-patch+json' });
+    if (res.status >= 300) throw new Error(`stand-in: PATCH ${path}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  };
+}
 
 let sim: Simulator;
 let dir: string;
@@ -215,7 +225,7 @@ describe('objects role on the simulator', () => {
       'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: api-tls, namespace: mlops}\nspec:\n  secretName: api-tls\n  dnsNames: [api.mlops.example.internal]\n  issuerRef: {name: missing-issuer}',
     ].join('\n---\n'));
     const started = Date.now();
-    const r = await withStandIn(() => startCertManagerStandIn(simPatch(sim), kubeconfig), () => play(['-e', 'k8s_objects_wait_timeout=2']));
+    const r = await withStandIn(() => startCertManagerNotReadyStandIn(simPatch(sim), kubeconfig), () => play(['-e', 'k8s_objects_wait_timeout=2']));
     const took = Date.now() - started;
     expect(r.code).toBe(2);
     const msg = task(r, 'objects healthy')!.msg!;
