@@ -1,5 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+// Test files that start a lab, a cluster or helm but whose names do not say *.int.test.ts yet (their
+// areas' engineers own the files; renaming them is theirs): they run in the int project, not in
+// `npm run test:unit`. (The demo's test is test/lab/demo.int.test.ts now.)
+const INT_NOT_YET_RENAMED: string[] = [];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -17,8 +22,8 @@ export default defineConfig({
     // `npm test` runs both; `npm run test:unit` only the unit project: no lab, cluster, helm,
     // haproxy, Ansible or Chromium (those tests are named *.int.test.ts).
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/**/*.int.test.ts'] } },
-      { extends: true, test: { name: 'int', include: ['test/**/*.int.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/**/*.int.test.ts', ...INT_NOT_YET_RENAMED] } },
+      { extends: true, test: { name: 'int', include: ['test/**/*.int.test.ts', ...INT_NOT_YET_RENAMED] } },
     ],
   },
 });

@@ -106,6 +106,8 @@ export interface ValidateContext extends PlatformView {
   readonly host: HostInfo;
   /** Names of the roles selected in this run. */
   readonly selectedRoles: readonly string[];
+  /** The inventory's groups → host names (cross-host checks: load balancers in front of a role's NodePorts); absent: none known. */
+  readonly groups?: Readonly<Record<string, readonly string[]>>;
   /** Where a var came from, for `file › key` messages. */
   sourceOf(varName: string): string;
 }

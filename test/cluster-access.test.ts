@@ -1,5 +1,5 @@
 // Which kubeconfig openCluster uses (lib/kube/access.ts): the k3s role's, the var, KUBECONFIG,
-// ~/.kube/config; the tunnel rewrite of a k3s.yaml. (SSH end to end: test/cluster-ssh.int.test.ts.)
+// ~/.kube/config; the tunnel rewrite of a k3s.yaml. (SSH end to end: test/roles/k3s/cluster-ssh.int.test.ts.)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,93 +1,139 @@
 /**
- * capstan vs Ansible for `--tags metallb,istio`, in one go, on the same Kubernetes API simulator
- * and the same real charts (/work/shared/charts) and helm binary:
- *   - Ansible: site.yml beside this file (kubernetes.core.helm for metallb, istio-base, istiod,
- *     istio-gateway; kubernetes.core.k8s for the pool), first run and no-op rerun;
- *   - capstan: `npm run play -- --inventory <production copy> --tags metallb,istio`, first run
- *     and no-op rerun, each as its own process like ansible-playbook.
- * Each first run gets a fresh simulator. Prints a table of medians and the ratios.
+ * capstan vs Ansible for `--tags metallb,istio` on the real control plane (lib/lab/cluster:
+ * etcd, kube-apiserver, controllers, scheduler; kwok for kubelets, pod stages pinned to
+ * --pod-ready-ms; the LoadBalancer-IP stand-in for MetalLB's controller), the same real charts
+ * (/work/shared/charts) and the same helm binary for both:
+ *   - Ansible: site.yml beside this file with kubernetes.core from the venv `.ci/setup` makes
+ *     (${CAPSTAN_CACHE:-/var/cache/capstan}/venv: ansible-core 2.19, the `ansible` package),
+ *     as user capstan-admin;
+ *   - capstan: `npm run play -- --inventory <production copy> --tags metallb,istio --json`,
+ *     each run its own process like ansible-playbook, as user capstan.
+ * Each tool's first run gets a fresh control plane; the rerun must change nothing. The no-op's
+ * write requests are counted from the audit log by user (the run lock's Lease requests apart).
+ * A timeline of capstan's last first run (tasks, helm releases and waits) says what it waits for.
  *
- *   npx node bench/istio-vs-ansible/run.ts            # BENCH_REPEAT=3 BENCH_HELM=3|4
+ *   npm run bench -- istio-vs-ansible [--runs 3] [--helm 3,4] [--pod-ready-ms 1000]   (root)
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CHARTS_DIR, inventoryCopy, PROJECT_DIR } from '../../test/fixtures/istio/sim-lab.ts';
-import { kubeBinaries } from '../../lib/lab/helm-bin.ts';
-import { startSimulator } from '../../lib/lab/kube-sim/index.ts';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { kubeBinaries, type HelmMajor } from '../../lib/lab/helm-bin.ts';
+import type { Cluster } from '../../lib/lab/cluster/index.ts';
+import { CHARTS_DIR, inventoryCopy, PROJECT_DIR } from '../../test/fixtures/istio/inventory-copy.ts';
+import { auditedRun, benchCluster, log, median, timed, type Timed, type WriteCount } from '../support/cluster.ts';
+import { capstanRecap, parseProfile, profileTable, timeline } from '../support/capstan-events.ts';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
-const MAJOR = process.env.BENCH_HELM === '4' ? 4 : 3;
-const helm = kubeBinaries(MAJOR).helm;
-/** Bounded: a run that takes longer than this is a failure, not a figure. */
-const RUN_TIMEOUT_MS = 300_000;
+const { values } = parseArgs({ options: {
+  runs: { type: 'string', default: '1' }, helm: { type: 'string', default: '3,4' }, 'pod-ready-ms': { type: 'string', default: '1000' },
+} });
+const RUNS = Number(values.runs);
+const MAJORS = values.helm.split(',').map(Number) as HelmMajor[];
+const POD_READY_MS = Number(values['pod-ready-ms']);
+if (!(RUNS >= 1 && RUNS <= 9)) throw new Error('--runs takes 1 to 9');
+if (!MAJORS.every((m) => m === 3 || m === 4)) throw new Error('--helm takes 3, 4 or 3,4');
+if (!(POD_READY_MS >= 0 && POD_READY_MS <= 30_000)) throw new Error('--pod-ready-ms takes 0 to 30000');
+if (process.getuid?.() !== 0) throw new Error('run as root (the real control plane, lib/lab/cluster, needs it)');
 
-interface Timed { seconds: number; output: string }
+const say = log('istio-vs-ansible');
+const VENV = join(process.env.CAPSTAN_CACHE ?? '/var/cache/capstan', 'venv');
+/** Bounded: a run longer than this is a failure, not a figure. */
+const RUN_TIMEOUT_MS = 600_000;
+const TAGS = ['--tags', 'metallb,istio'];
 
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Timed> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, cwd: PROJECT_DIR, stdio: ['ignore', 'pipe', 'pipe'], timeout: RUN_TIMEOUT_MS });
-    let output = '';
-    child.stdout.on('data', (b: Buffer) => { output += b.toString(); });
-    child.stderr.on('data', (b: Buffer) => { output += b.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - started) / 1000;
-      if (code === 0) resolve({ seconds, output });
-      else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${output.split('\n').slice(-30).join('\n')}`));
-    });
-  });
-}
+interface Pair { first: number; rerun: number; writes: WriteCount; firstRun: Timed; noOp: Timed }
+interface Tool { name: string; user: string; run(c: Cluster, dir: string, major: HelmMajor): Promise<Timed>; unchanged(t: Timed): boolean }
 
-/** Runs first + rerun with a fresh simulator; checks the rerun changed nothing. */
-async function pair(name: string, run: (kubeconfig: string, dir: string) => Promise<Timed>, noChange: RegExp): Promise<[number, number]> {
-  const dir = mkdtempSync(join(tmpdir(), `capstan-bench-${name}-`));
-  const sim = await startSimulator({ controllerDelayMs: 20 });
+const ansible: Tool = {
+  name: 'Ansible kubernetes.core', user: 'capstan-admin',
+  run: (c, _dir, major) => timed(join(VENV, 'bin', 'ansible-playbook'), [
+    '-i', 'localhost,', join(import.meta.dirname, 'site.yml'),
+    '-e', `kubeconfig=${c.adminKubeconfig}`, '-e', `helm=${kubeBinaries(major).helm}`, '-e', `charts=${CHARTS_DIR}`,
+  ], { cwd: PROJECT_DIR, timeoutMs: RUN_TIMEOUT_MS, env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: join(VENV, 'bin', 'python3') } }),
+  unchanged: (t) => /changed=0\s+unreachable=0\s+failed=0/.test(t.stdout),
+};
+
+const capstan: Tool = {
+  name: 'capstan', user: 'capstan',
+  run: (c, dir, major) => {
+    const inventory = inventoryCopy(dir, c.kubeconfig, kubeBinaries(major).helm);
+    // As `npm run play` starts it: with the compile-cache preload.
+    return timed(process.execPath, ['--import', join(PROJECT_DIR, 'lib/cli/compile-cache.ts'), join(PROJECT_DIR, 'lib/cli/play.ts'), '--inventory', inventory, ...TAGS, '--json', '--profile'],
+      { cwd: PROJECT_DIR, timeoutMs: RUN_TIMEOUT_MS, env: { ...process.env, KUBECONFIG: c.kubeconfig } });
+  },
+  unchanged: (t) => { const r = capstanRecap(t.stdout); return r.changed === 0 && r.failed === 0; },
+};
+
+/** First run on a fresh control plane, then the rerun, whose writes by the tool's user are counted. */
+async function pair(tool: Tool, major: HelmMajor): Promise<Pair> {
+  const dir = mkdtempSync(join(tmpdir(), 'capstan-bench-istio-'));
+  const c = await benchCluster(POD_READY_MS, say);
   try {
-    const kubeconfig = join(dir, 'kubeconfig.yaml');
-    await sim.writeKubeconfig(kubeconfig);
-    const first = await run(kubeconfig, dir);
-    const rerun = await run(kubeconfig, dir);
-    if (!noChange.test(rerun.output)) throw new Error(`${name} rerun changed something:\n${rerun.output.slice(-2000)}`);
-    return [first.seconds, rerun.seconds];
+    const firstRun = await tool.run(c, dir, major);
+    say(`${tool.name}, helm ${major}: first run ${firstRun.seconds.toFixed(1)} s`);
+    const { result: rerun, writes } = await auditedRun(c, tool.user, () => tool.run(c, dir, major));
+    if (!tool.unchanged(rerun)) throw new Error(`${tool.name} rerun changed something:\n${rerun.stdout.slice(-3000)}`);
+    say(`${tool.name}, helm ${major}: no-op rerun ${rerun.seconds.toFixed(1)} s, ${writes.persisted.length} writes`);
+    return { first: firstRun.seconds, rerun: rerun.seconds, writes, firstRun, noOp: rerun };
   } finally {
-    await sim.close();
+    await c.down();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const ansible = (kubeconfig: string) => timed('ansible-playbook', [
-  '-i', 'localhost,', join(HERE, 'site.yml'), '-e', `kubeconfig=${kubeconfig}`, '-e', `helm=${helm}`, '-e', `charts=${CHARTS_DIR}`,
-], { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' });
+const s = (x: number) => `${x.toFixed(2)} s`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
-function capstan(kubeconfig: string, dir: string): Promise<Timed> {
-  const inventory = join(dir, 'inventory');
-  inventoryCopy(dir, kubeconfig, helm);
-  // As npm run play starts it: with the compile-cache preload.
-  return timed(process.execPath, ['--import', join(PROJECT_DIR, 'lib/cli/compile-cache.ts'), join(PROJECT_DIR, 'lib/cli/play.ts'), '--inventory', inventory, '--tags', 'metallb,istio']);
+function writesCell(w: readonly WriteCount[]): string {
+  const persisted = w.map((x) => x.persisted.length);
+  return `${Math.max(...persisted)} (lock ${Math.max(...w.map((x) => x.lock))})`;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
-  const results = { ansible: [] as [number, number][], capstan: [] as [number, number][] };
-  for (let i = 0; i < REPEAT; i++) {
-    results.ansible.push(await pair('ansible', ansible, /changed=0\s+unreachable=0\s+failed=0/));
-    results.capstan.push(await pair('capstan', capstan, /changed=0\s+unreachable=0\s+failed=0/));
-    process.stderr.write(`round ${i + 1}/${REPEAT} done\n`);
+  const rows: string[] = [];
+  const notes: string[] = [];
+  let last: Pair | undefined;
+  for (const major of MAJORS) {
+    const got: Record<'ansible' | 'capstan', Pair[]> = { ansible: [], capstan: [] };
+    let ansibleError: string | undefined;
+    for (let i = 0; i < RUNS; i++) {
+      if (!ansibleError) {
+        try {
+          got.ansible.push(await pair(ansible, major));
+        } catch (err) {
+          ansibleError = (err as Error).message;
+          say(`Ansible with helm ${major} failed: ${ansibleError.split('\n').slice(0, 12).join('\n')}`);
+        }
+      }
+      got.capstan.push(await pair(capstan, major));
+      last = got.capstan.at(-1)!;
+      say(`helm ${major}: round ${i + 1}/${RUNS} done`);
+    }
+    const c = { first: median(got.capstan.map((p) => p.first)), rerun: median(got.capstan.map((p) => p.rerun)) };
+    const cw = writesCell(got.capstan.map((p) => p.writes));
+    if (got.ansible.length === 0) {
+      rows.push(`| ${major} | — (fails: see below) | — | ${s(c.first)} | ${s(c.rerun)} | — | — | ${cw} | — |`);
+      notes.push(`helm ${major}: kubernetes.core could not drive it: ${firstLine(ansibleError!)}`);
+      continue;
+    }
+    const a = { first: median(got.ansible.map((p) => p.first)), rerun: median(got.ansible.map((p) => p.rerun)) };
+    const aw = writesCell(got.ansible.map((p) => p.writes));
+    rows.push(`| ${major} | ${s(a.first)} | ${s(a.rerun)} | ${s(c.first)} | ${s(c.rerun)} | ${ratio(a.first, c.first)} (${met(a.first / c.first >= 1.5)}) | ${ratio(a.rerun, c.rerun)} (${met(a.rerun / c.rerun >= 5)}) | ${cw} | ${aw} |`);
+    for (const p of got.capstan) if (p.writes.persisted.length) notes.push(`helm ${major}: capstan's no-op wrote: ${p.writes.persisted.join(', ')}`);
   }
-  const row = (name: string, runs: [number, number][]) => [name, median(runs.map((r) => r[0])), median(runs.map((r) => r[1]))] as const;
-  const a = row('ansible kubernetes.core', results.ansible);
-  const c = row('capstan', results.capstan);
-  const fmt = (s: number) => `${s.toFixed(2)} s`.padStart(9);
-  console.log(`metallb + istio (4 releases + pool), helm ${MAJOR}, simulator, median of ${REPEAT}`);
-  console.log(`${'tool'.padEnd(24)} ${'first run'.padStart(9)} ${'no-op'.padStart(9)}`);
-  for (const [name, first, rerun] of [a, c]) console.log(`${name.padEnd(24)} ${fmt(first)} ${fmt(rerun)}`);
-  console.log(`${'capstan speed-up'.padEnd(24)} ${`${(a[1] / c[1]).toFixed(2)}x`.padStart(9)} ${`${(a[2] / c[2]).toFixed(2)}x`.padStart(9)}   (targets: 1.5x, 3x)`);
+  console.log(`metallb + istio (4 Helm releases, the MetalLB pool, istio namespaces), real control plane, kwok pod-ready and pod-complete pinned to ${POD_READY_MS} ms, median of ${RUNS}; `
+    + 'each first run on a fresh control plane. No-op writes: by the tool\'s user in the audit log, persisted (dry runs and the run lock\'s Lease requests apart).\n');
+  console.log('| helm | Ansible first run | Ansible no-op | capstan first run | capstan no-op | first run speed-up (≥ 1.5x) | no-op speed-up (≥ 5x) | capstan no-op writes | Ansible no-op writes |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
+  for (const n of notes) console.log(`\n${n}`);
+  if (!last) return;
+  console.log(`\ncapstan's last first run, where the time went (helm ${MAJORS.at(-1)}; offsets from the first task's start):\n\n${timeline(last.firstRun.stdout)}`);
+  console.log(`\nIts no-op rerun (${last.noOp.seconds.toFixed(2)} s as the bench saw it), tasks:\n\n${timeline(last.noOp.stdout)}`);
+  console.log(`\nand its --profile (phases are wall time; items inside "tasks" overlap):\n\n${profileTable(parseProfile(last.noOp.stderr))}`);
 }
+
+const firstLine = (m: string) => m.split('\n').find((l) => /FAILED|fatal|Error|error/.test(l))?.trim().slice(0, 300) ?? m.split('\n')[0]!;
 
 await main();

@@ -1,128 +1,114 @@
 /**
  * `npm run demo` (root, Linux): the whole main job in one command, on an embedded default. It
  * starts a lab (1 k3s server + 2 agents + 1 load balancer: network namespaces with real sshd),
- * the Kubernetes API simulator and the k3s STAND-IN (k3s cannot run here), runs the full site
- * playbook (k3s, MetalLB, Istio, lb-config, haproxy) against it, sends HTTP requests through the
- * deployed HAProxy to the nodes' gateway NodePorts (where the k3s stand-in answers and says so),
- * prints a verify table and tears everything down (also on Ctrl-C).
- *
- * The lab, the k3s stand-in and the API simulator (lib/lab/kube-sim) live in lib/lab; the demo
- * still runs on the simulator, not yet on the real control plane (lib/lab/cluster). See docs/demo.md.
+ * the real Kubernetes API server (lib/lab/cluster: kube-apiserver, etcd, controllers, scheduler;
+ * kubelets and containers simulated by kwok) and the k3s STAND-IN (k3s cannot run here), runs
+ * the full site playbook (k3s, MetalLB, cert-manager, Istio, ingress-nginx, Seldon, the serving
+ * path, lb-config, haproxy) against it, sends HTTP requests through the deployed HAProxy to the
+ * nodes' NodePorts (where the k3s stand-in answers and says so), prints a verify table and the
+ * wall time, and tears everything down (also on Ctrl-C). See docs/demo.md.
  */
-import { request } from 'node:http';
 import { join } from 'node:path';
-import pRetry from 'p-retry';
 import { ExitCode } from '../errors.ts';
 import { isMain, PROJECT_DIR, processIO, type CliIO } from './args.ts';
 import { playMain } from './play.ts';
-import { SHARED_CHARTS } from '../lab/shared-dir.ts';
+import { throughHaproxy } from './demo-http.ts';
+import { Timings } from './demo-timings.ts';
+import {
+  CLUSTER_VERSIONS, demoServingVars, demoVars, DEMO_NODE_PORTS, EXPERIMENT, GATEWAY_HTTP_NODEPORT, K3S_VERSION, LB_SELDON_PORT, REAL_API_SERVER, SELDON_NODEPORT, SERVING_HOST,
+} from './demo-vars.ts';
+import { demoRows, readDemoFacts, table, type DemoAnswers } from './demo-verify.ts';
+import type { K3sLab } from '../lab/k3s-standin/k3s-lab.ts';
+import type { LabCluster } from '../lab/k3s-standin/lab-cluster.ts';
 
-const VERSION = 'v1.31.4+k3s1';
-const HTTP_NODEPORT = 31080;
+export { demoVars } from './demo-vars.ts';
+
 const REQUESTS = 6;
 
-/** The embedded default inventory's vars beyond the lab's own (k3s_version, api_endpoint, ...); also test/lab/report.int.test.ts's. */
-export function demoVars(subnet: string, helm: string, outDir: string): Record<string, unknown> {
-  return {
-    metallb_state: 'present',
-    metallb_address_pools: [{ name: 'default', addresses: [`${subnet}.200-${subnet}.210`], auto_assign: true }],
-    enable_istio: true, istio_gateway_loadbalancer_ip: `${subnet}.200`,
-    istio_gateway_http_nodeport: HTTP_NODEPORT, istio_gateway_https_nodeport: 31443, istio_gateway_status_nodeport: 31021,
-    helm_binary: helm, helm_chart_dir: SHARED_CHARTS,
-    // the lab is thrown away after Ctrl-C: no reason to let a running helm finish first
-    helm_interrupt_grace: 1,
-    // the API frontend would point at api_port on the servers; in the lab the API is the simulator
-    lb_api_frontend: false, lb_output_dir: outDir,
-    // lab hosts have no systemd: HAProxy is (re)started with its pid file in the host's private /etc/haproxy
-    haproxy_reload_command: ['sh', '-c', 'p=/etc/haproxy/haproxy.pid; if [ -f $p ]; then exec haproxy -D -f /etc/haproxy/haproxy.cfg -p $p -sf $(cat $p); else exec haproxy -D -f /etc/haproxy/haproxy.cfg -p $p; fi'],
-  };
-}
-
-function httpGet(url: string, signal: AbortSignal): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { timeout: 5000, signal, headers: { connection: 'close' } }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => { body += d.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body.trim() }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`${url}: no answer in 5s`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** REQUESTS requests through HAProxy; each retried (bounded) while HAProxy starts or reports 503. */
-async function throughHaproxy(url: string, io: CliIO, signal: AbortSignal): Promise<string[]> {
-  const answers: string[] = [];
-  for (let i = 1; i <= REQUESTS; i++) {
-    const r = await pRetry(async () => {
-      const res = await httpGet(url, signal);
-      if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.body}`);
-      return res;
-    }, { retries: 8, minTimeout: 100, maxTimeout: 1000, signal, onFailedAttempt: ({ error }) => { io.stdout.write(`  waiting for HAProxy at ${url}: ${error.message}\n`); } });
-    io.stdout.write(`  GET ${url} #${i} → ${r.status} ${r.body}\n`);
-    answers.push(r.body);
-  }
-  return answers;
-}
-
-function table(rows: [string, string, string][]): string {
-  const head: [string, string, string] = ['CHECK', 'ACTUAL', 'RESULT'];
-  const w = [0, 1].map((i) => Math.max(...[head, ...rows].map((r) => r[i]!.length)));
-  return [head, ...rows].map((r) => `  ${r[0].padEnd(w[0]!)}  ${r[1].padEnd(w[1]!)}  ${r[2]}`).join('\n');
+export interface DemoOptions {
+  /** The serving path (cert-manager, ingress-nginx, Seldon, the serving role) too (default false until its controllers run in the demo). */
+  serving?: boolean;
 }
 
 /** Ctrl-C of the demo: `signal` the first (stop the play, tear down), `force` the second. */
-export async function demoMain(io: CliIO, signal: AbortSignal, force?: AbortSignal): Promise<number> {
+export async function demoMain(io: CliIO, signal: AbortSignal, force?: AbortSignal, o: DemoOptions = {}): Promise<number> {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) {
     io.stderr.write('npm run demo needs root on Linux (it creates network namespaces).\n' +
       'Without root: npm run play -- --inventory sample --tags lb-config   (offline load-balancer config)\n');
     return ExitCode.invalidInput;
   }
-  // The API simulator (lib/lab/kube-sim) until the demo moves to the real control plane (lib/lab/cluster).
-  const { startSimulator } = await import('../lab/kube-sim/index.ts');
-  const { startK3sLab } = await import('../lab/k3s-standin/k3s-lab.ts');
+  const serving = o.serving ?? false;
+  const { startK3sLabOnCluster } = await import('../lab/k3s-standin/lab-cluster.ts');
   const { kubeBinaries } = await import('../lab/helm-bin.ts');
-  io.stdout.write('capstan demo: starting a lab (k3s server1, agent1, agent2 + load balancer lb1), the Kubernetes API simulator and the k3s stand-in\n');
-  // The demo handles Ctrl-C itself (demoCli): a lab tearing itself down from the signal would pull
-  // the ground from under a start-up or a teardown still running.
-  const k = await startK3sLab({ startApi: startSimulator, servers: 1, agents: 2, loadBalancers: 1, version: VERSION, nodePorts: [HTTP_NODEPORT, 31443, 31021], name: 'demo', handleSignals: false });
+  const t = new Timings();
+  io.stdout.write(`capstan demo: starting a lab (k3s server1, agent1, agent2 + load balancer lb1), the ${REAL_API_SERVER} and the k3s stand-in\n`);
+  // The demo handles Ctrl-C itself (demoCli): a lab or cluster tearing itself down from the signal
+  // would pull the ground from under a start-up or a teardown still running.
+  // Ctrl-C during start-up stops the API server's start (what it started is ended by its recorded PIDs) and the lab is removed.
+  let k: K3sLab<LabCluster>;
   try {
+    k = await t.time('start', () => startK3sLabOnCluster({
+      servers: 1, agents: 2, loadBalancers: 1, version: K3S_VERSION, nodePorts: DEMO_NODE_PORTS, name: 'demo', handleSignals: false,
+      cluster: { handleSignals: false, signal },
+    }));
+  } catch (err) {
+    if (signal.aborted) {
+      io.stdout.write(`interrupted during start-up: the lab and the API server started so far are torn down (${t.total()} s)\n`);
+      return ExitCode.interrupted;
+    }
+    // what started is torn down already (startK3sLab and startCluster remove what they started when they fail)
+    io.stderr.write(`capstan demo: the lab, the API server or the k3s stand-in did not start (${t.total()} s), nothing is left running:\n${(err as Error).message}\n`);
+    return ExitCode.internal;
+  }
+  try {
+    const c = k.sim.cluster;
+    const mem = Object.values(c.memoryMiB()).reduce((a, b) => a + b, 0);
+    io.stdout.write(`real API server up in ${c.startupSeconds.toFixed(1)} s, ${mem} MiB resident (${CLUSTER_VERSIONS}); lab and stand-in up in ${t.seconds('start')} s in all\n`);
     const subnet = k.lab.gatewayIp.split('.').slice(0, 3).join('.');
-    k.writeVars(demoVars(subnet, kubeBinaries(3).helm, join(k.lab.dir, 'lb')));
-    io.stdout.write(`inventory: ${k.inventoryDir} (k3s-ansible shape; API simulator at ${k.sim.url})\n\n`);
+    k.writeVars({ ...demoVars(subnet, kubeBinaries(3).helm, join(k.lab.dir, 'lb')), ...(serving ? demoServingVars() : {}) });
+    io.stdout.write(`inventory: ${k.inventoryDir} (k3s-ansible shape; API server at ${k.sim.url}, cluster ${c.dir})\n\n`);
     if (signal.aborted) return ExitCode.interrupted; // Ctrl-C during start-up: the lab is whole, so it is torn down whole
-    const code = await playMain(['--inventory', k.inventoryDir], io, signal, force);
+    const code = await t.time('play', () => playMain(['--inventory', k.inventoryDir], io, signal, force));
     if (signal.aborted) return ExitCode.interrupted;
     if (code !== ExitCode.ok) return code;
     const lb = k.lab.hosts[3]!;
-    io.stdout.write(`\nrequests through HAProxy on lb1 (${lb.ip}:80) to the nodes' gateway NodePort ${HTTP_NODEPORT}:\n`);
-    const answers = await throughHaproxy(`http://${lb.ip}/`, io, signal);
-    const reached = [...k.servers, ...k.agents].filter((n) => answers.some((a) => a.startsWith(`k3s stand-in on ${n}:`)));
-    const nodes = k.sim.store.list('v1', 'Node') as { status?: { conditions?: { type: string; status: string }[] } }[];
-    const ready = nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
-    const rows: [string, string, string][] = [
-      ['k3s nodes Ready (simulator)', `${ready}/3`, ready === 3 ? 'ok' : 'FAILED'],
-      [`HAProxy lb1:80 answered`, `${answers.length}/${REQUESTS}`, answers.length === REQUESTS ? 'ok' : 'FAILED'],
-      ['nodes reached through HAProxy', reached.join(', ') || 'none', reached.length === 3 ? 'ok' : 'FAILED'],
-    ];
-    io.stdout.write(`\nDEMO VERIFY (the answers come from the k3s stand-in, not from a real gateway)\n${table(rows)}\n`);
+    const answers = await t.time('requests', () => requests(lb.ip, [...k.servers, ...k.agents], serving, io, signal));
+    const rows = demoRows(await readDemoFacts(c.api, serving), answers);
+    io.stdout.write(`\nDEMO VERIFY (on the ${REAL_API_SERVER}; every answer behind HAProxy comes from the k3s stand-in: no real gateway, ingress controller or model server runs here)\n${table(rows)}\n`);
     return rows.every((r) => r[2] === 'ok') ? ExitCode.ok : ExitCode.hostFailed;
   } catch (err) {
     // Ctrl-C while requests are under way ends them with an AbortError: that is the interrupt, not a failure
     if (signal.aborted) return ExitCode.interrupted;
     throw err;
   } finally {
-    io.stdout.write('\ntearing down the lab, the simulator and the stand-in\n');
-    await k.down();
+    io.stdout.write('\ntearing down the lab, the real API server and the stand-in\n');
+    await t.time('teardown', () => k.down());
+    io.stdout.write(`demo wall time ${t.total()} s (${t.summary()})\n`);
   }
+}
+
+/** The gateway's NodePort through lb1:80 (REQUESTS times, round-robin), and Seldon's through lb1:9000. */
+async function requests(lbIp: string, nodes: string[], serving: boolean, io: CliIO, signal: AbortSignal): Promise<DemoAnswers> {
+  io.stdout.write(`\nrequests through HAProxy on lb1 (${lbIp}:80) to the nodes' gateway NodePort ${GATEWAY_HTTP_NODEPORT}:\n`);
+  const gateway = await throughHaproxy({ url: `http://${lbIp}/` }, REQUESTS, io, signal);
+  const base: DemoAnswers = { nodes, lb: 'lb1', gateway, gatewayExpected: REQUESTS };
+  if (!serving) return base;
+  io.stdout.write(`\nrequests through HAProxy on lb1 (${lbIp}:${LB_SELDON_PORT}) to Seldon's mesh NodePort ${SELDON_NODEPORT}:\n`);
+  const seldon = `http://${lbIp}:${LB_SELDON_PORT}`;
+  const health = await throughHaproxy({ url: `${seldon}/v2/health/ready` }, 1, io, signal);
+  const infer = await throughHaproxy({
+    url: `${seldon}/v2/models/${EXPERIMENT}/infer`, method: 'POST',
+    headers: { host: SERVING_HOST, 'seldon-model': `${EXPERIMENT}.experiment` },
+  }, 1, io, signal);
+  return { ...base, seldon: { health, infer } };
 }
 
 /**
  * The process around demoMain. Ctrl-C: the play stops (a running helm is stopped within a
- * second), the lab is torn down whole, exit 99; pressed during start-up, start-up completes
- * first; during teardown, teardown goes on. A second Ctrl-C stops what still runs at once; a
- * third exits at once (the lab's exit hook still removes the lab).
+ * second), the lab and the cluster are torn down whole, exit 99; pressed during start-up,
+ * start-up completes first; during teardown, teardown goes on. A second Ctrl-C stops what still
+ * runs at once; a third exits at once (the lab's and the cluster's exit hooks still end what they
+ * recorded).
  */
 export async function demoCli(): Promise<number> {
   const stop = new AbortController();
@@ -133,10 +119,10 @@ export async function demoCli(): Promise<number> {
     // also when the demo has just finished and is tearing down or exiting: an interrupted demo exits 99
     process.exitCode = ExitCode.interrupted;
     if (presses === 1) {
-      process.stderr.write('\n[interrupted: stopping, then tearing the lab down (Ctrl-C again to stop what still runs at once)]\n');
+      process.stderr.write('\n[interrupted: stopping, then tearing the lab and the API server down (Ctrl-C again to stop what still runs at once)]\n');
       stop.abort();
     } else if (presses === 2) {
-      process.stderr.write('\n[stopping at once; the lab is still torn down]\n');
+      process.stderr.write('\n[stopping at once; the lab and the API server are still torn down]\n');
       force.abort();
     } else {
       process.exit(ExitCode.interrupted);

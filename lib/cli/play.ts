@@ -18,6 +18,7 @@ import { limitPattern, writeRetryFile } from './run-controls.ts';
 import { playOutputs, startFailure } from './play-output.ts';
 import type { PlayOutputs } from './play-output.ts';
 import { jsonReporter } from '../report/json.ts';
+import { profile } from '../report/profile.ts';
 
 export const OPTIONS = {
   inventory: { type: 'string', short: 'i', multiple: true },
@@ -45,6 +46,7 @@ export const OPTIONS = {
   'ask-become-pass': { type: 'boolean', short: 'K' },
   'start-at-task': { type: 'string' },
   'accept-new-host-keys': { type: 'boolean' },
+  profile: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -76,6 +78,8 @@ export const PLAY_USAGE = `usage: npm run play -- --inventory <name|path> [optio
   -J, --ask-vault-pass       ask for the vault password on the terminal
   -K, --ask-become-pass      ask for the become (sudo) password on the terminal
       --accept-new-host-keys trust and record keys of hosts not yet in known_hosts
+      --profile              after the run, print on stderr where its time went (phases; SSH
+                             connects, remote commands, API requests, helm processes)
   -h, --help                 this help
 
 exit codes: 0 ok, 2 a host failed, 4 a host unreachable, 5 invalid input (nothing ran),
@@ -120,6 +124,9 @@ function outputsOf(v: Values, io: CliIO, config: AnsibleConfig): PlayOutputs {
 
 export async function playMain(argv: readonly string[], io: CliIO, signal?: AbortSignal, force?: AbortSignal): Promise<number> {
   const json = argv.includes('--json');
+  profile.reset();
+  // since the process started (performance's time origin): Node's start and the CLI's modules
+  profile.phase('Node start + module load', 0);
   let outputs: PlayOutputs | undefined;
   try {
     const { values: v } = parseCli(argv, OPTIONS);
@@ -127,11 +134,13 @@ export async function playMain(argv: readonly string[], io: CliIO, signal?: Abor
     const config = cliConfig(io);
     if (v.verbose?.length) for (const note of configNotes(config)) io.stderr.write(`[capstan] ${note}\n`);
     outputs = outputsOf(v, io, config);
+    const t0 = performance.now();
     const source = await openInventory({
       inventory: v.inventory, extraVars: many(v['extra-vars']), vaultPasswordFile: v['vault-password-file'],
       vaultIds: many(v['vault-id']), askVaultPass: v['ask-vault-pass'] ?? false, askBecomePass: v['ask-become-pass'] ?? false,
       config, ...optionalAsk(),
     }, io);
+    profile.phase('inventory (load, resolve, vault)', t0);
     const kubeContext = v['kube-context'] !== undefined ? [{ source: '--kube-context', vars: { kube_context: v['kube-context'] } }] : [];
     const forks = positiveInt(v.forks, '--forks') ?? config.settings.forks;
     const limit = limitPattern(v.limit, io.cwd);
@@ -161,6 +170,7 @@ export async function playMain(argv: readonly string[], io: CliIO, signal?: Abor
     return code;
   } finally {
     outputs?.close();
+    if (argv.includes('--profile')) io.stderr.write(profile.text());
   }
 }
 

@@ -68,8 +68,10 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
     const transport = s.helm_on_node ? await o.transport() : undefined;
     if (transport) refuseOnNode({ repositories: s.helm_repositories, registries: s.helm_registries });
     auth = transport ? undefined : helmAuth({ repositories: s.helm_repositories, registries: s.helm_registries, env: process.env });
+    const wait = createWaiter(api);
     const deps = {
       auth,
+      crdEstablished: wait.crdEstablished,
       exec: () => (exec ??= transport ? nodeHelm(s.helm_binary, transport, s.k3s_remote_kubeconfig)
         : localHelm(s.helm_binary, access.kubeconfigPath, access.context, auth?.env)),
       store: releaseStore(api),
@@ -88,7 +90,7 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
       get: (apiVersion, kind, name, namespace) => api.get({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } }),
       list: async (apiVersion, kind, q = {}) => (await api.list(apiVersion, kind, q)).items,
       rolloutRestart: (namespace, names, opts) => rolloutRestart(api, namespace, names, opts),
-      wait: createWaiter(api),
+      wait,
       api,
       async close() {
         try {

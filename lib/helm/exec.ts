@@ -10,6 +10,7 @@ import { sh } from '../shell.ts';
 import type { Transport } from '../transport/types.ts';
 import { writePrivateTemp, type TempFile } from '../kube/tempfile.ts';
 import { stopSignalOf } from './interrupt.ts';
+import { profile } from '../report/profile.ts';
 
 export interface HelmOutput {
   code: number | null;
@@ -45,7 +46,7 @@ function withMajor(run: HelmExec['run'], binary: string): () => Promise<3 | 4> {
 /** helm on the controller, with the process environment (HELM_* included) plus `env` (helm's config copies, lib/helm/credentials.ts). */
 export function localHelm(binary: string, kubeconfig: string, context?: string, env: Readonly<Record<string, string>> = {}): HelmExec {
   const ctx = context ? ['--kube-context', context] : [];
-  const run = (args: string[], signal?: AbortSignal, onStderr?: (chunk: string) => void) => new Promise<HelmOutput>((resolve, reject) => {
+  const spawnHelm = (args: string[], signal?: AbortSignal, onStderr?: (chunk: string) => void) => new Promise<HelmOutput>((resolve, reject) => {
     // Its own process group: a terminal's Ctrl-C reaches capstan only, which decides when helm stops (interrupt.ts).
     const child = spawn(binary, [...args, ...(args[0] === 'version' ? [] : ctx)], {
       env: { ...process.env, ...env, KUBECONFIG: kubeconfig },
@@ -77,6 +78,8 @@ export function localHelm(binary: string, kubeconfig: string, context?: string, 
       resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
     });
   });
+  // each helm process counted for --profile (a no-op run should start none)
+  const run: HelmExec['run'] = (args, signal, onStderr) => profile.time('helm process', () => spawnHelm(args, signal, onStderr));
   return {
     where: 'controller',
     run,
@@ -88,7 +91,7 @@ export function localHelm(binary: string, kubeconfig: string, context?: string, 
 /** helm on the server node: KUBECONFIG is the node's own kubeconfig (k3s.yaml), run with become. */
 export function nodeHelm(binary: string, t: Transport, kubeconfig: string): HelmExec {
   const run = async (args: string[], signal?: AbortSignal, onStderr?: (chunk: string) => void): Promise<HelmOutput> => {
-    const r = await t.run(sh`${binary} ${args}`, { env: { KUBECONFIG: kubeconfig }, become: true, ...(signal ? { signal } : {}), ...(onStderr ? { onStderr } : {}) });
+    const r = await profile.time('helm process', () => t.run(sh`${binary} ${args}`, { env: { KUBECONFIG: kubeconfig }, become: true, ...(signal ? { signal } : {}), ...(onStderr ? { onStderr } : {}) }));
     return { code: r.code, stdout: r.stdout, stderr: r.stderr };
   };
   return {

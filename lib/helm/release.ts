@@ -6,7 +6,7 @@
  */
 import { stringify } from 'yaml';
 import type { TaskResult } from '../results.ts';
-import type { HelmReleaseSpec } from '../kube/types.ts';
+import type { HelmReleaseSpec, Waiter } from '../kube/types.ts';
 import type { KubeApi } from '../kube/client.ts';
 import { unifiedDiff } from '../diff.ts';
 import { resolveChart, type ResolvedChart } from './chart.ts';
@@ -19,6 +19,7 @@ import { guardedHelm, type HelmInterrupt } from './interrupt.ts';
 import { planRecovery } from './recover.ts';
 import { normalizeValues, planRelease, type HelmPlan } from './plan.ts';
 import type { DeployedRelease, ReleaseStore } from './state.ts';
+import { manifestCrds } from './crds.ts';
 
 export interface HelmDeps {
   /** helm, started only when a release must change (or be rendered for --diff). */
@@ -29,6 +30,8 @@ export interface HelmDeps {
   timeoutSeconds: number;
   /** Private repositories and registries (lib/helm/credentials.ts); absent: charts as given. */
   auth?: HelmAuth;
+  /** Waits (watch-based, bounded) until a CRD is Established: after a release installed without helm's wait (crds.ts). */
+  crdEstablished?: Waiter['crdEstablished'];
 }
 
 /** The chart as helm gets it: by repository name when the repository needs credentials (updated first). */
@@ -116,7 +119,13 @@ async function upgrade(deps: HelmDeps, spec: HelmReleaseSpec, given: ResolvedCha
     err.message += `${notReady.length ? `\n  not ready: ${notReady.join('\n  not ready: ')}` : ''}\n  ${state}`;
     throw err;
   }
-  return deps.store.refresh(spec.namespace, spec.name);
+  const after = await deps.store.refresh(spec.namespace, spec.name);
+  const crds = !wait && after && deps.crdEstablished ? manifestCrds(after.manifest) : [];
+  if (crds.length) {
+    o.log(`waiting up to ${timeoutSeconds}s for ${crds.length} CRDs of ${spec.name} to be Established (capstan's watch, not helm's 2 s polling)`);
+    await Promise.all(crds.map((name) => deps.crdEstablished!(name, { timeoutSeconds, log: o.log, ...(o.signal ? { signal: o.signal } : {}) })));
+  }
+  return after;
 }
 
 async function uninstall(deps: HelmDeps, spec: HelmReleaseSpec, o: ReleaseOptions): Promise<void> {

@@ -19,6 +19,7 @@ import type { KubeObject } from './object.ts';
 import { isInvalidApplyBody, isTransient, withRetry, type RetryOptions } from './retry.ts';
 
 import { FIELD_MANAGER } from './applied.ts';
+import { profile, type ProfileItem } from '../report/profile.ts';
 
 export { FIELD_MANAGER };
 
@@ -134,13 +135,22 @@ function describeRef(ref: ObjectRef): string {
   return `${ref.kind.toLowerCase()} ${ns}${ref.metadata.name}`;
 }
 
+/**
+ * The server serves no such resource: its Status says so for a known group, and a real API server
+ * answers a group/version it does not serve at all with a plain-text "404 page not found".
+ */
+function notServed(err: unknown): boolean {
+  const message = apiMessage(err);
+  return /could not find the requested resource/.test(message) || (statusOf(err) === 404 && /^404 page not found$/.test(message));
+}
+
 /** Wraps an API failure as a KubeError naming the object and carrying the server's message. */
 function kubeError(what: string, err: unknown): KubeError {
   if (err instanceof KubeError) return err;
   const status = statusOf(err);
   const hint = status === 409 ? 'another field manager owns these fields; set kube_apply_force: true to take them over'
     : isInvalidApplyBody(err) ? 'the manifest does not fit the schema of its kind (the API server answers this with HTTP 500 for server-side apply)'
-    : isUnknownKind(err) || /could not find the requested resource/.test(apiMessage(err)) ? 'is the CustomResourceDefinition for this kind installed (and established)?' : undefined;
+    : isUnknownKind(err) || notServed(err) ? 'is the CustomResourceDefinition for this kind installed (and established)?' : undefined;
   return new KubeError(`${what}: ${apiMessage(err)}`, status, { cause: err, ...(hint ? { hint } : {}) });
 }
 
@@ -158,14 +168,16 @@ export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): Ku
   const api = kc.makeApiClient(RawObjectApi);
   const watcher = new Watch(kc);
   const forwarder = new PortForward(kc, true);
-  const call = <T>(what: string, fn: () => Promise<T>): Promise<T> =>
-    withRetry(what, fn, retry).catch((err: unknown) => {
+  // every request counted for --profile as a read, a write or a dry run (retries included in its time)
+  const counted = <T>(item: ProfileItem, what: string, fn: () => Promise<T>): Promise<T> => profile.time(item, () => withRetry(what, fn, retry));
+  const call = <T>(what: string, fn: () => Promise<T>, item: ProfileItem = 'api write'): Promise<T> =>
+    counted(item, what, fn).catch((err: unknown) => {
       throw kubeError(what, err);
     });
   return {
     async get(ref) {
       try {
-        return await withRetry(`get ${describeRef(ref)}`, () => api.read(ref), retry) as KubeObject;
+        return await counted('api read', `get ${describeRef(ref)}`, () => api.read(ref)) as KubeObject;
       } catch (err) {
         // Not found, or its kind is not served (yet): a CRD's object cannot exist before the CRD.
         if (statusOf(err) === 404 || isUnknownKind(err)) return undefined;
@@ -174,13 +186,15 @@ export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): Ku
     },
     async list(apiVersion, kind, q = {}) {
       const res = await call(`list ${kind}`, () =>
-        api.list(apiVersion, kind, q.namespace, undefined, undefined, undefined, q.fieldSelector, q.labelSelector));
+        api.list(apiVersion, kind, q.namespace, undefined, undefined, undefined, q.fieldSelector, q.labelSelector), 'api read');
       const raw = res as unknown as { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
-      return { items: raw.items ?? [], resourceVersion: raw.metadata?.resourceVersion ?? '' };
+      // A real API server's list items carry no apiVersion/kind (only the list does): give them
+      // theirs, as kubectl does, so an item can be handed on as an object (to delete, describe, apply).
+      return { items: (raw.items ?? []).map((i) => ({ ...i, apiVersion: i.apiVersion ?? apiVersion, kind: i.kind ?? kind })), resourceVersion: raw.metadata?.resourceVersion ?? '' };
     },
     apply(obj, o = {}) {
       const query = { fieldManager: FIELD_MANAGER, force: String(o.force ?? false), ...(o.dryRun ? { dryRun: 'All' } : {}) };
-      return call(`apply ${describeRef(obj)}`, () => api.rawPatch(obj as KubernetesObject, query, PatchStrategy.ServerSideApply));
+      return call(`apply ${describeRef(obj)}`, () => api.rawPatch(obj as KubernetesObject, query, PatchStrategy.ServerSideApply), o.dryRun ? 'api dry-run' : 'api write');
     },
     create(obj) {
       return call(`create ${describeRef(obj)}`, () => api.rawSend(HttpMethod.POST, obj as KubernetesObject, { fieldManager: FIELD_MANAGER }));
@@ -194,8 +208,8 @@ export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): Ku
     },
     async delete(ref) {
       try {
-        await withRetry(`delete ${describeRef(ref)}`, () =>
-          api.delete(ref as KubernetesObject, undefined, undefined, undefined, undefined, 'Background'), retry);
+        await counted('api write', `delete ${describeRef(ref)}`, () =>
+          api.delete(ref as KubernetesObject, undefined, undefined, undefined, undefined, 'Background'));
         return true;
       } catch (err) {
         if (statusOf(err) === 404) return false;
@@ -203,7 +217,7 @@ export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): Ku
       }
     },
     collectionPath(apiVersion, kind, namespace) {
-      return call(`resolve ${apiVersion} ${kind}`, () => api.path(apiVersion, kind, namespace));
+      return call(`resolve ${apiVersion} ${kind}`, () => api.path(apiVersion, kind, namespace), 'api read');
     },
     async portForward(namespace, pod, port, socket) {
       const what = `port-forward ${namespace}/${pod}:${port}`;
@@ -218,6 +232,7 @@ export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): Ku
       }
     },
     watch(path, q, onEvent, signal) {
+      profile.add('api watch', 0);
       return new Promise<void>((resolve, reject) => {
         const query = { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, resourceVersion: q.resourceVersion, allowWatchBookmarks: true };
         // A watch that ends (server close, idle timeout, dropped connection, 410 Gone) resolves:

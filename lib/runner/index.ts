@@ -8,6 +8,7 @@ import { ExitCode } from '../errors.ts';
 import { newRunIdentity } from '../lock/identity.ts';
 import type { VarLayer } from '../inventory/types.ts';
 import type { Reporter } from '../report/events.ts';
+import { profile } from '../report/profile.ts';
 import type { HostStats } from '../report/events.ts';
 import { RunServices } from './context.ts';
 import type { OpenCluster, OpenHostTransport, ServicesOptions } from './context.ts';
@@ -64,6 +65,7 @@ export interface PlaybookOutcome {
 /** Runs a playbook. Throws InputError (exit 5) for bad input, before anything connects. */
 export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcome> {
   const started = Date.now();
+  const t0 = performance.now();
   const signal = o.signal ?? new AbortController().signal;
   const { playbook, file } = await loadPlaybook(o.playbook ?? 'site', o.projectDir);
   const dirs = roleDirs(file, o.projectDir, o.rolesDir);
@@ -79,6 +81,7 @@ export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcom
   });
   const prepared = o.startAtTask !== undefined ? startAtTask(all, o.startAtTask) : all;
   const shownPlaybook = relative(o.projectDir, file) || file;
+  profile.phase('playbook, roles, vars (validated)', t0);
   o.reporter.emit({
     type: 'run_start', playbook: shownPlaybook, check: o.check ?? false, diff: o.diff ?? false,
     ...(typeof mode === 'object' ? { mode: 'list', list: [mode.list].flat() } : { mode: mode === 'run' && o.check ? 'check' : mode }),
@@ -102,13 +105,17 @@ export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcom
     ...(o.openCluster ? { openCluster: o.openCluster } : {}),
   });
   let stats;
+  const t1 = performance.now();
   try {
     stats = await executeRun(prepared, {
       reporter: o.reporter, services, check: o.check ?? false, diff: o.diff ?? false, signal,
       ...(o.forks !== undefined ? { forks: o.forks } : {}),
     });
   } finally {
+    profile.phase('tasks', t1);
+    const t2 = performance.now();
     await services.close();
+    profile.phase('closing connections', t2);
   }
   const interrupted = signal.aborted;
   const exitCode = interrupted ? ExitCode.interrupted : stats.exitCode(o.detailedExitcode ?? false);

@@ -118,12 +118,12 @@ function platformView(resolved: ResolvedVars, o: PrepareOptions, problems: Probl
 }
 
 /** Validate one host's vars for the play's selected roles (and its connection vars); returns its typed vars. */
-function validateHost(roles: Role[], info: HostInfo, resolved: ResolvedVars, view: PlatformView, w: RunWide) {
+function validateHost(roles: Role[], info: HostInfo, resolved: ResolvedVars, view: PlatformView, w: RunWide, groups: Readonly<Record<string, readonly string[]>>) {
   const { known, problems } = w;
   const parsed = parseRoleVars(roles, resolved);
   // role-var problems: errors for a run, warnings for a listing (w.roleVarProblems, lenient.ts)
   w.roleVarProblems.push(...parsed.problems);
-  w.roleVarProblems.push(...runRoleValidators(roles, parsed.vars, info, resolved, view));
+  w.roleVarProblems.push(...runRoleValidators(roles, parsed.vars, info, resolved, view, groups));
   w.roleVarProblems.push(...unknownKeys(roles, known, resolved));
   try {
     connectionSpec(info.name, info.vars);
@@ -271,7 +271,7 @@ function preparePlay(play: Play, o: PrepareOptions, w: RunWide): PreparedPlay {
   };
   const hosts = bases.map(({ info, resolved }) => {
     const view = platformView(resolved, o, w.roleVarProblems);
-    const roleVars = validateHost(roles, info, resolved, view, w);
+    const roleVars = validateHost(roles, info, resolved, view, w, inv.groups);
     if (o.lenient) for (const r of roles) if (!roleVars.has(r.name)) roleVars.set(r.name, fallbackRoleVars(r, resolved));
     const sourceOf = (n: string) => (resolved.has(n) ? resolved.sourceOf(n) : '');
     return { info, resolved, roleVars, tasks: hostTasks(roles, roleVars, { ...ctx, sourceOf }, info, view, o, w) };

@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import { ConnectionError } from '../errors.ts';
 import type { Cmd } from '../shell.ts';
 import { connectSsh, type SshConnectOptions } from './ssh-connect.ts';
+import { profile } from '../report/profile.ts';
 import { execOnChannel, remoteCommand, shellCommand, sudoHandshake, type BecomeSettings } from './ssh-exec.ts';
 import { shellPool } from './ssh-shell.ts';
 import { tunnelOps } from './ssh-tunnel.ts';
@@ -25,7 +26,7 @@ const MAX_CHANNELS = 6;
 const SHELLS = 3;
 
 export async function openSshTransport(spec: ConnectionSpec, options: SshTransportOptions = {}): Promise<Transport> {
-  const { client, jumps } = await connectSsh(spec, options);
+  const { client, jumps } = await profile.time('ssh connect', () => connectSsh(spec, options));
   let dead: ConnectionError | undefined;
   let closing = false;
   const deathWatchers = new Set<(err: ConnectionError) => void>();
@@ -64,12 +65,12 @@ export async function openSshTransport(spec: ConnectionSpec, options: SshTranspo
     const useBecome = o.become ?? spec.become;
     const handshake = needsSudo(o.become) && spec.becomePassword !== undefined ? sudoHandshake(spec.becomePassword) : undefined;
     const text = remoteCommand(cmd, { ...remoteOptions(o, useBecome), ...(handshake ? { handshake } : {}) }, become);
-    if (o.stdin !== undefined || handshake) return limit(() => execOnChannel(deps, text, o, handshake));
-    return limit(async () => {
+    if (o.stdin !== undefined || handshake) return limit(() => profile.time('remote command', () => execOnChannel(deps, text, o, handshake)));
+    return limit(() => profile.time('remote command', async () => {
       const shell = await shells.acquire();
       if (!shell) return execOnChannel(deps, text, o);
       return shell.run(shellCommand(cmd, remoteOptions(o, useBecome), become), o);
-    });
+    }));
   }
 
   const files = makeFileOps({ ...deps, run, needsSudo });

@@ -142,10 +142,11 @@ export function parseRoleVars(roles: readonly Pick<Role, 'name' | 'vars'>[], res
 export function runRoleValidators(
   roles: readonly Role[], typed: Map<string, Record<string, unknown>>, host: HostInfo, resolved: ResolvedVars,
   view: PlatformView = { platform: platformDefaultVars(), platformRoles: roles },
+  groups: Readonly<Record<string, readonly string[]>> = {},
 ): Problem[] {
   const allVars = Object.assign({}, ...roles.map((r) => typed.get(r.name) ?? {})) as Record<string, unknown>;
   const ctx = {
-    ...view, allVars, host, selectedRoles: roles.map((r) => r.name),
+    ...view, allVars, host, groups, selectedRoles: roles.map((r) => r.name),
     sourceOf: (name: string) => resolved.has(name) ? resolved.sourceOf(name) : '',
   };
   const problems: Problem[] = [];

@@ -13,7 +13,7 @@ export const exposureVars = defineVars({
   istio_state: {
     schema: z.enum(['present', 'absent']),
     default: 'present',
-    description: 'present installs Istio; absent removes mesh config, gateway, istiod and base (in that order) and the injection labels (enable_istio: false skips the role and touches nothing)',
+    description: 'present installs Istio; absent removes mesh config, gateway, istiod and base (in that order; the CRDs stay), takes the injection labels off and names the workloads still carrying sidecars (enable_istio: false skips the role and touches nothing)',
   },
   istio_gateway_service_type: {
     schema: z.enum(['LoadBalancer', 'NodePort', 'ClusterIP']),

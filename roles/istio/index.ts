@@ -2,11 +2,13 @@
  * Istio: base (CRDs), istiod and the ingress gateway through Helm; namespaces labelled for
  * sidecar injection; mesh config from vars; a verify table at the end. Independent steps run
  * concurrently along their dependencies (namespaces → base → istiod → gateway / mesh config).
+ * `istio_state: absent` removes it all in reverse (absent.ts).
  */
 import { defineRole, type RoleContext, type Task } from '../../lib/role.ts';
 import { crdMissingInCheck, helmEntry, helmTask, manifestEntries, renderObjects } from '../../lib/role-kit/index.ts';
 import { applyStep, pruneStep, type ApplySetVars } from '../../lib/objects/applyset-steps.ts';
 import { METALLB_TASKS } from '../metallb/index.ts';
+import { absentTasks } from './absent.ts';
 import { meshManifests } from './mesh.ts';
 import { gatewayIsLoadBalancer, istioReleases } from './releases.ts';
 import { checkPool, ensureNamespaces, installGateway, namespaceLabels, restartUninjected, verify } from './steps.ts';
@@ -105,6 +107,6 @@ export default defineRole({
   }] : []),
   k3sComponents: (p) => (p.enable_istio ? ['traefik'] : []),
   tasks: (vars, ctx): Task[] => (vars.enable_istio
-    ? istioTasks(vars, ctx)
+    ? (vars.istio_state === 'absent' ? absentTasks(vars, meshApplySet(vars)) : istioTasks(vars, ctx))
     : [{ name: 'istio', runOnce: true, skipReason: 'enable_istio is false', run: async () => ({ status: 'skipped', msg: 'enable_istio is false' }) }]),
 });

@@ -1,7 +1,7 @@
 /**
  * Istio cross-field checks, all reported at once before anything connects: the gateway IP inside a
  * MetalLB pool (NodePort clashes are the runner's, lib/vars/nodeports.ts), VirtualService
- * weights summing to 100, subsets that exist, unique mesh object names, memory requests within
+ * weights summing to 100, a ClusterIP gateway behind external load balancers, subsets that exist, unique mesh object names, memory requests within
  * their limits and HPA minimums within their maximums.
  */
 import type { Problem } from '../../lib/errors.ts';
@@ -9,6 +9,7 @@ import type { ValidateContext } from '../../lib/role.ts';
 import { gatewayIpProblems } from '../../lib/vars/address-pools.ts';
 import { minNotAboveMax, requestWithinLimit } from '../../lib/vars/bounds.ts';
 import type { DestinationRuleVar, VirtualServiceVar } from './mesh-vars.ts';
+import { gatewayServiceType } from './releases.ts';
 import { securityProblems } from './security-validate.ts';
 import type { IstioVars } from './vars.ts';
 
@@ -84,6 +85,30 @@ function meshProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
   return problems;
 }
 
+/** The group playbooks/site.ts runs the HAProxy load balancers on. */
+export const LOAD_BALANCER_GROUP = 'loadbalancers';
+
+/**
+ * The external load balancers (HAProxy on the load balancer group, F5 with f5_virtual_address)
+ * route to the gateway's NodePorts; a ClusterIP Service has none, so they would reach nothing.
+ */
+function exposureProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
+  if (gatewayServiceType(vars) !== 'ClusterIP') return [];
+  const haproxy = ctx.groups?.[LOAD_BALANCER_GROUP] ?? [];
+  const f5 = ctx.host.vars['f5_virtual_address'];
+  const lbs = [
+    ...(haproxy.length ? [`HAProxy on group ${LOAD_BALANCER_GROUP} (${haproxy.join(', ')})`] : []),
+    ...(typeof f5 === 'string' && f5 ? [`F5 (f5_virtual_address ${f5})`] : []),
+  ];
+  if (!lbs.length) return [];
+  return [{
+    file: ctx.sourceOf('istio_gateway_service_type'), key: 'istio_gateway_service_type',
+    message: `ClusterIP gives the gateway Service no NodePorts, but the inventory's external load balancers, ${lbs.join(' and ')}, ` +
+      `route to istio_gateway_http_nodeport ${vars.istio_gateway_http_nodeport} and istio_gateway_https_nodeport ${vars.istio_gateway_https_nodeport}; ` +
+      'set istio_gateway_service_type: NodePort (or LoadBalancer), or remove the load balancers from the inventory',
+  }];
+}
+
 /** Requests within limits and HPA minimums within maximums, for istiod and the gateway. */
 function boundProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
   return (['pilot', 'gateway'] as const).flatMap((part) => [
@@ -93,6 +118,6 @@ function boundProblems(vars: IstioVars, ctx: ValidateContext): Problem[] {
 }
 
 export function validateIstio(vars: IstioVars, ctx: ValidateContext): Problem[] {
-  if (!vars.enable_istio) return [];
-  return [...poolProblems(vars, ctx), ...boundProblems(vars, ctx), ...meshProblems(vars, ctx), ...securityProblems(vars, ctx)];
+  if (!vars.enable_istio || vars.istio_state === 'absent') return [];
+  return [...poolProblems(vars, ctx), ...exposureProblems(vars, ctx), ...boundProblems(vars, ctx), ...meshProblems(vars, ctx), ...securityProblems(vars, ctx)];
 }

@@ -1,9 +1,8 @@
-// A full lab run (root; the lab, the API simulator and the k3s STAND-IN, as `npm run demo`) with
+// A full lab run (root; the lab, the real control plane and the k3s STAND-IN, as `npm run demo`) with
 // --json-log and --report: every JSON event validates against docs/events.schema.json; the HTML
 // report renders in headless Chromium (Debian's package, installed by .ci/setup): its DOM has the
 // timeline, the recap and a verify table, and the screenshot shows the header, the bars and the
 // recap in their colours. Then --check --detailed-exitcode says nothing is left to change.
-import { startSimulator, type Simulator } from '../../lib/lab/kube-sim/index.ts';
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,22 +12,23 @@ import { demoVars } from '../../lib/cli/demo.ts';
 import { STATUS_FILL } from '../../lib/report/html/timeline.ts';
 import { invalidEvents } from '../support/event-schema-check.ts';
 import { kubeBinaries } from '../../lib/lab/helm-bin.ts';
-import { startK3sLab, type K3sLab } from '../../lib/lab/k3s-standin/k3s-lab.ts';
+import type { K3sLab } from '../../lib/lab/k3s-standin/k3s-lab.ts';
+import { startK3sLabOnCluster, type LabCluster } from '../../lib/lab/k3s-standin/lab-cluster.ts';
 import { countColour, readPng } from '../support/png-pixels.ts';
 
 const run = promisify(execFile);
 const CHROMIUM = '/usr/bin/chromium';
-let k: K3sLab<Simulator>;
+let k: K3sLab<LabCluster>;
 let dir: string;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run .ci/setup (apt-get install -y chromium)`);
-  k = await startK3sLab({ startApi: startSimulator, servers: 1, agents: 2, loadBalancers: 1, version: 'v1.31.4+k3s1', nodePorts: [31080, 31443, 31021], name: 'report' });
+  k = await startK3sLabOnCluster({ servers: 1, agents: 2, loadBalancers: 1, version: 'v1.31.4+k3s1', nodePorts: [31080, 31443, 31021], name: 'report' });
   const subnet = k.lab.gatewayIp.split('.').slice(0, 3).join('.');
   dir = join(k.lab.dir, 'out');
   mkdirSync(dir, { recursive: true });
   k.writeVars(demoVars(subnet, kubeBinaries(3).helm, join(k.lab.dir, 'lb')));
-}, 120_000);
+}, 180_000);
 afterAll(async () => { await k?.down(); });
 
 /** Chromium, headless, on a profile of its own inside the lab dir. */

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ldflags, stagingReplaces, throwAwayGoMod, toolsGo } from './go-module.ts';
+import { KWOK_CRD_FILES } from './port-forward.ts';
 import { binDir, builtVersion, clusterCacheDir, GROUPS, type BinaryGroup } from './versions.ts';
 
 export class BuildError extends Error {
@@ -81,18 +82,29 @@ export const KWOK_STAGE_FILES = [
   'pod/fast/pod-ready.yaml', 'pod/fast/pod-complete.yaml', 'pod/fast/pod-delete.yaml',
 ];
 
-/** kwok's Stage CRD and stages, applied at cluster start so stages are API objects a test can change. */
+const kwokShare = () => join(clusterCacheDir(), 'share', 'kwok');
+/** kwok's files in share/: its CRDs (port-forward.ts) and stages. */
+const kwokShareFiles = () => [...Object.values(KWOK_CRD_FILES), ...KWOK_STAGE_FILES.map((f) => f.split('/').at(-1)!)];
+
+/** kwok's CRDs (Stage, PortForward, ClusterPortForward) and stages, applied at cluster start as API objects a test can change. */
 function copyKwokFiles(moduleDir: string): void {
-  const share = join(clusterCacheDir(), 'share', 'kwok');
-  mkdirSync(share, { recursive: true });
-  copyFileSync(join(moduleDir, 'kustomize', 'crd', 'bases', 'kwok.x-k8s.io_stages.yaml'), join(share, 'stages-crd.yaml'));
-  for (const f of KWOK_STAGE_FILES) copyFileSync(join(moduleDir, 'kustomize', 'stage', f), join(share, f.split('/').at(-1)!));
+  mkdirSync(kwokShare(), { recursive: true });
+  for (const [name, file] of Object.entries(KWOK_CRD_FILES)) {
+    copyFileSync(join(moduleDir, 'kustomize', 'crd', 'bases', `kwok.x-k8s.io_${name.split('.')[0]}.yaml`), join(kwokShare(), file));
+  }
+  for (const f of KWOK_STAGE_FILES) copyFileSync(join(moduleDir, 'kustomize', 'stage', f), join(kwokShare(), f.split('/').at(-1)!));
 }
 
 async function buildGroup(group: BinaryGroup, say: (line: string) => void): Promise<void> {
   const names = Object.keys(group.binaries);
   const missing = names.filter((n) => builtVersion(n) !== group.version);
-  if (missing.length === 0 && (group.id !== 'kwok' || statSafe(join(clusterCacheDir(), 'share', 'kwok', 'stages-crd.yaml')))) {
+  if (missing.length === 0 && group.id === 'kwok' && !kwokShareFiles().every((f) => statSafe(join(kwokShare(), f)))) {
+    // Built before kwok's port-forward CRDs were copied too: copy its files, no rebuild.
+    const dir = join(clusterCacheDir(), 'src', group.id);
+    copyKwokFiles((await upstreamGoMod(group, statSafe(dir) ? dir : '/')).moduleDir);
+    say(`kwok ${group.version}: CRDs and stages copied into ${kwokShare()}`);
+  }
+  if (missing.length === 0) {
     for (const n of names) say(`${n} ${group.version}: built already`);
     return;
   }

@@ -1,10 +1,12 @@
 /**
  * Command lines of the cluster's programs, as data (one function per program). Every address
  * they may dial is loopback or inside the cluster's own 10.<n>.0.0/16 (unreachable route):
- * pods 10.<n>.0.0/18, fake nodes 10.<n>.64.x, services 10.<n>.128.0/18.
+ * pods 10.<n>.0.0/18, fake nodes 10.<n>.64.x, services 10.<n>.128.0/18; kwok's kubelet server
+ * on 127.0.0.1 (port-forward.ts).
  */
 import { join } from 'node:path';
 import type { Pki } from './certs.ts';
+import { KUBELET_ADDRESS, KWOK_CRD_KINDS } from './port-forward.ts';
 
 export interface Ranges { pods: string; nodeIp: (i: number) => string; services: string; advertise: string }
 
@@ -38,6 +40,9 @@ export function apiserverArgs(dir: string, pki: Pki, o: { etcdPort: number; port
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local', `--service-account-key-file=${pki.saPub}`, `--service-account-signing-key-file=${pki.saKey}`,
     `--service-cluster-ip-range=${o.ranges.services}`,
     '--disable-admission-plugins=MutatingAdmissionWebhook,ValidatingAdmissionWebhook',
+    // Kubelet connections (pods/portforward, logs, exec) go to a Node's ExternalIP first: the fake
+    // Nodes' is kwok's server on 127.0.0.1, whose certificate is checked against the cluster CA.
+    '--kubelet-preferred-address-types=ExternalIP,InternalIP,Hostname', `--kubelet-certificate-authority=${pki.ca}`,
     `--audit-policy-file=${join(dir, 'audit-policy.yaml')}`, `--audit-log-path=${join(dir, 'audit.log')}`, '--audit-log-maxsize=0',
   ];
 }
@@ -63,9 +68,11 @@ export function schedulerArgs(dir: string): string[] {
   return [`--kubeconfig=${join(dir, 'kube-scheduler.kubeconfig')}`, '--secure-port=0', '--leader-elect=false', ...UNLIMITED];
 }
 
-export function kwokArgs(dir: string, r: Ranges): string[] {
+/** kwok with its kubelet server on 127.0.0.1:kubeletPort (the Nodes' kubelet endpoint), TLS with the API server's certificate. */
+export function kwokArgs(dir: string, r: Ranges, pki: Pki, kubeletPort: number): string[] {
   return [
     `--kubeconfig=${join(dir, 'kwok.kubeconfig')}`, '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-    `--cidr=${r.pods}`, `--node-ip=${r.nodeIp(1)}`, '--node-port=0', '--server-address=', '--enable-crds=Stage',
+    `--cidr=${r.pods}`, `--node-ip=${r.nodeIp(1)}`, `--node-port=${kubeletPort}`, `--server-address=${KUBELET_ADDRESS}:${kubeletPort}`,
+    `--tls-cert-file=${pki.serverCert}`, `--tls-private-key-file=${pki.serverKey}`, `--enable-crds=${KWOK_CRD_KINDS.join(',')}`,
   ];
 }

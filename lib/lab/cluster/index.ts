@@ -15,8 +15,9 @@ import { readWrites, type AuditWrite } from './audit.ts';
 import { makePki, type ClusterUser, type Pki } from './certs.ts';
 import { apiserverArgs, controllerManagerArgs, etcdArgs, kwokArgs, ranges, schedulerArgs, type Ranges } from './flags.ts';
 import { auditPolicy, capstanClusterAdmin, fakeNode, kubeconfigText } from './manifests.ts';
-import { freePort, residentMiB, startProcess, waitFor } from './processes.ts';
-import { addNeverReady, applyStages, setNeverReady, stagesCrd } from './stages.ts';
+import { KUBELET_ADDRESS } from './port-forward.ts';
+import { freePort, healthz, residentMiB, startProcess, waitFor } from './processes.ts';
+import { addNeverReady, applyStages, kwokCrds, setNeverReady } from './stages.ts';
 import { addUnreachableRoute, allocateCluster, cleanupStaleClusters, saveState, teardownState, type ClusterState } from './state.ts';
 import { binaryPath } from './versions.ts';
 
@@ -30,6 +31,13 @@ export interface ClusterOptions {
   /** Names of the fake Nodes (default kwok-node-1..3). */
   nodeNames?: readonly string[];
   log?: (line: string) => void;
+  /**
+   * Tear down on SIGINT/SIGTERM/SIGHUP and re-raise it (default true). false: the caller handles
+   * Ctrl-C and calls down() (`npm run demo`); the teardown on process exit stays either way.
+   */
+  handleSignals?: boolean;
+  /** Stops a start-up under way (Ctrl-C of the demo): what was started is torn down, the signal's reason thrown. */
+  signal?: AbortSignal;
 }
 
 export type { Cluster } from './types.ts';
@@ -39,7 +47,7 @@ const live = new Map<string, ClusterState>();
 let hooked = false;
 
 /** Tear down this process's clusters when it exits or is signalled (a crashed test leaves nothing). */
-function installExitHooks(): void {
+function installExitHooks(handleSignals: boolean): void {
   if (hooked) return;
   hooked = true;
   const downAll = () => {
@@ -47,6 +55,7 @@ function installExitHooks(): void {
     live.clear();
   };
   process.on('exit', downAll);
+  if (!handleSignals) return;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(sig, () => {
       downAll();
@@ -65,42 +74,45 @@ function writeKubeconfigs(s: ClusterState, pki: Pki, server: string): void {
   }
 }
 
-async function startControlPlane(s: ClusterState, pki: Pki, r: Ranges, api: ClusterApi): Promise<void> {
+async function startControlPlane(s: ClusterState, pki: Pki, r: Ranges, api: ClusterApi, signal?: AbortSignal): Promise<void> {
   const [etcdPort, peerPort] = [await freePort(), await freePort()];
   startProcess(s, 'etcd', binaryPath('etcd'), etcdArgs(s.dir, etcdPort, peerPort));
-  await waitFor(s, 'etcd', 'etcd health', async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok, 30_000);
+  await waitFor(s, 'etcd', 'etcd health', async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok, 30_000, signal);
   startProcess(s, 'kube-apiserver', binaryPath('kube-apiserver'), apiserverArgs(s.dir, pki, { etcdPort, port: s.apiPort!, ranges: r }));
-  await waitFor(s, 'kube-apiserver', 'kube-apiserver /readyz', async () => (await api.call('GET', '/readyz', undefined, { timeoutMs: 2000 })).status === 200, 90_000);
+  await waitFor(s, 'kube-apiserver', 'kube-apiserver /readyz', async () => (await api.call('GET', '/readyz', undefined, { timeoutMs: 2000 })).status === 200, 90_000, signal);
 }
 
-async function seed(s: ClusterState, api: ClusterApi, r: Ranges, nodeNames: readonly string[]): Promise<void> {
+async function seed(s: ClusterState, api: ClusterApi, r: Ranges, nodeNames: readonly string[], signal?: AbortSignal): Promise<void> {
   await api.create('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', capstanClusterAdmin());
-  await api.create('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', stagesCrd());
-  await waitFor(s, 'kube-apiserver', 'kwok Stage CRD established', async () => {
-    const crd = await api.must('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/stages.kwok.x-k8s.io');
-    return (crd.status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True');
-  }, 30_000);
+  const crds = kwokCrds();
+  for (const crd of crds) await api.create('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+  await waitFor(s, 'kube-apiserver', `kwok CRDs established (${crds.map((c) => c.spec.names.kind).join(', ')})`, async () => {
+    const all = await Promise.all(crds.map((c) => api.must('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${c.metadata.name}`)));
+    return all.every((crd) => (crd.status?.conditions ?? []).some((c: any) => c.type === 'Established' && c.status === 'True'));
+  }, 30_000, signal);
   await applyStages(api);
   await Promise.all(nodeNames.map((name, i) => api.create('/api/v1/nodes', fakeNode(name, r.nodeIp(i + 1)))));
 }
 
-async function waitReady(s: ClusterState, api: ClusterApi, nodeNames: readonly string[]): Promise<void> {
+async function waitReady(s: ClusterState, api: ClusterApi, nodeNames: readonly string[], kubeletPort: number, ca: string, signal?: AbortSignal): Promise<void> {
   await Promise.all([
+    waitFor(s, 'kwok', `kwok's kubelet server https://${KUBELET_ADDRESS}:${kubeletPort}/healthz`, () => healthz(KUBELET_ADDRESS, kubeletPort, ca), undefined, signal),
     waitFor(s, 'kwok', `fake Nodes ${nodeNames.join(', ')} Ready`, async () => {
       const nodes = (await api.must('GET', '/api/v1/nodes')).items as any[];
       const ready = nodes.filter((n) => (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'));
       return nodeNames.every((name) => ready.some((n) => n.metadata.name === name));
-    }),
+    }, undefined, signal),
     waitFor(s, 'kube-controller-manager', 'the default ServiceAccount (controllers running)', async () =>
-      (await api.call('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200),
+      (await api.call('GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200, undefined, signal),
   ]);
 }
 
 export async function startCluster(o: ClusterOptions = {}): Promise<Cluster> {
   if (process.getuid?.() !== 0) throw new Error('cluster: must run as root (it routes its own address range 10.<n>.0.0/16 as unreachable)');
   const t0 = Date.now();
+  o.signal?.throwIfAborted();
   cleanupStaleClusters();
-  installExitHooks();
+  installExitHooks(o.handleSignals ?? true);
   const nodeNames = o.nodeNames ?? ['kwok-node-1', 'kwok-node-2', 'kwok-node-3'];
   const s = allocateCluster(o.persistent ?? false, o.labGatewayIp ? ['127.0.0.1', o.labGatewayIp] : ['127.0.0.1']);
   live.set(s.id, s);
@@ -115,14 +127,15 @@ export async function startCluster(o: ClusterOptions = {}): Promise<Cluster> {
     writeFileSync(join(s.dir, 'audit-policy.yaml'), auditPolicy());
     writeKubeconfigs(s, pki, server);
     const api = new ClusterApi({ server, ca: pki.ca, ...pki.client('admin') });
-    await startControlPlane(s, pki, r, api);
-    await seed(s, api, r, nodeNames);
+    await startControlPlane(s, pki, r, api, o.signal);
+    await seed(s, api, r, nodeNames, o.signal);
     startProcess(s, 'kube-controller-manager', binaryPath('kube-controller-manager'), controllerManagerArgs(s.dir, pki));
     startProcess(s, 'kube-scheduler', binaryPath('kube-scheduler'), schedulerArgs(s.dir));
-    startProcess(s, 'kwok', binaryPath('kwok'), kwokArgs(s.dir, r));
+    const kubeletPort = await freePort();
+    startProcess(s, 'kwok', binaryPath('kwok'), kwokArgs(s.dir, r, pki, kubeletPort));
     if (o.lbIps ?? true) startProcess(s, 'lb-ip-stand-in', process.execPath, [join(import.meta.dirname, 'lb-ip-stand-in.ts'), s.dir]);
     if (o.labGatewayIp) startProcess(s, 'forward', process.execPath, [join(import.meta.dirname, 'forward.ts'), s.dir, o.labGatewayIp, String(s.apiPort), String(s.apiPort)]);
-    await waitReady(s, api, nodeNames);
+    await waitReady(s, api, nodeNames, kubeletPort, pki.ca, o.signal);
     return handle(s, pki, r, api, server, (Date.now() - t0) / 1000, o.labGatewayIp);
   } catch (err) {
     teardownState(s); // a cluster that did not start is never kept, persistent or not

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
+import { KUBELET_ADDRESS } from './port-forward.ts';
 
 export const AUDIT_MARK_PATH = '/capstan-audit-mark';
 
@@ -42,7 +43,10 @@ export function capstanClusterAdmin(): any {
   };
 }
 
-/** A fake Node for kwok to manage (annotation kwok.x-k8s.io/node=fake), with a test-owned address. */
+/**
+ * A fake Node for kwok to manage (annotation kwok.x-k8s.io/node=fake), with a test-owned address;
+ * its ExternalIP is where the API server reaches kwok's kubelet server (port-forward.ts).
+ */
 export function fakeNode(name: string, ip: string): any {
   return {
     apiVersion: 'v1', kind: 'Node',
@@ -51,7 +55,7 @@ export function fakeNode(name: string, ip: string): any {
       labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' },
     },
     status: {
-      addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }],
+      addresses: [{ type: 'InternalIP', address: ip }, { type: 'ExternalIP', address: KUBELET_ADDRESS }, { type: 'Hostname', address: name }],
       allocatable: { cpu: '32', memory: '256Gi', pods: '110' },
       capacity: { cpu: '32', memory: '256Gi', pods: '110' },
     },

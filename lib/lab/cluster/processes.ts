@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { isAlive, saveState, type ClusterState } from './state.ts';
@@ -38,16 +39,30 @@ function logTail(s: ClusterState, name: string): string {
   }
 }
 
-/** Poll `ready` every 100 ms until it is true, the process died, or timeoutMs passed. */
-export async function waitFor(s: ClusterState, name: string, what: string, ready: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+/** Poll `ready` every 100 ms until it is true, the process died, timeoutMs passed, or `signal` aborted (throws its reason). */
+export async function waitFor(s: ClusterState, name: string, what: string, ready: () => Promise<boolean>, timeoutMs = 60_000, signal?: AbortSignal): Promise<void> {
   const pid = s.processes.find((p) => p.name === name)?.pid;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    signal?.throwIfAborted();
     if (await ready().catch(() => false)) return;
     if (pid !== undefined && !isAlive(pid)) throw new Error(`cluster: ${name} exited while waiting for ${what}; ${logFile(s, name)}:\n${logTail(s, name)}`);
     if (Date.now() > deadline) throw new Error(`cluster: ${what}: not after ${timeoutMs / 1000}s; ${logFile(s, name)}:\n${logTail(s, name)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** GET https://host:port/healthz answers 200, the certificate checked against `ca` (bounded: 2 s). */
+export function healthz(host: string, port: number, ca: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path: '/healthz', ca: readFileSync(ca), timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy(new Error(`https://${host}:${port}/healthz: no answer in 2s`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** A TCP port free on 127.0.0.1 right now (the kernel's choice). */

@@ -7,11 +7,12 @@
  * on a real cluster): it skips pods whose workload key (`<namespace>/<Kind>/<name>`, Deployment
  * for a ReplicaSet owner) is listed in NEVER_READY's values, which neverReady() below extends.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { clusterCacheDir } from './versions.ts';
 import type { ClusterApi } from './api.ts';
+import { KWOK_CRD_FILES } from './port-forward.ts';
 
 const STAGE_FILES = ['node-initialize.yaml', 'node-heartbeat-with-lease.yaml', 'pod-ready.yaml', 'pod-complete.yaml', 'pod-delete.yaml'];
 const STAGES_PATH = '/apis/kwok.x-k8s.io/v1alpha1/stages';
@@ -26,8 +27,13 @@ export function kwokShareDir(): string {
   return join(clusterCacheDir(), 'share', 'kwok');
 }
 
-export function stagesCrd(): any {
-  return parse(readFileSync(join(kwokShareDir(), 'stages-crd.yaml'), 'utf8'));
+/** kwok's CRDs (Stage, PortForward, ClusterPortForward), as the build copied them from its module. */
+export function kwokCrds(): any[] {
+  return Object.values(KWOK_CRD_FILES).map((f) => {
+    const file = join(kwokShareDir(), f);
+    if (!existsSync(file)) throw new Error(`cluster: ${file} is missing: run \`npm run cluster -- build\` (it copies kwok's CRDs without rebuilding)`);
+    return parse(readFileSync(file, 'utf8'));
+  });
 }
 
 function neverReadyExpression(keys: readonly string[]) {

@@ -38,6 +38,10 @@ export interface LabClusterOptions {
   /** Run the cluster's LoadBalancer-IP stand-in (default true). */
   lbIps?: boolean;
   log?: (line: string) => void;
+  /** See ClusterOptions.handleSignals (false: the caller handles Ctrl-C, as `npm run demo` does). */
+  handleSignals?: boolean;
+  /** See ClusterOptions.signal: stops the cluster's start-up under way. */
+  signal?: AbortSignal;
 }
 
 /** A client certificate for `cn` in group `o`, signed by the cluster's CA (openssl, as lib/lab/cluster does). */
@@ -53,7 +57,10 @@ async function issueClientCert(pki: Pki, dir: string, cn: string, o: string): Pr
 /** `startApi` for startK3sLab: a real control plane on the lab's gateway address. */
 export function realControlPlane(o: LabClusterOptions = {}): (a: { host: string }) => Promise<LabCluster> {
   return async ({ host }) => {
-    const cluster = await startCluster({ labGatewayIp: host, nodeNames: [], lbIps: o.lbIps ?? true, ...(o.log ? { log: o.log } : {}) });
+    const cluster = await startCluster({
+      labGatewayIp: host, nodeNames: [], lbIps: o.lbIps ?? true, ...(o.log ? { log: o.log } : {}),
+      ...(o.handleSignals !== undefined ? { handleSignals: o.handleSignals } : {}), ...(o.signal ? { signal: o.signal } : {}),
+    });
     const dir = mkdtempSync(join(tmpdir(), 'capstan-k3s-standin-pki-'));
     try {
       const url = cluster.labServer!;

@@ -1,7 +1,8 @@
 // The real control plane (lib/lab/cluster) through the test fixture: workloads become Ready via kwok, real
 // controllers make EndpointSlices and LoadBalancer IPs, addresses stay test-owned, the audit log counts
-// writes by user, the fault proxy injects 5xx/resets/delays, and teardown (also of a dead owner's cluster) leaves nothing.
-import { execFile } from 'node:child_process';
+// writes by user, the fault proxy injects 5xx/resets/delays, kubectl port-forward goes through the API server
+// to kwok's kubelet server and a stand-in endpoint, and teardown (also of a dead owner's cluster) leaves nothing.
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ import { kubeBinaries } from '../../../lib/lab/helm-bin.ts';
 import { useCluster } from '../../support/cluster.ts';
 import { cleanupStaleClusters, isAlive, listClusters, readState, saveState } from '../../../lib/lab/cluster/state.ts';
 import { startCluster } from '../../../lib/lab/cluster/index.ts';
+import { portForwardObject } from '../../../lib/lab/cluster/port-forward.ts';
+import { askThrough, tcpStandIn } from '../../support/tcp-stand-in.ts';
 
 const run = promisify(execFile);
 const c = useCluster({ lbIps: false }); // LoadBalancer IPs: test/lib/wait and the helm suites
@@ -51,6 +54,34 @@ describe('real control plane', () => {
     const stuck = await c().get('apps/v1', 'Deployment', 'work', 'stuck');
     expect(stuck.status.readyReplicas ?? 0).toBe(0);
   });
+
+  it('kubectl port-forward: API server -> kwok\'s kubelet server (the Node\'s ExternalIP 127.0.0.1) -> a stand-in endpoint, bytes both ways', async () => {
+    const standIn = await tcpStandIn((b) => `stand-in:${b.toString().toUpperCase()}`);
+    const pod = (await c().list('v1', 'Pod', 'work')).find((p: any) => p.metadata.labels?.app === 'web' && p.status?.phase === 'Running');
+    expect(pod, 'a running web pod (first test)').toBeDefined();
+    await c().create(portForwardObject('work', pod.metadata.name, [{ ports: [80], address: '127.0.0.1', port: standIn.port }]));
+    // Straight to the API server: the fault proxy does not carry upgraded (streaming) connections.
+    const pf = spawn(kubeBinaries(3).kubectl, ['--kubeconfig', c().directKubeconfig, '-n', 'work', 'port-forward', `pod/${pod.metadata.name}`, '0:80'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const local = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`kubectl port-forward: no "Forwarding from" in 60s: ${out}`)), 60_000);
+        const seen = (d: Buffer) => {
+          out += d;
+          const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
+          if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+        };
+        pf.stdout.on('data', seen);
+        pf.stderr.on('data', seen);
+        pf.once('exit', (code) => { clearTimeout(timer); reject(new Error(`kubectl port-forward exited ${code}: ${out}`)); });
+      });
+      expect(await askThrough(local, 'ping through kwok')).toBe('stand-in:PING THROUGH KWOK');
+      expect(standIn.received).toContain('ping through kwok');
+    } finally {
+      pf.kill('SIGTERM');
+      await standIn.close();
+    }
+  }, 120_000);
 
   it('counts write requests by user capstan from the audit log, dry-runs apart', async () => {
     const mark = await c().auditMark();

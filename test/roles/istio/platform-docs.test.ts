@@ -5,6 +5,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { playMain } from '../../../lib/cli/play.ts';
 import { SHARED_DIR } from '../../../lib/lab/shared-dir.ts';
+import { objectId as id, planEntries as entriesOf } from '../../fixtures/istio/plan-manifests.ts';
 
 const projectDir = resolve(import.meta.dirname, '../../..');
 const INVENTORY = 'test/fixtures/istio/platform-docs';
@@ -30,9 +31,7 @@ async function planEntries(): Promise<Obj[]> {
   const code = await playMain(['-i', INVENTORY, '--plan', '--json', '--tags', 'istio'], io);
   expect(stderr).toBe('');
   expect(code).toBe(0);
-  const plans = stdout.trim().split('\n').map((l) => JSON.parse(l) as Obj).filter((e) => e.type === 'plan');
-  const entries = plans.flatMap((p) => p.roles.flatMap((r: Obj) => r.tasks.flatMap((t: Obj) => t.entries)));
-  return entries;
+  return entriesOf(stdout.trim().split('\n').map((l) => JSON.parse(l) as Obj));
 }
 
 /**
@@ -59,7 +58,6 @@ function asServed(o: Obj, namespace: string): Obj {
   return x;
 }
 
-const id = (o: Obj) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`;
 /** The planned object without the role's own labels (app.kubernetes.io/managed-by). */
 function withoutRoleLabels(o: Obj): Obj {
   const { labels: _l, ...metadata } = o.metadata;

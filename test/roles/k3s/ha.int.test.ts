@@ -1,30 +1,37 @@
 // The k3s role on 5 lab hosts (3 servers + 2 agents): an air-gapped install (no request to any
 // install URL), HA join (cluster-init on the first server only, `server:` on the others, one at a
 // time), then the upgrade playbook (servers one at a time, then agents, each Ready on the new
-// version). k3s itself is the k3s STAND-IN; the API is the Kubernetes API simulator.
-import { startSimulator, type Simulator } from '../lib/lab/kube-sim/index.ts';
+// version). k3s itself is the k3s STAND-IN; the API is the real control plane (lib/lab/cluster),
+// the Nodes kwok's; drain's evictions and cordons go through the real API server (audit log).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startK3sLab, type K3sLab } from '../lib/lab/k3s-standin/k3s-lab.ts';
+import type { K3sLab } from '../../../lib/lab/k3s-standin/k3s-lab.ts';
+import { startK3sLabOnCluster, type LabCluster } from '../../../lib/lab/k3s-standin/lab-cluster.ts';
 
 const V1 = 'v1.31.4+k3s1';
 const V2 = 'v1.32.3+k3s1';
-let k: K3sLab<Simulator>;
+let k: K3sLab<LabCluster>;
 let airgap: string;
 
 beforeAll(async () => {
-  k = await startK3sLab({ startApi: startSimulator, servers: 3, agents: 2, version: V1, name: 'k3s-ha-test' });
+  k = await startK3sLabOnCluster({ servers: 3, agents: 2, version: V1, name: 'k3s-ha-test' });
   airgap = mkdtempSync(join(tmpdir(), 'capstan-k3s-airgap-'));
   k.standin.writeAirgapDir(airgap, V1);
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await k?.down();
   if (airgap) rmSync(airgap, { recursive: true, force: true });
 });
 
 const hosts = () => [...k.servers, ...k.agents];
+type Node = { metadata: { name: string }; spec?: { unschedulable?: boolean }; status: { conditions?: { type: string; status: string }[]; nodeInfo: { kubeletVersion: string } } };
+/** The Nodes in host order. */
+const nodes = async () => {
+  const all = (await k.sim.nodes()) as Node[];
+  return hosts().map((h) => all.find((n) => n.metadata.name === h)!);
+};
 /** [start, ready] of each k3s (re)start on a host since `after`. */
 async function startWindows(host: string, after: string): Promise<[string, string][]> {
   const log = (await k.records(host, 'systemctl.log')).filter((r) => r['time'] > after);
@@ -40,9 +47,9 @@ describe('k3s role on 3 servers + 2 agents', () => {
     const r = await k.play(['--tags', 'k3s']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(k.standin.requests).toEqual([]);
-    const nodes = k.sim.store.list('v1', 'Node') as { metadata: { name: string }; status: { conditions: { type: string; status: string }[] } }[];
-    expect(nodes.map((n) => n.metadata.name).sort()).toEqual(hosts().sort());
-    expect(nodes.every((n) => n.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'))).toBe(true);
+    const all = (await k.sim.nodes()) as Node[];
+    expect(all.map((n) => n.metadata.name).sort()).toEqual(hosts().sort());
+    expect(all.every((n) => (n.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'))).toBe(true);
     const flags = await Promise.all(k.servers.map(async (s) => (await k.records(s, 'invocations.jsonl')).at(-1)!['flags']));
     expect(flags.map((f) => f['cluster-init'] === true)).toEqual([true, false, false]);
     expect(flags.map((f) => typeof f['server'] === 'string')).toEqual([false, true, true]);
@@ -52,16 +59,19 @@ describe('k3s role on 3 servers + 2 agents', () => {
 
   it('upgrade with drain: servers one at a time, then agents, each Ready on the new version, drained and uncordoned', async () => {
     k.writeVars({});
-    k.sim.store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'work', namespace: 'default' }, spec: { nodeName: 'agent1', containers: [{ name: 'c', image: 'busybox' }] } });
+    const api = k.sim.cluster.api;
+    await api.must('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'work', namespace: 'default' }, spec: { nodeName: 'agent1', containers: [{ name: 'c', image: 'busybox' }] } });
+    const mark = (await k.sim.cluster.auditWrites('capstan')).length;
     const t0 = new Date().toISOString();
     const r = await k.play(['--playbook', 'upgrade', '-e', `k3s_version=${V2}`, '-e', 'k3s_upgrade_drain=true']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(k.sim.store.get('v1', 'Pod', 'default', 'work')).toBeUndefined();
-    expect((k.sim.store.list('v1', 'Node') as { spec?: { unschedulable?: boolean } }[]).map((n) => n.spec?.unschedulable ?? false)).toEqual(hosts().map(() => false));
-    const cordons = k.sim.requests.filter((q) => q.method === 'PATCH' && q.contentType.includes('apply-patch') && /\/api\/v1\/nodes\/[^/]+$/.test(q.path) && q.time > t0);
-    expect(cordons.length).toBe(hosts().length * 2);
-    const versions = (k.sim.store.list('v1', 'Node') as { status: { nodeInfo: { kubeletVersion: string } } }[]).map((n) => n.status.nodeInfo.kubeletVersion);
-    expect(versions).toEqual(hosts().map(() => V2));
+    expect((await api.call('GET', '/api/v1/namespaces/default/pods/work')).status).toBe(404);
+    expect((await nodes()).map((n) => n.spec?.unschedulable ?? false)).toEqual(hosts().map(() => false));
+    const writes = (await k.sim.cluster.auditWrites('capstan')).slice(mark);
+    const cordons = writes.filter((w) => w.verb === 'patch' && w.resource === 'nodes' && hosts().includes(w.name ?? ''));
+    expect(cordons.length, 'a cordon and an uncordon per node').toBe(hosts().length * 2);
+    expect(writes.filter((w) => w.verb === 'delete' && w.resource === 'pods').map((w) => w.name), 'the drained pod').toEqual(['work']);
+    expect((await nodes()).map((n) => n.status.nodeInfo.kubeletVersion)).toEqual(hosts().map(() => V2));
     const windows = await Promise.all(hosts().map(async (h) => (await startWindows(h, t0))));
     expect(windows.map((w) => w.length)).toEqual(hosts().map(() => 1));
     const [s1, s2, s3, a1, a2] = windows.map((w) => w[0]!);

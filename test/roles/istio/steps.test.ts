@@ -1,12 +1,12 @@
-// Istio role steps on a FAKE in-memory cluster: the verify table, which deployments get restarted,
+// Istio role steps on a FAKE in-memory cluster: the verify table (control plane and pod rows), which deployments get restarted,
 // the pool check of `--tags istio`, and the namespaces/labels the role ensures.
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../lib/kube/types.ts';
-import istio from '../roles/istio/index.ts';
-import { checkPool, namespaceLabels, restartUninjected, uninjectedDeployments, verify } from '../roles/istio/steps.ts';
-import { formatTable, verifyRows } from '../roles/istio/verify.ts';
-import { deployment, fakeClusterForTest, fakeTaskContextForTest, namespace, pod } from './fixtures/istio/fake-cluster.ts';
-import { typedVars } from './fixtures/istio/role-vars.ts';
+import type { KubeObject } from '../../../lib/kube/types.ts';
+import istio from '../../../roles/istio/index.ts';
+import { checkPool, namespaceLabels, restartUninjected, uninjectedDeployments, verify } from '../../../roles/istio/steps.ts';
+import { formatTable, verifyFacts, verifyRows } from '../../../roles/istio/verify.ts';
+import { deployment, fakeClusterForTest, fakeTaskContextForTest, namespace, pod } from '../../fixtures/istio/fake-cluster.ts';
+import { typedVars } from '../../fixtures/istio/role-vars.ts';
 
 const vars = typedVars(istio, { istio_injection_namespaces: ['fraud-detection'] });
 
@@ -18,8 +18,16 @@ function gatewayService(type: string, ip?: string, nodePorts: Record<number, num
   };
 }
 
+const istiod = (image: string): KubeObject => {
+  const d = deployment('istio-system', 'istiod', 1);
+  return { ...d, spec: { ...(d.spec as object), template: { spec: { containers: [{ name: 'discovery', image }] } } } };
+};
+const injector: KubeObject = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'istio-sidecar-injector' } };
+
 const healthy = (): KubeObject[] => [
-  deployment('istio-system', 'istiod', 1),
+  istiod('docker.io/istio/pilot:1.30.3'),
+  namespace('istio-system', { name: 'istio-system' }),
+  injector,
   deployment('istio-gateway', 'istio-gateway', 1),
   gatewayService('LoadBalancer', '192.168.1.240', { 80: 31080, 443: 31443, 15021: 31021 }),
   namespace('fraud-detection', { 'istio-injection': 'enabled' }),
@@ -36,17 +44,37 @@ describe('verify', () => {
     expect(cells).toEqual([
       ['CHECK', 'EXPECTED', 'ACTUAL', 'RESULT'],
       ['deploy istio-system/istiod', 'available', '1/1 available', 'ok'],
+      ['istiod image', 'pilot:1.30.3', 'docker.io/istio/pilot:1.30.3', 'ok'],
       ['deploy istio-gateway/istio-gateway', 'available', '1/1 available', 'ok'],
       ['svc istio-gateway/istio-gateway EXTERNAL-IP', 'LoadBalancer 192.168.1.240', 'LoadBalancer 192.168.1.240', 'ok'],
       ['svc istio-gateway/istio-gateway NodePorts', '80:31080 443:31443 15021:31021', '80:31080 443:31443 15021:31021', 'ok'],
+      ['ns istio-system', 'name=istio-system', 'name=istio-system', 'ok'],
+      ['mutatingwebhook istio-sidecar-injector', 'present', 'present', 'ok'],
       ['ns fraud-detection', 'istio-injection=enabled', 'istio-injection=enabled', 'ok'],
-      ['pod fraud-detection/api-1', 'istio-proxy sidecar', 'istio-proxy', 'ok'],
-      ['pod fraud-detection/old-1', 'istio-proxy sidecar', 'no sidecar', 'warn'],
+      ['pod fraud-detection/api-1', '2/2 ready, istio-proxy', '2/2 ready, istio-proxy', 'ok'],
+      ['pod fraud-detection/old-1', 'istio-proxy sidecar', '1/1 ready, no sidecar', 'warn'],
+      ['fix pod fraud-detection/old-1: restart it to get a sidecar (kubectl -n fraud-detection rollout restart its workload, or set istio_restart_uninjected: true)'],
     ]);
     const rows = (r.data!.verify as { check: string; result: string }[]).map((x) => `${x.check}=${x.result}`);
     expect(rows).toEqual([
-      'deploy istio-system/istiod=ok', 'deploy istio-gateway/istio-gateway=ok', 'svc istio-gateway/istio-gateway EXTERNAL-IP=ok', 'svc istio-gateway/istio-gateway NodePorts=ok',
-      'ns fraud-detection=ok', 'pod fraud-detection/api-1=ok', 'pod fraud-detection/old-1=warn',
+      'deploy istio-system/istiod=ok', 'istiod image=ok', 'deploy istio-gateway/istio-gateway=ok', 'svc istio-gateway/istio-gateway EXTERNAL-IP=ok', 'svc istio-gateway/istio-gateway NodePorts=ok',
+      'ns istio-system=ok', 'mutatingwebhook istio-sidecar-injector=ok', 'ns fraud-detection=ok', 'pod fraud-detection/api-1=ok', 'pod fraud-detection/old-1=warn',
+    ]);
+  });
+
+  it('fails, with the fix, for istiod of another release, a missing name label or injector, and a pod whose sidecar is not ready', async () => {
+    const notReady = pod('fraud-detection', 'api-2', { app: 'api' }, ['api', 'istio-proxy']);
+    (notReady.status as { containerStatuses: { ready: boolean }[] }).containerStatuses[1]!.ready = false;
+    const objects = [
+      ...healthy().filter((o) => o.kind !== 'MutatingWebhookConfiguration' && o.metadata.name !== 'istio-system' && o.metadata.name !== 'istiod'),
+      istiod('docker.io/istio/pilot:1.29.0'), namespace('istio-system'), notReady,
+    ];
+    const rows = verifyRows(vars, await verifyFacts(fakeClusterForTest(objects), vars)).filter((r) => r.result === 'FAIL');
+    expect(rows.map((r) => [r.check, r.actual, r.fix])).toEqual([
+      ['istiod image', 'docker.io/istio/pilot:1.29.0', 'istiod runs another release than istio_version 1.30.3: rerun the istio role, or set istio_version to the installed one'],
+      ['ns istio-system', 'name=<none>', 'kubectl label namespace istio-system name=istio-system (the namespaces task sets it; NetworkPolicies reach istiod through it)'],
+      ['mutatingwebhook istio-sidecar-injector', 'not found', 'the istiod release installs it: rerun the istio role; without it no pod gets a sidecar'],
+      ['pod fraud-detection/api-2', '1/2 ready, istio-proxy', 'kubectl -n fraud-detection describe pod api-2 (a container is not ready; an istio-proxy not ready often means istiod is unreachable)'],
     ]);
   });
 
@@ -61,13 +89,13 @@ describe('verify', () => {
   it('in check mode reports failing rows without failing the task', async () => {
     const r = await verify(fakeClusterForTest([]), vars, fakeTaskContextForTest(fakeClusterForTest([]), true));
     expect(r.status).toBe('ok');
-    expect(r.msg).toMatch(/^check mode: 4 checks would fail now \(reported only\)\n/);
+    expect(r.msg).toMatch(/^check mode: 6 checks would fail now \(reported only\)\n/);
   });
 
   it('checks the NodePorts when metallb is absent', () => {
     const np = typedVars(istio, { metallb_state: 'absent', istio_injection_namespaces: [] });
     const facts = (ports: Record<number, number>) => ({ service: gatewayService('NodePort', undefined, ports), namespaces: {}, pods: {} });
-    const row = (ports: Record<number, number>) => verifyRows(np, facts(ports))[2]!;
+    const row = (ports: Record<number, number>) => verifyRows(np, facts(ports)).find((r) => r.check.endsWith('NodePorts'))!;
     expect(row({ 80: 31080, 443: 31443, 15021: 31021 })).toEqual({ check: 'svc istio-gateway/istio-gateway NodePorts', expected: 'NodePort 80:31080 443:31443 15021:31021', actual: 'NodePort 80:31080 443:31443 15021:31021', result: 'ok' });
     expect(row({ 80: 30080, 443: 31443, 15021: 31021 }).result).toBe('FAIL');
   });

@@ -1,0 +1,44 @@
+/**
+ * The whole-site bench's inventory vars, beyond what the k3s lab writes itself (k3s_version,
+ * api_endpoint, the stand-in's install URL, the groups): every cluster role on — MetalLB with a
+ * pool in the lab subnet, cert-manager, Istio, ingress-nginx, Seldon, the serving path (issuer,
+ * certificate, Ingress, VirtualService, two Models and an Experiment), observability — real helm
+ * and the pinned charts, and the load balancer's HAProxy (lab hosts have no systemd).
+ */
+import { SHARED_CHARTS } from '../../lib/lab/shared-dir.ts';
+
+const HOST = 'financial-predictor.local';
+const MODELS = ['financial-predictor-a', 'financial-predictor-b'];
+const EXPERIMENT = 'financial-ab-test-experiment';
+
+/** Ports every lab node answers HTTP on (the k3s stand-in's NodePort answer): gateway, ingress-nginx, Seldon. */
+export const SITE_NODE_PORTS = [31080, 31443, 31021, 30080, 30443, 32000];
+
+export function siteVars(subnet: string, helm: string, outDir: string): Record<string, unknown> {
+  return {
+    metallb_state: 'present',
+    metallb_address_pools: [{ name: 'default', addresses: [`${subnet}.200-${subnet}.210`], auto_assign: true }],
+    enable_istio: true, istio_gateway_loadbalancer_ip: `${subnet}.200`,
+    istio_gateway_http_nodeport: 31080, istio_gateway_https_nodeport: 31443, istio_gateway_status_nodeport: 31021,
+    enable_cert_manager: true, enable_ingress_nginx: true, enable_seldon: true, enable_observability: true,
+    ingress_nginx_service_type: 'NodePort', seldon_mesh_nodeport: 32000,
+    helm_binary: helm, helm_chart_dir: SHARED_CHARTS,
+    lb_api_frontend: false, lb_output_dir: outDir,
+    haproxy_reload_command: ['sh', '-c', 'p=/etc/haproxy/haproxy.pid; if [ -f $p ]; then exec haproxy -D -f /etc/haproxy/haproxy.cfg -p $p -sf $(cat $p); else exec haproxy -D -f /etc/haproxy/haproxy.cfg -p $p; fi'],
+    cert_manager_cluster_issuers: [{ name: 'ml-selfsigned', self_signed: true }],
+    cert_manager_certificates: [{ name: 'ml-tls-cert', namespace: 'istio-gateway', secret_name: 'ml-tls-cert', dns_names: [HOST], issuer: 'ml-selfsigned' }],
+    istio_shared_gateway: { name: 'ml-gateway', hosts: [HOST], http: true, https: { credential_name: 'ml-tls-cert' } },
+    istio_virtual_services: [{
+      name: 'seldon-vs', namespace: 'seldon-mesh', hosts: [HOST],
+      routes: [{ name: 'financial-ab-test', destinations: [{ host: 'seldon-mesh', port: 80 }], headers: { request: { set: { 'seldon-model': `${EXPERIMENT}.experiment` } } } }],
+    }],
+    ingress_nginx_ingresses: [{
+      name: 'financial-mlops-ingress', namespace: 'seldon-mesh', host: HOST,
+      paths: [{ path: '/v2', service: 'seldon-mesh', port: 80 }],
+      proxy_set_headers: { 'seldon-model': `${EXPERIMENT}.experiment` },
+      tls: { secret_name: 'financial-predictor-nginx-tls', issuer: 'ml-selfsigned' }, ssl_redirect: false,
+    }],
+    seldon_models: MODELS.map((name) => ({ name, storage_uri: 'gs://seldon-models/scv2/samples/mlserver_1.5.0/iris-sklearn', requirements: ['sklearn'] })),
+    seldon_experiments: [{ name: EXPERIMENT, default: MODELS[0], candidates: [{ name: MODELS[0], weight: 90 }, { name: MODELS[1], weight: 10 }] }],
+  };
+}
