@@ -3,6 +3,7 @@
  * rest of capstan plain-JSON objects (no typed model classes), server-side apply with field
  * manager `capstan`, and watches; every request is retried on 429/5xx/connection resets.
  */
+import { Writable } from 'node:stream';
 import {
   ApiException,
   HttpMethod,
@@ -63,9 +64,10 @@ export interface KubeApi {
   /**
    * One `kubectl port-forward` connection: the bytes of `socket` to and from `port` of the pod,
    * through pods/portforward on the API server. Resolves once the stream is open; the socket is
-   * destroyed when the stream ends. Absent on API fakes that cannot forward.
+   * destroyed when the stream ends. What the kubelet answers on the error stream (e.g. nothing
+   * listens on that port) goes to onError. Absent on API fakes that cannot forward.
    */
-  portForward?(namespace: string, pod: string, port: number, socket: import('node:stream').Duplex): Promise<void>;
+  portForward?(namespace: string, pod: string, port: number, socket: import('node:stream').Duplex, onError?: (message: string) => void): Promise<void>;
 }
 
 /** KubernetesObjectApi that hands back the server's JSON as is (no model classes, no renamed fields). */
@@ -219,10 +221,18 @@ export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): Ku
     collectionPath(apiVersion, kind, namespace) {
       return call(`resolve ${apiVersion} ${kind}`, () => api.path(apiVersion, kind, namespace), 'api read');
     },
-    async portForward(namespace, pod, port, socket) {
+    async portForward(namespace, pod, port, socket, onError) {
       const what = `port-forward ${namespace}/${pod}:${port}`;
+      // The error stream's first frame is only its port header (empty here): report what has text.
+      const errors = new Writable({
+        write(chunk: Buffer, _enc, done) {
+          const text = chunk.toString().trim();
+          if (text) onError?.(`${what}: ${text}`);
+          done();
+        },
+      });
       try {
-        const ws = await forwarder.portForward(namespace, pod, [port], socket, null, socket);
+        const ws = await forwarder.portForward(namespace, pod, [port], socket, errors, socket);
         const open = typeof ws === 'function' ? ws() : ws;
         socket.once('close', () => open.close());
         open.once('close', () => socket.destroy());

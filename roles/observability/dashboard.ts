@@ -3,11 +3,11 @@
  * `kubectl port-forward -n istio-system svc/kiali 20001:20001`, without kubectl. A task tagged
  * `never, dashboard` (it runs only with --tags dashboard) picks a running pod behind the
  * component's Service, listens on 127.0.0.1, forwards every connection to the pod's port through
- * pods/portforward on the API server (lib/kube's adapter, over the run's cluster access:
- * kubeconfig or the SSH tunnel), prints the URL and stays until Ctrl-C.
+ * pods/portforward on the API server (lib/kube/port-forward.ts, over the run's cluster access:
+ * kubeconfig or the SSH tunnel), prints the URL and stays until Ctrl-C (which ends open connections).
  */
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { CapstanError } from '../../lib/errors.ts';
+import { forwardPort } from '../../lib/kube/port-forward.ts';
 import type { Cluster, KubeObject } from '../../lib/kube/types.ts';
 import type { Task, TaskContext, TaskResult } from '../../lib/role.ts';
 import { SERVICES, type Component } from './releases.ts';
@@ -21,36 +21,30 @@ type Obj = Record<string, any>;
 
 export interface ForwardTarget { readonly pod: string; readonly port: number }
 
-/** A running pod behind the Service, and the pod port its service port points at. */
-export async function forwardTarget(cluster: Cluster, ns: string, c: Component): Promise<ForwardTarget> {
+/** A running pod behind the component's Service, and that Service's port entry. */
+export async function runningPod(cluster: Cluster, ns: string, c: Component): Promise<{ pod: Obj; servicePort: Obj | undefined }> {
   const name = SERVICES[c].name;
   const svc = await cluster.get('v1', 'Service', name, ns) as Obj | undefined;
-  if (!svc) throw new CapstanError(`dashboard ${c}: Service ${ns}/${name} not found`, { hint: 'install it first: npm run play -- --tags observability' });
-  const sp = (svc['spec']?.ports ?? []).find((p: Obj) => p.port === SERVICES[c].port) ?? svc['spec']?.ports?.[0];
+  if (!svc) throw new CapstanError(`${c}: Service ${ns}/${name} not found`, { hint: 'install it first: npm run play -- --tags observability' });
+  const servicePort = (svc['spec']?.ports ?? []).find((p: Obj) => p.port === SERVICES[c].port) ?? svc['spec']?.ports?.[0];
   const selector = Object.entries(svc['spec']?.selector ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(',');
   const pods = selector ? await cluster.list('v1', 'Pod', { namespace: ns, labelSelector: selector }) : [];
-  const pod = pods.find((p: KubeObject) => (p as Obj)['status']?.phase === 'Running');
-  if (!pod) throw new CapstanError(`dashboard ${c}: no running pod behind Service ${ns}/${name} (${pods.length} pods match ${selector || 'no selector'})`, { hint: `kubectl -n ${ns} get pods -l ${selector}` });
-  const target = sp?.targetPort ?? sp?.port;
-  const port = typeof target === 'number' ? target : containerPort(pod as Obj, String(target));
-  return { pod: pod.metadata.name, port };
+  const pod = pods.find((p: KubeObject) => (p as Obj)['status']?.phase === 'Running') as Obj | undefined;
+  if (!pod) throw new CapstanError(`${c}: no running pod behind Service ${ns}/${name} (${pods.length} pods match ${selector || 'no selector'})`, { hint: `kubectl -n ${ns} get pods -l ${selector}` });
+  return { pod, servicePort };
 }
 
-function containerPort(pod: Obj, name: string): number {
-  for (const ctr of pod['spec']?.containers ?? []) for (const p of ctr.ports ?? []) if (p.name === name) return p.containerPort as number;
-  throw new CapstanError(`dashboard: pod ${pod['metadata']?.name} has no container port named ${name}`);
+/** A running pod behind the Service, and the pod port its service port points at. */
+export async function forwardTarget(cluster: Cluster, ns: string, c: Component): Promise<ForwardTarget> {
+  const { pod, servicePort } = await runningPod(cluster, ns, c);
+  return { pod: pod['metadata'].name as string, port: podPort(pod, servicePort?.['targetPort'] ?? servicePort?.['port']) };
 }
 
-/** Listens on 127.0.0.1:port and forwards each connection; resolves with the bound port. */
-export async function listen(cluster: Cluster, ns: string, target: ForwardTarget, port: number, warn: (m: string) => void): Promise<Server> {
-  const forward = cluster.api.portForward;
-  if (!forward) throw new CapstanError('dashboard: this cluster connection cannot port-forward');
-  const server = createServer((socket) => {
-    socket.on('error', () => socket.destroy());
-    forward.call(cluster.api, ns, target.pod, target.port, socket).catch((err: unknown) => warn(`forward to ${ns}/${target.pod}:${target.port}: ${(err as Error).message}`));
-  });
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', () => resolve()); });
-  return server;
+/** A pod port given as a number or a container port's name. */
+export function podPort(pod: Obj, port: unknown): number {
+  if (typeof port === 'number') return port;
+  for (const ctr of pod['spec']?.containers ?? []) for (const p of ctr.ports ?? []) if (p.name === port) return p.containerPort as number;
+  throw new CapstanError(`pod ${pod['metadata']?.name}: no container port named ${String(port)}`);
 }
 
 async function run(ctx: TaskContext, v: ObservabilityVars): Promise<TaskResult> {
@@ -59,12 +53,11 @@ async function run(ctx: TaskContext, v: ObservabilityVars): Promise<TaskResult> 
   const ns = v.observability_namespace;
   const cluster = await ctx.cluster();
   const target = await forwardTarget(cluster, ns, c);
-  const server = await listen(cluster, ns, target, v.observability_dashboard_port ?? LOCAL_PORTS[c], (m) => ctx.log.warn(m));
-  const bound = (server.address() as AddressInfo).port;
-  ctx.log.warn(`${c}: http://127.0.0.1:${bound}${PATHS[c]} -> ${ns}/${target.pod}:${target.port} (Ctrl-C to stop)`);
+  const forward = await forwardPort(cluster.api, { namespace: ns, ...target }, v.observability_dashboard_port ?? LOCAL_PORTS[c], (m) => ctx.log.warn(m));
+  ctx.log.warn(`${c}: http://127.0.0.1:${forward.port}${PATHS[c]} -> ${ns}/${target.pod}:${target.port} (Ctrl-C to stop)`);
   await new Promise<void>((resolve) => (ctx.signal.aborted ? resolve() : ctx.signal.addEventListener('abort', () => resolve(), { once: true })));
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return { status: 'ok', msg: `${c}: forward from 127.0.0.1:${bound} closed` };
+  await forward.close();
+  return { status: 'ok', msg: `${c}: forward from 127.0.0.1:${forward.port} closed` };
 }
 
 export function dashboardTask(name: string, v: ObservabilityVars): Task {

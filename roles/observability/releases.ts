@@ -23,6 +23,8 @@ export const COMPONENTS = Object.keys(SERVICES) as Component[];
 
 /** The Secret Grafana reads its admin account from (the role writes it; the chart never sees the password). */
 export const GRAFANA_ADMIN_SECRET = { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' } as const;
+/** The uid of Grafana's Prometheus data source (verify asks for its health by it). */
+export const GRAFANA_DATASOURCE_UID = 'prometheus';
 /** The Istio dashboard ConfigMaps (manifests/istio-dashboards.yaml), by Grafana dashboard provider. */
 export const DASHBOARD_CONFIGMAPS = { istio: 'istio-grafana-dashboards', 'istio-services': 'istio-services-grafana-dashboards' } as const;
 
@@ -59,7 +61,7 @@ export function grafanaValues(v: ObservabilityVars): Record<string, unknown> {
     datasources: {
       'datasources.yaml': {
         apiVersion: 1,
-        datasources: [{ name: 'Prometheus', uid: 'prometheus', type: 'prometheus', access: 'proxy', isDefault: true, url: url(v, 'prometheus'), jsonData: { timeInterval: '15s' } }],
+        datasources: [{ name: 'Prometheus', uid: GRAFANA_DATASOURCE_UID, type: 'prometheus', access: 'proxy', isDefault: true, url: url(v, 'prometheus'), jsonData: { timeInterval: '15s' } }],
       },
     },
     dashboardProviders: { 'dashboardproviders.yaml': { apiVersion: 1, providers: Object.keys(DASHBOARD_CONFIGMAPS).map(provider) } },

@@ -54,6 +54,11 @@ export const observabilityVars = defineVars({
     description: 'The UI `npm run dashboard -- <name>` forwards to (set by that command; --tags dashboard)',
   },
   observability_dashboard_port: { schema: port, optional: true, description: 'Local port of the dashboard forward (default: kiali 20001, grafana 3000, jaeger 16686, prometheus 9090)' },
+  observability_verify_live: {
+    schema: z.boolean(), default: true,
+    description: 'verify also asks each process through a port-forward: Prometheus targets up, Grafana\'s data source healthy, Kiali\'s and Jaeger\'s health (unreachable: a warn row, not a failure)',
+  },
+  observability_verify_timeout: { schema: z.number().int().min(1).max(300), default: 10, description: 'Seconds each live verify check waits for its answer' },
   observability_default_alerts: {
     schema: z.boolean(), default: true,
     description: 'The built-in alerts: 5xx error rate and p99 latency per service, a model server down',

@@ -8,7 +8,10 @@ import type { ObservabilityVars } from './vars.ts';
 export function verifyTask(name: string, v: ObservabilityVars): Task {
   return {
     name, tags: ['verify', 'prometheus', 'grafana', 'kiali', 'jaeger'], runOnce: true,
-    describe: () => [{ kind: 'note', text: 'verify: each component available, its Service present' }],
+    describe: () => [{
+      kind: 'note',
+      text: `verify: each component available, its Service present${v.observability_verify_live ? `; through a port-forward: Prometheus targets up, Grafana's data source healthy, Kiali's and Jaeger's health (${v.observability_verify_timeout}s each)` : ''}`,
+    }],
     async run(ctx) {
       const rows = verifyRows(v, await verifyFacts(await ctx.cluster(), v));
       const table = formatTable(rows);
@@ -18,7 +21,11 @@ export function verifyTask(name: string, v: ObservabilityVars): Task {
           hint: 'see the FAIL rows; kubectl describe the objects they name',
         });
       }
-      const note = failed.length ? `check mode: ${failed.length} check${failed.length === 1 ? '' : 's'} would fail now (reported only)` : '';
+      const warned = rows.filter((r) => r.result === 'warn').length;
+      const note = [
+        failed.length ? `check mode: ${failed.length} check${failed.length === 1 ? '' : 's'} would fail now (reported only)` : '',
+        warned ? `${warned} check${warned === 1 ? '' : 's'} could not reach a process here (warn: reported only)` : '',
+      ].filter(Boolean).join('; ');
       return { status: 'ok', msg: `${note}\n${table}`, data: { verify: rows } };
     },
   };

@@ -4,9 +4,11 @@
  *
  *   kubectl get deploy -n istio-system prometheus grafana kiali jaeger   → each available
  *   kubectl get svc -n istio-system prometheus grafana kiali tracing     → each Service, its port
+ *   curl through kubectl port-forward                                     → each process answers (live.ts)
  */
 import type { Cluster, KubeObject } from '../../lib/kube/types.ts';
 import type { VerifyRow } from '../../lib/role-kit/index.ts';
+import { liveFacts, liveRow, type LiveAnswer } from './live.ts';
 import { COMPONENTS, SERVICES, type Component } from './releases.ts';
 import type { ObservabilityVars } from './vars.ts';
 
@@ -16,10 +18,14 @@ export const DEPLOYMENTS: Record<Component, string> = { prometheus: 'prometheus'
 export interface VerifyFacts {
   readonly deployments: Readonly<Partial<Record<Component, KubeObject | undefined>>>;
   readonly services: Readonly<Partial<Record<Component, KubeObject | undefined>>>;
+  /** The live answers (observability_verify_live), of the components with an available Deployment. */
+  readonly live?: Readonly<Partial<Record<Component, LiveAnswer>>>;
 }
 
 type Obj = Record<string, unknown>;
 const field = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Obj)[k] : undefined), o);
+
+const isAvailable = (d: KubeObject | undefined) => Number(field(d, 'status', 'availableReplicas') ?? 0) >= 1;
 
 export function enabledComponents(v: ObservabilityVars): Component[] {
   const on: Record<Component, boolean> = { prometheus: v.observability_prometheus, grafana: v.observability_grafana, kiali: v.observability_kiali, jaeger: v.observability_jaeger };
@@ -32,16 +38,19 @@ export async function verifyFacts(cluster: Cluster, v: ObservabilityVars): Promi
     cluster.get('apps/v1', 'Deployment', DEPLOYMENTS[c], ns),
     cluster.get('v1', 'Service', SERVICES[c].name, ns),
   ])] as const));
+  const deployments = Object.fromEntries(parts.map(([c, [d]]) => [c, d]));
+  const available = enabledComponents(v).filter((c) => isAvailable(deployments[c]));
   return {
-    deployments: Object.fromEntries(parts.map(([c, [d]]) => [c, d])),
-    services: Object.fromEntries(parts.map(([c, [, s]]) => [c, s])),
+    deployments, services: Object.fromEntries(parts.map(([c, [, s]]) => [c, s])),
+    ...(v.observability_verify_live ? { live: await liveFacts(cluster, v, available) } : {}),
   };
 }
+
 
 function deploymentRow(ns: string, c: Component, d: KubeObject | undefined): VerifyRow {
   const want = Number(field(d, 'spec', 'replicas') ?? 1);
   const have = Number(field(d, 'status', 'availableReplicas') ?? 0);
-  return { check: `deploy ${ns}/${DEPLOYMENTS[c]}`, expected: 'available', actual: d ? `${have}/${want} available` : 'not found', result: d && have >= 1 ? 'ok' : 'FAIL' };
+  return { check: `deploy ${ns}/${DEPLOYMENTS[c]}`, expected: 'available', actual: d ? `${have}/${want} available` : 'not found', result: isAvailable(d) ? 'ok' : 'FAIL' };
 }
 
 function serviceRow(ns: string, c: Component, s: KubeObject | undefined): VerifyRow {
@@ -53,5 +62,8 @@ function serviceRow(ns: string, c: Component, s: KubeObject | undefined): Verify
 
 export function verifyRows(v: ObservabilityVars, facts: VerifyFacts): VerifyRow[] {
   const ns = v.observability_namespace;
-  return enabledComponents(v).flatMap((c) => [deploymentRow(ns, c, facts.deployments[c]), serviceRow(ns, c, facts.services[c])]);
+  return enabledComponents(v).flatMap((c) => [
+    deploymentRow(ns, c, facts.deployments[c]), serviceRow(ns, c, facts.services[c]),
+    ...(facts.live ? [liveRow(c, facts.live[c] ?? { reached: false, reason: 'its Deployment is not available' })] : []),
+  ]);
 }

@@ -4,7 +4,9 @@
  * controllers, scheduler, kwok): `--tags observability` of playbooks/site.ts through a copy of
  * inventory/production, with real helm and the real charts from ../shared/charts. kwok simulates
  * the pods: Deployments, the StatefulSet and the DaemonSet become available, but no Prometheus,
- * Grafana, Kiali or Jaeger process runs, so the verify table here checks objects only.
+ * Grafana, Kiali or Jaeger process runs and kwok has no port-forward rule for their pods here, so
+ * the verify table's live rows say they could not reach a process (warn); with stand-ins behind
+ * kwok's port-forward they are checked in dashboard-forward.int.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,7 +75,14 @@ export function observabilityClusterSuite(major: HelmMajor): void {
       expect(rules.data['alerting_rules.yml']).toMatch(/alert: MeshServiceErrorRate[\s\S]*alert: ModelServerDown/);
       const verify = r.tasks.find((t) => t.task === 'observability verify')!;
       expect(verify.status).toBe('ok');
-      expect((verify.data!['verify'] as { result: string }[]).map((row) => row.result)).toEqual(Array(8).fill('ok'));
+      // The object rows reach the API server; the live rows would reach a process through kwok's
+      // port-forward, which has no rule for these pods here: warn rows that say so (not a failure).
+      const rows = verify.data!['verify'] as { check: string; result: string; actual: string }[];
+      expect(rows.filter((row) => row.result === 'ok').map((row) => row.check.split(' ')[0])).toEqual(Array(4).fill(['deploy', 'svc']).flat());
+      expect(rows.filter((row) => row.result !== 'ok').map((row) => [row.check, row.result])).toEqual([
+        ['prometheus targets', 'warn'], ['grafana datasource prometheus', 'warn'], ['kiali health', 'warn'], ['jaeger health', 'warn'],
+      ]);
+      for (const row of rows.filter((x) => x.result === 'warn')) expect(row.actual).toMatch(/^not reachable here: .*no forward found for port/);
       expect(r.out + r.err, 'the Grafana password in -v --json output').not.toContain(PASSWORD);
     }, 600_000);
 
