@@ -1,6 +1,6 @@
 /**
  * Inventory load + resolve (+ role var validation) at scale (default 1,000 hosts in 50 groups).
- * Run: npm run bench -- inventory-load [--hosts 10000] [--groups 200] [--runs 7]
+ * Run: npm run bench -- inventory-load [--hosts 10000] [--groups 200] [--runs 7] [--no-anchors]
  *
  * Generates, in a temp dir: an INI hosts file (the groups' hosts under 5 zone parents,
  * inline host vars), group_vars/all/ (two files), group_vars/<group>/ (two files) for every
@@ -10,7 +10,7 @@
  * host, and validation of every host with the istio and metallb roles and lib/vars, and the
  * process's peak memory. Then runs ansible-inventory once on the same files (the venv's newest
  * ansible-core, and Debian's as a second row): its time and peak memory, and whether our --list
- * output is byte-identical.
+ * output is byte-identical (not with --no-anchors: while profiling capstan alone).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -26,7 +26,7 @@ import { parseRoleVars, defaultLayers, runRoleValidators, unknownKeys } from '..
 import istio from '../roles/istio/index.ts';
 import metallb from '../roles/metallb/index.ts';
 
-const { values } = parseArgs({ options: { hosts: { type: 'string', default: '1000' }, groups: { type: 'string', default: '50' }, runs: { type: 'string', default: '7' } } });
+const { values } = parseArgs({ options: { hosts: { type: 'string', default: '1000' }, groups: { type: 'string', default: '50' }, runs: { type: 'string', default: '7' }, 'no-anchors': { type: 'boolean', default: false } } });
 const HOSTS = Number(values.hosts);
 const GROUPS = Number(values.groups);
 const ZONES = 5;
@@ -142,36 +142,41 @@ try {
     const first = validate(inv, inv.hosts[0]!);
     if (first.length) console.log('validation problems on the first host:', first.slice(0, 3));
   }
-  const times = { load: [] as number[], resolve: [] as number[], validate: [] as number[], total: [] as number[], cpu: [] as number[] };
+  const steps = ['load', 'resolve', 'validate', 'total'] as const;
+  const wall = Object.fromEntries(steps.map((k) => [k, [] as number[]])) as Record<(typeof steps)[number], number[]>;
+  const cpu = Object.fromEntries(steps.map((k) => [k, [] as number[]])) as Record<(typeof steps)[number], number[]>;
+  const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
   let vars = 0;
   let problems = 0;
   for (let i = 0; i < runs; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
+    const w0 = performance.now();
+    const c0 = cpuMs();
     const inv = await loadInventory(root, { projectDir: root });
-    const t1 = performance.now();
+    const w1 = performance.now();
+    const c1 = cpuMs();
     vars = 0;
     for (const host of inv.hosts) vars += Object.keys(resolveHost(inv, host).all()).length;
-    const t2 = performance.now();
+    const w2 = performance.now();
+    const c2 = cpuMs();
     problems = 0;
     for (const host of inv.hosts) problems += validate(inv, host).length;
-    const t3 = performance.now();
-    times.load.push(t1 - t0);
-    times.resolve.push(t2 - t1);
-    times.validate.push(t3 - t2);
-    times.total.push(t3 - t0);
-    const cpu = process.cpuUsage(c0);
-    times.cpu.push((cpu.user + cpu.system) / 1000);
+    const w3 = performance.now();
+    const c3 = cpuMs();
+    wall.load.push(w1 - w0); wall.resolve.push(w2 - w1); wall.validate.push(w3 - w2); wall.total.push(w3 - w0);
+    cpu.load.push(c1 - c0); cpu.resolve.push(c2 - c1); cpu.validate.push(c3 - c2); cpu.total.push(c3 - c0);
   }
   const mem = process.memoryUsage();
   console.log(`inventory: ${HOSTS} hosts, ${GROUPS} groups (+${ZONES} parents), ${vars} resolved vars, ${problems} validation problems; median of ${runs} runs`);
-  console.log(['', '| step | median wall ms |', '|---|---|'].join('\n'));
-  console.log(`| load | ${median(times.load).toFixed(1)} |`);
-  console.log(`| resolve every var of every host | ${median(times.resolve).toFixed(1)} |`);
-  console.log(`| validate every host (istio, metallb, lib/vars) | ${median(times.validate).toFixed(1)} |`);
-  console.log(`| **total** load + resolve + validate (target ≤ 1500 at 10,000 hosts) | **${median(times.total).toFixed(1)}** (CPU ${median(times.cpu).toFixed(1)}) |`);
+  console.log(['', '| step | median wall ms | median CPU ms |', '|---|---|---|'].join('\n'));
+  const row = (label: string, k: (typeof steps)[number]) => `| ${label} | ${median(wall[k]).toFixed(1)} | ${median(cpu[k]).toFixed(1)} |`;
+  console.log(row('load', 'load'));
+  console.log(row('resolve every var of every host', 'resolve'));
+  console.log(row('validate every host (istio, metallb, lib/vars)', 'validate'));
+  const total = median(wall.total);
+  console.log(`| **total** load + resolve + validate | **${total.toFixed(1)}** | **${median(cpu.total).toFixed(1)}** |`);
+  console.log(`\ntarget: total ≤ 1500 ms at 10,000 hosts: ${total <= 1500 ? 'met' : 'NOT met'} on wall (a loaded machine's wall includes waiting for a CPU: compare CPU too)`);
   console.log(`\nmemory: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB, heap used now ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB (whole bench process)`);
-  await compareWithAnsible(root, { wall: median(times.total), cpu: median(times.cpu) });
+  if (!values['no-anchors']) await compareWithAnsible(root, { wall: total, cpu: median(cpu.total) });
 } finally {
   await rm(root, { recursive: true, force: true });
 }

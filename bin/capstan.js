@@ -45,10 +45,22 @@ if (!node) {
   process.exit(1);
 }
 
+function realpath(file) {
+  try { return fs.realpathSync(file); } catch (e) { return file; }
+}
+
 var url = require('url');
 var args = [];
 var argv = process.argv.slice(2);
-if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+var versionOnly = argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V');
+if (versionOnly && realpath(node) === realpath(process.execPath)) {
+  // This process already is the Node capstan runs on (`npx capstan`, `npm run`, or no pinned Node
+  // and this one new enough): answer here, without starting a second Node (~100 ms).
+  var pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  process.stdout.write('capstan ' + pkg.version + '\n  node ' + process.version + ' (' + process.execPath + ')\n  installed at ' + root + '\n');
+  process.exit(0);
+}
+if (versionOnly) {
   // The same three lines as lib/cli/main.ts prints, from plain JavaScript on the pinned Node: no
   // TypeScript module is loaded, so Node does not start its type stripper (a WebAssembly module
   // compiled on every start, ~50 ms CPU; npm run bench -- cli-start).

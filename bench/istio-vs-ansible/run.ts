@@ -134,6 +134,10 @@ async function main(): Promise<void> {
   console.log(`\nand its --profile (phases are wall time; items inside "tasks" overlap):\n\n${profileTable(parseProfile(last.noOp.stderr))}`);
 }
 
-const firstLine = (m: string) => m.split('\n').find((l) => /FAILED|fatal|Error|error/.test(l))?.trim().slice(0, 300) ?? m.split('\n')[0]!;
+/** Ansible's failure in a line: its task error and helm's own `Error:` line. */
+const firstLine = (m: string) => {
+  const lines = m.split('\n').map((l) => l.trim()).filter((l) => /^\[ERROR\]|^fatal|^stderr: Error|^Error:/.test(l));
+  return (lines.length ? lines.join(' / ') : m.split('\n')[0]!).slice(0, 400);
+};
 
 await main();

@@ -2,13 +2,12 @@
  * The whole-site bench's inventory vars, beyond what the k3s lab writes itself (k3s_version,
  * api_endpoint, the stand-in's install URL, the groups): every cluster role on — MetalLB with a
  * pool in the lab subnet, cert-manager, Istio, ingress-nginx, Seldon, the serving path (issuer,
- * certificate, Ingress, VirtualService, two Models and an Experiment), observability — real helm
+ * certificate, Ingress, VirtualService; no Seldon Models, see below), observability — real helm
  * and the pinned charts, and the load balancer's HAProxy (lab hosts have no systemd).
  */
 import { SHARED_CHARTS } from '../../lib/lab/shared-dir.ts';
 
 const HOST = 'financial-predictor.local';
-const MODELS = ['financial-predictor-a', 'financial-predictor-b'];
 const EXPERIMENT = 'financial-ab-test-experiment';
 
 /** Ports every lab node answers HTTP on (the k3s stand-in's NodePort answer): gateway, ingress-nginx, Seldon. */
@@ -38,7 +37,7 @@ export function siteVars(subnet: string, helm: string, outDir: string): Record<s
       proxy_set_headers: { 'seldon-model': `${EXPERIMENT}.experiment` },
       tls: { secret_name: 'financial-predictor-nginx-tls', issuer: 'ml-selfsigned' }, ssl_redirect: false,
     }],
-    seldon_models: MODELS.map((name) => ({ name, storage_uri: 'gs://seldon-models/scv2/samples/mlserver_1.5.0/iris-sklearn', requirements: ['sklearn'] })),
-    seldon_experiments: [{ name: EXPERIMENT, default: MODELS[0], candidates: [{ name: MODELS[0], weight: 90 }, { name: MODELS[1], weight: 10 }] }],
+    // No seldon_models / seldon_experiments: no Seldon scheduler runs on this control plane and the
+    // serving stand-in on main cannot mark Models Ready here yet, so their health wait would time out.
   };
 }

@@ -44,10 +44,13 @@ function winnersOf(layers: readonly VarLayer[]): Map<string, Winner> {
   return map;
 }
 
-function addLayers(map: Map<string, Winner>, layers: readonly VarLayer[]): void {
+/** The winning value of each var over some layers (role defaults, or -e), later layers winning. */
+function layerWinners(layers: readonly VarLayer[]): Map<string, Winner> {
+  const map = new Map<string, Winner>();
   for (const layer of layers) {
     for (const k in layer.vars) map.set(k, { layer, value: layer.vars[k] });
   }
+  return map;
 }
 const NO_PLAY: PlayVars = {};
 const resolvers = new WeakMap<Inventory, WeakMap<readonly VarLayer[], WeakMap<readonly VarLayer[], WeakMap<PlayVars, Resolver>>>>();
@@ -59,9 +62,14 @@ class Resolver {
   readonly resolving: { host: string; name: string }[] = [];
   readonly inv: Inventory;
   readonly options: ResolveOptions;
+  /** Role defaults (below the inventory) and -e (above it): the same for every host, built once. */
+  readonly defaults: Map<string, Winner>;
+  readonly extra: Map<string, Winner>;
   constructor(inv: Inventory, options: ResolveOptions) {
     this.inv = inv;
     this.options = options;
+    this.defaults = layerWinners(options.roleDefaults ?? NONE);
+    this.extra = layerWinners(options.extraVars ?? NONE);
   }
 
   host(name: string): HostVars {
@@ -97,12 +105,17 @@ export function resolveHost(inv: Inventory, host: string, options: ResolveOption
   return resolverFor(inv, options).host(host);
 }
 
-const MAGIC: readonly string[] = ['inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'hostvars', 'inventory_dir', 'inventory_file', ...PLAY_VAR_NAMES];
+const MAGIC: ReadonlySet<string> = new Set(['inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'hostvars', 'inventory_dir', 'inventory_file', ...PLAY_VAR_NAMES]);
 
+/**
+ * One host's vars. Precedence is three maps looked up in turn, -e, then the inventory's winners
+ * (shared by every resolver of the host), then role defaults (shared by every host): 10,000 hosts
+ * do not each copy the defaults of every selected role.
+ */
 class HostVars implements ResolvedVars {
-  readonly names: readonly string[];
-  private readonly winners: Map<string, Winner>;
+  private readonly inventory: Map<string, Winner>;
   private readonly done = new Map<string, unknown>();
+  private namesCache: readonly string[] | undefined;
 
   private readonly resolver: Resolver;
   readonly host: string;
@@ -110,26 +123,30 @@ class HostVars implements ResolvedVars {
   constructor(resolver: Resolver, host: string) {
     this.resolver = resolver;
     this.host = host;
-    const { inv, options } = resolver;
-    const inventory = winnersOf(inv.layersOf(host));
-    if (options.roleDefaults?.length || options.extraVars?.length) {
-      // role defaults first, then the inventory's winners (in their order), then -e
-      this.winners = new Map();
-      addLayers(this.winners, options.roleDefaults ?? NONE);
-      for (const [k, w] of inventory) this.winners.set(k, w);
-      addLayers(this.winners, options.extraVars ?? NONE);
-    } else {
-      this.winners = inventory;
-    }
-    this.names = [...this.winners.keys()];
+    this.inventory = winnersOf(resolver.inv.layersOf(host));
+  }
+
+  private winner(name: string): Winner | undefined {
+    return this.resolver.extra.get(name) ?? this.inventory.get(name) ?? this.resolver.defaults.get(name);
+  }
+
+  /** Every var name, in the order a Map filled with role defaults, then the inventory, then -e would hold them. */
+  get names(): readonly string[] {
+    if (this.namesCache) return this.namesCache;
+    const { defaults, extra } = this.resolver;
+    if (defaults.size === 0 && extra.size === 0) return (this.namesCache = [...this.inventory.keys()]);
+    const names = [...defaults.keys()];
+    for (const k of this.inventory.keys()) if (!defaults.has(k)) names.push(k);
+    for (const k of extra.keys()) if (!defaults.has(k) && !this.inventory.has(k)) names.push(k);
+    return (this.namesCache = names);
   }
 
   has(name: string): boolean {
-    return this.winners.has(name);
+    return this.resolver.extra.has(name) || this.inventory.has(name) || this.resolver.defaults.has(name);
   }
 
   sourceOf(name: string): Source {
-    return this.winners.get(name)?.layer.source ?? '';
+    return this.winner(name)?.layer.source ?? '';
   }
 
   get(name: string): unknown {
@@ -165,9 +182,9 @@ class HostVars implements ResolvedVars {
   /** The rendered value; JinjaError (tagged with the var it happened in) on failure. */
   lookup(name: string): unknown {
     if (this.done.has(name)) return this.done.get(name);
-    const winner = this.winners.get(name);
+    const winner = this.winner(name);
     if (!winner) {
-      if (MAGIC.includes(name)) return this.magic(name);
+      if (MAGIC.has(name)) return this.magic(name);
       throw new UndefinedError(`'${name}' is undefined`);
     }
     const stack = this.resolver.resolving;
@@ -205,10 +222,12 @@ class HostVars implements ResolvedVars {
     throw new UndefinedError(`'${name}' is omitted (default(omit)) and no lower layer (role defaults) gives it a value`, name, true);
   }
 
+  private scopeCache: Scope | undefined;
+
   private scope(): Scope {
-    return {
+    return this.scopeCache ??= {
       lookup: (n) => this.lookup(n),
-      has: (n) => this.winners.has(n) || MAGIC.includes(n),
+      has: (n) => this.has(n) || MAGIC.has(n),
       vault: (v: VaultText) => {
         if (v.plaintext === undefined) throw new JinjaError('encrypted with Ansible Vault and no vault password was given: pass --vault-password-file, or set CAPSTAN_VAULT_PASSWORD or ANSIBLE_VAULT_PASSWORD_FILE');
         return v.plaintext;
@@ -245,7 +264,7 @@ function hostvarsProxy(resolver: Resolver): Record<string, unknown> {
 function varsProxy(h: HostVars): Record<string, unknown> {
   return new Proxy({}, {
     get: (_t, name) => (typeof name === 'string' ? h.lookup(name) : undefined),
-    has: (_t, name) => typeof name === 'string' && (h.has(name) || MAGIC.includes(name)),
+    has: (_t, name) => typeof name === 'string' && (h.has(name) || MAGIC.has(name)),
     ownKeys: () => [...h.names],
     getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),
   });

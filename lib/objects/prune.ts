@@ -37,28 +37,30 @@ export interface PruneCandidates {
 export async function pruneCandidates(api: KubeApi, ref: ApplySetRef, id: string, state: ApplySetState, desired: readonly KubeObject[]): Promise<PruneCandidates> {
   const want = new Set(desired.map(identity));
   const labelSelector = `${APPLYSET_PART_OF}=${id}`;
+  // every (kind, namespace) the parent records, listed at once (a no-op's prune is these reads only)
+  const scans = state.groupKinds.flatMap((gk) => {
+    const k = kindRef(gk, desired);
+    if (!k) return [];
+    return (k.namespaced ? [ref.namespace, ...state.namespaces] : [undefined]).map((namespace) => ({ k, namespace }));
+  });
+  const listed = await Promise.all(scans.map(async ({ k, namespace }) => {
+    try {
+      return (await api.list(k.apiVersion, k.kind, { ...(namespace ? { namespace } : {}), labelSelector })).items;
+    } catch (err) {
+      // A kind the server no longer serves (its CRD was removed) has no members left to prune.
+      if (err instanceof KubeError && err.hint?.includes('CustomResourceDefinition')) return [];
+      throw err;
+    }
+  }));
   const prune: KubeObject[] = [];
   const kept: KubeObject[] = [];
-  for (const gk of state.groupKinds) {
-    const k = kindRef(gk, desired);
-    if (!k) continue;
-    const scopes = k.namespaced ? [ref.namespace, ...state.namespaces] : [undefined];
-    for (const namespace of scopes) {
-      let items: KubeObject[];
-      try {
-        items = (await api.list(k.apiVersion, k.kind, { ...(namespace ? { namespace } : {}), labelSelector })).items;
-      } catch (err) {
-        // A kind the server no longer serves (its CRD was removed) has no members left to prune.
-        if (err instanceof KubeError && err.hint?.includes('CustomResourceDefinition')) continue;
-        throw err;
-      }
-      for (const live of items) {
-        const item = { ...live, apiVersion: k.apiVersion, kind: k.kind };
-        if (want.has(identity(item)) || live.metadata.labels?.[APPLYSET_PART_OF] !== id) continue;
-        (live.metadata.annotations?.[PRUNE_ANNOTATION] === 'false' ? kept : prune).push(item);
-      }
+  scans.forEach(({ k }, i) => {
+    for (const live of listed[i]!) {
+      const item = { ...live, apiVersion: k.apiVersion, kind: k.kind };
+      if (want.has(identity(item)) || live.metadata.labels?.[APPLYSET_PART_OF] !== id) continue;
+      (live.metadata.annotations?.[PRUNE_ANNOTATION] === 'false' ? kept : prune).push(item);
     }
-  }
+  });
   return { prune: deleteOrder(prune), kept };
 }
 

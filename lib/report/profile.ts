@@ -1,7 +1,8 @@
 /**
  * Where a run's time goes (`capstan play --profile`, and the whole-site bench): the phases of
  * the process (Node start and module load, inventory, roles and vars, tasks, closing) and what
- * costs time inside tasks without being one: SSH connects, remote commands, Kubernetes API
+ * costs time inside tasks without being one: modules loaded when first needed (lib/kube and
+ * client-node), opening the cluster (kubeconfig or tunnel, the run lock), SSH connects, remote commands, Kubernetes API
  * reads and writes, watches, helm processes started. Always counted (a Map update per item:
  * nothing measurable); printed only when asked.
  *
@@ -12,7 +13,7 @@
  * Items run concurrently (hosts in parallel, requests at once): their summed time can exceed
  * the wall time; the phases do not overlap.
  */
-export type ProfileItem = 'ssh connect' | 'remote command' | 'api read' | 'api write' | 'api dry-run' | 'api watch' | 'helm process';
+export type ProfileItem = 'lazy module load' | 'cluster open' | 'ssh connect' | 'remote command' | 'api read' | 'api write' | 'api dry-run' | 'api watch' | 'helm process';
 
 export interface ProfileCount { count: number; ms: number }
 
@@ -22,7 +23,7 @@ export interface ProfileSnapshot {
   items: Partial<Record<ProfileItem, ProfileCount>>;
 }
 
-const ITEMS: readonly ProfileItem[] = ['ssh connect', 'remote command', 'api read', 'api write', 'api dry-run', 'api watch', 'helm process'];
+const ITEMS: readonly ProfileItem[] = ['lazy module load', 'cluster open', 'ssh connect', 'remote command', 'api read', 'api write', 'api dry-run', 'api watch', 'helm process'];
 
 class Profile {
   private readonly phases = new Map<string, number>();

@@ -15,6 +15,7 @@ import type { OpenTransportOptions } from '../transport/index.ts';
 import type { Transport } from '../transport/types.ts';
 import type { Reporter } from '../report/events.ts';
 import { timedCluster } from './spans.ts';
+import { profile } from '../report/profile.ts';
 
 /** What lib/kube's openCluster takes: the host the cluster is reached through, its lazy transport, ... */
 export type OpenClusterArgs = Pick<OpenClusterOptions, 'host' | 'transport' | 'shared' | 'log' | 'signal' | 'force' | 'lock'>;
@@ -40,7 +41,7 @@ export interface ServicesOptions {
 
 /** lib/kube (and @kubernetes/client-node behind it) is loaded only when a task asks for the cluster. */
 async function importOpenCluster(): Promise<OpenCluster> {
-  return (await import('../cluster/index.ts')).openCluster;
+  return (await profile.time('lazy module load', () => import('../cluster/index.ts'))).openCluster;
 }
 
 export class RunServices {
@@ -102,11 +103,11 @@ export class RunServices {
   openCluster(host: HostInfo, log: TaskLog): Promise<ClusterHandle> {
     this.cluster ??= (async () => {
       const open = this.options.openCluster ?? (await importOpenCluster());
-      return open({
+      return profile.time('cluster open', () => open({
         host, transport: () => this.transport(host), shared: this.shared, log, signal: this.options.signal,
         ...(this.options.lock ? { lock: this.options.lock } : {}),
         ...(this.options.force ? { force: this.options.force } : {}),
-      });
+      }));
     })();
     this.cluster.catch(() => { this.cluster = undefined; });
     return this.cluster;

@@ -13,8 +13,23 @@ export type { IpSpan as AddressSpan } from './ip.ts';
 
 const HINT = 'write a range (192.168.1.240-192.168.1.250, or IPv6 2001:db8::10-2001:db8::1f), a CIDR (192.168.1.240/28, 2001:db8::/124) or one IP';
 
+/** Pool entries already parsed: validation asks for the same few pools on every host (10,000 of them). */
+const parsedEntries = new Map<string, IpSpan | string>();
+const MAX_PARSED = 10_000;
+
 /** Parses one pool entry (IPv4 or IPv6); returns an error message (with the fix) instead when it is not valid. */
 export function parsePoolAddress(text: string): IpSpan | string {
+  let parsed = parsedEntries.get(text);
+  if (parsed === undefined) {
+    parsed = parseEntry(text);
+    if (typeof parsed !== 'string') Object.freeze(parsed);
+    if (parsedEntries.size >= MAX_PARSED) parsedEntries.clear();
+    parsedEntries.set(text, parsed);
+  }
+  return parsed;
+}
+
+function parseEntry(text: string): IpSpan | string {
   const value = text.trim();
   if (value.includes('-')) {
     const span = parseRange(value);

@@ -6,7 +6,8 @@
 import type { Problem } from '../errors.ts';
 import { InputError } from '../errors.ts';
 import type { ResolvedVars, VarLayer } from '../inventory/types.ts';
-import type { HostInfo, PlatformView, Role } from '../role.ts';
+import type { HostInfo, PlatformView, Role, ValidateContext } from '../role.ts';
+import type { PlatformVars } from './platform.ts';
 import type { z } from 'zod';
 import type { VarDefs } from './schema.ts';
 import { describeIssues } from './issues.ts';
@@ -115,6 +116,14 @@ export function plainSecretProblem(name: string, value: unknown, allowed: unknow
   }];
 }
 
+/** A role's var table as entries, listed once per table (validation asks on every host). */
+const entriesCache = new WeakMap<object, [string, VarDefs[string]][]>();
+function varEntries(role: Pick<Role, 'vars'>): [string, VarDefs[string]][] {
+  let entries = entriesCache.get(role.vars);
+  if (!entries) entriesCache.set(role.vars, (entries = Object.entries(role.vars as VarDefs)));
+  return entries;
+}
+
 /** Parse every var of each role for one host; returns typed vars for roles that parsed cleanly. */
 export function parseRoleVars(roles: readonly Pick<Role, 'name' | 'vars'>[], resolved: ResolvedVars): RoleVarsResult {
   const vars = new Map<string, Record<string, unknown>>();
@@ -122,7 +131,7 @@ export function parseRoleVars(roles: readonly Pick<Role, 'name' | 'vars'>[], res
   for (const role of roles) {
     const typed: Record<string, unknown> = {};
     let clean = true;
-    for (const [name, def] of Object.entries(role.vars as VarDefs)) {
+    for (const [name, def] of varEntries(role)) {
       const read = readVar(name, role, resolved, problems);
       if (!read.ok) { clean = false; continue; }
       if (read.value === undefined && def.optional) { typed[name] = undefined; continue; }
@@ -138,15 +147,42 @@ export function parseRoleVars(roles: readonly Pick<Role, 'name' | 'vars'>[], res
   return { vars, problems };
 }
 
+/** The platform vars with their defaults, computed once (frozen: every host without a platform table shares it). */
+let defaultPlatform: PlatformVars | undefined;
+const platformWithDefaults = (): PlatformVars => (defaultPlatform ??= Object.freeze(platformDefaultVars()));
+
+/**
+ * The roles' typed vars as one read-only record, a later role's var winning (as Object.assign of
+ * them would), without copying them: validators read a key or two of it, on every host.
+ */
+function mergedView(parts: readonly Record<string, unknown>[]): Readonly<Record<string, unknown>> {
+  const owner = (key: string | symbol) => {
+    for (let i = parts.length - 1; i >= 0; i--) if (Object.hasOwn(parts[i]!, key)) return parts[i];
+    return undefined;
+  };
+  return new Proxy({}, {
+    get: (_t, key) => owner(key)?.[key as string],
+    has: (_t, key) => owner(key) !== undefined,
+    ownKeys: () => [...new Set(parts.flatMap((p) => Object.keys(p)))],
+    getOwnPropertyDescriptor: (_t, key) => {
+      const o = owner(key);
+      return o ? { value: o[key as string], enumerable: true, configurable: true, writable: false } : undefined;
+    },
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  });
+}
+
 /** Run each role's own cross-field checks on its typed vars. */
 export function runRoleValidators(
   roles: readonly Role[], typed: Map<string, Record<string, unknown>>, host: HostInfo, resolved: ResolvedVars,
-  view: PlatformView = { platform: platformDefaultVars(), platformRoles: roles },
+  view: PlatformView = { platform: platformWithDefaults(), platformRoles: roles },
   groups: Readonly<Record<string, readonly string[]>> = {},
 ): Problem[] {
-  const allVars = Object.assign({}, ...roles.map((r) => typed.get(r.name) ?? {})) as Record<string, unknown>;
-  const ctx = {
-    ...view, allVars, host, groups, selectedRoles: roles.map((r) => r.name),
+  const ctx: ValidateContext = {
+    platform: view.platform, platformRoles: view.platformRoles, host, groups, selectedRoles: roles.map((r) => r.name),
+    allVars: mergedView(roles.map((r) => typed.get(r.name) ?? {})),
     sourceOf: (name: string) => resolved.has(name) ? resolved.sourceOf(name) : '',
   };
   const problems: Problem[] = [];

@@ -102,27 +102,54 @@ function finish(value: unknown, scope: Scope): unknown {
   return renderValue(value, scope, false);
 }
 
-/** Renders every template inside a value. */
+/**
+ * Renders every template inside a value. A plain list or map of inventory data (`templates`) with
+ * nothing to render inside is returned itself, frozen, not copied: 10,000 hosts sharing a
+ * group_vars list share one value (and validation parses it once), and writing into a resolved
+ * value throws instead of changing every host's. Anything else (an expression's value: a
+ * `hostvars[...]` view, the inventory's own lists) is copied, as always.
+ */
 export function renderValue(value: unknown, scope: Scope, templates = true): unknown {
   try {
     if (typeof value === 'string') return templates ? renderString(value, scope) : value;
     if (value instanceof VaultText) return scope.vault(value);
     if (value instanceof UnsafeText || value instanceof YamlTimestamp) return value.text;
     if (value instanceof Undefined) return value.fail();
-    // an omitted item or value is left out of its list or dict (as ansible-core 2.19 does)
-    if (Array.isArray(value)) return value.map((v) => renderValue(v, scope, templates)).filter((v) => v !== OMIT);
+    if (Array.isArray(value)) return renderList(value, scope, templates);
     if (value === OMIT) return value;
-    if (value && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) {
-        const r = renderValue(v, scope, templates);
-        if (r !== OMIT) out[k] = r;
-      }
-      return out;
-    }
+    if (value && typeof value === 'object') return renderMap(value as Record<string, unknown>, scope, templates);
     return value;
   } catch (e) {
     if (e instanceof JinjaError) throw e;
     throw new JinjaError((e as Error).message);
   }
+}
+
+/** Data the YAML parser or JSON made, safe to share frozen. */
+function isPlainData(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return Array.isArray(value) ? proto === Array.prototype : proto === Object.prototype || proto === null;
+}
+
+// an omitted item or value is left out of its list or dict (as ansible-core 2.19 does)
+function renderList(value: readonly unknown[], scope: Scope, templates: boolean): unknown[] {
+  const out: unknown[] = [];
+  let same = templates && isPlainData(value);
+  for (const v of value) {
+    const r = renderValue(v, scope, templates);
+    if (r !== OMIT) out.push(r);
+    if (r !== v) same = false;
+  }
+  return same ? (Object.freeze(value) as unknown[]) : out;
+}
+
+function renderMap(value: Record<string, unknown>, scope: Scope, templates: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let same = templates && isPlainData(value);
+  for (const [k, v] of Object.entries(value)) {
+    const r = renderValue(v, scope, templates);
+    if (r !== OMIT) out[k] = r;
+    if (r !== v) same = false;
+  }
+  return same ? Object.freeze(value) : out;
 }

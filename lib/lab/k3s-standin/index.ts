@@ -31,6 +31,8 @@ export interface K3sStandinOptions {
   apiRelay?: string;
   /** Register Nodes for kwok to manage (Ready, heartbeats, pods run), as on the real control plane. */
   kwokNodes?: boolean;
+  /** Each Node's ExternalIP, where the API server reaches its kubelet (kwok's kubelet server). */
+  kubeletAddress?: string;
   /** Ports every node answers HTTP on ("k3s stand-in on <node>"), e.g. the gateway NodePorts. */
   nodePorts?: number[];
   /** Node name → InternalIP recorded on the Node objects. */
@@ -60,7 +62,7 @@ export async function startK3sStandin(options: K3sStandinOptions): Promise<K3sSt
   const conf: StandinConf = {
     kubeconfig: options.kubeconfig, nodePorts: options.nodePorts ?? [], nodeIps: options.nodeIps ?? {},
     ...(options.k3sYaml ? { k3sYaml: options.k3sYaml } : {}), ...(options.apiRelay ? { apiRelay: options.apiRelay } : {}),
-    ...(options.kwokNodes ? { kwokNodes: true } : {}),
+    ...(options.kwokNodes ? { kwokNodes: true } : {}), ...(options.kubeletAddress ? { kubeletAddress: options.kubeletAddress } : {}),
   };
   writeFileSync(confPath, JSON.stringify(conf, null, 2));
   const requests: StandinRequest[] = [];

@@ -28,6 +28,8 @@ export interface LabApiServer {
   readonly apiRelay?: string;
   /** kwok manages the stand-in's Nodes. */
   readonly kwokNodes?: boolean;
+  /** The Nodes' ExternalIP: where the API server reaches their kubelet (kwok's server). */
+  readonly kubeletAddress?: string;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export async function startK3sLab<A extends LabApiServer>(o: K3sLabOptions<A>): 
     standin = await startK3sStandin({
       listenHost: lab.gatewayIp, kubeconfig: standinKubeconfig, nodePorts: o.nodePorts ?? [], nodeIps,
       ...(sim.writeK3sYaml ? { k3sYaml } : {}), ...(sim.apiRelay ? { apiRelay: sim.apiRelay } : {}), ...(sim.kwokNodes ? { kwokNodes: true } : {}),
+      ...(sim.kubeletAddress ? { kubeletAddress: sim.kubeletAddress } : {}),
     });
     const inventoryDir = join(lab.dir, 'k3s-inventory');
     writeInventory(lab, inventoryDir, servers, agents, lbs);

@@ -142,7 +142,11 @@ function nodeObject(name: string, kind: 'server' | 'agent', conf: StandinConf): 
       ...(conf.kwokNodes ? {} : { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'k3s stand-in is ready', lastHeartbeatTime: now, lastTransitionTime: now }] }),
       capacity: resources, allocatable: resources,
       nodeInfo: { kubeletVersion: VERSION, kubeProxyVersion: VERSION, containerRuntimeVersion: 'k3s-standin://0', osImage: 'capstan lab host', operatingSystem: 'linux', architecture: 'amd64', kernelVersion: '', machineID: '', systemUUID: '', bootID: '' },
-      addresses: [...(conf.nodeIps?.[name] ? [{ type: 'InternalIP', address: conf.nodeIps[name]! }] : []), { type: 'Hostname', address: name }],
+      addresses: [
+        ...(conf.nodeIps?.[name] ? [{ type: 'InternalIP', address: conf.nodeIps[name]! }] : []),
+        ...(conf.kubeletAddress ? [{ type: 'ExternalIP', address: conf.kubeletAddress }] : []),
+        { type: 'Hostname', address: name },
+      ],
     },
   };
 }

@@ -11,7 +11,9 @@
  * The cluster is started with the lab's gateway address (it listens there too, with that address
  * in its serving certificate) and no fake Nodes of its own: the stand-in's servers and agents are
  * its Nodes, registered with kwok's annotation so kwok makes them Ready and runs the pods
- * scheduled to them, each with its lab host's address (the lab subnet, a test-owned range).
+ * scheduled to them, each with its lab host's address (the lab subnet, a test-owned range) as
+ * InternalIP and kwok's kubelet server (loopback) as ExternalIP, which the API server dials for
+ * logs, exec and port-forward, as for the cluster's own fake Nodes.
  * A server's k3s.yaml is what k3s writes: `https://127.0.0.1:6443`, the cluster's CA and a client
  * certificate of user `capstan` (so the audit log tells capstan's requests apart); the server
  * relays its 127.0.0.1:6443 to the API server, so `cluster_access: ssh` tunnels through it. The
@@ -25,6 +27,7 @@ import { sh } from '../../shell.ts';
 import { startCluster, type Cluster } from '../cluster/index.ts';
 import type { Pki } from '../cluster/certs.ts';
 import { kubeconfigText } from '../cluster/manifests.ts';
+import { KUBELET_ADDRESS } from '../cluster/port-forward.ts';
 import { K3S_API_PORT } from './paths.ts';
 import { startK3sLab, type K3sLab, type K3sLabOptions, type LabApiServer } from './k3s-lab.ts';
 
@@ -66,7 +69,7 @@ export function realControlPlane(o: LabClusterOptions = {}): (a: { host: string 
       const url = cluster.labServer!;
       const standin = await issueClientCert(cluster.pki, dir, 'k3s-standin', 'system:masters');
       return {
-        url, cluster, apiRelay: new URL(url).host, kwokNodes: true,
+        url, cluster, apiRelay: new URL(url).host, kwokNodes: true, kubeletAddress: KUBELET_ADDRESS,
         writeKubeconfig: (path) => writeFileSync(path, kubeconfigText(url, cluster.caFile, { name: 'k3s-standin', ...standin }), { mode: 0o600 }),
         writeK3sYaml: (path) => writeFileSync(path, kubeconfigText(`https://127.0.0.1:${K3S_API_PORT}`, cluster.caFile, { name: 'default', ...cluster.pki.client('capstan') }, 'default'), { mode: 0o600 }),
         nodes: async () => (await cluster.api.must('GET', '/api/v1/nodes')).items as any[],

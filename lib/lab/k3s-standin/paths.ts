@@ -14,6 +14,8 @@ export interface StandinConf {
   apiRelay?: string;
   /** Nodes are registered for kwok to manage (it makes them Ready and runs their pods). */
   kwokNodes?: boolean;
+  /** Each Node's ExternalIP: where the API server reaches its kubelet (kwok's server), for logs, exec and port-forward. */
+  kubeletAddress?: string;
   /** Ports on which every node answers HTTP ("k3s stand-in on <node>"): the gateway NodePorts. */
   nodePorts?: number[];
   /** Node name → InternalIP for the Node objects. */

@@ -47,6 +47,9 @@ describe('k3s role on 1 server + 2 agents', () => {
     expect(registered.every(ready)).toBe(true);
     // each Node's address is its lab host's (the lab subnet), not one of kwok's defaults
     for (const n of registered) expect(n.status.addresses).toContainEqual({ type: 'InternalIP', address: labHost(n.metadata.name).ip });
+    // and its kubelet is kwok's server (what the API server dials for logs, exec and port-forward;
+    // the node proxy refuses loopback, so that is checked on the cluster's own Nodes' port-forward)
+    for (const n of registered) expect(n.status.addresses).toContainEqual({ type: 'ExternalIP', address: '127.0.0.1' });
     token = String(parse(await cat('server1', '/etc/rancher/k3s/config.yaml')).token);
     expect(token.length).toBeGreaterThan(20);
     const server = (await k.records('server1', 'invocations.jsonl')).at(-1)!;
