@@ -86,7 +86,7 @@ function istioTasks(vars: IstioVars, ctx: RoleContext): Task[] {
     {
       // Not concurrent: it starts once everything before it has finished, and runs alone under --tags verify.
       name: T.verify, tags: ['verify'], runOnce: true,
-      describe: () => [{ kind: 'note', text: 'verify: istiod and gateway available, gateway address, namespace labels, sidecar per pod' }],
+      describe: () => [{ kind: 'note', text: 'verify: istiod and gateway available, istiod image, gateway address, namespace labels, injector webhook, pods ready with sidecar, security per namespace, VirtualService gateways and hosts, subsets with pods' }],
       run: async (c) => verify(await c.cluster(), vars, c),
     },
   ];
