@@ -2,9 +2,9 @@
  * The whole site, the command users run most: the full `site` playbook on a lab of 3 k3s servers,
  * 2 agents and a load balancer host (network namespaces with real sshd; k3s is the k3s STAND-IN),
  * every cluster role on (bench/site/vars.ts), on the real control plane (lib/lab/cluster; kwok's
- * pod stages pinned to --pod-ready-ms; cert-manager's and Seldon's controllers do not run here:
- * test/support/controller-stand-ins.ts's serving stand-in marks Certificates, Models and
- * Experiments Ready, as admin). First run, then --runs no-op reruns, each `node lib/cli/play.ts
+ * pod stages pinned to --pod-ready-ms; lib/lab/serving-controllers.ts: cert-manager's real
+ * controller issues the Certificates, the Seldon and ingress-nginx STAND-INs make Models,
+ * Experiments and Ingresses Ready, as other users than capstan). First run, then --runs no-op reruns, each `node lib/cli/play.ts
  * --profile` as `npm run play` starts it, with where the no-op's time went: Node start and module
  * load, SSH connects, remote commands (the facts), API reads, helm processes started (target 0),
  * and the writes by user `capstan` in the audit log (the run lock's Lease requests apart).
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { kubeBinaries, type HelmMajor } from '../../lib/lab/helm-bin.ts';
 import { startK3sLabOnCluster } from '../../lib/lab/k3s-standin/lab-cluster.ts';
-import { startServingReadyStandIn, type StandIn } from '../../test/support/controller-stand-ins.ts';
+import { SERVING_CONTROLLERS, startServingControllers } from '../../lib/lab/serving-controllers.ts';
 import { PROJECT_DIR } from '../../lib/cli/args.ts';
 import { auditedRun, log, median, pinPodStages, timed, type Timed } from '../support/cluster.ts';
 import { capstanRecap, parseProfile, profileTable, timeline, type ParsedProfile } from '../support/capstan-events.ts';
@@ -39,16 +39,15 @@ const K3S_VERSION = 'v1.31.4+k3s1';
 /** Bounded: a run longer than this is a failure, not a figure. */
 const RUN_TIMEOUT_MS = 900_000;
 
-/** The kinds the serving stand-in watches: it can only start once the run has installed their CRDs and the server serves them. */
-const SERVING_GROUPS: [string, string[]][] = [['/apis/cert-manager.io/v1', ['clusterissuers', 'certificates']], ['/apis/mlops.seldon.io/v1alpha1', ['models', 'experiments']]];
-
 interface NoOp { run: Timed; profile: ParsedProfile; persisted: string[]; lock: number }
 
 const k = await startK3sLabOnCluster({
   servers: 3, agents: 2, loadBalancers: 1, version: K3S_VERSION, nodePorts: SITE_NODE_PORTS, name: 'site-bench', cluster: { log: say },
 });
 const c = k.sim.cluster;
-const standIn = servingStandInOnceCrds();
+// They wait for the CRDs the run installs.
+const standIn = startServingControllers(c);
+for (const line of SERVING_CONTROLLERS) say(line);
 try {
   await pinPodStages(c, POD_READY_MS);
   const subnet = k.lab.gatewayIp.split('.').slice(0, 3).join('.');
@@ -76,31 +75,6 @@ try {
 } finally {
   await standIn.stop();
   await k.down();
-}
-
-/** Starts the serving stand-in once its kinds are served (polled every 500 ms, bounded by the first run's bound); stop() ends either. */
-function servingStandInOnceCrds(): StandIn {
-  const stopped = new AbortController();
-  const started: Promise<StandIn | undefined> = (async () => {
-    const deadline = Date.now() + RUN_TIMEOUT_MS;
-    while (!stopped.signal.aborted && Date.now() < deadline) {
-      // served, not only stored: the stand-in resolves each kind through discovery when it starts
-      const served = await Promise.all(SERVING_GROUPS.map(async ([path, resources]) => {
-        const r = await c.api.call('GET', path);
-        const names = new Set(((r.body?.resources ?? []) as { name: string }[]).map((x) => x.name));
-        return r.status === 200 && resources.every((n) => names.has(n));
-      }));
-      if (served.every(Boolean)) {
-        say('cert-manager and Seldon kinds served: the serving stand-in marks Certificates, issuers, Models and Experiments Ready from now on');
-        return startServingReadyStandIn(async (path, body) => {
-          await c.api.must('PATCH', path, body, { contentType: 'application/merge-patch+json' });
-        }, c.adminKubeconfig);
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    return undefined;
-  })();
-  return { async stop() { stopped.abort(); await (await started)?.stop(); } };
 }
 
 function report(first: Timed, firstRecap: Record<string, number>, noops: NoOp[]): void {

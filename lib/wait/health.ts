@@ -1,7 +1,7 @@
 /**
  * Health of any object capstan applies, per kind, as pure functions of the observed object (and,
  * for a PVC, its StorageClass): workloads rolled out, Jobs complete, PVCs Bound (or Pending by
- * design under WaitForFirstConsumer), LoadBalancer Services with an address, and custom
+ * design under WaitForFirstConsumer), LoadBalancer Services and Ingresses with an address, and custom
  * resources by the common status conventions (observedGeneration, Ready/Available), with the
  * kinds whose controllers always set Ready required to have it (cert-manager, Seldon).
  * Everything else is healthy once it exists. The status names the last condition's message.
@@ -62,6 +62,12 @@ function customHealth(o: Obj): Readiness {
   return { ready: true, status: conds.length ? conds.map(conditionText).join('; ') : 'exists (no status conditions)' };
 }
 
+/** An Ingress is served once its controller published an address (as Argo CD's health check reads it). */
+function ingressHealth(o: Obj): Readiness {
+  const addr = ((o.status?.['loadBalancer']?.ingress ?? []) as { ip?: string; hostname?: string }[]).map((a) => a.ip ?? a.hostname).filter(Boolean);
+  return addr.length ? { ready: true, status: `address ${addr.join(', ')}` } : { ready: false, status: 'no address yet (its ingress controller has not published one)' };
+}
+
 const BUILTIN: Record<string, (o: Obj, f: HealthFacts) => Readiness> = {
   'apps/Deployment': (o) => deploymentReadiness(o),
   'apps/StatefulSet': (o) => statefulSetReadiness(o),
@@ -69,6 +75,7 @@ const BUILTIN: Record<string, (o: Obj, f: HealthFacts) => Readiness> = {
   'batch/Job': (o) => jobReadiness(o),
   '/PersistentVolumeClaim': pvcHealth,
   '/Service': serviceHealth,
+  'networking.k8s.io/Ingress': ingressHealth,
 };
 
 /** Whether the kind has a health rule beyond "it exists" (so a wait is worth opening a watch). */

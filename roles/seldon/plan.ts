@@ -14,6 +14,8 @@ import type { SeldonVars } from './vars.ts';
 /** The setup chart's operator Deployment (a fixed name in the chart). */
 export const SELDON_OPERATOR = 'seldon-v2-controller-manager';
 export const SELDON_NODEPORT_SERVICE = 'seldon-mesh-nodeport';
+/** The Services the operator creates when it reconciles the SeldonRuntime. */
+export const SELDON_OPERATOR_SERVICES = ['seldon-mesh', 'seldon-scheduler'] as const;
 /** Labels the operator gives the envoy pods (its seldon-mesh Service selects them by these). */
 export const SELDON_ENVOY_SELECTOR = { app: 'seldon-envoy' } as const;
 /** Envoy's data-plane port (REST and gRPC inference) in the SeldonConfig the setup chart ships. */

@@ -8,6 +8,8 @@
  * part, and `--tags seldon` alone must not apply cert-manager objects whose CRDs are not there.
  * `--tags cert-manager,istio,nginx-ingress,seldon,serving` installs the path end to end.
  */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { InputError, type Problem } from '../../lib/errors.ts';
 import { describeObject } from '../../lib/kube/compare.ts';
@@ -18,7 +20,9 @@ import { validateObjects, type ValidObject } from '../../lib/objects/validate.ts
 import { defineRole, type PlanEntry, type RoleContext, type Task } from '../../lib/role.ts';
 import { applyStep, pruneStep } from '../../lib/objects/applyset-steps.ts';
 import { healthStep, type StepVars } from '../../lib/objects/health-step.ts';
+import { backendProblems, declaredServices, manifestObjects } from './backends.ts';
 import { servingProblems } from './checks.ts';
+import { routeStep } from './route-step.ts';
 import { certificateObject, experimentObject, ingressObjects, issuerObjects, modelObject } from './render.ts';
 import { servingVars, type ServingVars } from './vars.ts';
 
@@ -54,7 +58,12 @@ function planEntries(objects: readonly ValidObject[]): PlanEntry[] {
     : { kind: 'manifest', description: `${describeObject(o.object)} (${o.origin.prefix})`, yaml: stringify(o.object).trimEnd() }));
 }
 
+const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
 function tasks(vars: ServingVars, ctx: RoleContext): Task[] {
+  const hostVars = (ctx.playHosts[0] ?? ctx.host).vars;
+  const backends = backendProblems(vars, declaredServices(vars, hostVars, manifestObjects(ctx, PROJECT_DIR)), ctx.sourceOf ?? (() => ''));
+  if (backends.length) throw new InputError(backends, 'invalid serving objects, nothing was applied');
   const valid = servingObjects(vars, ctx.sourceOf);
   const objects = valid.map((o) => o.object);
   const sv = stepVars(vars);
@@ -70,6 +79,11 @@ function tasks(vars: ServingVars, ctx: RoleContext): Task[] {
       name: 'serving ready', runOnce: true, tags: ['verify'], ...skip,
       describe: () => [{ kind: 'note', text: `wait up to ${vars.serving_wait_timeout}s until each issuer, Certificate, Model and Experiment is Ready, then a verify table` }],
       run: (c) => healthStep(c, sv, objects),
+    },
+    {
+      name: 'serving routes', runOnce: true, tags: ['verify'], ...skip,
+      describe: () => [{ kind: 'note', text: 'verify: each Ingress and VirtualService route has an address or gateway and a backend with ready endpoints; the Seldon v2 inference and health paths are routed' }],
+      run: (c) => routeStep(c, vars),
     },
   ];
 }

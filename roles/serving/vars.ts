@@ -1,7 +1,8 @@
 /**
  * serving role vars: the model-serving path's objects (issuers, certificates, Ingresses, Seldon
  * Models and Experiments), and the vars of other roles it reads to check them: where Seldon runs
- * (seldon_namespace, the operator's only watched namespace) and the Istio shared gateway's hosts.
+ * (seldon_namespace, the operator's only watched namespace), the Istio shared gateway's hosts and
+ * the VirtualServices whose routes the verify table checks.
  */
 import { z } from 'zod';
 import { clusterVars } from '../../lib/kube/vars.ts';
@@ -21,6 +22,7 @@ export const servingVars = defineVars({
   cert_manager_namespace: certManagerVars.cert_manager_namespace,
   istio_gateway_namespace: istioVars.istio_gateway_namespace,
   istio_shared_gateway: meshVars.istio_shared_gateway,
+  istio_virtual_services: meshVars.istio_virtual_services,
   cert_manager_cluster_issuers: {
     schema: z.array(clusterIssuer), default: [],
     description: 'cert-manager issuers: {name, self_signed: true | ca: {secret_name, cert, key} (from vault) | acme: {server: production|staging|URL, email, http01: {ingress_class} | {istio_gateway: true}}, kind: ClusterIssuer|Issuer}',

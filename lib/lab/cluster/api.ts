@@ -74,12 +74,14 @@ export class ClusterApi {
   /** The REST path of an object (or its collection without a name), from discovery (cached). */
   async resourcePath(apiVersion: string, kind: string, namespace?: string, name?: string): Promise<string> {
     const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    let resources = this.discovery.get(base);
-    if (!resources) {
-      resources = ((await this.must('GET', base)).resources as { name: string; kind: string; namespaced: boolean }[]).filter((r) => !r.name.includes('/'));
-      this.discovery.set(base, resources);
-    }
-    const r = resources.find((x) => x.kind === kind);
+    const fetch = async () => {
+      const list = ((await this.must('GET', base)).resources as { name: string; kind: string; namespaced: boolean }[]).filter((r) => !r.name.includes('/'));
+      this.discovery.set(base, list);
+      return list;
+    };
+    // A kind missing from the cached list is looked up again: a group's CRDs join discovery one by one.
+    let r = (this.discovery.get(base) ?? await fetch()).find((x) => x.kind === kind);
+    if (!r) r = (await fetch()).find((x) => x.kind === kind);
     if (!r) throw new Error(`cluster: ${apiVersion} serves no ${kind}`);
     const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
     return `${base}${ns}/${r.name}${name ? `/${encodeURIComponent(name)}` : ''}`;

@@ -18,6 +18,7 @@ export const USERS = {
   'kube-scheduler': { cn: 'system:kube-scheduler', o: '' },
   kwok: { cn: 'kwok', o: 'system:masters' },
   'lb-ip-stand-in': { cn: 'lb-ip-stand-in', o: 'system:masters' },
+  'cert-manager': { cn: 'cert-manager', o: 'system:masters' },
 } as const;
 export type ClusterUser = keyof typeof USERS;
 

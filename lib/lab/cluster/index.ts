@@ -67,7 +67,7 @@ function installExitHooks(handleSignals: boolean): void {
 function writeKubeconfigs(s: ClusterState, pki: Pki, server: string): void {
   const users: Record<ClusterUser, string> = {
     admin: 'capstan-admin', capstan: 'capstan', 'kube-controller-manager': 'system:kube-controller-manager', 'kube-scheduler': 'system:kube-scheduler', kwok: 'kwok',
-    'lb-ip-stand-in': 'lb-ip-stand-in',
+    'lb-ip-stand-in': 'lb-ip-stand-in', 'cert-manager': 'cert-manager',
   };
   for (const [file, name] of Object.entries(users) as [ClusterUser, string][]) {
     writeFileSync(join(s.dir, `${file}.kubeconfig`), kubeconfigText(server, pki.ca, { name, ...pki.client(file) }), { mode: 0o600 });

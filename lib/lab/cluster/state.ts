@@ -158,7 +158,9 @@ function waitGone(pids: number[], ms: number): number[] {
 
 /** Remove everything the cluster made. Idempotent and synchronous. */
 export function teardownState(s: ClusterState): void {
-  endProcesses(s);
+  // Programs started later against the cluster (cert-manager's controller) are in state.json only.
+  const onDisk = readState(s.dir);
+  endProcesses(onDisk?.id === s.id ? { ...s, processes: onDisk.processes } : s);
   if (s.route) run(['ip', 'route', 'del', 'unreachable', s.route]);
   rmSync(s.dir, { recursive: true, force: true });
 }

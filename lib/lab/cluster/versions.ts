@@ -10,6 +10,8 @@ import { join } from 'node:path';
 export const KUBERNETES_VERSION = '1.35.4';
 export const ETCD_VERSION = '3.6.16';
 export const KWOK_VERSION = '0.8.0';
+/** cert-manager's controller, at the version of the chart roles/cert-manager pins. */
+export const CERT_MANAGER_VERSION = '1.21.1';
 
 export function cacheRoot(): string {
   return process.env.CAPSTAN_CACHE || '/var/cache/capstan';
@@ -35,6 +37,10 @@ export interface BinaryGroup {
   binaries: Record<string, string>;
   /** -X flags for the version variables the binaries report. */
   versionVars: Record<string, string>;
+  /** A main package of capstan's (copied into the throw-away module) instead of upstream's main packages. */
+  mainGo?: string;
+  /** Optional: a failed build is reported and the rest goes on (tests that need it say how to build it). */
+  optional?: boolean;
 }
 
 export const GROUPS: readonly BinaryGroup[] = [
@@ -60,6 +66,15 @@ export const GROUPS: readonly BinaryGroup[] = [
     id: 'kwok', module: 'sigs.k8s.io/kwok', version: `v${KWOK_VERSION}`,
     binaries: { kwok: 'sigs.k8s.io/kwok/cmd/kwok', kwokctl: 'sigs.k8s.io/kwok/cmd/kwokctl' },
     versionVars: { 'sigs.k8s.io/kwok/pkg/consts.Version': `v${KWOK_VERSION}` },
+  },
+  {
+    // Upstream's main is a separate module (cmd/controller) that the module proxy does not serve:
+    // capstan's small main (cert-manager/main.go) wires the upstream controllers and issuers.
+    id: 'cert-manager', module: 'github.com/cert-manager/cert-manager', version: `v${CERT_MANAGER_VERSION}`,
+    binaries: { 'cert-manager-controller': 'capstan.local/build-cert-manager' },
+    versionVars: { 'github.com/cert-manager/cert-manager/pkg/util.AppVersion': `v${CERT_MANAGER_VERSION}` },
+    mainGo: join(import.meta.dirname, 'cert-manager', 'main.go'),
+    optional: true,
   },
 ];
 

@@ -21,6 +21,8 @@ const cases: [string, KubeObject | undefined, { ready: boolean; status: string |
   ['Service ExternalName', obj('v1', 'Service', { spec: { type: 'ExternalName', externalName: 'db.example' } }), { ready: true, status: 'ExternalName db.example' }],
   ['LoadBalancer without address', obj('v1', 'Service', { spec: { type: 'LoadBalancer' } }), { ready: false, status: 'no ingress IP yet' }],
   ['LoadBalancer with address', obj('v1', 'Service', { spec: { type: 'LoadBalancer' }, status: { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } } }), { ready: true, status: 'ingress IP 192.0.2.10' }],
+  ['Ingress without address', obj('networking.k8s.io/v1', 'Ingress'), { ready: false, status: 'no address yet (its ingress controller has not published one)' }],
+  ['Ingress with address', obj('networking.k8s.io/v1', 'Ingress', { status: { loadBalancer: { ingress: [{ ip: '192.0.2.11' }] } } }), { ready: true, status: 'address 192.0.2.11' }],
   ['Job complete', obj('batch/v1', 'Job', ready('Complete', 'True')), { ready: true, status: 'complete' }],
   ['Deployment rolling', obj('apps/v1', 'Deployment', { spec: { replicas: 2 }, status: { availableReplicas: 1, updatedReplicas: 2 } }), { ready: false, status: '1/2 available' }],
   ['Certificate without status', obj('cert-manager.io/v1', 'Certificate'), { ready: false, status: 'no Ready condition yet (not reconciled)' }],

@@ -21,7 +21,8 @@ import { stripHelm } from '../../../lib/objects/bundle/read-sources.ts';
 import { createWaiter } from '../../../lib/wait/index.ts';
 import { inventoryCopy, type TaskEvent } from '../../fixtures/istio/inventory-copy.ts';
 import { useCluster } from '../../support/cluster.ts';
-import { CERT_NOT_READY, startCertManagerStandIn, type MergePatch, type StandIn } from '../../support/controller-stand-ins.ts';
+import { CERT_NOT_READY, startCertManagerNotReadyStandIn } from '../../../lib/lab/stand-ins/cert-manager-not-ready.ts';
+import type { MergePatch, StandIn } from '../../../lib/lab/stand-ins/watch.ts';
 import { SHARED_CHARTS } from '../../../lib/lab/shared-dir.ts';
 
 const PROJECT = resolve(import.meta.dirname, '../../..');
@@ -217,7 +218,7 @@ describe('objects role on the real control plane', { timeout: 120_000 }, () => {
       'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: api-tls, namespace: mlops}\nspec:\n  secretName: api-tls\n  dnsNames: [api.mlops.example.internal]\n  issuerRef: {name: missing-issuer}',
     ].join('\n---\n'));
     const started = Date.now();
-    const r = await withStandIn(() => startCertManagerStandIn(adminPatch(), c().kubeconfig), () => play(['-e', 'k8s_objects_wait_timeout=5']));
+    const r = await withStandIn(() => startCertManagerNotReadyStandIn(adminPatch(), c().kubeconfig), () => play(['-e', 'k8s_objects_wait_timeout=5']));
     const took = Date.now() - started;
     expect(r.code).toBe(2);
     const msg = task(r, 'objects healthy')!.msg!;
