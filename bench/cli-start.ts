@@ -1,12 +1,13 @@
 /**
- * `capstan --version` start-up time: the installed command (bin/capstan.js, started by the Node on
- * PATH, which starts lib/cli/main.ts on the pinned Node 24), the same command line's second half
- * alone (pinned Node, main.ts), and a bare `node -e 0` of each Node for scale.
+ * `capstan --version` start-up time: the installed command, bin/capstan.js, started by the Node on
+ * PATH (under npm run and npx the pinned Node 24, which answers itself) and by the machine's Node
+ * (which starts the pinned Node for the answer); lib/cli/main.ts on the pinned Node without the
+ * launcher; and a bare `node -e 0` of each Node for scale.
  * Run: npm run bench -- cli-start [--runs 15]. Target: `capstan --version` ≤ 150 ms.
  * Wall and CPU (user+sys of the process tree, GNU time) per run; medians and p95.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,8 +20,12 @@ const PROJECT = join(import.meta.dirname, '..');
 const PINNED = join(PROJECT, 'node_modules', 'node', 'bin', 'node');
 const tmp = mkdtempSync(join(tmpdir(), 'capstan-bench-cli-'));
 
+const SYSTEM_NODE = '/usr/bin/node';
 const cases: [string, string[]][] = [
+  // under npm run (and npx capstan), `node` on PATH is the pinned Node: the launcher answers itself
   ['capstan --version (node bin/capstan.js --version)', ['node', join(PROJECT, 'bin', 'capstan.js'), '--version']],
+  // started by the machine's Node (Debian's 20), the launcher starts the pinned Node for the answer
+  ...(existsSync(SYSTEM_NODE) ? [[`capstan --version on the machine's Node (${SYSTEM_NODE} bin/capstan.js --version)`, [SYSTEM_NODE, join(PROJECT, 'bin', 'capstan.js'), '--version']] as [string, string[]]] : []),
   ['pinned node lib/cli/main.ts --version (no launcher)', [PINNED, '--import', join(PROJECT, 'lib/cli/compile-cache.ts'), join(PROJECT, 'lib/cli/main.ts'), '--version']],
   ['node -e 0 (Node on PATH)', ['node', '-e', '0']],
   ['node -e 0 (pinned Node 24)', [PINNED, '-e', '0']],

@@ -22,6 +22,7 @@ const benches: Record<string, Bench> = {
   'cli-start': { file: 'cli-start.ts', all: [], what: '`capstan --version` through bin/capstan.js: wall and CPU' },
   'lb-config': { file: 'lb-config.ts', all: [], what: 'HAProxy + AS3 + tmsh generation time for 250 to 1,000 nodes x 20 services' },
   validate: { file: 'validate.ts', all: [], what: 'validation of every role var on a large inventory' },
+  'unit-suite': { file: 'unit-suite.ts', all: [], what: '`vitest run --project unit` (no lab, cluster or helm): wall, CPU, counts, slowest files' },
   site: { file: 'site/run.ts', root: true, all: ['--runs', '3'], what: 'the full site playbook on a lab (3 k3s servers, 2 agents, 1 LB host, every cluster role) on the real control plane: first run, no-op with its time breakdown (root)' },
   'istio-vs-ansible': { file: 'istio-vs-ansible/run.ts', root: true, all: ['--runs', '3', '--helm', '3,4'], what: 'metallb+istio: capstan vs kubernetes.core (venv) with helm 3 and 4 on the real control plane, the real charts, kwok pod stages pinned (root)' },
 };

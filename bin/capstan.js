@@ -12,7 +12,6 @@
 'use strict';
 var fs = require('fs');
 var path = require('path');
-var childProcess = require('child_process');
 
 var root = path.resolve(path.dirname(fs.realpathSync(__filename)), '..');
 // Type stripping without flags, module.registerHooks and stripTypeScriptTypes. Not package.json
@@ -49,7 +48,6 @@ function realpath(file) {
   try { return fs.realpathSync(file); } catch (e) { return file; }
 }
 
-var url = require('url');
 var args = [];
 var argv = process.argv.slice(2);
 var versionOnly = argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V');
@@ -60,6 +58,7 @@ if (versionOnly && realpath(node) === realpath(process.execPath)) {
   process.stdout.write('capstan ' + pkg.version + '\n  node ' + process.version + ' (' + process.execPath + ')\n  installed at ' + root + '\n');
   process.exit(0);
 }
+var url = require('url');
 if (versionOnly) {
   // The same three lines as lib/cli/main.ts prints, from plain JavaScript on the pinned Node: no
   // TypeScript module is loaded, so Node does not start its type stripper (a WebAssembly module
@@ -78,7 +77,7 @@ if (versionOnly) {
 }
 
 
-var child = childProcess.spawn(node, args, { stdio: 'inherit' });
+var child = require('child_process').spawn(node, args, { stdio: 'inherit' });
 // Ctrl-C reaches the child from the terminal itself; a signal sent to this process alone is passed on.
 process.on('SIGINT', function () {});
 ['SIGTERM', 'SIGHUP'].forEach(function (sig) {

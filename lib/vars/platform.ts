@@ -63,6 +63,14 @@ export const platformVars = defineVars({
   },
   ingress_nginx_http_nodeport: { schema: nodePort, default: 30080, description: 'ingress-nginx controller HTTP NodePort (the external load balancers send port 80 there)' },
   ingress_nginx_https_nodeport: { schema: nodePort, default: 30443, description: 'ingress-nginx controller HTTPS NodePort' },
+  observability_lb_dashboards: {
+    schema: z.array(z.enum(['grafana', 'kiali', 'jaeger', 'prometheus'])), default: [],
+    description: 'Dashboards the external load balancers publish (none by default: Prometheus, Jaeger and an anonymous Kiali have no login), each through a NodePort (<name>_nodeport) to a TCP frontend on its usual port: grafana 3000, kiali 20001, jaeger 16686, prometheus 9090',
+  },
+  grafana_nodeport: { schema: nodePort, default: 32300, description: 'NodePort of the grafana Service when observability_lb_dashboards lists grafana' },
+  kiali_nodeport: { schema: nodePort, default: 32301, description: 'NodePort of the kiali Service when observability_lb_dashboards lists kiali' },
+  jaeger_nodeport: { schema: nodePort, default: 32302, description: 'NodePort of the tracing (Jaeger UI) Service when observability_lb_dashboards lists jaeger' },
+  prometheus_nodeport: { schema: nodePort, default: 32303, description: 'NodePort of the prometheus Service when observability_lb_dashboards lists prometheus' },
   seldon_mesh_nodeport: {
     schema: nodePort, default: 32000,
     description: 'NodePort of the seldon-mesh-nodeport Service (envoy, HTTP and gRPC inference); the external load balancers forward lb_seldon_port there',

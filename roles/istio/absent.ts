@@ -5,7 +5,7 @@
  * stay, as with Istio's own uninstall) — then the injection labels off, and a last task that names the workloads whose pods still carry an istio-proxy sidecar (they keep it until
  * restarted). Each step is a no-op when already done, so a second absent run writes nothing.
  */
-import type { KubeObject } from '../../lib/kube/types.ts';
+import type { HelmReleaseSpec, KubeObject } from '../../lib/kube/types.ts';
 import type { Task, TaskContext, TaskResult } from '../../lib/role.ts';
 import { helmTask } from '../../lib/role-kit/index.ts';
 import { pruneStep, type ApplySetVars } from '../../lib/objects/applyset-steps.ts';
@@ -81,7 +81,8 @@ async function reportSidecars(ctx: TaskContext): Promise<TaskResult> {
 export function absentTasks(vars: IstioVars, meshSet: ApplySetVars): Task[] {
   const T = ISTIO_ABSENT_TASKS;
   const releases = istioReleases(vars);
-  const gone = <R extends { state?: string }>(r: R): R => ({ ...r, state: 'absent' });
+  // An uninstall takes no values: the plan shows none.
+  const gone = (r: HelmReleaseSpec): HelmReleaseSpec => ({ ...r, state: 'absent', values: {} });
   return [
     {
       name: T.mesh, runOnce: true,

@@ -59,22 +59,23 @@ function istioTasks(vars: IstioVars, ctx: RoleContext): Task[] {
       describe: () => [...labels].map(([ns, l]) => ({ kind: 'note', text: `namespace ${ns} ${Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',') || '(exists)'}` })),
       run: async (c) => ensureNamespaces(await c.cluster(), labels, c),
     },
-    helmTask(T.base, releases.base, { concurrent: true, after: [T.namespaces] }),
+    // beside the namespaces (its own namespace helm creates): on a busy API server they stall while metallb's CRDs are created
+    helmTask(T.base, releases.base, { concurrent: true, after: pool.tasks.map((t) => t.name) }),
     helmTask(T.istiod, releases.istiod, { concurrent: true, after: [T.base] }),
     {
-      name: T.gateway, runOnce: true, concurrent: true, after: [T.istiod, ...pool.after],
+      name: T.gateway, runOnce: true, concurrent: true, after: [T.istiod, T.namespaces, ...pool.after],
       describe: () => [helmEntry(releases.gateway)],
       run: async (c) => installGateway(await c.cluster(), releases.gateway, vars, c),
     },
     {
-      name: T.restart, runOnce: true, concurrent: true, after: [T.istiod],
+      name: T.restart, runOnce: true, concurrent: true, after: [T.istiod, T.namespaces],
       ...(vars.istio_restart_uninjected ? {} : { skipReason: 'istio_restart_uninjected is false' }),
       describe: () => [{ kind: 'note', text: `rollout restart deployments in ${vars.istio_injection_namespaces.join(', ')} whose pods have no istio-proxy` }],
       run: async (c) => restartUninjected(await c.cluster(), vars, c),
     },
     {
       // Through the objects role's ApplySet steps (own parent): validated, compare-first SSA, pruned when removed from the vars.
-      name: T.mesh, runOnce: true, concurrent: true, after: [T.istiod],
+      name: T.mesh, runOnce: true, concurrent: true, after: [T.istiod, T.namespaces],
       describe: () => (mesh.length ? manifestEntries(mesh) : [{ kind: 'note', text: 'no mesh config in the vars (istio_virtual_services, istio_authorization_policies, ...)' }]),
       run: async (c) => (await crdMissingInCheck(c, await c.cluster(), 'virtualservices.networking.istio.io', `${mesh.length} mesh objects`)) ?? applyStep(c, meshApplySet(vars), mesh),
     },
@@ -86,7 +87,7 @@ function istioTasks(vars: IstioVars, ctx: RoleContext): Task[] {
     {
       // Not concurrent: it starts once everything before it has finished, and runs alone under --tags verify.
       name: T.verify, tags: ['verify'], runOnce: true,
-      describe: () => [{ kind: 'note', text: 'verify: istiod and gateway available, gateway address, namespace labels, sidecar per pod' }],
+      describe: () => [{ kind: 'note', text: 'verify: istiod and gateway available, istiod image, gateway address, namespace labels, injector webhook, pods ready with sidecar, security per namespace, VirtualService gateways and hosts, subsets with pods' }],
       run: async (c) => verify(await c.cluster(), vars, c),
     },
   ];

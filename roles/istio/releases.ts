@@ -133,8 +133,9 @@ export interface IstioReleases {
 
 export function istioReleases(vars: IstioVars): IstioReleases {
   return {
-    // CRDs and config only: helm's wait would poll its CRDs every 2 s; lib/helm waits for them by watch instead (crds.ts)
-    base: { ...release(vars, ISTIO_RELEASES.base, vars.istio_namespace, 'base', baseValues(vars)), wait: false },
+    // CRDs and config only: helm's wait would poll its CRDs every 2 s; lib/helm waits for them by watch instead (crds.ts).
+    // It starts beside the namespaces task (not after it): helm creates istio-system if that task has not yet, the task labels it.
+    base: { ...release(vars, ISTIO_RELEASES.base, vars.istio_namespace, 'base', baseValues(vars)), wait: false, createNamespace: true },
     istiod: release(vars, ISTIO_RELEASES.istiod, vars.istio_namespace, 'istiod', istiodValues(vars)),
     gateway: release(vars, vars.istio_gateway_name, vars.istio_gateway_namespace, 'gateway', gatewayValues(vars)),
   };

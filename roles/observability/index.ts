@@ -11,6 +11,7 @@ import { defineRole, type PlanEntry, type RoleContext, type Task } from '../../l
 import { applyTask, deployments, helmTask, readyTask, renderObjects } from '../../lib/role-kit/index.ts';
 import { dashboardTask } from './dashboard.ts';
 import { grafanaSecretTask } from './grafana-secret.ts';
+import { exposedDashboards } from './lb.ts';
 import { DASHBOARDS_FILE, dashboardObjects, jaegerObjects } from './manifests.ts';
 import { observabilityReleases } from './releases.ts';
 import { validateObservability } from './validate.ts';
@@ -88,6 +89,7 @@ export default defineRole({
   dependencies: ['istio'],
   vars: observabilityVars,
   validate: (vars, ctx) => validateObservability(vars, ctx),
+  exposes: (p) => exposedDashboards(p),
   tasks: (vars, ctx): Task[] => (vars.enable_observability
     ? stackTasks(vars, ctx)
     : [{ name: 'observability', runOnce: true, tags: PART_TAGS, skipReason: 'enable_observability is false', run: async () => ({ status: 'skipped', msg: 'enable_observability is false' }) }]),

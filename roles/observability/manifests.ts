@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../lib/kube/types.ts';
+import { dashboardNodePort } from './lb.ts';
 import type { ObservabilityVars } from './vars.ts';
 
 export const JAEGER_MANIFEST = new URL('./manifests/jaeger.yaml', import.meta.url);
@@ -30,5 +31,15 @@ export function inNamespace(file: URL, namespace: string): KubeObject[] {
   return vendored(file).map((o) => ({ ...structuredClone(o), metadata: { ...structuredClone(o.metadata), namespace } }));
 }
 
-export const jaegerObjects = (v: ObservabilityVars): KubeObject[] => inNamespace(JAEGER_MANIFEST, v.observability_namespace);
+/** Istio's Jaeger; its UI Service `tracing` a NodePort when the load balancers publish it (lb.ts). */
+export function jaegerObjects(v: ObservabilityVars): KubeObject[] {
+  const objects = inNamespace(JAEGER_MANIFEST, v.observability_namespace);
+  const nodePort = dashboardNodePort(v, 'jaeger');
+  const ui = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'tracing') as Record<string, any> | undefined;
+  if (nodePort && ui) {
+    ui['spec'].type = 'NodePort';
+    ui['spec'].ports = (ui['spec'].ports as Record<string, unknown>[]).map((p) => (p['name'] === 'http-query' ? { ...p, nodePort } : p));
+  }
+  return objects;
+}
 export const dashboardObjects = (v: ObservabilityVars): KubeObject[] => inNamespace(DASHBOARDS_MANIFEST, v.observability_namespace);

@@ -10,6 +10,7 @@
 import type { HelmReleaseSpec } from '../../lib/kube/types.ts';
 import { pinnedChart } from '../../lib/role-kit/index.ts';
 import { rulesFile } from './alerts.ts';
+import { dashboardNodePort } from './lb.ts';
 import type { ObservabilityVars } from './vars.ts';
 
 export const SERVICES = {
@@ -34,12 +35,18 @@ function release(v: ObservabilityVars, name: string, chart: ReturnType<typeof pi
   return { name, namespace: v.observability_namespace, chart, values, state: 'present', createNamespace: false, wait: true, timeoutSeconds: v.helm_timeout };
 }
 
+/** The prometheus and grafana charts' Service type and nodePort, when the load balancers publish it (lb.ts). */
+function nodePortService(v: ObservabilityVars, c: Component): Record<string, unknown> {
+  const nodePort = dashboardNodePort(v, c);
+  return nodePort ? { type: 'NodePort', nodePort } : {};
+}
+
 export function prometheusValues(v: ObservabilityVars): Record<string, unknown> {
   const storage = { enabled: v.prometheus_persistence, size: v.prometheus_storage_size };
   return {
     server: {
       fullnameOverride: SERVICES.prometheus.name,
-      service: { servicePort: SERVICES.prometheus.port },
+      service: { servicePort: SERVICES.prometheus.port, ...nodePortService(v, 'prometheus') },
       retention: v.prometheus_retention,
       persistentVolume: storage,
       global: { scrape_interval: v.prometheus_scrape_interval },
@@ -54,7 +61,7 @@ export function grafanaValues(v: ObservabilityVars): Record<string, unknown> {
   const provider = (name: string) => ({ name, folder: 'istio', orgId: 1, type: 'file', disableDeletion: false, options: { path: `/var/lib/grafana/dashboards/${name}` } });
   return {
     fullnameOverride: SERVICES.grafana.name,
-    service: { port: SERVICES.grafana.port },
+    service: { port: SERVICES.grafana.port, ...nodePortService(v, 'grafana') },
     admin: { existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: GRAFANA_ADMIN_SECRET.userKey, passwordKey: GRAFANA_ADMIN_SECRET.passwordKey },
     persistence: { enabled: false },
     testFramework: { enabled: false },
@@ -72,7 +79,7 @@ export function grafanaValues(v: ObservabilityVars): Record<string, unknown> {
 export function kialiValues(v: ObservabilityVars): Record<string, unknown> {
   return {
     auth: { strategy: v.kiali_auth_strategy },
-    deployment: { instance_name: SERVICES.kiali.name, cluster_wide_access: true },
+    deployment: { instance_name: SERVICES.kiali.name, cluster_wide_access: true, ...(dashboardNodePort(v, 'kiali') ? { service_type: 'NodePort' } : {}) },
     external_services: {
       istio: { root_namespace: 'istio-system' },
       prometheus: { enabled: v.observability_prometheus, url: url(v, 'prometheus') },
@@ -82,7 +89,7 @@ export function kialiValues(v: ObservabilityVars): Record<string, unknown> {
         internal_url: `${url(v, 'jaeger')}/jaeger`, external_url: `http://localhost:16686/jaeger`,
       },
     },
-    server: { port: SERVICES.kiali.port },
+    server: { port: SERVICES.kiali.port, ...(dashboardNodePort(v, 'kiali') ? { node_port: dashboardNodePort(v, 'kiali') } : {}) },
   };
 }
 

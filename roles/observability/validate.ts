@@ -1,6 +1,6 @@
 /**
  * Cross-var checks of the observability role, every problem at once: Jaeger off needs tracing off (istiod would send spans nowhere), Kiali
- * needs Istio, and the alerting rules must pass the PromQL check.
+ * needs Istio, a dashboard the load balancers publish must be on, and the alerting rules must pass the PromQL check.
  */
 import type { Problem } from '../../lib/errors.ts';
 import type { ValidateContext } from '../../lib/role.ts';
@@ -16,6 +16,10 @@ export function validateObservability(v: ObservabilityVars, ctx: Pick<ValidateCo
   }
   if (v.observability_kiali && !v.enable_istio) {
     at('observability_kiali', 'needs Istio (enable_istio is false); set observability_kiali: false or enable_istio: true');
+  }
+  const on: Record<string, boolean> = { grafana: v.observability_grafana, kiali: v.observability_kiali, jaeger: v.observability_jaeger, prometheus: v.observability_prometheus };
+  for (const c of v.observability_lb_dashboards.filter((d) => !on[d])) {
+    at('observability_lb_dashboards', `lists ${c} but observability_${c} is false: the load balancers would publish a Service that is not there; drop ${c} from the list or set observability_${c}: true`);
   }
   if (v.observability_prometheus) problems.push(...alertProblems(v, ctx.sourceOf));
   return problems;

@@ -2,7 +2,9 @@
  * Observability role vars: which parts are on, the pinned charts, Prometheus retention and
  * storage, Grafana's admin account (password from vault), Kiali's auth strategy and the alerting
  * rules. enable_observability, observability_namespace and istio_tracing_sampling are platform vars
- * (lib/vars/platform.ts): the istio role reads the same declarations for istiod's tracing config.
+ * (lib/vars/platform.ts): the istio role reads the same declarations for istiod's tracing config;
+ * so are the dashboards' load-balancer frontends (observability_lb_dashboards, <name>_nodeport),
+ * which lib/lb reads through the role's exposes().
  */
 import { z } from 'zod';
 import { clusterVars } from '../../lib/kube/vars.ts';
@@ -16,7 +18,8 @@ const on = (what: string) => ({ schema: z.boolean(), default: true, description:
 
 export const observabilityVars = defineVars({
   ...clusterVars,
-  ...platform('enable_observability', 'enable_istio', 'observability_namespace', 'istio_tracing_sampling'),
+  ...platform('enable_observability', 'enable_istio', 'observability_namespace', 'istio_tracing_sampling',
+    'observability_lb_dashboards', 'grafana_nodeport', 'kiali_nodeport', 'jaeger_nodeport', 'prometheus_nodeport'),
   observability_prometheus: on('Prometheus (and its alerting rules)'),
   observability_grafana: on('Grafana with the Istio dashboards'),
   observability_kiali: on('Kiali'),

@@ -4,6 +4,10 @@
  * one a selected chart's operator creates (Seldon's `seldon-mesh`, `seldon-scheduler` and the
  * seldon role's `seldon-mesh-nodeport`, in seldon_namespace, with enable_seldon). Offline, every
  * problem at once, as `file › ingress_nginx_ingresses[0].paths[0].service`.
+ *
+ * The objects role owns and validates `k8s_objects`, `k8s_services` and `k8s_objects_namespace`;
+ * they are read here from the host's vars for Service names only (importing that role's schemas
+ * would make serving depend on objects, which runs after it so its objects may use every CRD).
  */
 import type { Problem } from '../../lib/errors.ts';
 import { readManifests, varsScope } from '../../lib/objects/sources.ts';
@@ -13,15 +17,22 @@ import type { ServingVars } from './vars.ts';
 
 type Raw = { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
 
-/** `namespace/name` of each Service the inventory or an enabled role declares. */
-export function declaredServices(vars: ServingVars, manifestObjects: readonly unknown[]): Set<string> {
-  const defaultNs = vars.k8s_objects_namespace || 'default';
-  const fromObjects = [...vars.k8s_objects, ...manifestObjects].flatMap((o) => {
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** `namespace/name` of each Service the inventory (host vars, manifests/) or an enabled role declares. */
+export function declaredServices(vars: ServingVars, hostVars: Readonly<Record<string, unknown>>, manifestObjects: readonly unknown[]): Set<string> {
+  const defaultNs = str(hostVars['k8s_objects_namespace']) ?? 'default';
+  const shortcuts = list(hostVars['k8s_services']).flatMap((s) => {
+    const e = s as { name?: unknown; namespace?: unknown } | null;
+    return str(e?.name) ? [`${str(e?.namespace) ?? defaultNs}/${str(e?.name)}`] : [];
+  });
+  const fromObjects = [...list(hostVars['k8s_objects']), ...manifestObjects].flatMap((o) => {
     const r = o as Raw;
     return r?.kind === 'Service' && typeof r.metadata?.name === 'string' ? [`${typeof r.metadata.namespace === 'string' ? r.metadata.namespace : defaultNs}/${r.metadata.name}`] : [];
   });
   const seldon = vars.enable_seldon ? [...SELDON_OPERATOR_SERVICES, SELDON_NODEPORT_SERVICE].map((s) => `${vars.seldon_namespace}/${s}`) : [];
-  return new Set([...fromObjects, ...vars.k8s_services.map((s) => `${s.namespace ?? defaultNs}/${s.name}`), ...seldon]);
+  return new Set([...fromObjects, ...shortcuts, ...seldon]);
 }
 
 export function backendProblems(vars: ServingVars, declared: ReadonlySet<string>, sourceOf: (v: string) => string): Problem[] {

@@ -61,7 +61,8 @@ function planEntries(objects: readonly ValidObject[]): PlanEntry[] {
 const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function tasks(vars: ServingVars, ctx: RoleContext): Task[] {
-  const backends = backendProblems(vars, declaredServices(vars, manifestObjects(ctx, PROJECT_DIR)), ctx.sourceOf ?? (() => ''));
+  const hostVars = (ctx.playHosts[0] ?? ctx.host).vars;
+  const backends = backendProblems(vars, declaredServices(vars, hostVars, manifestObjects(ctx, PROJECT_DIR)), ctx.sourceOf ?? (() => ''));
   if (backends.length) throw new InputError(backends, 'invalid serving objects, nothing was applied');
   const valid = servingObjects(vars, ctx.sourceOf);
   const objects = valid.map((o) => o.object);

@@ -12,7 +12,6 @@ import { dns1123Label, dns1123Subdomain } from '../../lib/vars/types.ts';
 import { meshVars } from '../istio/mesh-vars.ts';
 import { istioVars } from '../istio/vars.ts';
 import { certManagerVars } from '../cert-manager/vars.ts';
-import { objectsVars } from '../objects/vars.ts';
 import { seldonVars } from '../seldon/vars.ts';
 import { certificate, clusterIssuer, experiment, ingress, model } from './schemas.ts';
 
@@ -24,10 +23,6 @@ export const servingVars = defineVars({
   istio_gateway_namespace: istioVars.istio_gateway_namespace,
   istio_shared_gateway: meshVars.istio_shared_gateway,
   istio_virtual_services: meshVars.istio_virtual_services,
-  // Where Ingress backends may be declared (the objects role's vars; manifests/ is read too).
-  k8s_objects: objectsVars.k8s_objects,
-  k8s_services: objectsVars.k8s_services,
-  k8s_objects_namespace: objectsVars.k8s_objects_namespace,
   cert_manager_cluster_issuers: {
     schema: z.array(clusterIssuer), default: [],
     description: 'cert-manager issuers: {name, self_signed: true | ca: {secret_name, cert, key} (from vault) | acme: {server: production|staging|URL, email, http01: {ingress_class} | {istio_gateway: true}}, kind: ClusterIssuer|Issuer}',

@@ -6,10 +6,11 @@ import certManager from '../../roles/cert-manager/index.ts';
 import istio from '../../roles/istio/index.ts';
 import metallb from '../../roles/metallb/index.ts';
 import nginxIngress from '../../roles/nginx-ingress/index.ts';
+import observability from '../../roles/observability/index.ts';
 import seldon from '../../roles/seldon/index.ts';
 
 /** The cluster-service roles of playbooks/site.ts, in its order (the ones that expose or replace something). */
-export const SITE_SERVICE_ROLES: readonly Role[] = [metallb, certManager, istio, nginxIngress, seldon] as unknown as Role[];
+export const SITE_SERVICE_ROLES: readonly Role[] = [metallb, certManager, istio, nginxIngress, seldon, observability] as unknown as Role[];
 
 /** Platform vars from raw vars (only the platform's names are read), defaults applied. */
 export function platformOf(vars: Readonly<Record<string, unknown>> = {}): PlatformVars {

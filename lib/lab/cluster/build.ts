@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, wr
 import { join } from 'node:path';
 import { ldflags, stagingReplaces, throwAwayGoMod, toolsGo } from './go-module.ts';
 import { KWOK_CRD_FILES } from './port-forward.ts';
-import { binDir, builtVersion, clusterCacheDir, GROUPS, type BinaryGroup } from './versions.ts';
+import { binDir, builtVersion, clusterCacheDir, GROUPS, stampOf, type BinaryGroup } from './versions.ts';
 
 export class BuildError extends Error {
   override name = 'BuildError';
@@ -97,7 +97,7 @@ function copyKwokFiles(moduleDir: string): void {
 
 async function buildGroup(group: BinaryGroup, say: (line: string) => void): Promise<void> {
   const names = Object.keys(group.binaries);
-  const missing = names.filter((n) => builtVersion(n) !== group.version);
+  const missing = names.filter((n) => builtVersion(n) !== stampOf(group));
   if (missing.length === 0 && group.id === 'kwok' && !kwokShareFiles().every((f) => statSafe(join(kwokShare(), f)))) {
     // Built before kwok's port-forward CRDs were copied too: copy its files, no rebuild.
     const dir = join(clusterCacheDir(), 'src', group.id);
@@ -119,7 +119,7 @@ async function buildGroup(group: BinaryGroup, say: (line: string) => void): Prom
   await go(['build', '-trimpath', `-ldflags=${ldflags(group)}`, ...single, ...Object.values(group.binaries)], dir, `go build of ${names.join(', ')}`);
   for (const n of names) {
     renameSync(join(out, n), join(binDir(), n));
-    writeFileSync(join(binDir(), `${n}.version`), `${group.version}\n`);
+    writeFileSync(join(binDir(), `${n}.version`), `${stampOf(group)}\n`);
     const mb = (statSync(join(binDir(), n)).size / 2 ** 20).toFixed(0);
     say(`${n} ${group.version}: built in ${((Date.now() - t0) / 1000).toFixed(0)}s (${mb} MB)`);
   }

@@ -3,7 +3,8 @@
  * every request (method, path, status, ...) and can answer the next N matching requests with an
  * error status, delay matching requests, or reset their connections. Clients reach it with the
  * cluster's CA (its serving certificate is the API server's); it forwards as the user whose
- * client certificate it is given (`capstan`), so the audit log still names that user.
+ * client certificate it is given (`capstan`), so the audit log still names that user. Upgraded
+ * (streaming) requests such as pods/portforward are logged and passed through, without faults.
  *
  *   const p = await startFaultProxy({ target: c.server, ca: c.caFile, cert, key, serverCert, serverKey });
  *   p.faults.failNext(3, 503, { method: 'GET', pathPrefix: '/api/v1/secrets' });
@@ -11,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, createServer, request, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 export interface ProxyRequest {
   method: string;
@@ -143,9 +145,45 @@ export async function startFaultProxy(o: FaultProxyOptions): Promise<FaultProxy>
     req.pipe(up);
   };
 
+  /** A streaming request (pods/portforward, exec): logged, then its bytes passed both ways as they are; no faults. */
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'https://proxy');
+    const entry: ProxyRequest = {
+      method: req.method ?? 'GET', path: url.pathname, query: url.search.replace(/^\?/, ''), contentType: '', accept: String(req.headers.accept ?? ''),
+      status: 0, userAgent: String(req.headers['user-agent'] ?? ''), time: new Date().toISOString(), durationMs: 0, httpVersion: req.httpVersion,
+    };
+    requests.push(entry);
+    const headers = { ...req.headers, host: target.host };
+    delete headers.authorization;
+    const statusLine = (code: number, message: string, raw: string[]) =>
+      `HTTP/1.1 ${code} ${message}\r\n${raw.reduce((acc, v, i) => (i % 2 ? `${acc}: ${v}\r\n` : `${acc}${v}`), '')}\r\n`;
+    const up = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers, agent });
+    up.on('upgrade', (upRes, upSocket, upHead) => {
+      entry.status = upRes.statusCode ?? 101;
+      socket.write(statusLine(entry.status, upRes.statusMessage ?? 'Switching Protocols', upRes.rawHeaders));
+      if (upHead.length) socket.write(upHead);
+      if (head.length) upSocket.write(head);
+      upSocket.pipe(socket).pipe(upSocket);
+      const end = () => { socket.destroy(); upSocket.destroy(); };
+      socket.on('error', end);
+      upSocket.on('error', end);
+      socket.on('close', end);
+      upSocket.on('close', end);
+    });
+    up.on('response', (upRes) => { // the server refused the upgrade: its answer as it is
+      entry.status = upRes.statusCode ?? 0;
+      socket.write(statusLine(entry.status, upRes.statusMessage ?? '', upRes.rawHeaders));
+      upRes.pipe(socket);
+    });
+    up.on('error', () => { entry.status = 502; socket.destroy(); });
+    socket.on('error', () => up.destroy());
+    up.end();
+  };
+
   const server: Server = createServer({ cert: readFileSync(o.serverCert), key: readFileSync(o.serverKey) }, (req, res) => {
     handle(req, res).catch((err: Error) => res.destroy(err));
   });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(req, socket, head));
   const host = o.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

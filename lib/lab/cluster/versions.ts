@@ -4,6 +4,7 @@
  * `${CAPSTAN_CACHE:-/var/cache/capstan}/k8s-<kubernetes version>/bin`, each binary with a
  * `<name>.version` stamp so a version bump rebuilds only what changed. See docs/cluster.md.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -78,6 +79,12 @@ export const GROUPS: readonly BinaryGroup[] = [
   },
 ];
 
+/** What a built binary's stamp must say: the version, plus a hash of capstan's main when the group has one (edits rebuild it). */
+export function stampOf(group: BinaryGroup): string {
+  if (!group.mainGo) return group.version;
+  return `${group.version}+main.${createHash('sha256').update(readFileSync(group.mainGo)).digest('hex').slice(0, 12)}`;
+}
+
 /** The version a built binary was stamped with, or undefined when it is missing. */
 export function builtVersion(name: string): string | undefined {
   const stamp = join(binDir(), `${name}.version`);
@@ -89,7 +96,7 @@ export function builtVersion(name: string): string | undefined {
 export function binaryPath(name: string): string {
   const group = GROUPS.find((g) => name in g.binaries);
   if (!group) throw new Error(`cluster: no binary named ${name}`);
-  if (builtVersion(name) !== group.version) {
+  if (builtVersion(name) !== stampOf(group)) {
     throw new Error(`cluster: ${join(binDir(), name)} ${group.version} is not built: run \`npm run cluster -- build\` (or .ci/setup) once`);
   }
   return join(binDir(), name);

@@ -60,8 +60,9 @@ describe('real control plane', () => {
     const pod = (await c().list('v1', 'Pod', 'work')).find((p: any) => p.metadata.labels?.app === 'web' && p.status?.phase === 'Running');
     expect(pod, 'a running web pod (first test)').toBeDefined();
     await c().create(portForwardObject('work', pod.metadata.name, [{ ports: [80], address: '127.0.0.1', port: standIn.port }]));
-    // Straight to the API server: the fault proxy does not carry upgraded (streaming) connections.
-    const pf = spawn(kubeBinaries(3).kubectl, ['--kubeconfig', c().directKubeconfig, '-n', 'work', 'port-forward', `pod/${pod.metadata.name}`, '0:80'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const from = c().requests.length;
+    // Through the fault proxy, which passes upgraded (streaming) requests through.
+    const pf = spawn(kubeBinaries(3).kubectl, ['--kubeconfig', c().kubeconfig, '-n', 'work', 'port-forward', `pod/${pod.metadata.name}`, '0:80'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const local = await new Promise<number>((resolve, reject) => {
         let out = '';
@@ -77,6 +78,7 @@ describe('real control plane', () => {
       });
       expect(await askThrough(local, 'ping through kwok')).toBe('stand-in:PING THROUGH KWOK');
       expect(standIn.received).toContain('ping through kwok');
+      expect(c().requests.slice(from).filter((r) => r.path.endsWith('/portforward')).map((r) => r.status)).toContain(101);
     } finally {
       pf.kill('SIGTERM');
       await standIn.close();

@@ -85,8 +85,8 @@ describe('npm run dashboard -- kiali through the real pods/portforward', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'capstan-dashboard-forward-'));
-    // Straight to the API server: the fault proxy does not carry upgraded (streaming) connections.
-    inv = inventoryCopy(dir, c().directKubeconfig, kubeBinaries(3).helm, {
+    // Through the fixture's fault proxy (it passes upgraded requests through), as every cluster test.
+    inv = inventoryCopy(dir, c().kubeconfig, kubeBinaries(3).helm, {
       helm_timeout: 180, prometheus_persistence: false, grafana_admin_password: PASSWORD, capstan_allow_plain_secrets: true, observability_verify_timeout: 20,
     });
     standIns['kiali'] = kiali = await httpStandIn('kiali-stand-in', (r) => (r.url === '/kiali/healthz' ? { status: 200, body: '' }

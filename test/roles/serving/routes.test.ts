@@ -26,7 +26,8 @@ function serving(o: Record<string, unknown> = {}): ServingVars {
   }
   return out as ServingVars;
 }
-const problems = (v: ServingVars, manifests: unknown[] = []) => backendProblems(v, declaredServices(v, manifests), () => FILE).map((p) => `${p.file} › ${p.key}: ${p.message}`);
+const problems = (v: ServingVars, manifests: unknown[] = [], hostVars: Record<string, unknown> = {}) =>
+  backendProblems(v, declaredServices(v, hostVars, manifests), () => FILE).map((p) => `${p.file} › ${p.key}: ${p.message}`);
 const ingressTo = (service: string) => [{ name: 'api', namespace: 'mlops', host: 'api.local', paths: [{ path: '/', service, port: 80 }] }];
 
 describe('backend Service declared nowhere', () => {
@@ -48,9 +49,11 @@ describe('backend Service declared nowhere', () => {
 
   it('k8s_services, k8s_objects and manifests/ declare Services', () => {
     const ing = ingressTo('api-svc');
-    expect(problems(serving({ ingress_nginx_ingresses: ing, k8s_services: [{ name: 'api-svc', namespace: 'mlops', ports: [{ port: 80 }] }] }))).toEqual([]);
+    expect(problems(serving({ ingress_nginx_ingresses: ing }), [], { k8s_services: [{ name: 'api-svc', namespace: 'mlops', ports: [{ port: 80 }] }] })).toEqual([]);
+    expect(problems(serving({ ingress_nginx_ingresses: ing }), [], { k8s_services: [{ name: 'api-svc' }], k8s_objects_namespace: 'mlops' })).toEqual([]);
     const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api-svc', namespace: 'mlops' }, spec: { ports: [{ port: 80 }] } };
-    expect(problems(serving({ ingress_nginx_ingresses: ing, k8s_objects: [svc] }))).toEqual([]);
+    expect(problems(serving({ ingress_nginx_ingresses: ing }), [], { k8s_objects: [svc] })).toEqual([]);
+    expect(problems(serving({ ingress_nginx_ingresses: ing }), [], { k8s_objects: [{ ...svc, kind: 'ConfigMap' }] })).toHaveLength(1);
     const dir = mkdtempSync(join(tmpdir(), 'capstan-serving-backends-'));
     try {
       mkdirSync(join(dir, 'manifests'));

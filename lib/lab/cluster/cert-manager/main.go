@@ -64,9 +64,12 @@ func run(kubeconfig, clusterNs string) error {
 			DefaultIssuerKind: "Issuer", DefaultIssuerGroup: "cert-manager.io",
 			DefaultAutoCertificateAnnotations: []string{"kubernetes.io/tls-acme"},
 		},
+		// Upstream backs a failed issuance off for 1 h to 32 h. Under a loaded lab the key manager
+		// can race the request manager once ("CSR not signed by referenced private key"), so the
+		// lab retries within seconds instead of an hour.
 		CertificateOptions: controller.CertificateOptions{
-			CertificateRequestMinimumBackoffDuration: time.Hour,
-			CertificateRequestMaximumBackoffDuration: 32 * time.Hour,
+			CertificateRequestMinimumBackoffDuration: 2 * time.Second,
+			CertificateRequestMaximumBackoffDuration: time.Minute,
 		},
 		SchedulerOptions: controller.SchedulerOptions{MaxConcurrentChallenges: 60},
 	}
