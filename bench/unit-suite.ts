@@ -14,7 +14,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'capstan-bench-unit-'));
 
 interface JsonReport {
   numTotalTests: number; numPassedTests: number; numFailedTests: number; numPendingTests: number;
-  testResults: { name: string; startTime: number; endTime: number; status: string }[];
+  testResults: { name: string; startTime: number; endTime: number; status: string; message?: string; assertionResults: { fullName: string; status: string }[] }[];
 }
 
 try {
@@ -33,6 +33,11 @@ try {
   const files = j.testResults.map((f) => ({ name: relative(PROJECT, f.name), s: (f.endTime - f.startTime) / 1000 })).sort((a, b) => b.s - a.s);
   console.log('\n| slowest files (their tests\' wall s) | s |\n|---|---|');
   for (const f of files.slice(0, 8)) console.log(`| ${f.name} | ${f.s.toFixed(1)} |`);
+  const failed = j.testResults.flatMap((f) => [
+    ...(f.status === 'failed' && f.message ? [`${relative(PROJECT, f.name)}: ${f.message.split('\n')[0]}`] : []),
+    ...f.assertionResults.filter((a) => a.status === 'failed').map((a) => `${relative(PROJECT, f.name)} › ${a.fullName}`),
+  ]);
+  if (failed.length) console.log(`\nfailed:\n${failed.map((f) => `- ${f}`).join('\n')}`);
   if (r.status !== 0) process.exitCode = 1;
 } finally {
   rmSync(tmp, { recursive: true, force: true });
