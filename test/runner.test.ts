@@ -81,7 +81,10 @@ describe('runner', () => {
     const max = Math.max(...log.filter((r) => r.task === 'a').map((r) => r.active));
     expect(max).toBe(2);
     const batch = await play([{ name: 'x', concurrent: true, work_ms: 15 }, { name: 'y', concurrent: true, work_ms: 15 }], { forks: 2 });
-    expect(Math.max(...batch.log.map((r) => r.active))).toBe(2); // concurrent tasks share the forks
+    // concurrent tasks share the forks: at most 2 hosts at once, each running both tasks side by side
+    const hostsAt = (log: Rec[]) => { const on = new Map<string, number>(); let most = 0; for (const r of log.filter((x) => x.task === 'x' || x.task === 'y')) { on.set(r.host, (on.get(r.host) ?? 0) + (r.event === 'start' ? 1 : -1)); most = Math.max(most, [...on.values()].filter((n) => n > 0).length); } return most; };
+    expect(hostsAt(batch.log)).toBe(2);
+    expect(Math.max(...batch.log.filter((r) => r.task === 'x' || r.task === 'y').map((r) => r.active))).toBe(4);
     const all = await play([{ name: 'a', work_ms: 15 }]);
     expect(Math.max(...all.log.filter((r) => r.task === 'a').map((r) => r.active))).toBe(4);
   });
@@ -92,6 +95,16 @@ describe('runner', () => {
     const skipped = events.filter((e) => e.type === 'task_result' && e.task === 'skip me');
     expect(skipped).toHaveLength(4);
     expect(skipped[0]).toMatchObject({ status: 'skipped', msg: 'enable_x is false' });
+  });
+
+  it('runs concurrent tasks of one host side by side even with forks 1 (a host takes one slot)', async () => {
+    const { log } = await play([
+      { name: 'x', concurrent: true, runOnce: true, work_ms: 20 },
+      { name: 'y', concurrent: true, runOnce: true, work_ms: 20 },
+    ], { forks: 1 });
+    const at = (event: string, task: string) => log.findIndex((r) => r.event === event && r.task === task);
+    expect(at('start', 'y')).toBeLessThan(at('end', 'x'));
+    expect(Math.max(...log.map((r) => r.active))).toBe(2);
   });
 
   it('runs adjacent concurrent tasks as a DAG by their after lists', async () => {

@@ -26,9 +26,8 @@ export function siteVars(subnet: string, helm: string, outDir: string): Record<s
     helm_binary: helm, helm_chart_dir: SHARED_CHARTS,
     lb_api_frontend: false, lb_output_dir: outDir,
     haproxy_reload_command: ['sh', '-c', 'p=/etc/haproxy/haproxy.pid; if [ -f $p ]; then exec haproxy -D -f /etc/haproxy/haproxy.cfg -p $p -sf $(cat $p); else exec haproxy -D -f /etc/haproxy/haproxy.cfg -p $p; fi'],
-    cert_manager_cluster_issuers: [{ name: 'ml-selfsigned', self_signed: true }],
-    cert_manager_certificates: [{ name: 'ml-tls-cert', namespace: 'istio-gateway', secret_name: 'ml-tls-cert', dns_names: [HOST], issuer: 'ml-selfsigned' }],
-    istio_shared_gateway: { name: 'ml-gateway', hosts: [HOST], http: true, https: { credential_name: 'ml-tls-cert' } },
+    // no cert_manager_cluster_issuers / certificates, no TLS: nothing issues certificates in the bench (run.ts)
+    istio_shared_gateway: { name: 'ml-gateway', hosts: [HOST], http: true },
     istio_virtual_services: [{
       name: 'seldon-vs', namespace: 'seldon-mesh', hosts: [HOST],
       routes: [{ name: 'financial-ab-test', destinations: [{ host: 'seldon-mesh', port: 80 }], headers: { request: { set: { 'seldon-model': `${EXPERIMENT}.experiment` } } } }],
@@ -37,7 +36,7 @@ export function siteVars(subnet: string, helm: string, outDir: string): Record<s
       name: 'financial-mlops-ingress', namespace: 'seldon-mesh', host: HOST,
       paths: [{ path: '/v2', service: 'seldon-mesh', port: 80 }],
       proxy_set_headers: { 'seldon-model': `${EXPERIMENT}.experiment` },
-      tls: { secret_name: 'financial-predictor-nginx-tls', issuer: 'ml-selfsigned' }, ssl_redirect: false,
+      ssl_redirect: false,
     }],
     // No seldon_models / seldon_experiments yet: the bench's figures were taken before the Seldon
     // stand-in (lib/lab/serving-controllers.ts) that marks them Ready landed; not tried with it.

@@ -19,7 +19,12 @@ export interface DemoFacts {
   /** The k3s stand-in's Nodes (kwok's own fake Nodes apart). */
   k3sNodes: Obj[];
   /** undefined: the serving path is not part of this run. */
-  serving?: { certificate?: Obj; ingress?: Obj; virtualService?: Obj; models: (Obj | undefined)[]; experiment?: Obj };
+  serving?: {
+    certificate?: Obj;
+    /** The Certificate's Secret holds a tls.crt (what cert-manager issued; its content is never read into a row). */
+    certificateIssued: boolean;
+    ingress?: Obj; virtualService?: Obj; models: (Obj | undefined)[]; experiment?: Obj;
+  };
 }
 
 export interface DemoAnswers {
@@ -36,10 +41,12 @@ export async function readDemoFacts(api: ClusterApi, serving: boolean): Promise<
   const k3sNodes = nodes.filter((n) => n.metadata.labels?.['node.kubernetes.io/instance-type'] === 'k3s');
   if (!serving) return { k3sNodes };
   const get = (v: string, k: string, ns: string, n: string) => api.get(v, k, ns, n) as Promise<Obj | undefined>;
+  const secret = (await api.get('v1', 'Secret', GATEWAY_NAMESPACE, CERTIFICATE)) as { data?: Record<string, string> } | undefined;
   return {
     k3sNodes,
     serving: {
       certificate: await get('cert-manager.io/v1', 'Certificate', GATEWAY_NAMESPACE, CERTIFICATE),
+      certificateIssued: Boolean(secret?.data?.['tls.crt']),
       ingress: await get('networking.k8s.io/v1', 'Ingress', SELDON_NAMESPACE, INGRESS),
       virtualService: await get('networking.istio.io/v1', 'VirtualService', SELDON_NAMESPACE, VIRTUAL_SERVICE),
       models: await Promise.all(MODELS.map((m) => get('mlops.seldon.io/v1alpha1', 'Model', SELDON_NAMESPACE, m))),
@@ -75,7 +82,9 @@ function virtualServiceRoutes(o: Obj | undefined): string {
 function servingRows(s: NonNullable<DemoFacts['serving']>): Row[] {
   const notAfter = s.certificate?.status?.notAfter;
   return [
-    [`certificate ${GATEWAY_NAMESPACE}/${CERTIFICATE}`, `${readiness(s.certificate)}${notAfter ? `, notAfter ${notAfter}` : ''}`, ok(isReady(s.certificate))],
+    [`certificate ${GATEWAY_NAMESPACE}/${CERTIFICATE}`,
+      `${readiness(s.certificate)}${notAfter ? `, notAfter ${notAfter}` : ''}, Secret ${CERTIFICATE} ${s.certificateIssued ? 'holds tls.crt' : 'has no tls.crt'}`,
+      ok(isReady(s.certificate) && s.certificateIssued)],
     [`ingress ${SELDON_NAMESPACE}/${INGRESS}`, ingressRoutes(s.ingress), ok(ingressRoutes(s.ingress).includes('→ seldon-mesh:'))],
     [`virtualservice ${SELDON_NAMESPACE}/${VIRTUAL_SERVICE}`, virtualServiceRoutes(s.virtualService), ok(virtualServiceRoutes(s.virtualService).includes('→ seldon-mesh:'))],
     ...MODELS.map((m, i): Row => [`model ${SELDON_NAMESPACE}/${m}`, readiness(s.models[i]), ok(isReady(s.models[i]))]),
@@ -84,12 +93,12 @@ function servingRows(s: NonNullable<DemoFacts['serving']>): Row[] {
 }
 
 function seldonRows(a: NonNullable<DemoAnswers['seldon']>, nodes: readonly string[], lb: string): Row[] {
-  const row = (path: string, answers: readonly string[]): Row => {
+  const row = (what: string, request: string, answers: readonly string[]): Row => {
     const reached = nodesReached(answers, nodes);
-    return [`Seldon NodePort ${SELDON_NODEPORT} via HAProxy ${lb}:${LB_SELDON_PORT} ${path}`,
-      reached.length ? `answered by the k3s stand-in on ${reached.join(', ')} (no model server runs here)` : 'no answer from any node', ok(reached.length > 0)];
+    return [`Seldon NodePort ${SELDON_NODEPORT} via HAProxy ${lb}:${LB_SELDON_PORT} (${what})`,
+      reached.length ? `${request} answered by the k3s stand-in on ${reached.join(', ')} (no model server runs here)` : `${request}: no answer from any node`, ok(reached.length > 0)];
   };
-  return [row('/v2/health/ready', a.health), row(`/v2/models/${EXPERIMENT}/infer`, a.infer)];
+  return [row('health', 'GET /v2/health/ready', a.health), row('inference', `POST /v2/models/${EXPERIMENT}/infer`, a.infer)];
 }
 
 export function demoRows(f: DemoFacts, a: DemoAnswers): Row[] {

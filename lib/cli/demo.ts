@@ -26,7 +26,7 @@ export { demoVars } from './demo-vars.ts';
 const REQUESTS = 6;
 
 export interface DemoOptions {
-  /** The serving path (cert-manager, ingress-nginx, Seldon, the serving role) too (default false until its controllers run in the demo). */
+  /** The serving path (cert-manager, ingress-nginx, Seldon, the serving role and their controllers) too (default true). */
   serving?: boolean;
 }
 
@@ -37,17 +37,90 @@ export async function demoMain(io: CliIO, signal: AbortSignal, force?: AbortSign
       'Without root: npm run play -- --inventory sample --tags lb-config   (offline load-balancer config)\n');
     return ExitCode.invalidInput;
   }
-  const serving = o.serving ?? false;
-  const { startK3sLabOnCluster } = await import('../lab/k3s-standin/lab-cluster.ts');
-  const { kubeBinaries } = await import('../lab/helm-bin.ts');
   const t = new Timings();
-  io.stdout.write(`capstan demo: starting a lab (k3s server1, agent1, agent2 + load balancer lb1), the ${REAL_API_SERVER} and the k3s stand-in\n`);
-  // The demo handles Ctrl-C itself (demoCli): a lab or cluster tearing itself down from the signal
-  // would pull the ground from under a start-up or a teardown still running.
-  // Ctrl-C during start-up stops the API server's start (what it started is ended by its recorded PIDs) and the lab is removed.
-  let k: K3sLab<LabCluster>;
+  const k = await startDemoLab(io, t, signal);
+  if (typeof k === 'number') return k;
+  const run: DemoRun = { serving: o.serving ?? true, io, t, signal, ...(force ? { force } : {}) };
+  let code: number = ExitCode.internal;
+  let failure: unknown;
   try {
-    k = await t.time('start', () => startK3sLabOnCluster({
+    code = await onLab(k, run);
+  } catch (err) {
+    // Ctrl-C while requests are under way ends them with an AbortError: that is the interrupt, not a failure
+    if (signal.aborted) code = ExitCode.interrupted;
+    else failure = err;
+  }
+  io.stdout.write(`\ntearing down ${run.controllers ? 'the serving controllers, ' : ''}the lab, the real API server and the stand-in\n`);
+  const stopped = await t.time('teardown', () => tearDown(k, run.controllers));
+  io.stdout.write(`demo wall time ${t.total()} s (${t.summary()})\n`);
+  if (failure) {
+    // the play reports its own failures; this is the demo's own (a controller that would not start, a cluster read): one message
+    io.stderr.write(`capstan demo: ${failure instanceof Error ? failure.message : String(failure)}\n`);
+    return signal.aborted ? ExitCode.interrupted : ExitCode.internal;
+  }
+  if (stopped !== undefined) {
+    // a controller that failed (a watch that ended with an error) is why something never became Ready: say so
+    io.stderr.write(`capstan demo: the serving controllers failed: ${stopped instanceof Error ? stopped.message : String(stopped)}\n`);
+    if (code === ExitCode.ok) code = ExitCode.internal;
+  }
+  return signal.aborted ? ExitCode.interrupted : code;
+}
+
+interface DemoRun {
+  serving: boolean;
+  io: CliIO;
+  t: Timings;
+  signal: AbortSignal;
+  force?: AbortSignal;
+  /** Set once the serving controllers run (teardown stops them first). */
+  controllers?: { stop(): Promise<void> };
+}
+
+/** Controllers, inventory, the play, the requests and the verify table, on a lab that is up. */
+async function onLab(k: K3sLab<LabCluster>, r: DemoRun): Promise<number> {
+  const { io, t, signal, serving } = r;
+  const c = k.sim.cluster;
+  const mem = Object.values(c.memoryMiB()).reduce((a, b) => a + b, 0);
+  io.stdout.write(`real API server up in ${c.startupSeconds.toFixed(1)} s, ${mem} MiB resident (${CLUSTER_VERSIONS}); lab and stand-in up in ${t.seconds('start')} s in all\n`);
+  if (serving) r.controllers = await startServing(c, io);
+  const { kubeBinaries } = await import('../lab/helm-bin.ts');
+  const subnet = k.lab.gatewayIp.split('.').slice(0, 3).join('.');
+  k.writeVars({ ...demoVars(subnet, kubeBinaries(3).helm, join(k.lab.dir, 'lb')), ...(serving ? demoServingVars() : {}) });
+  io.stdout.write(`inventory: ${k.inventoryDir} (k3s-ansible shape; API server at ${k.sim.url}, cluster ${c.dir})\n\n`);
+  if (signal.aborted) return ExitCode.interrupted; // Ctrl-C during start-up: the lab is whole, so it is torn down whole
+  const code = await t.time('play', () => playMain(['--inventory', k.inventoryDir], io, signal, r.force));
+  if (signal.aborted) return ExitCode.interrupted;
+  if (code !== ExitCode.ok) return code;
+  const answers = await t.time('requests', () => requests(k.lab.hosts[3]!.ip, [...k.servers, ...k.agents], serving, io, signal));
+  const rows = demoRows(await readDemoFacts(c.api, serving), answers);
+  io.stdout.write(`\nDEMO VERIFY (on the ${REAL_API_SERVER}; every answer behind HAProxy comes from the k3s stand-in: no real gateway, ingress controller or model server runs here)\n${table(rows)}\n`);
+  return rows.every((row) => row[2] === 'ok') ? ExitCode.ok : ExitCode.hostFailed;
+}
+
+/** Stops the controllers, then the lab, the cluster and the stand-in (always); the controllers' error, if they failed. */
+async function tearDown(k: K3sLab<LabCluster>, controllers?: { stop(): Promise<void> }): Promise<unknown> {
+  let error: unknown;
+  try {
+    await controllers?.stop();
+  } catch (err) {
+    error = err ?? new Error('a serving controller failed');
+  }
+  await k.down();
+  return error;
+}
+
+/**
+ * The lab, the real API server on its bridge and the k3s stand-in; an exit code when they did not
+ * start (Ctrl-C during start-up stops the API server's start: what it started is ended by its
+ * recorded PIDs, and the lab is removed). The demo handles Ctrl-C itself (demoCli): a lab or
+ * cluster tearing itself down from the signal would pull the ground from under a start-up or a
+ * teardown still running.
+ */
+async function startDemoLab(io: CliIO, t: Timings, signal: AbortSignal): Promise<K3sLab<LabCluster> | number> {
+  const { startK3sLabOnCluster } = await import('../lab/k3s-standin/lab-cluster.ts');
+  io.stdout.write(`capstan demo: starting a lab (k3s server1, agent1, agent2 + load balancer lb1), the ${REAL_API_SERVER} and the k3s stand-in\n`);
+  try {
+    return await t.time('start', () => startK3sLabOnCluster({
       servers: 1, agents: 2, loadBalancers: 1, version: K3S_VERSION, nodePorts: DEMO_NODE_PORTS, name: 'demo', handleSignals: false,
       cluster: { handleSignals: false, signal },
     }));
@@ -60,31 +133,13 @@ export async function demoMain(io: CliIO, signal: AbortSignal, force?: AbortSign
     io.stderr.write(`capstan demo: the lab, the API server or the k3s stand-in did not start (${t.total()} s), nothing is left running:\n${(err as Error).message}\n`);
     return ExitCode.internal;
   }
-  try {
-    const c = k.sim.cluster;
-    const mem = Object.values(c.memoryMiB()).reduce((a, b) => a + b, 0);
-    io.stdout.write(`real API server up in ${c.startupSeconds.toFixed(1)} s, ${mem} MiB resident (${CLUSTER_VERSIONS}); lab and stand-in up in ${t.seconds('start')} s in all\n`);
-    const subnet = k.lab.gatewayIp.split('.').slice(0, 3).join('.');
-    k.writeVars({ ...demoVars(subnet, kubeBinaries(3).helm, join(k.lab.dir, 'lb')), ...(serving ? demoServingVars() : {}) });
-    io.stdout.write(`inventory: ${k.inventoryDir} (k3s-ansible shape; API server at ${k.sim.url}, cluster ${c.dir})\n\n`);
-    if (signal.aborted) return ExitCode.interrupted; // Ctrl-C during start-up: the lab is whole, so it is torn down whole
-    const code = await t.time('play', () => playMain(['--inventory', k.inventoryDir], io, signal, force));
-    if (signal.aborted) return ExitCode.interrupted;
-    if (code !== ExitCode.ok) return code;
-    const lb = k.lab.hosts[3]!;
-    const answers = await t.time('requests', () => requests(lb.ip, [...k.servers, ...k.agents], serving, io, signal));
-    const rows = demoRows(await readDemoFacts(c.api, serving), answers);
-    io.stdout.write(`\nDEMO VERIFY (on the ${REAL_API_SERVER}; every answer behind HAProxy comes from the k3s stand-in: no real gateway, ingress controller or model server runs here)\n${table(rows)}\n`);
-    return rows.every((r) => r[2] === 'ok') ? ExitCode.ok : ExitCode.hostFailed;
-  } catch (err) {
-    // Ctrl-C while requests are under way ends them with an AbortError: that is the interrupt, not a failure
-    if (signal.aborted) return ExitCode.interrupted;
-    throw err;
-  } finally {
-    io.stdout.write('\ntearing down the lab, the real API server and the stand-in\n');
-    await t.time('teardown', () => k.down());
-    io.stdout.write(`demo wall time ${t.total()} s (${t.summary()})\n`);
-  }
+}
+
+/** The serving engineer's controllers (lib/lab/serving-controllers.ts), started before the play installs the charts; each says what it is. */
+async function startServing(c: LabCluster['cluster'], io: CliIO): Promise<{ stop(): Promise<void> }> {
+  const { startServingControllers, SERVING_CONTROLLERS } = await import('../lab/serving-controllers.ts');
+  io.stdout.write(`serving controllers:\n${SERVING_CONTROLLERS.map((l) => `  ${l}\n`).join('')}`);
+  return startServingControllers(c);
 }
 
 /** The gateway's NodePort through lb1:80 (REQUESTS times, round-robin), and Seldon's through lb1:9000. */

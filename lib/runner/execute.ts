@@ -75,8 +75,14 @@ class PlayRun {
   private readonly o: ExecuteOptions;
   private readonly p: PreparedPlay;
   private readonly run: PreparedRun;
-  /** One limit for the play, so concurrent tasks share the forks too. */
+  /**
+   * At most `forks` hosts at once, as Ansible's forks: one limit for the play, shared by the tasks
+   * of a concurrent batch. A host counts once however many of the batch's tasks it runs at once:
+   * with one slot per task instead, a one-host play (the cluster services) ran its concurrent
+   * tasks one after another and the DAG bought nothing.
+   */
   private readonly forks: ReturnType<typeof pLimit>;
+  private readonly slots = new Map<string, { users: number; entered: Promise<void>; free: () => void }>();
 
   constructor(p: PreparedPlay, run: PreparedRun, o: ExecuteOptions, stats: Stats, down: Set<string>) {
     this.p = p; this.run = run; this.o = o; this.stats = stats; this.down = down;
@@ -116,6 +122,30 @@ class PlayRun {
     }
   }
 
+  /** Runs `fn` once the host holds a forks slot: taken by its first running task, let go by its last. */
+  private async onHostSlot(host: string, fn: () => Promise<void>): Promise<void> {
+    let slot = this.slots.get(host);
+    if (!slot) {
+      let entered!: () => void;
+      let free!: () => void;
+      const held = new Promise<void>((r) => { free = r; });
+      const s = { users: 0, entered: new Promise<void>((r) => { entered = r; }), free };
+      void this.forks(() => { entered(); return held; });
+      this.slots.set(host, s);
+      slot = s;
+    }
+    slot.users++;
+    try {
+      await slot.entered;
+      await fn();
+    } finally {
+      if (--slot.users === 0) {
+        this.slots.delete(host);
+        slot.free();
+      }
+    }
+  }
+
   async step(step: Step): Promise<void> {
     if (this.o.signal.aborted) return;
     const hosts = this.targets(step);
@@ -123,7 +153,7 @@ class PlayRun {
     const started = Date.now();
     const ids = { play: this.p.play.name, role: step.role, task: step.name };
     this.o.reporter.emit({ type: 'task_start', ...ids, hosts: hosts.map((h) => h.info.name) });
-    await Promise.all(hosts.map((h) => this.forks(() => this.onHost(step, h))));
+    await Promise.all(hosts.map((h) => this.onHostSlot(h.info.name, () => this.onHost(step, h))));
     this.o.reporter.emit({ type: 'task_end', ...ids, duration_ms: Date.now() - started });
   }
 

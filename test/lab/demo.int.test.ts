@@ -1,7 +1,7 @@
 // `npm run demo` end to end (root, Linux; the lab, the REAL API server of lib/lab/cluster with kwok
-// for kubelets and containers, and the k3s STAND-IN): the full site playbook, requests through the
-// deployed HAProxy answered by the stand-in on every node (gateway NodePort 31080), the verify
-// table, the wall time, and a teardown
+// for kubelets and containers, and the k3s STAND-IN): the full site playbook with the serving path,
+// requests through the deployed HAProxy answered by the stand-in on every node (gateway NodePort
+// 31080, Seldon's 32000), the verify table with the serving rows, the wall time, and a teardown
 // that leaves no lab directory, no network namespace, no cluster directory and no cluster process
 // — also after Ctrl-C at each phase.
 import { execFileSync, spawn } from 'node:child_process';
@@ -34,20 +34,31 @@ function runDemo(interruptWhen?: RegExp): Promise<{ code: number | null; out: st
   });
 }
 
-it('npm run demo: site playbook on the real API server, traffic through HAProxy to the stand-in, verify table, clean teardown', async () => {
+it('npm run demo: site playbook with the serving path on the real API server, traffic through HAProxy to the stand-in, verify table, clean teardown', async () => {
   const { code, out, pid } = await runDemo();
   expect(code, out).toBe(0);
   expect(out).toMatch(/the real API server \(kube-apiserver v1\.35\.4, etcd, controllers, scheduler; kubelets and containers simulated by kwok\)/);
   expect(out).toMatch(/real API server up in \d+\.\d s, \d+ MiB resident/);
   expect(out).not.toMatch(/simulator/i);
   expect(out).toMatch(/PLAY RECAP/);
-  for (const role of ['k3s', 'metallb', 'istio', 'lb-config', 'haproxy']) expect(out).toMatch(new RegExp(`TASK \\[${role} : `));
+  expect(out).toMatch(/serving controllers:\n {2}cert-manager: the real controller v\S+ .*\n {2}Seldon: STAND-IN .*\n {2}ingress-nginx: STAND-IN /);
+  for (const role of ['k3s', 'metallb', 'cert-manager', 'istio', 'nginx-ingress', 'seldon', 'serving', 'lb-config', 'haproxy']) expect(out).toMatch(new RegExp(`TASK \\[${role} : `));
   const answers = out.match(/→ 200 k3s stand-in on (server1|agent1|agent2): GET \/ \(port 31080\)/g) ?? [];
   expect(answers).toHaveLength(6);
+  expect(out).toMatch(/→ 200 k3s stand-in on (server1|agent1|agent2): GET \/v2\/health\/ready \(port 32000\)/);
+  expect(out).toMatch(/→ 200 k3s stand-in on (server1|agent1|agent2): POST \/v2\/models\/financial-ab-test-experiment\/infer \(port 32000\)/);
   const verify = out.slice(out.indexOf('DEMO VERIFY'));
   expect(verify).toMatch(/^DEMO VERIFY \(on the real API server .*every answer behind HAProxy comes from the k3s stand-in: no real gateway, ingress controller or model server runs here\)/);
   expect(verify).toMatch(/k3s nodes Ready \(real API server\)\s+3\/3\s+ok/);
   expect(verify).toMatch(/nodes reached through HAProxy \(NodePort 31080\)\s+server1, agent1, agent2\s+ok/);
+  // issued by cert-manager's real controller: Ready, with notAfter, and its Secret holds the certificate
+  expect(verify).toMatch(/certificate istio-gateway\/ml-tls-cert\s+Ready=True \(Ready\), notAfter \d{4}-\d\d-\d\dT\S+, Secret ml-tls-cert holds tls\.crt\s+ok/);
+  expect(verify).toMatch(/ingress seldon-mesh\/financial-mlops-ingress\s+financial-predictor\.local\/v2 → seldon-mesh:80\s+ok/);
+  expect(verify).toMatch(/virtualservice seldon-mesh\/seldon-vs\s+financial-predictor\.local via \S*ml-gateway → seldon-mesh:80\s+ok/);
+  for (const m of ['financial-predictor-a', 'financial-predictor-b']) expect(verify).toMatch(new RegExp(`model seldon-mesh/${m}\\s+Ready=True \\(\\S+\\)\\s+ok`));
+  expect(verify).toMatch(/experiment seldon-mesh\/financial-ab-test-experiment\s+Ready=True \(\S+\)\s+ok/);
+  expect(verify).toMatch(/Seldon NodePort 32000 via HAProxy lb1:9000 \(health\)\s+GET \/v2\/health\/ready answered by the k3s stand-in on (server1|agent1|agent2) \(no model server runs here\)\s+ok/);
+  expect(verify).toMatch(/Seldon NodePort 32000 via HAProxy lb1:9000 \(inference\)\s+POST \/v2\/models\/financial-ab-test-experiment\/infer answered by the k3s stand-in on (server1|agent1|agent2) \(no model server runs here\)\s+ok/);
   expect(verify).not.toMatch(/FAILED/);
   expect(out).toMatch(/demo wall time \d+\.\d s \(start \d+\.\d s, play \d+\.\d s, requests \d+\.\d s, teardown \d+\.\d s\)/);
   expectTornDown(out, pid);
@@ -66,7 +77,7 @@ it.each([
   ['during lab and API server start-up', /capstan demo: starting a lab/, 15_000],
   ['during Helm installs', /helm 3: upgrade --install/, 15_000],
   ['during the requests through HAProxy', /GET http:\/\/\S+ #1/, 15_000],
-  ['during teardown', /tearing down the lab/, 15_000],
+  ['during teardown', /tearing down the serving controllers/, 15_000],
 ] as const)('npm run demo: Ctrl-C %s exits 99 promptly and leaves nothing behind', async (_phase, when, promptMs) => {
   const { code, out, sincePressMs, pid } = await runDemo(when);
   expect(code, out).toBe(99);
@@ -86,7 +97,7 @@ function expectTornDown(out: string, pid: number): void {
   expect(ownedBy(CLUSTER_ROOT, pid), out).toEqual([]);
   const labDir = /inventory: (\/\S+)\/k3s-inventory/.exec(out)?.[1];
   if (!labDir) return; // interrupted before the lab and the API server were up: the ownership check above is all there is
-  expect(out).toMatch(/tearing down the lab, the real API server and the stand-in/);
+  expect(out).toMatch(/tearing down (the serving controllers, )?the lab, the real API server and the stand-in/);
   expect(existsSync(labDir)).toBe(false);
   const id = labDir.split('/').pop()!;
   expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toContain(`capstan-${id}-`);

@@ -14,6 +14,7 @@ function facts(): DemoFacts {
     k3sNodes: NODES.map((n) => node(n)),
     serving: {
       certificate: { metadata: { name: 'ml-tls-cert' }, status: { ...ready('Ready'), notAfter: '2027-03-02T12:00:00Z' } },
+      certificateIssued: true,
       ingress: { metadata: { name: 'financial-mlops-ingress' }, spec: { rules: [{ host: 'financial-predictor.local', http: { paths: [{ path: '/v2', backend: { service: { name: 'seldon-mesh', port: { number: 80 } } } }] } }] } },
       virtualService: { metadata: { name: 'seldon-vs' }, spec: { hosts: ['financial-predictor.local'], gateways: ['istio-gateway/ml-gateway'], http: [{ route: [{ destination: { host: 'seldon-mesh', port: { number: 80 } } }] }] } },
       models: [{ metadata: { name: 'financial-predictor-a' }, status: ready() }, { metadata: { name: 'financial-predictor-b' }, status: ready() }],
@@ -36,17 +37,19 @@ describe('demo verify rows', () => {
   it('all ok: every row names what it saw, the stand-in answers as the stand-in', () => {
     const rows = demoRows(facts(), answers());
     expect(rows.map((r) => r[2])).toEqual(Array(11).fill('ok'));
-    expect(rowOf(rows, 'certificate istio-gateway/ml-tls-cert')?.[1]).toBe('Ready=True (Ready), notAfter 2027-03-02T12:00:00Z');
+    expect(rowOf(rows, 'certificate istio-gateway/ml-tls-cert')?.[1]).toBe('Ready=True (Ready), notAfter 2027-03-02T12:00:00Z, Secret ml-tls-cert holds tls.crt');
     expect(rowOf(rows, 'ingress seldon-mesh/financial-mlops-ingress')?.[1]).toBe('financial-predictor.local/v2 → seldon-mesh:80');
     expect(rowOf(rows, 'virtualservice seldon-mesh/seldon-vs')?.[1]).toBe('financial-predictor.local via istio-gateway/ml-gateway → seldon-mesh:80');
-    expect(rowOf(rows, 'Seldon NodePort 32000 via HAProxy lb1:9000 /v2/health/ready')?.[1]).toBe('answered by the k3s stand-in on agent1 (no model server runs here)');
+    expect(rowOf(rows, 'Seldon NodePort 32000 via HAProxy lb1:9000 (health)')?.[1]).toBe('GET /v2/health/ready answered by the k3s stand-in on agent1 (no model server runs here)');
+    expect(rowOf(rows, 'Seldon NodePort 32000 via HAProxy lb1:9000 (inference)')?.[1]).toBe('POST /v2/models/financial-ab-test-experiment/infer answered by the k3s stand-in on agent2 (no model server runs here)');
     expect(table(rows)).toMatch(/^ {2}CHECK +ACTUAL +RESULT\n/);
   });
 
   it.each([
     ['k3s nodes Ready', (f: DemoFacts) => { f.k3sNodes[1] = node('agent1', 'False'); }, '2/3'],
-    ['certificate istio-gateway/ml-tls-cert', (f: DemoFacts) => { f.serving!.certificate!.status = { conditions: [{ type: 'Ready', status: 'False', reason: 'DoesNotExist' }] }; }, 'Ready=False (DoesNotExist)'],
-    ['certificate istio-gateway/ml-tls-cert', (f: DemoFacts) => { delete f.serving!.certificate; }, 'not found'],
+    ['certificate istio-gateway/ml-tls-cert', (f: DemoFacts) => { f.serving!.certificate!.status = { conditions: [{ type: 'Ready', status: 'False', reason: 'DoesNotExist' }] }; }, 'Ready=False (DoesNotExist), Secret ml-tls-cert holds tls.crt'],
+    ['certificate istio-gateway/ml-tls-cert', (f: DemoFacts) => { delete f.serving!.certificate; }, 'not found, Secret ml-tls-cert holds tls.crt'],
+    ['certificate istio-gateway/ml-tls-cert', (f: DemoFacts) => { f.serving!.certificateIssued = false; }, 'Ready=True (Ready), notAfter 2027-03-02T12:00:00Z, Secret ml-tls-cert has no tls.crt'],
     ['ingress seldon-mesh/financial-mlops-ingress', (f: DemoFacts) => { f.serving!.ingress!.spec.rules = []; }, 'no routes'],
     ['virtualservice seldon-mesh/seldon-vs', (f: DemoFacts) => { delete f.serving!.virtualService; }, 'not found'],
     ['model seldon-mesh/financial-predictor-b', (f: DemoFacts) => { f.serving!.models[1] = { metadata: { name: 'financial-predictor-b' }, status: {} }; }, 'no Ready condition yet'],
@@ -66,7 +69,7 @@ describe('demo verify rows', () => {
     const rows = demoRows(facts(), a);
     expect(rowOf(rows, 'HAProxy lb1:80 answered')).toEqual([expect.any(String), '4/6', 'FAILED']);
     expect(rowOf(rows, 'nodes reached through HAProxy')).toEqual([expect.any(String), 'server1, agent1', 'FAILED']);
-    expect(rowOf(rows, 'Seldon NodePort 32000 via HAProxy lb1:9000 /v2/health/ready')).toEqual([expect.any(String), 'no answer from any node', 'FAILED']);
+    expect(rowOf(rows, 'Seldon NodePort 32000 via HAProxy lb1:9000 (health)')).toEqual([expect.any(String), 'GET /v2/health/ready: no answer from any node', 'FAILED']);
   });
 
   it('without the serving path: only the node and HAProxy rows', () => {
