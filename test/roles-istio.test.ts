@@ -73,13 +73,16 @@ describe('istio tasks', () => {
     const tasks = istio.tasks(typedVars(istio), roleCtx(['istio']));
     expect(names(tasks)[0]).toBe(ISTIO_TASKS.pool);
     expect(tasks[1]!.after).toEqual([ISTIO_TASKS.pool]);
-    expect(tasks.find((t) => t.name === ISTIO_TASKS.gateway)!.after).toEqual([ISTIO_TASKS.istiod, ISTIO_TASKS.pool]);
+    expect(tasks.find((t) => t.name === ISTIO_TASKS.gateway)!.after).toEqual([ISTIO_TASKS.istiod, ISTIO_TASKS.namespaces, ISTIO_TASKS.pool]);
+    // istio-base starts beside the namespaces (helm creates istio-system), after the pool check only
+    expect(tasks.find((t) => t.name === ISTIO_TASKS.base)!.after).toEqual([ISTIO_TASKS.pool]);
   });
 
   it('with metallb in the run, the gateway waits for the metallb pools task instead', () => {
     const tasks = istio.tasks(typedVars(istio), roleCtx(['metallb', 'istio']));
     expect(names(tasks)).not.toContain(ISTIO_TASKS.pool);
-    expect(tasks.find((t) => t.name === ISTIO_TASKS.gateway)!.after).toEqual([ISTIO_TASKS.istiod, 'metallb address pools']);
+    expect(tasks.find((t) => t.name === ISTIO_TASKS.gateway)!.after).toEqual([ISTIO_TASKS.istiod, ISTIO_TASKS.namespaces, 'metallb address pools']);
+    expect(tasks.find((t) => t.name === ISTIO_TASKS.base)!.after).toEqual([]);
   });
 
   it('NodePort gateway needs no pool; restart is skipped unless asked for, an empty mesh config only prunes', () => {

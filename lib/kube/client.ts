@@ -6,6 +6,7 @@
 import { Writable } from 'node:stream';
 import {
   ApiException,
+  CoreV1Api,
   HttpMethod,
   KubeConfig,
   KubernetesObjectApi,
@@ -68,7 +69,15 @@ export interface KubeApi {
    * listens on that port) goes to onError. Absent on API fakes that cannot forward.
    */
   portForward?(namespace: string, pod: string, port: number, socket: import('node:stream').Duplex, onError?: (message: string) => void): Promise<void>;
+  /**
+   * Evict a pod through the Eviction API (what `kubectl drain` does): the server refuses with 429
+   * while a PodDisruptionBudget allows no disruption, which is answered as `blocked` with its
+   * message (not retried here: the caller decides how long to keep asking). Absent on API fakes.
+   */
+  evict?(namespace: string, name: string): Promise<EvictResult>;
 }
+
+export type EvictResult = { result: 'evicted' | 'gone' } | { result: 'blocked'; message: string };
 
 /** KubernetesObjectApi that hands back the server's JSON as is (no model classes, no renamed fields). */
 class RawObjectApi extends KubernetesObjectApi {
@@ -170,6 +179,7 @@ export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): Ku
   const api = kc.makeApiClient(RawObjectApi);
   const watcher = new Watch(kc);
   const forwarder = new PortForward(kc, true);
+  const core = kc.makeApiClient(CoreV1Api);
   // every request counted for --profile as a read, a write or a dry run (retries included in its time)
   const counted = <T>(item: ProfileItem, what: string, fn: () => Promise<T>): Promise<T> => profile.time(item, () => withRetry(what, fn, retry));
   const call = <T>(what: string, fn: () => Promise<T>, item: ProfileItem = 'api write'): Promise<T> =>
@@ -238,6 +248,20 @@ export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): Ku
         open.once('close', () => socket.destroy());
       } catch (err) {
         socket.destroy();
+        throw kubeError(what, err);
+      }
+    },
+    async evict(namespace, name) {
+      const what = `evict pod ${namespace}/${name}`;
+      const body = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } };
+      try {
+        // 429 here is a PodDisruptionBudget's answer, not overload: answered at once, while 5xx
+        // and dropped connections are retried as for every request
+        return await counted<EvictResult>('api write', what, () => core.createNamespacedPodEviction({ name, namespace, body }).then(
+          () => ({ result: 'evicted' as const }),
+          (err: unknown) => { if (statusOf(err) === 429) return { result: 'blocked' as const, message: apiMessage(err) }; throw err; }));
+      } catch (err) {
+        if (statusOf(err) === 404) return { result: 'gone' };
         throw kubeError(what, err);
       }
     },

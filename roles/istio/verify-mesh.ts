@@ -85,7 +85,7 @@ function virtualServiceRows(vs: KubeObject, facts: MeshFacts): VerifyRow[] {
     rows.push({ check: `${check} host ${host}`, expected: `served by ${names}`, actual: 'no Gateway serves it', result: 'FAIL',
       fix: `IST0132 VirtualServiceHostNotFoundInGateway: add ${host} to the hosts of ${names}, or fix the VirtualService's hosts` });
   }
-  return rows.length ? rows : [{ check, expected: 'gateways found, hosts served', actual: `${found.length} gateway${found.length === 1 ? '' : 's'}, ${(spec.hosts ?? []).length} hosts served`, result: 'ok' }];
+  return rows.length ? rows : [{ check, expected: 'gateways found, hosts served', actual: `${found.length} gateway${found.length === 1 ? '' : 's'}, ${(spec.hosts ?? []).length} host${(spec.hosts ?? []).length === 1 ? '' : 's'} served`, result: 'ok' }];
 }
 
 const matches = (labels: Record<string, string> | undefined, want: Record<string, string>) => Object.entries(want).every(([k, v]) => labels?.[k] === v);

@@ -47,7 +47,7 @@ async function installAndWait(ctx: TaskContext, s: NodeSetup, token: string): Pr
     s.source.kind === 'airgap', s.vars.systemd_dir);
   let drained = false;
   const drain = s.upgrade && s.vars.k3s_upgrade_drain
-    ? { beforeUpgrade: async () => { await drainNode(ctx, s.nodeName); drained = true; } } : {};
+    ? { beforeUpgrade: async () => { await drainNode(ctx, s.nodeName, s.vars.k3s_upgrade_drain_timeout); drained = true; } } : {};
   const result = await applyNode(ctx, { kind: s.kind, spec, source: s.source, ...nodeFiles(s, token), ...drain });
   if (ctx.check) return result;
   if (s.kind === 'first-server') {

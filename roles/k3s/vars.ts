@@ -56,7 +56,8 @@ export const k3sVars = defineVars({
   k3s_required_binaries: { schema: z.array(commandName), default: ['sh', 'curl'], description: 'Commands each node must have (curl only matters for URL installs).' },
   k3s_allow_swap: { schema: z.boolean(), default: false, description: 'Allow nodes with active swap (kubelet runs with failSwapOn=false).' },
   k3s_wait_timeout: { schema: z.number().int().positive(), default: 300, description: 'Seconds to wait for the API and for each node to be Ready.' },
-  k3s_upgrade_drain: { schema: z.boolean(), default: false, description: 'upgrade: cordon and drain each node before upgrading it, uncordon after.' },
+  k3s_upgrade_drain: { schema: z.boolean(), default: false, description: 'upgrade: cordon and drain each node before upgrading it (pods evicted through the Eviction API, so PodDisruptionBudgets hold; DaemonSet pods stay), uncordon after.' },
+  k3s_upgrade_drain_timeout: { schema: z.number().int().positive(), default: 300, description: 'upgrade: seconds a node\'s drain may take (evictions a PodDisruptionBudget refuses are asked again until then), as kubectl drain --timeout.' },
   k3s_reset_confirm: { schema: z.boolean(), default: false, description: 'reset: proceed without asking (-e k3s_reset_confirm=true); otherwise reset asks on a terminal and refuses without one.' },
 });
 

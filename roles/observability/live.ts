@@ -9,8 +9,8 @@
  *   jaeger      its readiness probe (:13133/status)         HTTP 200
  *
  * liveFacts does the I/O; liveRow (pure) turns each answer into a row. A forward that cannot be
- * opened or answers nothing (no kubelet to reach, as on the demo's simulator, or kwok without a
- * PortForward rule) is 'warn: not reachable here' with the reason: the object rows already say
+ * opened or answers nothing (no kubelet to reach, or kwok without a PortForward rule, as in the
+ * demo) is 'warn: not reachable here' with the reason: the object rows already say
  * whether the component runs. An answer that is wrong is FAIL, naming what failed.
  */
 import { forwardPort } from '../../lib/kube/port-forward.ts';

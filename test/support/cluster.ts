@@ -9,8 +9,8 @@
  *   await c().faults.neverReady('Deployment', 'ns', 'name');
  *   const mark = await c().auditMark(); ...; await c().auditWritesSince(mark)  // writes by `capstan`
  *
- * Its shape is the simulator fixture's (requests, faults, writesSince, get), so a test written for
- * the simulator moves by swapping the fixture; `await` the calls that are async here.
+ * Its shape is the one the (deleted) API simulator's fixture had (requests, faults, writesSince,
+ * get); `await` the calls that are async here.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,11 +2,11 @@
  * The k3s STAND-IN (capstan tests; k3s cannot run here: no container runtime). Serves the stand-in
  * install script and `k3s` wrapper over HTTP (URL mode), or writes the same files into an airgap
  * dir (air-gapped mode). Every HTTP request is recorded, so a test can assert that an air-gapped
- * run made none. The cluster its nodes join is a Kubernetes API server: the real control plane
- * (lib/lab/cluster; see ./lab-cluster.ts, which fills in the options below) or the simulator.
+ * run made none. The cluster its nodes join is the real control plane (lib/lab/cluster; see
+ * ./lab-cluster.ts, which fills in the options below): kwok manages the Nodes it registers.
  *
  *   const standin = await startK3sStandin({ listenHost: lab.gatewayIp, kubeconfig: standinKubeconfigPath,
- *     k3sYaml: capstanKubeconfigOn6443, apiRelay: '10.7.0.1:41234', kwokNodes: true });
+ *     k3sYaml: capstanKubeconfigOn6443, apiRelay: '10.7.0.1:41234' });
  *   inventory var k3s_install_script_url = standin.installUrl
  *   standin.writeAirgapDir(dir, 'v1.31.4+k3s1')
  */
@@ -29,8 +29,6 @@ export interface K3sStandinOptions {
   k3sYaml?: string;
   /** host:port servers relay their 127.0.0.1:6443 to (as k3s serves its API there). */
   apiRelay?: string;
-  /** Register Nodes for kwok to manage (Ready, heartbeats, pods run), as on the real control plane. */
-  kwokNodes?: boolean;
   /** Each Node's ExternalIP, where the API server reaches its kubelet (kwok's kubelet server). */
   kubeletAddress?: string;
   /** Ports every node answers HTTP on ("k3s stand-in on <node>"), e.g. the gateway NodePorts. */
@@ -62,7 +60,7 @@ export async function startK3sStandin(options: K3sStandinOptions): Promise<K3sSt
   const conf: StandinConf = {
     kubeconfig: options.kubeconfig, nodePorts: options.nodePorts ?? [], nodeIps: options.nodeIps ?? {},
     ...(options.k3sYaml ? { k3sYaml: options.k3sYaml } : {}), ...(options.apiRelay ? { apiRelay: options.apiRelay } : {}),
-    ...(options.kwokNodes ? { kwokNodes: true } : {}), ...(options.kubeletAddress ? { kubeletAddress: options.kubeletAddress } : {}),
+    ...(options.kubeletAddress ? { kubeletAddress: options.kubeletAddress } : {}),
   };
   writeFileSync(confPath, JSON.stringify(conf, null, 2));
   const requests: StandinRequest[] = [];

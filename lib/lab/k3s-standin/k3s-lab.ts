@@ -4,7 +4,7 @@
  * server; an inventory in k3s-ansible's shape (k3s_cluster: server + agent). api_endpoint/api_port
  * name the API server's lab address (the address agents join and the role's kubeconfig names).
  * The API server is what `startApi` starts: the real control plane through ./lab-cluster.ts
- * (`startK3sLabOnCluster`, one call for lab + cluster + stand-in), or the simulator.
+ * (`startK3sLabOnCluster`, one call for lab + cluster + stand-in).
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { startLab, type Lab } from '../lab.ts';
 import { startK3sStandin, type K3sStandin } from './index.ts';
 import { STANDIN_STATE_DIR } from './paths.ts';
 
-/** The Kubernetes API the stand-in's nodes register with: the real control plane (./lab-cluster.ts) or the simulator. */
+/** The Kubernetes API the stand-in's nodes register with: the real control plane (./lab-cluster.ts). */
 export interface LabApiServer {
   /** The API server's URL as lab hosts reach it (api_endpoint:api_port). */
   readonly url: string;
@@ -26,8 +26,6 @@ export interface LabApiServer {
   writeK3sYaml?(path: string): Promise<void> | void;
   /** host:port servers relay their 127.0.0.1:6443 to. */
   readonly apiRelay?: string;
-  /** kwok manages the stand-in's Nodes. */
-  readonly kwokNodes?: boolean;
   /** The Nodes' ExternalIP: where the API server reaches their kubelet (kwok's server). */
   readonly kubeletAddress?: string;
   close(): Promise<void>;
@@ -102,7 +100,7 @@ export async function startK3sLab<A extends LabApiServer>(o: K3sLabOptions<A>): 
     const nodeIps = Object.fromEntries(names.map((n, i) => [n, lab.hosts[i]!.ip]));
     standin = await startK3sStandin({
       listenHost: lab.gatewayIp, kubeconfig: standinKubeconfig, nodePorts: o.nodePorts ?? [], nodeIps,
-      ...(sim.writeK3sYaml ? { k3sYaml } : {}), ...(sim.apiRelay ? { apiRelay: sim.apiRelay } : {}), ...(sim.kwokNodes ? { kwokNodes: true } : {}),
+      ...(sim.writeK3sYaml ? { k3sYaml } : {}), ...(sim.apiRelay ? { apiRelay: sim.apiRelay } : {}),
       ...(sim.kubeletAddress ? { kubeletAddress: sim.kubeletAddress } : {}),
     });
     const inventoryDir = join(lab.dir, 'k3s-inventory');

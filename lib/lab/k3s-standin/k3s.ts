@@ -124,22 +124,19 @@ function nodeLabels(name: string, kind: 'server' | 'agent'): Record<string, stri
 }
 
 /**
- * The Node as a kubelet registers it. With kwokNodes, kwok manages it (the annotation its
- * node selector matches): kwok sets the conditions, renews its Lease and runs pods scheduled to
- * it; the stand-in only says who it is (nodeInfo with its version, its lab address). Without,
- * the stand-in writes a Ready condition itself (the simulator has no kwok).
+ * The Node as a kubelet registers it, for kwok to manage (the annotation its node selector
+ * matches): kwok sets the conditions, renews its Lease and runs pods scheduled to it; the
+ * stand-in only says who it is (nodeInfo with its version, its lab address).
  */
 function nodeObject(name: string, kind: 'server' | 'agent', conf: StandinConf): any {
-  const now = new Date().toISOString();
   const annotations: Record<string, string> = { 'capstan.dev/k3s-standin': 'this node is a k3s stand-in' };
-  if (conf.kwokNodes) Object.assign(annotations, { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' });
+  Object.assign(annotations, { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' });
   const resources = { cpu: '8', memory: '32Gi', pods: '110' };
   return {
     apiVersion: 'v1', kind: 'Node',
     metadata: { name, labels: nodeLabels(name, kind), annotations },
     spec: {},
     status: {
-      ...(conf.kwokNodes ? {} : { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'k3s stand-in is ready', lastHeartbeatTime: now, lastTransitionTime: now }] }),
       capacity: resources, allocatable: resources,
       nodeInfo: { kubeletVersion: VERSION, kubeProxyVersion: VERSION, containerRuntimeVersion: 'k3s-standin://0', osImage: 'capstan lab host', operatingSystem: 'linux', architecture: 'amd64', kernelVersion: '', machineID: '', systemUUID: '', bootID: '' },
       addresses: [

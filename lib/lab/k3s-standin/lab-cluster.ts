@@ -69,7 +69,7 @@ export function realControlPlane(o: LabClusterOptions = {}): (a: { host: string 
       const url = cluster.labServer!;
       const standin = await issueClientCert(cluster.pki, dir, 'k3s-standin', 'system:masters');
       return {
-        url, cluster, apiRelay: new URL(url).host, kwokNodes: true, kubeletAddress: KUBELET_ADDRESS,
+        url, cluster, apiRelay: new URL(url).host, kubeletAddress: KUBELET_ADDRESS,
         writeKubeconfig: (path) => writeFileSync(path, kubeconfigText(url, cluster.caFile, { name: 'k3s-standin', ...standin }), { mode: 0o600 }),
         writeK3sYaml: (path) => writeFileSync(path, kubeconfigText(`https://127.0.0.1:${K3S_API_PORT}`, cluster.caFile, { name: 'default', ...cluster.pki.client('capstan') }, 'default'), { mode: 0o600 }),
         nodes: async () => (await cluster.api.must('GET', '/api/v1/nodes')).items as any[],

@@ -12,8 +12,6 @@ export interface StandinConf {
   k3sYaml?: string;
   /** host:port a server relays 127.0.0.1:6443 to (k3s's own API listener), when set. */
   apiRelay?: string;
-  /** Nodes are registered for kwok to manage (it makes them Ready and runs their pods). */
-  kwokNodes?: boolean;
   /** Each Node's ExternalIP: where the API server reaches its kubelet (kwok's server), for logs, exec and port-forward. */
   kubeletAddress?: string;
   /** Ports on which every node answers HTTP ("k3s stand-in on <node>"): the gateway NodePorts. */

@@ -58,7 +58,7 @@ describe('istio verify, absent and present again on the real control plane (helm
     for (const row of [
       /istiod image\s+pilot:1\.30\.3\s+\S+:1\.30\.3\S*\s+ok/, /ns istio-system\s+name=istio-system\s+name=istio-system\s+ok/,
       /mutatingwebhook istio-sidecar-injector\s+present\s+present\s+ok/, /pod shop\/shop-\S+\s+2\/2 ready, istio-proxy\s+2\/2 ready, istio-proxy\s+ok/,
-      /security ns shop\s+mTLS default=STRICT, authz deny-all\s+in force\s+ok/, /vs shop\/shop\s+gateways found, hosts served\s+1 gateway, 1 hosts served\s+ok/,
+      /security ns shop\s+mTLS default=STRICT, authz deny-all\s+in force\s+ok/, /vs shop\/shop\s+gateways found, hosts served\s+1 gateway, 1 host served\s+ok/,
       /dr shop\/shop subset v1\s+pods of shop with version=v1\s+1 pod\s+ok/,
     ]) expect(msg).toMatch(row);
     expect(msg).not.toMatch(/FAIL|warn/);

@@ -38,7 +38,7 @@ describe('mesh verify rows', () => {
     const r = await rows([...applied(), v1, otherApp]);
     expect(r.map((x) => [x.check, x.actual, x.result])).toEqual([
       ['security ns shop', 'in force', 'ok'],
-      ['vs shop/shop', '1 gateway, 1 hosts served', 'ok'],
+      ['vs shop/shop', '1 gateway, 1 host served', 'ok'],
       ['vs shop/no-gateway gateway shop/missing-gateway', 'not found', 'FAIL'],
       ['vs shop/other-host host other.example.com', 'no Gateway serves it', 'FAIL'],
       ['dr shop/shop subset v1', '1 pod', 'ok'],

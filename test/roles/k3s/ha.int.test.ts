@@ -8,10 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { K3sLab } from '../../../lib/lab/k3s-standin/k3s-lab.ts';
+import { pollUntil } from '../../../lib/lab/lab-sys.ts';
 import { startK3sLabOnCluster, type LabCluster } from '../../../lib/lab/k3s-standin/lab-cluster.ts';
 
 const V1 = 'v1.31.4+k3s1';
 const V2 = 'v1.32.3+k3s1';
+const V3 = 'v1.33.1+k3s1';
 let k: K3sLab<LabCluster>;
 let airgap: string;
 
@@ -70,12 +72,29 @@ describe('k3s role on 3 servers + 2 agents', () => {
     const writes = (await k.sim.cluster.auditWrites('capstan')).slice(mark);
     const cordons = writes.filter((w) => w.verb === 'patch' && w.resource === 'nodes' && hosts().includes(w.name ?? ''));
     expect(cordons.length, 'a cordon and an uncordon per node').toBe(hosts().length * 2);
-    expect(writes.filter((w) => w.verb === 'delete' && w.resource === 'pods').map((w) => w.name), 'the drained pod').toEqual(['work']);
+    expect(writes.filter((w) => w.verb === 'create' && w.uri.includes('/eviction')).map((w) => `${w.name} ${w.code}`), 'the drained pod, evicted').toEqual(['work 201']);
+    expect(writes.filter((w) => w.verb === 'delete' && w.resource === 'pods'), 'no pod deleted around the Eviction API').toEqual([]);
     expect((await nodes()).map((n) => n.status.nodeInfo.kubeletVersion)).toEqual(hosts().map(() => V2));
     const windows = await Promise.all(hosts().map(async (h) => (await startWindows(h, t0))));
     expect(windows.map((w) => w.length)).toEqual(hosts().map(() => 1));
     const [s1, s2, s3, a1, a2] = windows.map((w) => w[0]!);
     expect(s2![0] >= s1![1] && s3![0] >= s2![1]).toBe(true);
     expect(a1![0] >= s3![1] && a2![0] >= s3![1]).toBe(true);
+  }, 120_000);
+
+  it('a PodDisruptionBudget that allows no disruption stops the drain, naming the pod, the budget\'s words and the fix', async () => {
+    const api = k.sim.cluster.api;
+    await api.must('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'guarded', namespace: 'default', labels: { app: 'guarded' } }, spec: { nodeName: 'server1', containers: [{ name: 'c', image: 'busybox' }] } });
+    await api.must('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'guarded', namespace: 'default' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'guarded' } } } });
+    // the disruption controller (the real kube-controller-manager's) has counted the Ready pod: no disruption allowed
+    await pollUntil('the budget to allow 0 disruptions with 1 healthy pod', async () => {
+      const pdb = (await api.call('GET', '/apis/policy/v1/namespaces/default/poddisruptionbudgets/guarded')).body as { status?: { currentHealthy?: number; disruptionsAllowed?: number } };
+      return pdb.status?.currentHealthy === 1 && pdb.status.disruptionsAllowed === 0 ? true : undefined;
+    }, 60_000, 500);
+    const r = await k.play(['--playbook', 'upgrade', '-e', `k3s_version=${V3}`, '-e', 'k3s_upgrade_drain=true', '-e', 'k3s_upgrade_drain_timeout=3']);
+    expect(r.code, r.stdout + r.stderr).not.toBe(0);
+    expect(r.stdout).toMatch(/draining server1: pod default\/guarded could not be evicted within 3s: .*disruption budget.*; fix: let its PodDisruptionBudget allow a disruption/);
+    expect((await api.call('GET', '/api/v1/namespaces/default/pods/guarded')).status, 'the guarded pod still runs').toBe(200);
+    expect((await nodes()).map((n) => n.status.nodeInfo.kubeletVersion), 'no node upgraded past the failed drain').toEqual(hosts().map(() => V2));
   }, 120_000);
 });

@@ -16,7 +16,7 @@ import { playMain } from '../../../lib/cli/play.ts';
 import { kubeBinaries, type HelmMajor } from '../../../lib/lab/helm-bin.ts';
 import { connectKube, loadKubeConfig } from '../../../lib/kube/client.ts';
 import { isLockRequest } from '../../../lib/lock/lease.ts';
-import { inventoryCopy, type TaskEvent } from '../../fixtures/istio/sim-lab.ts';
+import { inventoryCopy, type TaskEvent } from '../../fixtures/istio/inventory-copy.ts';
 import { useCluster } from '../../support/cluster.ts';
 
 const PROJECT = resolve(import.meta.dirname, '../../..');

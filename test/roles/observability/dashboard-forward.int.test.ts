@@ -13,7 +13,7 @@ import { playMain } from '../../../lib/cli/play.ts';
 import { kubeBinaries } from '../../../lib/lab/helm-bin.ts';
 import { portForwardObject } from '../../../lib/lab/cluster/port-forward.ts';
 import { freePort } from '../../../lib/lab/cluster/processes.ts';
-import { inventoryCopy } from '../../fixtures/istio/sim-lab.ts';
+import { inventoryCopy } from '../../fixtures/istio/inventory-copy.ts';
 import { useCluster } from '../../support/cluster.ts';
 import { httpStandIn, type HttpStandIn, type StandInRequest } from '../../support/http-stand-in.ts';
 

@@ -16,7 +16,7 @@ import type { HelmMajor } from '../../../lib/lab/helm-bin.ts';
 import { startServingControllers } from '../../../lib/lab/serving-controllers.ts';
 import type { StandIn } from '../../../lib/lab/stand-ins/watch.ts';
 import { persisted, useRealLab } from '../../fixtures/istio/real-lab.ts';
-import { statuses, type TaskEvent } from '../../fixtures/istio/sim-lab.ts';
+import { statuses, type TaskEvent } from '../../fixtures/istio/inventory-copy.ts';
 
 const TAGS = ['--tags', 'metallb,istio,cert-manager,nginx-ingress,seldon,serving'];
 const MINUTES = 60_000;
