@@ -11,13 +11,17 @@ import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { CLUSTER_ROOT } from '../../lib/lab/cluster/state.ts';
 import { LAB_ROOT } from '../../lib/lab/lab-state.ts';
+import { LOCK_PATH_ENV } from '../../lib/lock/vars.ts';
 
 const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Runs the demo; `interruptWhen`: press Ctrl-C (SIGINT to its process group, as a terminal does) once the output matches it. */
 function runDemo(interruptWhen?: RegExp): Promise<{ code: number | null; out: string; sincePressMs: number; pid: number }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(projectDir, 'lib/cli/demo.ts')], { cwd: projectDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // as a user runs it: the host lock in each lab host's private /run/lock, not the test worker's
+    // CAPSTAN_LOCK_PATH under /tmp, which all lab hosts share (their runs raced for one file)
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== LOCK_PATH_ENV));
+    const child = spawn(process.execPath, [join(projectDir, 'lib/cli/demo.ts')], { cwd: projectDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let pressedAt = 0;
     const take = (d: Buffer) => {
