@@ -46,7 +46,7 @@ interface NoOp { run: Timed; profile: ParsedProfile; persisted: string[]; lock: 
 const k = await startK3sLabOnCluster({
   servers: 3, agents: 2, loadBalancers: 1, version: K3S_VERSION, nodePorts: SITE_NODE_PORTS, name: 'site-bench', cluster: { log: say },
 });
-const c = k.sim.cluster;
+const c = k.controlPlane.cluster;
 // The Seldon and ingress-nginx STAND-INs (they wait for the CRDs the run installs). Not cert-manager's
 // real controller (lib/lab/serving-controllers.ts): its build in the cache carries another version
 // stamp than main expects today, so the site declares no Certificates or issuers (bench/site/vars.ts).

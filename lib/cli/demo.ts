@@ -79,14 +79,14 @@ interface DemoRun {
 /** Controllers, inventory, the play, the requests and the verify table, on a lab that is up. */
 async function onLab(k: K3sLab<LabCluster>, r: DemoRun): Promise<number> {
   const { io, t, signal, serving } = r;
-  const c = k.sim.cluster;
+  const c = k.controlPlane.cluster;
   const mem = Object.values(c.memoryMiB()).reduce((a, b) => a + b, 0);
   io.stdout.write(`real API server up in ${c.startupSeconds.toFixed(1)} s, ${mem} MiB resident (${CLUSTER_VERSIONS}); lab and stand-in up in ${t.seconds('start')} s in all\n`);
   if (serving) r.controllers = await startServing(c, io);
   const { kubeBinaries } = await import('../lab/helm-bin.ts');
   const subnet = k.lab.gatewayIp.split('.').slice(0, 3).join('.');
   k.writeVars({ ...demoVars(subnet, kubeBinaries(3).helm, join(k.lab.dir, 'lb')), ...(serving ? demoServingVars() : {}) });
-  io.stdout.write(`inventory: ${k.inventoryDir} (k3s-ansible shape; API server at ${k.sim.url}, cluster ${c.dir})\n\n`);
+  io.stdout.write(`inventory: ${k.inventoryDir} (k3s-ansible shape; API server at ${k.controlPlane.url}, cluster ${c.dir})\n\n`);
   if (signal.aborted) return ExitCode.interrupted; // Ctrl-C during start-up: the lab is whole, so it is torn down whole
   const code = await t.time('play', () => playMain(['--inventory', k.inventoryDir], io, signal, r.force));
   if (signal.aborted) return ExitCode.interrupted;

@@ -61,7 +61,7 @@ export interface PlayRun {
 
 export interface K3sLab<A extends LabApiServer = LabApiServer> {
   readonly lab: Lab;
-  readonly sim: A;
+  readonly controlPlane: A;
   readonly standin: K3sStandin;
   readonly servers: string[];
   readonly agents: string[];
@@ -88,37 +88,37 @@ export async function startK3sLab<A extends LabApiServer>(o: K3sLabOptions<A>): 
   const total = servers.length + agents.length + lbs.length;
   // the lab names hosts node1..N; the k3s groups use these names through host aliases below
   const lab = await startLab({ hosts: total, name: o.name ?? 'k3s', extraPrivateDirs: K3S_PRIVATE_DIRS, ...(o.handleSignals !== undefined ? { handleSignals: o.handleSignals } : {}) });
-  let sim: A | undefined;
+  let api: A | undefined;
   let standin: K3sStandin | undefined;
   try {
-    sim = await o.startApi({ host: lab.gatewayIp });
+    api = await o.startApi({ host: lab.gatewayIp });
     const standinKubeconfig = join(lab.dir, 'k3s-standin-kubeconfig.yaml');
-    await sim.writeKubeconfig(standinKubeconfig);
+    await api.writeKubeconfig(standinKubeconfig);
     const k3sYaml = join(lab.dir, 'k3s-standin-k3s.yaml');
-    if (sim.writeK3sYaml) await sim.writeK3sYaml(k3sYaml);
+    if (api.writeK3sYaml) await api.writeK3sYaml(k3sYaml);
     const names = [...servers, ...agents, ...lbs];
     const nodeIps = Object.fromEntries(names.map((n, i) => [n, lab.hosts[i]!.ip]));
     standin = await startK3sStandin({
       listenHost: lab.gatewayIp, kubeconfig: standinKubeconfig, nodePorts: o.nodePorts ?? [], nodeIps,
-      ...(sim.writeK3sYaml ? { k3sYaml } : {}), ...(sim.apiRelay ? { apiRelay: sim.apiRelay } : {}),
-      ...(sim.kubeletAddress ? { kubeletAddress: sim.kubeletAddress } : {}),
+      ...(api.writeK3sYaml ? { k3sYaml } : {}), ...(api.apiRelay ? { apiRelay: api.apiRelay } : {}),
+      ...(api.kubeletAddress ? { kubeletAddress: api.kubeletAddress } : {}),
     });
     const inventoryDir = join(lab.dir, 'k3s-inventory');
     writeInventory(lab, inventoryDir, servers, agents, lbs);
     const kubeconfigPath = join(lab.dir, 'kubeconfig');
     const baseVars = {
       k3s_version: o.version, k3s_install_script_url: standin.installUrl,
-      api_endpoint: lab.gatewayIp, api_port: Number(new URL(sim.url).port),
+      api_endpoint: lab.gatewayIp, api_port: Number(new URL(api.url).port),
       kubeconfig: kubeconfigPath, cluster_context: 'capstan-lab',
       // a lab's tests write tokens in plain text (the vault is covered by test/vault.test.ts)
       capstan_allow_plain_secrets: true, ...o.vars,
     };
     const writeVars = (vars: Record<string, unknown>) => writeFileSync(join(inventoryDir, 'group_vars', 'all.yml'), stringify({ ...baseVars, ...vars }));
     writeVars({});
-    return makeK3sLab(lab, sim, standin, { servers, agents, inventoryDir, kubeconfigPath, writeVars });
+    return makeK3sLab(lab, api, standin, { servers, agents, inventoryDir, kubeconfigPath, writeVars });
   } catch (e) {
     await standin?.close();
-    await sim?.close();
+    await api?.close();
     await lab.down();
     throw e;
   }
@@ -139,7 +139,7 @@ function writeInventory(lab: Lab, dir: string, servers: string[], agents: string
   writeFileSync(join(dir, 'hosts'), lines.join('\n'));
 }
 
-function makeK3sLab<A extends LabApiServer>(lab: Lab, sim: A, standin: K3sStandin, x: {
+function makeK3sLab<A extends LabApiServer>(lab: Lab, api: A, standin: K3sStandin, x: {
   servers: string[]; agents: string[]; inventoryDir: string; kubeconfigPath: string; writeVars: (v: Record<string, unknown>) => void;
 }): K3sLab<A> {
   const labHost = (name: string) => {
@@ -152,7 +152,7 @@ function makeK3sLab<A extends LabApiServer>(lab: Lab, sim: A, standin: K3sStandi
     return r.code === 0 ? r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>) : [];
   };
   return {
-    lab, sim, standin, ...x,
+    lab, controlPlane: api, standin, ...x,
     play: (args, options) => runPlay(['--inventory', x.inventoryDir, ...args], options?.timeoutMs ?? 120_000, join(lab.dir, 'play.log')),
     records,
     async starts(host) {
@@ -167,7 +167,7 @@ function makeK3sLab<A extends LabApiServer>(lab: Lab, sim: A, standin: K3sStandi
     },
     async down() {
       await standin.close();
-      await sim.close();
+      await api.close();
       await lab.down();
     },
   };

@@ -4,8 +4,8 @@
  *
  *   const k = await startK3sLabOnCluster({ servers: 1, agents: 2, version: 'v1.31.4+k3s1' });
  *   await k.play(['--tags', 'k3s']);
- *   await k.sim.nodes();                   // the Node objects, as the admin reads them
- *   k.sim.cluster;                         // the Cluster handle: api, auditWrites('capstan'), kubeconfig, ...
+ *   await k.controlPlane.nodes();                   // the Node objects, as the admin reads them
+ *   k.controlPlane.cluster;                         // the Cluster handle: api, auditWrites('capstan'), kubeconfig, ...
  *   await k.down();                        // stand-in, cluster and lab
  *
  * The cluster is started with the lab's gateway address (it listens there too, with that address

@@ -55,7 +55,7 @@ describe('cluster_access: ssh (k3s stand-in on the real control plane)', () => {
     const text = (await k.lab.exec(k.lab.hosts[0]!.name, ['cat', '/etc/rancher/k3s/k3s.yaml'])).stdout;
     const doc = parse(text);
     expect(doc.clusters[0].cluster.server).toBe('https://127.0.0.1:6443');
-    expect(Buffer.from(doc.clusters[0].cluster['certificate-authority-data'], 'base64').toString()).toBe(readFileSync(k.sim.cluster.caFile, 'utf8'));
+    expect(Buffer.from(doc.clusters[0].cluster['certificate-authority-data'], 'base64').toString()).toBe(readFileSync(k.controlPlane.cluster.caFile, 'utf8'));
     expect(doc.users[0].user['client-certificate-data']).toMatch(/^[A-Za-z0-9+/=]{100,}$/);
   });
 
@@ -68,14 +68,14 @@ describe('cluster_access: ssh (k3s stand-in on the real control plane)', () => {
     expect(server).not.toBe('https://127.0.0.1:6443');
     expect(lines.some((l) => /^tunnel 127\.0\.0\.1:\d+ -> server1 -> 127\.0\.0\.1:6443$/.test(l))).toBe(true);
 
-    const mark = (await k.sim.cluster.auditWrites('capstan')).length;
+    const mark = (await k.controlPlane.cluster.auditWrites('capstan')).length;
     expect((await cluster.ensureNamespace('via-ssh', { by: 'tunnel' }, { check: false })).status).toBe('changed');
     const res = await cluster.helmRelease({ name: 'istio-base', namespace: 'istio-system', chart: istioChart('base'), values: {} }, { check: false, diff: false, log: log.progress });
     expect(res.status).toBe('changed');
-    const ns = await k.sim.cluster.api.get('v1', 'Namespace', undefined, 'via-ssh');
+    const ns = await k.controlPlane.cluster.api.get('v1', 'Namespace', undefined, 'via-ssh');
     expect(ns?.metadata.labels).toMatchObject({ by: 'tunnel' });
     // helm's release record was written through the tunnel, as user capstan (k3s.yaml's certificate)
-    const writes = (await k.sim.cluster.auditWrites('capstan')).slice(mark);
+    const writes = (await k.controlPlane.cluster.auditWrites('capstan')).slice(mark);
     expect(writes.some((w) => w.verb === 'create' && w.resource === 'secrets' && w.name === 'sh.helm.release.v1.istio-base.v1')).toBe(true);
     await cluster.close();
     expect(existsSync(kc)).toBe(false);
@@ -87,7 +87,7 @@ describe('cluster_access: ssh (k3s stand-in on the real control plane)', () => {
     expect(res).toMatchObject({ status: 'changed', data: { revision: 1 } });
     expect(lines.some((l) => l.startsWith('helm 4: upgrade --install istiod'))).toBe(true);
     expect((await cluster.helmRelease({ name: 'istiod', namespace: 'istio-system', chart: istioChart('istiod'), values: {} }, { check: false, diff: false, log: log.progress })).status).toBe('ok');
-    expect(await k.sim.cluster.api.get('apps/v1', 'Deployment', 'istio-system', 'istiod')).toBeDefined();
+    expect(await k.controlPlane.cluster.api.get('apps/v1', 'Deployment', 'istio-system', 'istiod')).toBeDefined();
     await cluster.close();
   }, 180_000);
 });

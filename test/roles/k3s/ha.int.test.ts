@@ -31,7 +31,7 @@ const hosts = () => [...k.servers, ...k.agents];
 type Node = { metadata: { name: string }; spec?: { unschedulable?: boolean }; status: { conditions?: { type: string; status: string }[]; nodeInfo: { kubeletVersion: string } } };
 /** The Nodes in host order. */
 const nodes = async () => {
-  const all = (await k.sim.nodes()) as Node[];
+  const all = (await k.controlPlane.nodes()) as Node[];
   return hosts().map((h) => all.find((n) => n.metadata.name === h)!);
 };
 /** [start, ready] of each k3s (re)start on a host since `after`. */
@@ -49,7 +49,7 @@ describe('k3s role on 3 servers + 2 agents', () => {
     const r = await k.play(['--tags', 'k3s']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(k.standin.requests).toEqual([]);
-    const all = (await k.sim.nodes()) as Node[];
+    const all = (await k.controlPlane.nodes()) as Node[];
     expect(all.map((n) => n.metadata.name).sort()).toEqual(hosts().sort());
     expect(all.every((n) => (n.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'))).toBe(true);
     const flags = await Promise.all(k.servers.map(async (s) => (await k.records(s, 'invocations.jsonl')).at(-1)!['flags']));
@@ -61,15 +61,15 @@ describe('k3s role on 3 servers + 2 agents', () => {
 
   it('upgrade with drain: servers one at a time, then agents, each Ready on the new version, drained and uncordoned', async () => {
     k.writeVars({});
-    const api = k.sim.cluster.api;
+    const api = k.controlPlane.cluster.api;
     await api.must('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'work', namespace: 'default' }, spec: { nodeName: 'agent1', containers: [{ name: 'c', image: 'busybox' }] } });
-    const mark = (await k.sim.cluster.auditWrites('capstan')).length;
+    const mark = (await k.controlPlane.cluster.auditWrites('capstan')).length;
     const t0 = new Date().toISOString();
     const r = await k.play(['--playbook', 'upgrade', '-e', `k3s_version=${V2}`, '-e', 'k3s_upgrade_drain=true']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect((await api.call('GET', '/api/v1/namespaces/default/pods/work')).status).toBe(404);
     expect((await nodes()).map((n) => n.spec?.unschedulable ?? false)).toEqual(hosts().map(() => false));
-    const writes = (await k.sim.cluster.auditWrites('capstan')).slice(mark);
+    const writes = (await k.controlPlane.cluster.auditWrites('capstan')).slice(mark);
     const cordons = writes.filter((w) => w.verb === 'patch' && w.resource === 'nodes' && hosts().includes(w.name ?? ''));
     expect(cordons.length, 'a cordon and an uncordon per node').toBe(hosts().length * 2);
     expect(writes.filter((w) => w.verb === 'create' && w.uri.includes('/eviction')).map((w) => `${w.name} ${w.code}`), 'the drained pod, evicted').toEqual(['work 201']);
@@ -83,7 +83,7 @@ describe('k3s role on 3 servers + 2 agents', () => {
   }, 120_000);
 
   it('a PodDisruptionBudget that allows no disruption stops the drain, naming the pod, the budget\'s words and the fix', async () => {
-    const api = k.sim.cluster.api;
+    const api = k.controlPlane.cluster.api;
     await api.must('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'guarded', namespace: 'default', labels: { app: 'guarded' } }, spec: { nodeName: 'server1', containers: [{ name: 'c', image: 'busybox' }] } });
     await api.must('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'guarded', namespace: 'default' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'guarded' } } } });
     // the disruption controller (the real kube-controller-manager's) has counted the Ready pod: no disruption allowed

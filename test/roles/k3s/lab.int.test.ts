@@ -19,7 +19,7 @@ const play = async (args: string[]) => {
 };
 const recap = (r: PlayRun, host: string) => new RegExp(`^${host}\\s+: (.*)$`, 'm').exec(r.stdout)?.[1] ?? '';
 type Node = { metadata: { name: string }; status: { conditions?: { type: string; status: string }[]; addresses: { type: string; address: string }[] } };
-const nodes = async () => (await k.sim.nodes()) as Node[];
+const nodes = async () => (await k.controlPlane.nodes()) as Node[];
 const ready = (n: Node) => (n.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 const labHost = (name: string) => k.lab.hosts[[...k.servers, ...k.agents].indexOf(name)]!;
 const cat = async (host: string, path: string) => (await k.lab.exec(labHost(host).name, ['cat', path], { allowFail: true })).stdout;
@@ -58,18 +58,18 @@ describe('k3s role on 1 server + 2 agents', () => {
     for (const agent of k.agents) {
       const call = (await k.records(agent, 'invocations.jsonl')).at(-1)!;
       expect(call['kind']).toBe('agent');
-      expect(call['flags']).toMatchObject({ server: `https://${k.lab.gatewayIp}:${new URL(k.sim.url).port}`, token });
+      expect(call['flags']).toMatchObject({ server: `https://${k.lab.gatewayIp}:${new URL(k.controlPlane.url).port}`, token });
     }
     expect(statSync(k.kubeconfigPath).mode & 0o777).toBe(0o600);
     const kc = parse(readFileSync(k.kubeconfigPath, 'utf8'));
     expect(kc.contexts.map((c: { name: string }) => c.name)).toEqual(['work', 'capstan-lab']);
     expect(kc['current-context']).toBe('work');
-    expect(kc.clusters[1]).toEqual({ name: 'capstan-lab', cluster: expect.objectContaining({ server: `https://${k.lab.gatewayIp}:${new URL(k.sim.url).port}` }) });
+    expect(kc.clusters[1]).toEqual({ name: 'capstan-lab', cluster: expect.objectContaining({ server: `https://${k.lab.gatewayIp}:${new URL(k.controlPlane.url).port}` }) });
     expect((await k.lab.exec(labHost('server1').name, ['stat', '-c', '%a', '/etc/rancher/k3s/config.yaml'])).stdout.trim()).toBe('600');
   }, 90_000);
 
   it('pods scheduled to the stand-in\'s Nodes run: a Deployment becomes ready on them (kwok)', async () => {
-    const api = k.sim.cluster.api;
+    const api = k.controlPlane.cluster.api;
     await api.must('POST', '/apis/apps/v1/namespaces/default/deployments', {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'on-standin-nodes', namespace: 'default' },
       spec: { replicas: 3, selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } },
