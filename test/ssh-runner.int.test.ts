@@ -57,8 +57,9 @@ describe('SSH through the runner', () => {
         };
         return counted;
       };
-      const { outcome } = await play('forks.ts', { forks, openTransport });
-      expect(outcome.exitCode).toBe(ExitCode.ok);
+      const { outcome, events } = await play('forks.ts', { forks, openTransport });
+      const failed = events.filter((e) => e.type === 'task_result' && e.status !== 'ok').map((e) => JSON.stringify(e));
+      expect(outcome.exitCode, failed.join('\n')).toBe(ExitCode.ok);
       return max;
     };
     expect(await measureWith(2)).toBe(2);

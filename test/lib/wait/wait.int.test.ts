@@ -38,9 +38,11 @@ function collect(): { lines: string[]; log: (m: string) => void } {
 
 describe('waits', () => {
   it('waits for a deployment rollout, reporting its progress', async () => {
-    await f.cluster.apply([deployment('web')], opts);
+    // minReadySeconds keeps the rollout observably in progress after kwok readies the pod: on a quiet
+    // machine the pod was Ready (1/1 available) before the wait's first look
+    await f.cluster.apply([{ ...deployment('web'), spec: { ...(deployment('web')['spec'] as object), minReadySeconds: 4 } }], opts);
     const c = collect();
-    await f.cluster.wait.rollout('Deployment', 'w', 'web', { timeoutSeconds: 10, log: c.log });
+    await f.cluster.wait.rollout('Deployment', 'w', 'web', { timeoutSeconds: 60, log: c.log });
     expect(c.lines[0]).toMatch(/^deployment w\/web: 0\/1 available.*, \d+s$/);
     expect(c.lines.at(-1)).toMatch(/^deployment w\/web: 1\/1 available, \d+s$/);
   });
