@@ -69,6 +69,7 @@ export function makeFileOps(d: FileDeps) {
     if ((err as { code?: unknown }).code !== SFTP_FAILURE || d.dead()) return err;
     const dir = dirname(path);
     const probe = await d.run(sh`f=$(mktemp -p ${dir} .capstan-probe.XXXXXX) || exit 1; head -c ${String(Math.max(size, 1))} /dev/zero > "$f"; r=$?; rm -f -- "$f"; exit $r`)
+      // a probe that cannot run (the connection went) explains nothing: the write's own error stands
       .catch(() => undefined);
     const said = probe?.stderr.trim().split('\n').pop()?.replace(/^.*: /, '');
     if (!probe || probe.code === 0 || !said) return err;

@@ -47,11 +47,13 @@ type Evict = NonNullable<Awaited<ReturnType<TaskContext['cluster']>>['api']['evi
 
 async function evictOne(ctx: TaskContext, evict: Evict, pod: KubeObject, node: string, deadline: number, timeoutSeconds: number): Promise<void> {
   const { namespace, name } = pod.metadata as { namespace: string; name: string };
-  for (let said = false; ;) {
+  let said = false;
+  for (;;) {
     const r = await evict(namespace, name);
     if (r.result !== 'blocked') return;
     if (!said) ctx.log.progress(`draining ${node}: pod ${namespace}/${name} not evicted yet: ${r.message}`);
     said = true;
+    // bounded by the drain's deadline
     if (Date.now() + RETRY_MS > deadline) {
       throw new Error(`draining ${node}: pod ${namespace}/${name} could not be evicted within ${timeoutSeconds}s: ${r.message}; fix: let its PodDisruptionBudget allow a disruption (more replicas, or a lower minAvailable), or raise k3s_upgrade_drain_timeout (${node} stays cordoned until the next run, or kubectl uncordon ${node})`);
     }

@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { logFile, startProcess } from './processes.ts';
-import { isAlive, readState, saveState } from './state.ts';
+import { endPids, readState, saveState } from './state.ts';
 import type { Cluster } from './types.ts';
 import { binaryPath } from './versions.ts';
 
@@ -33,10 +33,7 @@ export function startCertManagerController(c: Pick<Cluster, 'dir'>, o: { cluster
   return {
     pid, log: logFile(s, CERT_MANAGER_PROCESS),
     async stop() {
-      if (isAlive(pid)) process.kill(pid, 'SIGTERM');
-      const deadline = Date.now() + 10_000;
-      while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+      endPids('cert-manager controller', [pid], 10_000);
       const now = readState(c.dir);
       if (now) saveState({ ...now, processes: now.processes.filter((p) => p.pid !== pid) });
     },

@@ -126,8 +126,16 @@ const cell = new Int32Array(new SharedArrayBuffer(4));
 
 /** SIGTERM the cluster's own PIDs, SIGKILL what is left after graceMs. Synchronous (exit handlers). */
 export function endProcesses(s: ClusterState, graceMs = 3000): void {
-  const signal = (sig: NodeJS.Signals, pids: number[]) => {
-    for (const pid of pids) {
+  // Reverse start order: kwok and the controllers before the API server, etcd last; with
+  // their children (MetalLB's controller under its runner), which name the directory too.
+  const ours = [...s.processes].reverse().flatMap((p) => [...childrenOf(p.pid), p.pid]).filter((pid) => isOurs(pid, s.dir));
+  endPids(`cluster ${s.id}`, ours, graceMs);
+}
+
+/** SIGTERM these PIDs (recorded when they were started), SIGKILL what is left after graceMs. Synchronous. */
+export function endPids(who: string, pids: number[], graceMs: number): void {
+  const signal = (sig: NodeJS.Signals, targets: number[]) => {
+    for (const pid of targets) {
       try {
         process.kill(pid, sig);
       } catch (err) {
@@ -135,14 +143,11 @@ export function endProcesses(s: ClusterState, graceMs = 3000): void {
       }
     }
   };
-  // Reverse start order: kwok and the controllers before the API server, etcd last; with
-  // their children (MetalLB's controller under its runner), which name the directory too.
-  const ours = [...s.processes].reverse().flatMap((p) => [...childrenOf(p.pid), p.pid]).filter((pid) => isOurs(pid, s.dir));
-  signal('SIGTERM', ours);
-  const left = waitGone(ours, graceMs);
+  signal('SIGTERM', pids);
+  const left = waitGone(pids, graceMs);
   signal('SIGKILL', left);
   const stuck = waitGone(left, 5000);
-  if (stuck.length > 0) throw new Error(`cluster ${s.id}: PIDs ${stuck.join(', ')} still alive after SIGKILL`);
+  if (stuck.length > 0) throw new Error(`${who}: PIDs ${stuck.join(', ')} still alive after SIGKILL`);
 }
 
 /** Poll until the PIDs are gone or ms passed; the ones still alive. */

@@ -35,7 +35,8 @@ K3S_STANDIN_CONF=${q(env.confPath)} exec ${q(process.execPath)} ${q(join(here, '
 }
 
 const killall = `#!/bin/sh
-# k3s-killall.sh of the k3s STAND-IN: stops the stand-in's processes.
+# k3s-killall.sh of the k3s STAND-IN (k3s's script name): stops the stand-in's own units through its
+# systemctl, which ends only the PIDs it recorded when it started them.
 for unit in k3s k3s-agent; do
   [ -f ${STANDIN_STATE_DIR}/$unit.args ] && /usr/local/bin/systemctl stop "$unit"
 done

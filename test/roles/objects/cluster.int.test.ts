@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { playMain } from '../../../lib/cli/play.ts';
+import { playInProcess } from '../../support/play-in-process.ts';
 import { connectKube, loadKubeConfig } from '../../../lib/kube/client.ts';
 import { isLockRequest } from '../../../lib/lock/lease.ts';
 import { applySetId } from '../../../lib/objects/applyset.ts';
@@ -38,14 +38,7 @@ interface Run { code: number; tasks: TaskEvent[]; stderr: string; stdout: string
 
 async function play(args: string[]): Promise<Run> {
   const mark = c().requests.length;
-  let out = '';
-  let err = '';
-  const io = {
-    stdout: { write: (s: string) => { out += s; return true; } },
-    stderr: { write: (s: string) => { err += s; return true; } },
-    projectDir: PROJECT, cwd: PROJECT, env: { ...process.env, KUBECONFIG: c().kubeconfig },
-  };
-  const code = await playMain(['--inventory', inv, '--tags', 'objects', ...(args.includes('--plan') ? [] : ['--json']), ...args], io);
+  const { code, out, err } = await playInProcess(['--inventory', inv, '--tags', 'objects', ...(args.includes('--plan') ? [] : ['--json']), ...args], c().kubeconfig);
   const tasks = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string }).filter((e): e is TaskEvent => e.type === 'task_result');
   // The run's cluster lock (a Lease, lib/lock) is not an object write: leave its requests out.
   const requests = c().requests.slice(mark);

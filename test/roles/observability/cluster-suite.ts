@@ -10,16 +10,15 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { playMain } from '../../../lib/cli/play.ts';
+import { playInProcess } from '../../support/play-in-process.ts';
 import { kubeBinaries, type HelmMajor } from '../../../lib/lab/helm-bin.ts';
 import { connectKube, loadKubeConfig } from '../../../lib/kube/client.ts';
 import { isLockRequest } from '../../../lib/lock/lease.ts';
 import { inventoryCopy, type TaskEvent } from '../../fixtures/istio/inventory-copy.ts';
 import { useCluster } from '../../support/cluster.ts';
 
-const PROJECT = resolve(import.meta.dirname, '../../..');
 /** Written as a plain var (the lab switch allows it); a vaulted one is masked the same way (test/lib/secrets). */
 const PASSWORD = 'grafana-Admin-pw-7f3k2q';
 const RELEASES = ['istio-system/grafana', 'istio-system/kiali-server', 'istio-system/prometheus'];
@@ -34,14 +33,7 @@ export function observabilityClusterSuite(major: HelmMajor): void {
 
     async function play(args: string[]): Promise<Run> {
       const mark = c().requests.length;
-      let out = '';
-      let err = '';
-      const io = {
-        stdout: { write: (s: string) => { out += s; return true; } },
-        stderr: { write: (s: string) => { err += s; return true; } },
-        projectDir: PROJECT, cwd: PROJECT, env: { ...process.env, KUBECONFIG: c().kubeconfig },
-      };
-      const code = await playMain(['--inventory', inv, '--tags', 'observability', ...args], io);
+      const { code, out, err } = await playInProcess(['--inventory', inv, '--tags', 'observability', ...args], c().kubeconfig);
       const tasks = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string })
         .filter((e): e is TaskEvent => e.type === 'task_result' && (e as TaskEvent).role === 'observability');
       const writes = c().writesSince(mark).filter((w) => !isLockRequest(w.split(' ')[1]!.split('?')[0]!));
