@@ -31,6 +31,12 @@ const benches: Record<string, Bench> = {
 function runOne(bench: Bench, args: readonly string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, join(here, bench.file), ...args], { stdio: ['inherit', 'pipe', 'inherit'] });
+    // Ctrl-C reaches the bench too (and `kill -INT` of this process is passed on): the bench tears
+    // its lab down and exits; this process waits for it and still records what it printed.
+    const relay = (signal: NodeJS.Signals) => { child.kill(signal); };
+    process.on('SIGINT', relay);
+    process.on('SIGTERM', relay);
+    child.once('close', () => { process.off('SIGINT', relay); process.off('SIGTERM', relay); });
     let stdout = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d: string) => { stdout += d; process.stdout.write(d); });

@@ -10,7 +10,10 @@
  * and the writes by user `capstan` in the audit log (the run lock's Lease requests apart).
  * Targets: no-op ≤ 3 s wall, 0 helm processes, 0 writes by capstan.
  *
- *   npm run bench -- site [--runs 3] [--pod-ready-ms 1000] [--helm 3]   (root)
+ *   npm run bench -- site [--runs 3] [--pod-ready-ms 1000] [--helm 3] [--hold [--hold-minutes 30]]   (root)
+ *
+ * --hold keeps the lab and its cluster up after the runs (until Ctrl-C or --hold-minutes) and prints
+ * the inventory and the exact command that reruns the no-op, to iterate on a kept lab.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,12 +24,14 @@ import { startIngressNginxStandIn } from '../../lib/lab/stand-ins/ingress-nginx.
 import { startSeldonStandIn } from '../../lib/lab/stand-ins/seldon.ts';
 import { together } from '../../lib/lab/stand-ins/watch.ts';
 import { PROJECT_DIR } from '../../lib/cli/args.ts';
+import { sh } from '../../lib/shell.ts';
 import { auditedRun, log, median, pinPodStages, timed, type Timed } from '../support/cluster.ts';
 import { capstanRecap, parseProfile, profileTable, timeline, type ParsedProfile } from '../support/capstan-events.ts';
 import { SITE_NODE_PORTS, siteVars } from './vars.ts';
 
 const { values } = parseArgs({ options: {
   runs: { type: 'string', default: '3' }, 'pod-ready-ms': { type: 'string', default: '1000' }, helm: { type: 'string', default: '3' },
+  hold: { type: 'boolean', default: false }, 'hold-minutes': { type: 'string', default: '30' },
 } });
 const RUNS = Number(values.runs);
 const POD_READY_MS = Number(values['pod-ready-ms']);
@@ -34,6 +39,8 @@ const MAJOR = Number(values.helm) as HelmMajor;
 if (!(RUNS >= 1 && RUNS <= 9)) throw new Error('--runs takes 1 to 9');
 if (!(POD_READY_MS >= 0 && POD_READY_MS <= 30_000)) throw new Error('--pod-ready-ms takes 0 to 30000');
 if (MAJOR !== 3 && MAJOR !== 4) throw new Error('--helm takes 3 or 4');
+const HOLD_MINUTES = Number(values['hold-minutes']);
+if (!(HOLD_MINUTES > 0 && HOLD_MINUTES <= 240)) throw new Error('--hold-minutes takes more than 0 and at most 240');
 if (process.getuid?.() !== 0) throw new Error('run as root (the lab and the real control plane need it)');
 
 const say = log('site');
@@ -60,8 +67,8 @@ try {
   k.writeVars(siteVars(subnet, kubeBinaries(MAJOR).helm, out));
   say(`lab ${k.lab.dir}: ${k.servers.length} servers, ${k.agents.length} agents, 1 load balancer; control plane ${c.id}; pod stages pinned to ${POD_READY_MS} ms`);
 
-  const play = () => timed(process.execPath, ['--import', join(PROJECT_DIR, 'lib/cli/compile-cache.ts'), join(PROJECT_DIR, 'lib/cli/play.ts'),
-    '--inventory', k.inventoryDir, '--json', '--profile'], { cwd: PROJECT_DIR, timeoutMs: RUN_TIMEOUT_MS });
+  const playArgs = ['--import', join(PROJECT_DIR, 'lib/cli/compile-cache.ts'), join(PROJECT_DIR, 'lib/cli/play.ts'), '--inventory', k.inventoryDir];
+  const play = () => timed(process.execPath, [...playArgs, '--json', '--profile'], { cwd: PROJECT_DIR, timeoutMs: RUN_TIMEOUT_MS });
   const first = await play();
   const firstRecap = capstanRecap(first.stdout);
   if (firstRecap.failed || firstRecap.unreachable) throw new Error(`the first run failed:\n${first.stdout.slice(-4000)}\n${first.stderr.slice(-2000)}`);
@@ -76,9 +83,34 @@ try {
     say(`no-op rerun ${i + 1}/${RUNS}: ${run.seconds.toFixed(2)} s, ${writes.persisted.length} writes`);
   }
   report(first, firstRecap, noops);
+  if (values.hold) await hold(playArgs);
 } finally {
   await standIn.stop();
   await k.down();
+}
+
+/**
+ * Keeps the lab up until Ctrl-C (or SIGTERM) or HOLD_MINUTES, saying how to rerun the no-op on it.
+ * On stderr: the table on stdout goes into bench/RESULTS.md.
+ */
+async function hold(playArgs: readonly string[]): Promise<void> {
+  const rel = playArgs.map((a) => a.startsWith(`${PROJECT_DIR}/`) ? a.slice(PROJECT_DIR.length + 1) : a);
+  say(`holding the lab for ${HOLD_MINUTES} min (Ctrl-C, or kill -INT ${process.pid}, ends it and tears it down)`);
+  say(`inventory: ${k.inventoryDir}`);
+  say(`rerun the no-op from a checkout (as root): ${sh`npx node ${rel} --profile`.text}`);
+  say(`the cluster as its admin: KUBECONFIG=${c.adminKubeconfig} kubectl get nodes`);
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, HOLD_MINUTES * 60_000);
+    function done(): void {
+      clearTimeout(timer);
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      say('hold over: tearing the lab down');
+      resolve();
+    }
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
 }
 
 function report(first: Timed, firstRecap: Record<string, number>, noops: NoOp[]): void {
