@@ -140,6 +140,8 @@ export interface Role<D extends VarDefs = VarDefs> {
   readonly tags: readonly string[];
   /** Roles that must run before this one when both are selected in a run. */
   readonly dependencies?: readonly string[];
+  /** Its tasks use ctx.cluster(): a run that selects it starts loading lib/cluster at its start, beside the first plays. */
+  readonly usesCluster?: boolean;
   readonly vars: D;
   /** Cross-field checks beyond each var's own schema; every problem at once. */
   validate?(vars: VarsOf<D>, ctx: ValidateContext): Problem[];

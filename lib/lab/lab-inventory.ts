@@ -6,6 +6,14 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabState } from './lab-state.ts';
 
+/**
+ * Each lab host's run lock in its own /run/lock (private per host, as on real machines), whatever
+ * CAPSTAN_LOCK_PATH says: that variable points at the controller's file system, which the lab hosts
+ * share, so with it all hosts of a lab would lock one file.
+ */
+export const LAB_LOCK_PATH = 'capstan_lock_path=/run/lock/capstan.lock';
+export const LAB_LOCK_PATH_COMMENT = "# each host's own lock: its /run/lock is private to it";
+
 function publicKeyLine(state: LabState, host: string): string {
   const pub = readFileSync(join(state.dir, 'hosts', host, 'ssh_host_ed25519_key.pub'), 'utf8').trim();
   return pub.split(' ').slice(0, 2).join(' ');
@@ -32,6 +40,8 @@ export function writeLabInventory(state: LabState, groups: Record<string, readon
     `ansible_ssh_common_args='-o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes'`,
     `capstan_known_hosts_file=${knownHosts}`,
     'ansible_python_interpreter=/usr/bin/python3',
+    LAB_LOCK_PATH_COMMENT,
+    LAB_LOCK_PATH,
     '',
   );
   const inventoryDir = join(state.dir, 'inventory');

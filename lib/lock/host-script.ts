@@ -23,10 +23,18 @@ fi
 mkdir -p -- "$(dirname -- "$lock")" || exit 3
 exec 9>>"$lock" || exit 3
 if ! flock -n 9; then
-  # the holder writes its record right after taking the lock: give it a moment (bounded)
-  n=0; while [ ! -s "$lock" ] && [ "$n" -lt 20 ]; do sleep 0.05; n=$((n + 1)); done
-  # this run already holds it (two inventory hosts on one machine: local hosts, aliases): reentrant
-  if grep -qxF -- "id=$CAPSTAN_RUN_ID" "$lock"; then echo "capstan-lock: reentrant $(sed -n 's/^pid=//p' "$lock")"; exit 0; fi
+  # This run may already hold it (two inventory hosts on one machine: local hosts, aliases): then it
+  # is reentrant. The holder writes its record just after taking the lock (until then the file is
+  # empty or holds a crashed run's record) and rewrites it once (truncate, write): look again until
+  # the record names this run, or a whole record of another run stays the same for 10 looks (0.5 s; bounded: 2 s).
+  n=0 same=0 prev=
+  while [ "$n" -lt 40 ]; do
+    rec=$(cat -- "$lock" 2>/dev/null)
+    if printf '%s\n' "$rec" | grep -qxF -- "id=$CAPSTAN_RUN_ID"; then echo "capstan-lock: reentrant $(printf '%s\n' "$rec" | sed -n 's/^pid=//p')"; exit 0; fi
+    case $rec in *controller_pid=*) if [ "$rec" = "$prev" ]; then same=$((same + 1)); else same=0; fi ;; *) same=0 ;; esac
+    [ "$same" -ge 10 ] && break
+    prev=$rec n=$((n + 1)); sleep 0.05
+  done
   echo 'capstan-lock: held'; cat -- "$lock"; echo 'capstan-lock: end'
   # one more line, so the transport's streaming (which holds back a marker-sized tail) passes the block on now
   echo 'capstan-lock: waiting for the holder to let go ...........................................'

@@ -39,7 +39,12 @@ export interface ServicesOptions {
   lock?: RunLock;
 }
 
-/** lib/kube (and @kubernetes/client-node behind it) is loaded only when a task asks for the cluster. */
+/**
+ * lib/cluster (lib/kube, @kubernetes/client-node, undici: ~0.3 s of module loading) is loaded only
+ * when a task asks for the cluster, or from the run's start when it selects a role that uses the
+ * cluster (preloadCluster), so the load overlaps the first plays' SSH work. The profile item is the
+ * load's own time either way.
+ */
 async function importOpenCluster(): Promise<OpenCluster> {
   return (await profile.time('lazy module load', () => import('../cluster/index.ts'))).openCluster;
 }
@@ -51,6 +56,7 @@ export class RunServices {
   private readonly warming = new Set<string>();
   private readonly facts = new Map<string, Map<string, Promise<unknown>>>();
   private cluster: Promise<ClusterHandle> | undefined;
+  private clusterModule: Promise<OpenCluster> | undefined;
   private readonly hostLocks = new Map<string, HeldHostLock>();
   private readonly options: ServicesOptions;
 
@@ -125,9 +131,22 @@ export class RunServices {
     return v as Promise<T>;
   }
 
+  /** Start loading lib/cluster now (the run selects a role that uses the cluster); a failed load fails the first openCluster. */
+  preloadCluster(): void {
+    if (this.options.openCluster) return;
+    this.clusterModule ??= importOpenCluster();
+    // not dropped: openCluster awaits this same promise and rethrows its failure to the task
+    this.clusterModule.catch(() => undefined);
+  }
+
+  /** Whether lib/cluster was asked for (preloaded or opened). */
+  get clusterLoadStarted(): boolean {
+    return this.clusterModule !== undefined;
+  }
+
   openCluster(host: HostInfo, log: TaskLog): Promise<ClusterHandle> {
     this.cluster ??= (async () => {
-      const open = this.options.openCluster ?? (await importOpenCluster());
+      const open = this.options.openCluster ?? (await (this.clusterModule ??= importOpenCluster()));
       return profile.time('cluster open', () => open({
         host, transport: () => this.transport(host), shared: this.shared, log, signal: this.options.signal,
         ...(this.options.lock ? { lock: this.options.lock } : {}),

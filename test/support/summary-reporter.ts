@@ -1,6 +1,7 @@
 /**
  * Prints one plain closing line after vitest's own summary: `tests: N passed, N failed, N skipped`.
- * CI reads that line; skipped tests are counted apart, never as passed.
+ * CI reads that line; skipped tests are counted apart, never as passed. Before it, the slowest
+ * test files (what `npm test`'s wall time is made of, for whoever makes the suite faster).
  */
 import type { Reporter, TestModule } from 'vitest/node';
 
@@ -17,6 +18,11 @@ export default class SummaryReporter implements Reporter {
         else skipped++;
       }
       if (m.state() === 'failed' && [...m.children.allTests()].length === 0) failed++;
+    }
+    const slowest = [...modules].map((m) => ({ file: m.relativeModuleId, ms: m.diagnostic().duration }))
+      .sort((a, b) => b.ms - a.ms).slice(0, 12);
+    if (modules.length > 1) {
+      process.stdout.write(`\nslowest test files: ${slowest.map((f) => `${f.file} ${(f.ms / 1000).toFixed(1)} s`).join(', ')}\n`);
     }
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }

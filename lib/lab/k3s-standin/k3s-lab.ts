@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 
 import { startLab, type Lab } from '../lab.ts';
+import { LAB_LOCK_PATH, LAB_LOCK_PATH_COMMENT } from '../lab-inventory.ts';
 import { startK3sStandin, type K3sStandin } from './index.ts';
 import { STANDIN_STATE_DIR } from './paths.ts';
 
@@ -135,7 +136,7 @@ function writeInventory(lab: Lab, dir: string, servers: string[], agents: string
     'ansible_user=root',
     `ansible_ssh_private_key_file=${lab.privateKeyFile}`,
     `ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHostsFile} -o StrictHostKeyChecking=yes'`,
-    `capstan_known_hosts_file=${lab.knownHostsFile}`, '');
+    `capstan_known_hosts_file=${lab.knownHostsFile}`, LAB_LOCK_PATH_COMMENT, LAB_LOCK_PATH, '');
   writeFileSync(join(dir, 'hosts'), lines.join('\n'));
 }
 

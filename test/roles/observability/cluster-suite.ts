@@ -74,7 +74,9 @@ export function observabilityClusterSuite(major: HelmMajor): void {
       expect(rows.filter((row) => row.result !== 'ok').map((row) => [row.check, row.result])).toEqual([
         ['prometheus targets', 'warn'], ['grafana datasource prometheus', 'warn'], ['kiali health', 'warn'], ['jaeger health', 'warn'],
       ]);
-      for (const row of rows.filter((x) => x.result === 'warn')) expect(row.actual).toMatch(/^not reachable here: .*no forward found for port/);
+      // kwok's answer is its error stream's "no forward found for port"; when its data stream closes
+      // first (under load) the client sees the connection end before that message: "other side closed"
+      for (const row of rows.filter((x) => x.result === 'warn')) expect(row.actual).toMatch(/^not reachable here: .*(no forward found for port|other side closed)/);
       expect(r.out + r.err, 'the Grafana password in -v --json output').not.toContain(PASSWORD);
     }, 600_000);
 
