@@ -70,6 +70,13 @@ export interface Task {
    */
   readonly concurrent?: boolean;
   readonly after?: readonly string[];
+  /**
+   * The task runs commands on its host (ctx.transport()): the runner then connects to the host
+   * when the run starts, beside every other such host, instead of when the task first asks, so
+   * a later play's connect overlaps the plays before it. Unset: connected on first use only
+   * (an offline task never connects).
+   */
+  readonly usesHost?: boolean;
   /** Offline description for --plan. No I/O. */
   describe?(): PlanEntry[];
   run(ctx: TaskContext): Promise<TaskResult>;
@@ -133,6 +140,8 @@ export interface Role<D extends VarDefs = VarDefs> {
   readonly tags: readonly string[];
   /** Roles that must run before this one when both are selected in a run. */
   readonly dependencies?: readonly string[];
+  /** Its tasks use ctx.cluster(): a run that selects it starts loading lib/cluster at its start, beside the first plays. */
+  readonly usesCluster?: boolean;
   readonly vars: D;
   /** Cross-field checks beyond each var's own schema; every problem at once. */
   validate?(vars: VarsOf<D>, ctx: ValidateContext): Problem[];

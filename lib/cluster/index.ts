@@ -15,7 +15,7 @@ import { readLease, takeLease, type HeldLease } from '../lock/lease.ts';
 import { lockSettings } from '../lock/vars.ts';
 import { createWaiter } from '../wait/index.ts';
 import { openAccess } from '../kube/access.ts';
-import { connectKube, loadKubeConfig } from '../kube/client.ts';
+import { connectKube, loadKubeConfig, type KubeConnection } from '../kube/client.ts';
 import { applyObjects, deleteObjects, ensureNamespace, rolloutRestart } from '../kube/ops.ts';
 import type { Cluster } from '../kube/types.ts';
 import { clusterSettings } from '../kube/vars.ts';
@@ -41,7 +41,7 @@ export type OpenCluster = Cluster & {
 };
 
 /** The run's Lease (held until close), or for --check a warning when another run holds it. */
-async function clusterLock(api: ReturnType<typeof connectKube>, o: OpenClusterOptions): Promise<HeldLease | undefined> {
+async function clusterLock(api: KubeConnection, o: OpenClusterOptions): Promise<HeldLease | undefined> {
   if (!o.lock) return undefined;
   const { settings } = lockSettings(o.host.vars);
   const namespace = settings.capstan_lock_namespace;
@@ -49,6 +49,19 @@ async function clusterLock(api: ReturnType<typeof connectKube>, o: OpenClusterOp
   const holder = await readLease(api, namespace);
   if (holder) o.lock.say(`the cluster Lease ${namespace}/capstan-run is held by ${holder}: another run is changing the cluster while this check reads it, so what it reports may change`);
   return undefined;
+}
+
+/** The API connection pool, Helm's credentials, then the access (tunnel, temporary kubeconfig): each attempted. */
+async function closeAll(api: KubeConnection | undefined, auth: HelmAuth | undefined, access: { close(): Promise<void> }): Promise<void> {
+  try {
+    await api?.close();
+  } finally {
+    try {
+      await auth?.close();
+    } finally {
+      await access.close();
+    }
+  }
 }
 
 export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
@@ -60,9 +73,10 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
     o.log.warn(`HELM_DRIVER=${driver}: capstan reads release state from Helm's release Secrets (the default driver), so releases stored elsewhere look not installed and are upgraded on every run`);
   }
   let auth: HelmAuth | undefined;
+  let connection: KubeConnection | undefined;
   try {
     const kc = loadKubeConfig(access.kubeconfigPath, access.context);
-    const api = connectKube(kc, { ...o.retry, onRetry: (m) => o.log.verbose(m) });
+    const api = connection = connectKube(kc, { ...o.retry, onRetry: (m) => o.log.verbose(m) });
     const lease = await clusterLock(api, o);
     let exec: HelmExec | undefined;
     const transport = s.helm_on_node ? await o.transport() : undefined;
@@ -96,14 +110,12 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
         try {
           await lease?.release();
         } finally {
-          await auth?.close();
-          await access.close();
+          await closeAll(api, auth, access);
         }
       },
     };
   } catch (err) {
-    await auth?.close();
-    await access.close();
+    await closeAll(connection, auth, access);
     throw err;
   }
 }

@@ -39,7 +39,12 @@ export interface ServicesOptions {
   lock?: RunLock;
 }
 
-/** lib/kube (and @kubernetes/client-node behind it) is loaded only when a task asks for the cluster. */
+/**
+ * lib/cluster (lib/kube, @kubernetes/client-node, undici: ~0.3 s of module loading) is loaded only
+ * when a task asks for the cluster, or from the run's start when it selects a role that uses the
+ * cluster (preloadCluster), so the load overlaps the first plays' SSH work. The profile item is the
+ * load's own time either way.
+ */
 async function importOpenCluster(): Promise<OpenCluster> {
   return (await profile.time('lazy module load', () => import('../cluster/index.ts'))).openCluster;
 }
@@ -47,8 +52,11 @@ async function importOpenCluster(): Promise<OpenCluster> {
 export class RunServices {
   readonly shared = new Map<string, unknown>();
   private readonly transports = new Map<string, Promise<Transport>>();
+  /** Hosts connected by warm() that no task has asked for yet. */
+  private readonly warming = new Set<string>();
   private readonly facts = new Map<string, Map<string, Promise<unknown>>>();
   private cluster: Promise<ClusterHandle> | undefined;
+  private clusterModule: Promise<OpenCluster> | undefined;
   private readonly hostLocks = new Map<string, HeldHostLock>();
   private readonly options: ServicesOptions;
 
@@ -58,15 +66,38 @@ export class RunServices {
 
   transport(host: HostInfo): Promise<Transport> {
     let t = this.transports.get(host.name);
+    if (t && this.warming.delete(host.name)) this.forgetIfFailed(host.name, t);
     if (!t) {
-      const o: OpenTransportOptions = { ...this.options.ssh, signal: this.options.signal, acceptNewHostKeys: this.options.acceptNewHostKeys ?? false };
-      const opened = this.options.openTransport ? this.options.openTransport(host, o) : openTransport(connectionSpec(host.name, host.vars), o);
-      t = opened.then((tr) => this.lockHost(host, tr));
-      // A failed open is not cached: the host is marked unreachable and runs nothing more anyway.
-      t.catch(() => this.transports.delete(host.name));
+      t = this.open(host);
+      this.forgetIfFailed(host.name, t);
       this.transports.set(host.name, t);
     }
     return t;
+  }
+
+  /**
+   * Connect to these hosts now, all at once (the run's start: their connects overlap the plays
+   * before theirs). The first task that asks for one gets this connection, or its failure.
+   */
+  warm(hosts: readonly HostInfo[]): void {
+    for (const host of hosts) {
+      if (this.transports.has(host.name)) continue;
+      const t = this.open(host);
+      t.catch(() => undefined); // kept for the first task that asks: it reports the failure
+      this.transports.set(host.name, t);
+      this.warming.add(host.name);
+    }
+  }
+
+  private open(host: HostInfo): Promise<Transport> {
+    const o: OpenTransportOptions = { ...this.options.ssh, signal: this.options.signal, acceptNewHostKeys: this.options.acceptNewHostKeys ?? false };
+    const opened = this.options.openTransport ? this.options.openTransport(host, o) : openTransport(connectionSpec(host.name, host.vars), o);
+    return opened.then((tr) => this.lockHost(host, tr));
+  }
+
+  /** A failed open is not cached: the host is marked unreachable and runs nothing more anyway. */
+  private forgetIfFailed(name: string, t: Promise<Transport>): void {
+    t.catch(() => { if (this.transports.get(name) === t) this.transports.delete(name); });
   }
 
   /** Before any task command runs on the host: take its lock (or, for --check, look at it). */
@@ -100,9 +131,22 @@ export class RunServices {
     return v as Promise<T>;
   }
 
+  /** Start loading lib/cluster now (the run selects a role that uses the cluster); a failed load fails the first openCluster. */
+  preloadCluster(): void {
+    if (this.options.openCluster) return;
+    this.clusterModule ??= importOpenCluster();
+    // not dropped: openCluster awaits this same promise and rethrows its failure to the task
+    this.clusterModule.catch(() => undefined);
+  }
+
+  /** Whether lib/cluster was asked for (preloaded or opened). */
+  get clusterLoadStarted(): boolean {
+    return this.clusterModule !== undefined;
+  }
+
   openCluster(host: HostInfo, log: TaskLog): Promise<ClusterHandle> {
     this.cluster ??= (async () => {
-      const open = this.options.openCluster ?? (await importOpenCluster());
+      const open = this.options.openCluster ?? (await (this.clusterModule ??= importOpenCluster()));
       return profile.time('cluster open', () => open({
         host, transport: () => this.transport(host), shared: this.shared, log, signal: this.options.signal,
         ...(this.options.lock ? { lock: this.options.lock } : {}),

@@ -20,7 +20,7 @@ import { loadPlatformRoles, loadPlaybook, loadRoles, roleDirs } from './load.ts'
 import { emitPlan } from './plan.ts';
 import { prepareRun } from './prepare.ts';
 import { startAtTask } from './start-at.ts';
-import type { InventorySource } from './prepare.ts';
+import type { InventorySource, PreparedRun } from './prepare.ts';
 
 export interface PlaybookRunOptions {
   readonly projectDir: string;
@@ -60,6 +60,11 @@ export interface PlaybookOutcome {
   readonly exitCode: number;
   readonly hosts: Record<string, HostStats>;
   readonly interrupted: boolean;
+}
+
+/** Whether a task of the run belongs to a role that uses the cluster (its tasks, after --tags and --limit). */
+export function selectsClusterRole(run: PreparedRun): boolean {
+  return run.plays.some((p) => p.hosts.some((h) => h.tasks.some((t) => t.role.usesCluster === true)));
 }
 
 /** Runs a playbook. Throws InputError (exit 5) for bad input, before anything connects. */
@@ -104,6 +109,7 @@ export async function runPlaybook(o: PlaybookRunOptions): Promise<PlaybookOutcom
     ...(o.openTransport ? { openTransport: o.openTransport } : {}),
     ...(o.openCluster ? { openCluster: o.openCluster } : {}),
   });
+  if (selectsClusterRole(prepared)) services.preloadCluster();
   let stats;
   const t1 = performance.now();
   try {

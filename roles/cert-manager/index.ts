@@ -37,6 +37,7 @@ function tasks(vars: CertManagerVars): Task[] {
 
 export default defineRole({
   name: 'cert-manager',
+  usesCluster: true,
   description: 'cert-manager: pinned chart with CRDs, controller, cainjector and webhook ready',
   tags: ['cert-manager'],
   vars: certManagerVars,

@@ -95,6 +95,7 @@ function istioTasks(vars: IstioVars, ctx: RoleContext): Task[] {
 
 export default defineRole({
   name: 'istio',
+  usesCluster: true,
   description: 'Istio service mesh: base, istiod, ingress gateway (MetalLB LoadBalancer or NodePort), injection labels, mesh config, verify',
   tags: ['istio'],
   dependencies: ['metallb'],

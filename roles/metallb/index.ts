@@ -39,6 +39,7 @@ function absentTasks(vars: MetallbVars, objects: KubeObject[]): Task[] {
 
 export default defineRole({
   name: 'metallb',
+  usesCluster: true,
   description: 'MetalLB load balancer: pinned chart, address pools, L2 or BGP announcement',
   tags: ['metallb'],
   vars: metallbVars,

@@ -66,6 +66,7 @@ function tasks(vars: NginxIngressVars): Task[] {
 
 export default defineRole({
   name: 'nginx-ingress',
+  usesCluster: true,
   description: 'ingress-nginx controller: pinned chart, NodePort Service on the load balancers\' NodePorts',
   tags: ['nginx-ingress', 'ingress-nginx'],
   vars: nginxIngressVars,

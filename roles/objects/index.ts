@@ -51,6 +51,7 @@ function tasks(vars: ObjectsVars, ctx: RoleContext): Task[] {
 
 export default defineRole({
   name: 'objects',
+  usesCluster: true,
   description: 'Kubernetes objects from the inventory: validated offline, server-side applied, pruned (ApplySet), healthy',
   tags: ['objects'],
   dependencies: crdRoles(),

@@ -84,6 +84,7 @@ function stackTasks(v: ObservabilityVars, ctx: RoleContext): Task[] {
 
 export default defineRole({
   name: 'observability',
+  usesCluster: true,
   description: 'Prometheus, Grafana (Istio dashboards), Kiali and Jaeger for the mesh: pinned charts, alerting rules, verify',
   tags: ['observability'],
   dependencies: ['istio'],

@@ -47,6 +47,7 @@ function tasks(vars: SeldonVars): Task[] {
 
 export default defineRole({
   name: 'seldon',
+  usesCluster: true,
   description: 'Seldon Core v2: pinned CRDs, operator, runtime and servers charts; envoy on a fixed NodePort for the load balancers',
   tags: ['seldon'],
   dependencies: ['istio'],

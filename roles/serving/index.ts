@@ -90,6 +90,7 @@ function tasks(vars: ServingVars, ctx: RoleContext): Task[] {
 
 export default defineRole({
   name: 'serving',
+  usesCluster: true,
   description: 'The model-serving path: cert-manager issuers and Certificates, ingress-nginx Ingresses, Seldon Models and Experiments, Ready',
   tags: ['serving'],
   dependencies: ['cert-manager', 'istio', 'nginx-ingress', 'seldon'],
