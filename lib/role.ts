@@ -70,6 +70,13 @@ export interface Task {
    */
   readonly concurrent?: boolean;
   readonly after?: readonly string[];
+  /**
+   * The task runs commands on its host (ctx.transport()): the runner then connects to the host
+   * when the run starts, beside every other such host, instead of when the task first asks, so
+   * a later play's connect overlaps the plays before it. Unset: connected on first use only
+   * (an offline task never connects).
+   */
+  readonly usesHost?: boolean;
   /** Offline description for --plan. No I/O. */
   describe?(): PlanEntry[];
   run(ctx: TaskContext): Promise<TaskResult>;

@@ -1,7 +1,7 @@
 // The runner: play/task loop, ordering, forks, concurrent batches, failures, interrupts (fake transports).
 import { resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { InputError } from '../lib/errors.ts';
+import { ConnectionError, InputError } from '../lib/errors.ts';
 import { loadInventory, resolveHost } from '../lib/inventory/index.ts';
 import type { RunEvent } from '../lib/report/events.ts';
 import type { ClusterHandle } from '../lib/runner/context.ts';
@@ -184,6 +184,34 @@ describe('runner', () => {
     expect(fake.opened.sort()).toEqual(['n1', 'n2', 'n3', 'n4']);
     expect(fake.closed.sort()).toEqual(['n1', 'n2', 'n3', 'n4']);
     expect([opens, closes]).toEqual([1, 1]);
+  });
+
+  it('connects when the run starts to each host a usesHost task will run on, all at once; not to the others', async () => {
+    const fake = fakeTransports();
+    const endsAtOpen: number[] = [];
+    const open: typeof fake.open = (host) => {
+      endsAtOpen.push((g.__probeLog ?? []).filter((r) => r.event === 'end').length);
+      return fake.open(host);
+    };
+    const { outcome } = await play([{ name: 'a', work_ms: 30 }, { name: 'b', transport: true, uses_host: true }], { openTransport: open });
+    expect(outcome.exitCode).toBe(0);
+    expect(endsAtOpen, 'every connect began before any task ended').toEqual([0, 0, 0, 0]);
+    const skipped = await play([{ name: 'a' }, { name: 'b', uses_host: true, skip: 'not here' }]);
+    expect(skipped.fake.opened, 'a usesHost task that is skipped connects nothing').toEqual([]);
+  });
+
+  it('a failed early connect is the first asking task\'s unreachable, from one attempt', async () => {
+    const fake = fakeTransports();
+    const open: typeof fake.open = async (host) => {
+      if (host.name !== 'n3') return fake.open(host);
+      fake.opened.push(host.name);
+      throw new ConnectionError('n3', 'connection refused');
+    };
+    const { outcome, log } = await play([{ name: 'a' }, { name: 'b', transport: true, uses_host: true }, { name: 'c' }], { openTransport: open });
+    expect(outcome.exitCode).toBe(4);
+    expect(outcome.hosts.n3, 'task a ran there; b got the failed connect').toMatchObject({ changed: 1, unreachable: 1 });
+    expect(starts(log, 'c')).not.toContain('n3');
+    expect(fake.opened.filter((h) => h === 'n3')).toEqual(['n3']);
   });
 
   it('--plan opens nothing and prints describe() entries with resolved vars', async () => {

@@ -52,6 +52,8 @@ async function importOpenCluster(): Promise<OpenCluster> {
 export class RunServices {
   readonly shared = new Map<string, unknown>();
   private readonly transports = new Map<string, Promise<Transport>>();
+  /** Hosts connected by warm() that no task has asked for yet. */
+  private readonly warming = new Set<string>();
   private readonly facts = new Map<string, Map<string, Promise<unknown>>>();
   private cluster: Promise<ClusterHandle> | undefined;
   private clusterModule: Promise<OpenCluster> | undefined;
@@ -66,15 +68,38 @@ export class RunServices {
 
   transport(host: HostInfo): Promise<Transport> {
     let t = this.transports.get(host.name);
+    if (t && this.warming.delete(host.name)) this.forgetIfFailed(host.name, t);
     if (!t) {
-      const o: OpenTransportOptions = { ...this.options.ssh, signal: this.options.signal, acceptNewHostKeys: this.options.acceptNewHostKeys ?? false };
-      const opened = this.options.openTransport ? this.options.openTransport(host, o) : openTransport(connectionSpec(host.name, host.vars), o);
-      t = opened.then((tr) => this.lockHost(host, tr));
-      // A failed open is not cached: the host is marked unreachable and runs nothing more anyway.
-      t.catch(() => this.transports.delete(host.name));
+      t = this.open(host);
+      this.forgetIfFailed(host.name, t);
       this.transports.set(host.name, t);
     }
     return t;
+  }
+
+  /**
+   * Connect to these hosts now, all at once (the run's start: their connects overlap the plays
+   * before theirs). The first task that asks for one gets this connection, or its failure.
+   */
+  warm(hosts: readonly HostInfo[]): void {
+    for (const host of hosts) {
+      if (this.transports.has(host.name)) continue;
+      const t = this.open(host);
+      t.catch(() => undefined); // kept for the first task that asks: it reports the failure
+      this.transports.set(host.name, t);
+      this.warming.add(host.name);
+    }
+  }
+
+  private open(host: HostInfo): Promise<Transport> {
+    const o: OpenTransportOptions = { ...this.options.ssh, signal: this.options.signal, acceptNewHostKeys: this.options.acceptNewHostKeys ?? false };
+    const opened = this.options.openTransport ? this.options.openTransport(host, o) : openTransport(connectionSpec(host.name, host.vars), o);
+    return opened.then((tr) => this.lockHost(host, tr));
+  }
+
+  /** A failed open is not cached: the host is marked unreachable and runs nothing more anyway. */
+  private forgetIfFailed(name: string, t: Promise<Transport>): void {
+    t.catch(() => { if (this.transports.get(name) === t) this.transports.delete(name); });
   }
 
   /** Before any task command runs on the host: take its lock (or, for --check, look at it). */

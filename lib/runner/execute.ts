@@ -177,10 +177,23 @@ class PlayRun {
   }
 }
 
+/** Hosts that a task of a play that runs will run commands on (Task.usesHost), in play order. */
+function hostsUsed(run: PreparedRun): PreparedHost['info'][] {
+  const hosts = new Map<string, PreparedHost['info']>();
+  for (const p of run.plays) {
+    if (p.skipped) continue;
+    for (const h of p.hosts) {
+      if (h.tasks.some((ht) => ht.task.usesHost && ht.task.skipReason === undefined)) hosts.set(h.info.name, h.info);
+    }
+  }
+  return [...hosts.values()];
+}
+
 /** Run every play; returns the stats (the exit code comes from them). */
 export async function executeRun(run: PreparedRun, o: ExecuteOptions): Promise<Stats> {
   const stats = new Stats();
   const down = new Set<string>();
+  o.services.warm(hostsUsed(run));
   for (const p of run.plays) {
     if (o.signal.aborted) break;
     const hosts = p.hosts.map((h) => h.info.name).filter((h) => !down.has(h));

@@ -39,12 +39,12 @@ export async function command(ctx: TaskContext, cmd: Cmd, args: CommandArgs = {}
   };
   if (args.creates || args.removes) {
     const guard = args.creates ?? args.removes!;
-    const exists = (await t.run(sh`test -e ${guard}`, { become: opts.become ?? false })).code === 0;
+    const exists = (await t.run(sh`test -e ${guard}`, { become: opts.become ?? false, readOnly: true })).code === 0;
     if (args.creates && exists) return { status: 'ok', msg: `skipped: ${args.creates} exists` };
     if (args.removes && !exists) return { status: 'ok', msg: `skipped: ${args.removes} does not exist` };
   }
   if (ctx.check && !args.readOnly) return { status: 'changed', msg: `would run: ${cmd.text}` };
-  const r = await t.run(cmd, opts);
+  const r = await t.run(cmd, args.readOnly ? { ...opts, readOnly: true } : opts);
   const ok = args.okCodes ?? [0];
   if (r.code === null || !ok.includes(r.code)) {
     throw new CommandError(t.host, cmd.text, r.code, r.stderr || r.stdout, r.timedOut ? { hint: `timed out after ${args.timeoutMs} ms` } : undefined);
@@ -60,6 +60,6 @@ export async function command(ctx: TaskContext, cmd: Cmd, args: CommandArgs = {}
 export function fact<T>(ctx: TaskContext, key: string, cmd: Cmd, parse: (stdout: string) => T, options: { become?: boolean } = {}): Promise<T> {
   return ctx.fact(key, async () => {
     const t = await ctx.transport();
-    return parse((await t.must(cmd, { ...options, signal: ctx.signal })).stdout);
+    return parse((await t.must(cmd, { ...options, signal: ctx.signal, readOnly: true })).stdout);
   });
 }

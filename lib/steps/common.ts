@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { TaskContext, TaskResult } from '../role.ts';
 import { sh, type Cmd } from '../shell.ts';
 import { ownerSpec } from '../transport/temp-file.ts';
+import { pathProbe, runProbe } from './reads.ts';
 import type { Transport } from '../transport/types.ts';
 
 export interface Ownership {
@@ -25,10 +26,9 @@ export interface PathState {
   sha256?: string;
 }
 
-/** One round trip: what is at `path` (with the sha256 of a regular file when asked). */
+/** One round trip (none when prefetched): what is at `path` (with the sha256 of a regular file when asked). */
 export async function probePath(t: Transport, path: string, o: { checksum?: boolean; become?: boolean } = {}): Promise<PathState> {
-  const sum = o.checksum ? sh`; if test -f ${path}; then sha256sum -- ${path}; fi` : sh``;
-  const r = await t.must(sh`if test -e ${path} || test -L ${path}; then stat -c '%F|%a|%U|%G' -- ${path}${sum}; else echo absent; fi`, o.become === undefined ? {} : { become: o.become });
+  const r = await runProbe(t, pathProbe(path, o), true);
   const [first = '', second] = r.stdout.split('\n');
   if (first === 'absent') return { kind: 'absent' };
   const [type = '', mode = '', owner = '', group = ''] = first.split('|');

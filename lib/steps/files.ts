@@ -7,6 +7,7 @@ import { renderString } from '../render/index.ts';
 import type { TaskContext, TaskResult } from '../role.ts';
 import { sh } from '../shell.ts';
 import { unifiedDiff } from '../diff.ts';
+import { lineProbe, runProbe } from './reads.ts';
 import { applyOwnership, fmtMode, ownershipChanges, probePath, result, sha256, type Ownership } from './common.ts';
 
 export interface PutFileArgs extends Ownership {
@@ -95,7 +96,7 @@ export function withLine(text: string, line: string, regexp?: RegExp): string {
 export async function ensureLine(ctx: TaskContext, args: LineArgs): Promise<TaskResult> {
   const t = await ctx.transport();
   const become = args.become === undefined ? {} : { become: args.become };
-  const r = await t.must(sh`if test -f ${args.path}; then stat -c '%a|%U|%G' -- ${args.path} && cat -- ${args.path}; else echo absent; fi`, become);
+  const r = await runProbe(t, lineProbe(args.path, args), true);
   const nl = r.stdout.indexOf('\n');
   const head = r.stdout.slice(0, nl);
   const absent = head === 'absent';

@@ -6,3 +6,4 @@ export { command, fact, type CommandArgs, type CommandTaskResult } from './comma
 export { ensureDirectory, ensureLine, putFile, withLine, type DirectoryArgs, type LineArgs, type PutFileArgs } from './files.ts';
 export { kernelModule, sysctl, type KernelModuleArgs, type SysctlArgs } from './kernel.ts';
 export { type Ownership } from './common.ts';
+export { prefetch, reads, type CmdRead } from './reads.ts';

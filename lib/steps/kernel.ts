@@ -7,6 +7,7 @@ import type { TaskContext, TaskResult } from '../role.ts';
 import { sh } from '../shell.ts';
 import { result } from './common.ts';
 import { ensureLine, putFile } from './files.ts';
+import { modulesLoadFile, moduleProbe, runProbe, SYSCTL_DEFAULT_FILE, sysctlProbe } from './reads.ts';
 
 const SYSCTL_NAME = /^[a-zA-Z0-9_.\-/]+$/;
 const MODULE_NAME = /^[a-zA-Z0-9_-]+$/;
@@ -35,14 +36,14 @@ export async function sysctl(ctx: TaskContext, args: SysctlArgs): Promise<TaskRe
   const t = await ctx.transport();
   const become = args.become === undefined ? {} : { become: args.become };
   const want = String(args.value).trim();
-  const now = (await t.must(sh`sysctl -n ${args.name}`, become)).stdout.trim().replace(/\s+/g, ' ');
+  const now = (await runProbe(t, sysctlProbe(args.name, args), true)).stdout.trim().replace(/\s+/g, ' ');
   const live = now === want.replace(/\s+/g, ' ') ? [] : [`${args.name} ${now} → ${want}`];
   if (live.length && !ctx.check) await t.must(sh`sysctl -q -w ${`${args.name}=${want}`}`, become);
   const liveResult = result(ctx, live, `${args.name} = ${now}`);
   if (args.persist === false) return liveResult;
   const escaped = args.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const persisted = await ensureLine(ctx, {
-    path: args.file ?? '/etc/sysctl.d/99-capstan.conf', line: `${args.name} = ${want}`,
+    path: args.file ?? SYSCTL_DEFAULT_FILE, line: `${args.name} = ${want}`,
     regexp: new RegExp(`^\\s*${escaped}\\s*=`), mode: 0o644, ...become,
   });
   return merge(liveResult, persisted);
@@ -59,11 +60,10 @@ export async function kernelModule(ctx: TaskContext, args: KernelModuleArgs): Pr
   if (!MODULE_NAME.test(args.name)) throw new Error(`kernelModule: invalid name ${JSON.stringify(args.name)}`);
   const t = await ctx.transport();
   const become = args.become === undefined ? {} : { become: args.become };
-  const sysName = args.name.replace(/-/g, '_');
-  const loaded = (await t.run(sh`test -d ${`/sys/module/${sysName}`}`, become)).code === 0;
+  const loaded = (await runProbe(t, moduleProbe(args.name, args))).code === 0;
   if (!loaded && !ctx.check) await t.must(sh`modprobe -- ${args.name}`, become);
   const liveResult = result(ctx, loaded ? [] : [`loaded module ${args.name}`], `module ${args.name} loaded`);
   if (args.persist === false) return liveResult;
-  const persisted = await putFile(ctx, { path: `/etc/modules-load.d/${args.name}.conf`, content: `${args.name}\n`, mode: 0o644, ...become });
+  const persisted = await putFile(ctx, { path: modulesLoadFile(args.name), content: `${args.name}\n`, mode: 0o644, ...become });
   return merge(liveResult, persisted);
 }

@@ -11,6 +11,7 @@ import { raw, sh } from '../shell.ts';
 import type { Cmd } from '../shell.ts';
 import { ownerSpec, tempPathFor } from './temp-file.ts';
 import { mustOf } from './must.ts';
+import { withPrefetch } from './prefetch.ts';
 import type { CommandResult, ConnectionSpec, PutOptions, RunOptions, Transport } from './types.ts';
 
 export interface LocalOptions {
@@ -108,5 +109,5 @@ export function localTransport(options: LocalOptions = {}): Transport {
     }
   }
 
-  return { host, kind: 'local', run, must, put, get, close: async () => {} };
+  return withPrefetch({ host, kind: 'local', run, put, get, close: async () => {} });
 }

@@ -12,7 +12,7 @@ import { execOnChannel, remoteCommand, shellCommand, sudoHandshake, type BecomeS
 import { shellPool } from './ssh-shell.ts';
 import { tunnelOps } from './ssh-tunnel.ts';
 import { makeFileOps } from './ssh-files.ts';
-import { mustOf } from './must.ts';
+import { withPrefetch } from './prefetch.ts';
 import type { CommandResult, ConnectionSpec, RunOptions, Transport } from './types.ts';
 
 export type SshTransportOptions = Pick<SshConnectOptions, 'acceptNewHostKeys' | 'connectTimeoutMs' | 'signal' | 'retries' | 'system' | 'askPassphrase'>;
@@ -86,5 +86,5 @@ export async function openSshTransport(spec: ConnectionSpec, options: SshTranspo
     for (const j of jumps) j.end();
   }
 
-  return { host: spec.host, kind: 'ssh', run, must: mustOf(spec.host, run), put: files.put, get: files.get, forward: tunnels.forward, close };
+  return withPrefetch({ host: spec.host, kind: 'ssh', run, put: files.put, get: files.get, forward: tunnels.forward, close });
 }

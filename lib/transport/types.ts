@@ -18,7 +18,18 @@ export interface RunOptions {
   onStderr?: (chunk: string) => void;
   /** Abort the command (Ctrl-C, run cancelled). */
   signal?: AbortSignal;
+  /**
+   * The command only reads: it changes nothing on the host, so answers prefetched on this
+   * transport stay valid, and the identical prefetched command answers it (prefetch.ts). Any
+   * call without it counts as a possible change and drops every prefetched answer.
+   */
+  readOnly?: boolean;
 }
+
+/** One read for Transport.prefetch: a read-only command, or a file's content (as `get` returns it). */
+export type PrefetchRead =
+  | { readonly cmd: Cmd; readonly become?: boolean }
+  | { readonly file: string; readonly become?: boolean };
 
 export interface MustOptions extends RunOptions {
   /** What to do next, shown under the error when the command fails. */
@@ -62,6 +73,12 @@ export interface Transport {
    * to a k3s server's API port).
    */
   forward?(remoteHost: string, remotePort: number): Promise<{ port: number; close(): Promise<void> }>;
+  /**
+   * Run these reads as one remote command and keep each answer for the identical `run`/`must`
+   * (with readOnly) or `get` that follows, once, until anything else runs or is put
+   * (lib/transport/prefetch.ts). Optional: without it, each call reads for itself.
+   */
+  prefetch?(reads: readonly PrefetchRead[]): Promise<void>;
   /** Close the connection (idempotent). */
   close(): Promise<void>;
 }

@@ -20,6 +20,7 @@ export default defineRole({
     const plan = { text, secret: model.stats !== undefined };
     return [{
       name: 'deploy haproxy.cfg',
+      usesHost: true,
       describe: () => [
         { kind: 'file', path: vars.haproxy_config_path, content: plan.text },
         { kind: 'command', text: `${vars.haproxy_bin} -c -f ${vars.haproxy_config_path}.capstan-new-<random>, then install and reload` },

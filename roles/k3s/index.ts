@@ -8,6 +8,8 @@ export default defineRole({
   name: 'k3s',
   description: 'k3s servers and agents from bare metal over SSH: prerequisites, install (URL or air-gapped), HA join, kubeconfig',
   tags: ['k3s'],
+  // every node waits for its Node to be Ready through the API (wait.ts)
+  usesCluster: true,
   vars: k3sVars,
   validate: validateK3s,
   tasks: k3sTasks,

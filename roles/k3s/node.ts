@@ -5,7 +5,7 @@
  * this node's service; otherwise nothing runs.
  */
 import { CommandError } from '../../lib/errors.ts';
-import { raw, sh } from '../../lib/shell.ts';
+import { raw, sh, type Cmd } from '../../lib/shell.ts';
 import type { TaskContext } from '../../lib/role.ts';
 import type { Transport } from '../../lib/transport/types.ts';
 import { BINARY_PATH, INSTALL_STAMP_PATH, installCommand, installStamp, parseK3sVersion, serviceName, type InstallSpec } from './config.ts';
@@ -21,11 +21,15 @@ export interface NodeFacts {
 
 const SEP = '--capstan-k3s--';
 
-/** Version, install stamp and service state in one round trip. */
-export async function readNodeFacts(t: Transport, kind: NodeKind): Promise<NodeFacts> {
+/** The read-only command behind readNodeFacts (also prefetched with the node's other facts). */
+export function nodeFactsCommand(kind: NodeKind): Cmd {
   const unit = serviceName(kind);
-  const cmd = sh`if [ -x ${BINARY_PATH} ]; then ${BINARY_PATH} --version; fi; echo ${SEP}; cat ${INSTALL_STAMP_PATH} 2>/dev/null; echo ${SEP}; systemctl is-active ${unit} 2>/dev/null ${raw('|| true')}`;
-  const r = (await t.must(cmd, BECOME)).stdout;
+  return sh`if [ -x ${BINARY_PATH} ]; then ${BINARY_PATH} --version; fi; echo ${SEP}; cat ${INSTALL_STAMP_PATH} 2>/dev/null; echo ${SEP}; systemctl is-active ${unit} 2>/dev/null ${raw('|| true')}`;
+}
+
+/** Version, install stamp and service state in one round trip (none when prefetched). */
+export async function readNodeFacts(t: Transport, kind: NodeKind): Promise<NodeFacts> {
+  const r = (await t.must(nodeFactsCommand(kind), { ...BECOME, readOnly: true })).stdout;
   const [versionOut = '', stamp = '', active = ''] = r.split(`${SEP}\n`);
   return { version: parseK3sVersion(versionOut), stamp: stamp === '' ? undefined : stamp, active: active.trim() === 'active' };
 }

@@ -7,7 +7,7 @@
 import { CapstanError } from '../../lib/errors.ts';
 import type { TaskContext, TaskResult } from '../../lib/role.ts';
 import { raw, sh } from '../../lib/shell.ts';
-import { kernelModule, putFile, sysctl } from '../../lib/steps/index.ts';
+import { kernelModule, putFile, reads, sysctl, type CmdRead } from '../../lib/steps/index.ts';
 import { BECOME } from './files.ts';
 import type { K3sVars } from './vars.ts';
 
@@ -25,6 +25,20 @@ export interface PrereqFacts {
   loaded: string[];
   swapOn: boolean;
   missing: string[];
+}
+
+/** The commands the install needs: curl only when k3s comes from the install script. */
+function requiredBinaries(vars: K3sVars): readonly string[] {
+  return vars.airgap_dir ? vars.k3s_required_binaries.filter((b) => b !== 'curl') : vars.k3s_required_binaries;
+}
+
+/** The prerequisites' own facts (one read-only command), and the reads of the steps they run, for one prefetch. */
+export function prerequisiteReads(vars: K3sVars): CmdRead[] {
+  return [
+    { cmd: factsCommand(vars.k3s_kernel_modules, requiredBinaries(vars)), ...BECOME },
+    ...Object.keys(SYSCTLS).flatMap((name) => reads.sysctl({ name, file: SYSCTL_FILE, become: true })),
+    ...vars.k3s_kernel_modules.flatMap((name) => reads.kernelModule({ name, become: true })),
+  ];
 }
 
 function factsCommand(modules: readonly string[], binaries: readonly string[]) {
@@ -49,8 +63,7 @@ export function parseFacts(out: string): PrereqFacts {
 
 export async function prerequisites(ctx: TaskContext, vars: K3sVars): Promise<TaskResult> {
   const t = await ctx.transport();
-  const binaries = vars.airgap_dir ? vars.k3s_required_binaries.filter((b) => b !== 'curl') : vars.k3s_required_binaries;
-  const facts = parseFacts((await t.must(factsCommand(vars.k3s_kernel_modules, binaries), BECOME)).stdout);
+  const facts = parseFacts((await t.must(factsCommand(vars.k3s_kernel_modules, requiredBinaries(vars)), { ...BECOME, readOnly: true })).stdout);
   if (facts.missing.length) throw new CapstanError(`${t.host}: missing commands: ${facts.missing.join(', ')}`, { hint: 'install them (e.g. apt-get install curl) or use airgap_dir' });
   if (facts.swapOn && !vars.k3s_allow_swap) {
     throw new CapstanError(`${t.host}: swap is on; the kubelet expects it off`, { hint: 'run `swapoff -a` and remove swap from /etc/fstab, or set k3s_allow_swap: true' });

@@ -9,42 +9,32 @@
 import { CapstanError } from '../../lib/errors.ts';
 import type { PlanEntry, RoleContext, Task, TaskContext, TaskResult } from '../../lib/role.ts';
 import { SECRET_MASK } from '../../lib/secrets.ts';
-import {
-  CONFIG_PATH, envFilePath, installCommand, installSpec, nodeConfig, REGISTRIES_PATH, renderEnvFile, renderYaml, splitArgs, yamlMapping,
-} from './config.ts';
-import type { FileSpec } from './files.ts';
+import { prefetch } from '../../lib/steps/index.ts';
+import { installCommand, installSpec, splitArgs, type InstallSpec } from './config.ts';
+import { ensureFiles, nodeFiles } from './files.ts';
+import { nodeReads } from './facts.ts';
 import { publishKubeconfig } from './publish.ts';
-import { applyNode, type ApplyNodeResult } from './node.ts';
+import { applyNode, planNode, readNodeFacts, type ApplyNodeResult, type NodePlan } from './node.ts';
 import { prerequisites, SYSCTLS } from './prereqs.ts';
 import { clusterTokenOn, resolveToken, tokenMismatch, tokenPassword } from './token.ts';
 import { nodeSetup, type NodeSetup } from './setup.ts';
 import type { NodeKind } from './topology.ts';
 import type { K3sVars } from './vars.ts';
+import { takeTurn } from './turn.ts';
 import { waitNodeReady } from './wait.ts';
 import { drainNode, setUnschedulable } from './drain.ts';
 
 const TOKEN_KEY = 'k3s:token';
 const SERVER_QUEUE_KEY = 'k3s:server-queue';
 
-/** The files the node gets, with the cluster token. */
-export function nodeFiles(s: NodeSetup, token: string): { files: FileSpec[]; envFile: FileSpec } {
-  const server = s.kind !== 'agent';
-  const config = nodeConfig({
-    kind: s.kind, topology: s.topology, token, nodeName: s.nodeName, tlsSan: s.vars.tls_san,
-    disable: s.disable,
-    extra: yamlMapping(server ? s.vars.server_config_yaml : s.vars.agent_config_yaml),
-  });
-  const files: FileSpec[] = [{ path: CONFIG_PATH, content: renderYaml(config), mode: 0o600 }];
-  if (s.vars.registries_config_yaml !== undefined) {
-    files.push({ path: REGISTRIES_PATH, content: renderYaml(yamlMapping(s.vars.registries_config_yaml)), mode: 0o600 });
-  }
-  return { files, envFile: { path: envFilePath(s.vars.systemd_dir, s.kind), content: renderEnvFile(s.vars.extra_service_envs), mode: 0o600 } };
+/** Install/restart/nothing, then wait for the node to be Ready (and, after a drain, uncordon it). */
+function specOf(s: NodeSetup): InstallSpec {
+  return installSpec(s.kind, s.vars.k3s_version, splitArgs(s.kind === 'agent' ? s.vars.extra_agent_args : s.vars.extra_server_args),
+    s.source.kind === 'airgap', s.vars.systemd_dir);
 }
 
-/** Install/restart/nothing, then wait for the node to be Ready (and, after a drain, uncordon it). */
 async function installAndWait(ctx: TaskContext, s: NodeSetup, token: string): Promise<ApplyNodeResult> {
-  const spec = installSpec(s.kind, s.vars.k3s_version, splitArgs(s.kind === 'agent' ? s.vars.extra_agent_args : s.vars.extra_server_args),
-    s.source.kind === 'airgap', s.vars.systemd_dir);
+  const spec = specOf(s);
   let drained = false;
   const drain = s.upgrade && s.vars.k3s_upgrade_drain
     ? { beforeUpgrade: async () => { await drainNode(ctx, s.nodeName, s.vars.k3s_upgrade_drain_timeout); drained = true; } } : {};
@@ -75,20 +65,18 @@ function sharedToken(ctx: TaskContext, s: NodeSetup): string {
   return token;
 }
 
-/** One at a time across the run: each call starts when the previous one has settled. */
-function serially<T>(shared: Map<string, unknown>, key: string, fn: () => Promise<T>): Promise<T> {
-  const previous = (shared.get(key) as Promise<unknown> | undefined) ?? Promise.resolve();
-  const run = previous.then(fn, fn);
-  shared.set(key, run.catch(() => undefined));
-  return run;
+/** Read-only, on the node's facts: what applyNode would do (in check mode, so nothing is written). */
+async function lookAtNode(ctx: TaskContext, s: NodeSetup, token: string): Promise<NodePlan> {
+  const { files, envFile } = nodeFiles(s, token);
+  const changes = await ensureFiles({ ...ctx, check: true }, [...files, envFile]);
+  return planNode(await readNodeFacts(await ctx.transport(), s.kind), specOf(s), changes.changed);
 }
 
 type NodeTaskRun = (ctx: TaskContext, s: NodeSetup) => Promise<TaskResult>;
 
 /** Offline, for --plan: the node's files (token masked) and the install command. */
 function describeNode(s: NodeSetup): PlanEntry[] {
-  const spec = installSpec(s.kind, s.vars.k3s_version, splitArgs(s.kind === 'agent' ? s.vars.extra_agent_args : s.vars.extra_server_args),
-    s.source.kind === 'airgap', s.vars.systemd_dir);
+  const spec = specOf(s);
   const { files, envFile } = nodeFiles(s, SECRET_MASK);
   const script = s.source.kind === 'airgap' ? `${s.source.dir}/install.sh (uploaded with k3s and the images)` : s.source.url;
   return [
@@ -102,7 +90,7 @@ function describeNode(s: NodeSetup): PlanEntry[] {
 function nodeTask(s: NodeSetup | undefined, name: string, applies: (kind: NodeKind) => boolean,
   otherwise: (kind: NodeKind | undefined) => string, run: NodeTaskRun, describe = describeNode): Task {
   if (!s || !applies(s.kind)) return { name, skipReason: otherwise(s?.kind), run: async () => ({ status: 'skipped', msg: otherwise(s?.kind) }) };
-  return { name, describe: () => describe(s), run: (ctx) => run(ctx, s) };
+  return { name, usesHost: true, describe: () => describe(s), run: (ctx) => run(ctx, s) };
 }
 
 async function firstServer(ctx: TaskContext, s: NodeSetup): Promise<TaskResult> {
@@ -114,13 +102,27 @@ async function firstServer(ctx: TaskContext, s: NodeSetup): Promise<TaskResult> 
   return toResult(applied, ctx.check && applied.changed ? '; kubeconfig and Ready are checked after a real run' : '');
 }
 
+/**
+ * Every server looks at its facts at once; only a server with something to change (install,
+ * restart, a file) waits for its turn, so changes still go one server at a time, in inventory order.
+ */
 async function joinServer(ctx: TaskContext, s: NodeSetup): Promise<TaskResult> {
   const token = sharedToken(ctx, s);
-  return serially(ctx.shared, SERVER_QUEUE_KEY, async () => {
+  const turn = takeTurn(ctx.shared, SERVER_QUEUE_KEY);
+  try {
     const existing = await clusterTokenOn(await ctx.transport());
     if (existing !== undefined && existing !== tokenPassword(token)) throw tokenMismatch(ctx.host.name, 'this server already belongs to a cluster with another token');
+    const plan = await lookAtNode(ctx, s, token);
+    if (plan.action === 'none') {
+      turn.done();
+      if (!ctx.check) await waitNodeReady(ctx, s.nodeName, s.vars.k3s_version, s.vars.k3s_wait_timeout);
+      return toResult({ changed: false, msg: plan.reason, diff: '' });
+    }
+    await turn.ready;
     return toResult(await installAndWait(ctx, s, token));
-  });
+  } finally {
+    turn.done();
+  }
 }
 
 async function joinAgent(ctx: TaskContext, s: NodeSetup): Promise<TaskResult> {
@@ -134,7 +136,10 @@ export function k3sTasks(vars: K3sVars, ctx: RoleContext, upgrade = false): Task
   const other = (kind: NodeKind | undefined) => kind === undefined ? notInCluster(vars) : `not ${kind === 'agent' ? 'a server' : 'an agent'}`;
   const prereqNote = (): PlanEntry[] => [{ kind: 'note', text: `sysctls ${Object.keys(SYSCTLS).join(', ')} = 1; modules ${vars.k3s_kernel_modules.join(', ')}; no swap; ${vars.k3s_required_binaries.join(', ')} present` }];
   return [
-    nodeTask(s, 'k3s prerequisites', () => true, () => notInCluster(vars), (c, x) => prerequisites(c, x.vars), prereqNote),
+    nodeTask(s, 'k3s prerequisites', () => true, () => notInCluster(vars), async (c, x) => {
+      await prefetch(c, nodeReads(x));
+      return prerequisites(c, x.vars);
+    }, prereqNote),
     nodeTask(s, 'k3s first server (cluster-init)', (k) => k === 'first-server', (k) => k === undefined ? notInCluster(vars) : 'not the first server', firstServer),
     nodeTask(s, 'k3s join servers (one at a time)', (k) => k === 'server', (k) => k === 'first-server' ? 'the first server initialises the cluster' : other(k), joinServer),
     nodeTask(s, 'k3s join agents', (k) => k === 'agent', other, joinAgent),

@@ -23,13 +23,36 @@ export function k3sWrapper(version: string, env: ScriptEnv): string {
   if (!/^v[0-9A-Za-z.+-]+$/.test(version)) throw new Error(`k3s stand-in: odd version ${version}`);
   return `#!/bin/sh
 # k3s STAND-IN for capstan tests: NOT k3s. Version ${version}.
+# --version is answered here, in a millisecond as k3s's own binary does, not by a Node start
+# (what k3s.ts would print for it).
+case "\${1:-}" in --version|-v|version) [ $# -eq 1 ] && { printf 'k3s version %s (k3s-standin)\\ngo version go1.23 (capstan k3s stand-in, not k3s)\\n' ${q(version)}; exit 0; } ;; esac
 K3S_STANDIN_VERSION=${q(version)} K3S_STANDIN_CONF=${q(env.confPath)} exec ${q(process.execPath)} ${q(join(here, 'k3s.ts'))} "$@"
 `;
 }
 
+/**
+ * \`systemctl is-active <unit>\` is answered here as systemctl.ts would (the unit's recorded PID
+ * alive and not a zombie, and its ready file), logged the same way, in a millisecond as systemd's
+ * is; everything else starts systemctl.ts.
+ */
 function systemctlWrapper(env: ScriptEnv): string {
+  const state = STANDIN_STATE_DIR;
   return `#!/bin/sh
 # systemctl STAND-IN (capstan k3s stand-in): lab hosts have no systemd.
+if [ $# -eq 2 ] && [ "$1" = is-active ]; then
+  unit=\${2%.service}
+  case "$unit" in k3s|k3s-agent) ;; *) unit='' ;; esac
+  if [ -n "$unit" ]; then
+    mkdir -p ${state}
+    printf '{"verb":"is-active","unit":"%s","time":"%s"}\\n' "$unit" "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" >> ${state}/systemctl.log
+    pid=$(cat ${state}/"$unit".pid 2>/dev/null) || pid=''
+    stat=''
+    [ -n "$pid" ] && stat=$(cat /proc/"$pid"/stat 2>/dev/null) && stat=\${stat##*) }
+    case "$stat" in ''|Z*) ;; *) [ -e ${state}/"$unit".ready ] && { echo active; exit 0; } ;; esac
+    echo inactive
+    exit 3
+  fi
+fi
 K3S_STANDIN_CONF=${q(env.confPath)} exec ${q(process.execPath)} ${q(join(here, 'systemctl.ts'))} "$@"
 `;
 }

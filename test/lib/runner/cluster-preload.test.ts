@@ -22,11 +22,11 @@ function runOf(roles: readonly Role[]): PreparedRun {
 }
 
 describe('which runs preload lib/cluster', () => {
-  it("the site's cluster service roles say they use the cluster; lb-config and haproxy do not", async () => {
+  it("the site's cluster service roles and k3s (its nodes wait for Ready through the API) say they use the cluster; lb-config and haproxy do not", async () => {
     const projectDir = resolve(import.meta.dirname, '../../..');
     const roles = await loadRoles(site, roleDirs(resolve(projectDir, 'playbooks/site.ts'), projectDir));
     const users = [...roles.values()].filter((r) => r.usesCluster).map((r) => r.name);
-    expect(users).toEqual(['metallb', 'cert-manager', 'istio', 'nginx-ingress', 'seldon', 'serving', 'observability', 'objects']);
+    expect(users).toEqual(['k3s', 'metallb', 'cert-manager', 'istio', 'nginx-ingress', 'seldon', 'serving', 'observability', 'objects']);
     expect(selectsClusterRole(runOf([...roles.values()]))).toBe(true);
     expect(selectsClusterRole(runOf([roles.get('lb-config')!, roles.get('haproxy')!]))).toBe(false);
   });

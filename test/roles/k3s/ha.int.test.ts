@@ -59,6 +59,24 @@ describe('k3s role on 3 servers + 2 agents', () => {
     for (let i = 1; i < windows.length; i++) expect(windows[i]![0] >= windows[i - 1]![1], `server${i + 1} started before server${i} was up`).toBe(true);
   }, 120_000);
 
+  it('a rerun changes nothing in one facts command per host; config changes on two servers restart them one at a time', async () => {
+    const noop = await k.play(['--tags', 'k3s', '--profile']);
+    expect(noop.code, noop.stdout + noop.stderr).toBe(0);
+    for (const h of hosts()) expect(noop.stdout).toMatch(new RegExp(`^${h}\\s+: ok=\\d+\\s+changed=0 `, 'm'));
+    // per host: the role's facts in one prefetch (roles/k3s/facts.ts), and the run lock's take and release
+    expect(Number(/^remote command\s+(\d+) ×/m.exec(noop.stderr)?.[1]), noop.stderr).toBe(hosts().length * 3);
+    k.writeHostVars('server2', { server_config_yaml: { 'node-label': ['capstan.dev/rack=2'] } });
+    k.writeHostVars('server3', { server_config_yaml: { 'node-label': ['capstan.dev/rack=3'] } });
+    const t0 = new Date().toISOString();
+    const r = await k.play(['--tags', 'k3s']);
+    k.writeHostVars('server2', {});
+    k.writeHostVars('server3', {});
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const windows = await Promise.all(hosts().map((h) => startWindows(h, t0)));
+    expect(windows.map((w) => w.length), 'server2 and server3 restarted once, nothing else').toEqual([0, 1, 1, 0, 0]);
+    expect(windows[2]![0]![0] >= windows[1]![0]![1], 'server3 restarted only after server2 was up again').toBe(true);
+  }, 120_000);
+
   it('upgrade with drain: servers one at a time, then agents, each Ready on the new version, drained and uncordoned', async () => {
     k.writeVars({});
     const api = k.controlPlane.cluster.api;

@@ -87,10 +87,12 @@ describe('k3s role on 1 server + 2 agents', () => {
     await api.must('DELETE', '/apis/apps/v1/namespaces/default/deployments/on-standin-nodes');
   }, 90_000);
 
-  it('a second run (--json) changes nothing and restarts nothing', async () => {
+  it('a second run (--json) changes nothing and restarts nothing, in one facts command per host', async () => {
     const before = await Promise.all(['server1', 'agent1', 'agent2'].map((h) => k.starts(h)));
-    const r = await play(['--tags', 'k3s', '--json']);
+    const r = await play(['--tags', 'k3s', '--json', '--profile']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
+    // per host: the role's facts in one prefetch (roles/k3s/facts.ts), and the run lock's take and release
+    expect(Number(/^remote command\s+(\d+) ×/m.exec(r.stderr)?.[1]), r.stderr).toBe(3 * 3);
     const results = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.type === 'task_result');
     expect(results.length).toBeGreaterThan(0);
     expect(results.filter((e) => e.status !== 'ok' && e.status !== 'skipped')).toEqual([]);
