@@ -58,7 +58,7 @@ export class RunServices {
   private cluster: Promise<ClusterHandle> | undefined;
   private clusterModule: Promise<OpenCluster> | undefined;
   /** preloadCluster was asked: the run selects roles that use the cluster (their first reads start when it opens). */
-  private warm = false;
+  private clusterWarm = false;
   private readonly hostLocks = new Map<string, HeldHostLock>();
   private readonly options: ServicesOptions;
 
@@ -135,7 +135,7 @@ export class RunServices {
 
   /** Start loading lib/cluster now (the run selects a role that uses the cluster); a failed load fails the first openCluster. */
   preloadCluster(): void {
-    this.warm = true;
+    this.clusterWarm = true;
     if (this.options.openCluster) return;
     this.clusterModule ??= importOpenCluster();
     // not dropped: openCluster awaits this same promise and rethrows its failure to the task
@@ -151,7 +151,7 @@ export class RunServices {
     this.cluster ??= (async () => {
       const open = this.options.openCluster ?? (await (this.clusterModule ??= importOpenCluster()));
       return profile.time('cluster open', () => open({
-        host, transport: () => this.transport(host), shared: this.shared, log, signal: this.options.signal, warm: this.warm,
+        host, transport: () => this.transport(host), shared: this.shared, log, signal: this.options.signal, warm: this.clusterWarm,
         ...(this.options.lock ? { lock: this.options.lock } : {}),
         ...(this.options.force ? { force: this.options.force } : {}),
       }));
