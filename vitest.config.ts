@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import SlowestFirst from './test/support/slowest-first.ts';
 
 // Test files that start a lab, a cluster or helm but whose names do not say *.int.test.ts yet (their
 // areas' engineers own the files; renaming them is theirs): they run in the int project, not in
@@ -12,6 +13,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // slow files first also in a fresh clone, whose results cache is empty (test/support/slowest-first.ts)
+    sequence: { sequencer: SlowestFirst },
     // After the run, remove labs and clusters left by test workers that were killed (no exit
     // hooks ran), and the cluster the test files shared.
     globalSetup: ['test/support/lab-global-teardown.ts', 'test/support/cluster-global-teardown.ts'],

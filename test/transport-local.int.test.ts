@@ -25,11 +25,11 @@ describe('local transport', () => {
 
   it('streams output and kills on timeout', async () => {
     const chunks: string[] = [];
-    const r = await t.run(sh`echo first; exec sleep 5`, { timeoutMs: 300, onStdout: (c) => chunks.push(c) });
+    const r = await t.run(sh`echo first; exec sleep 5`, { timeoutMs: 2000, onStdout: (c) => chunks.push(c) });
     expect(r.timedOut).toBe(true);
     expect(r.code).toBeNull();
     expect(chunks.join('')).toBe('first\n');
-    expect(r.durationMs).toBeLessThan(4000);
+    expect(r.durationMs).toBeLessThan(4500);
   });
 
   it('puts files atomically with a mode, and gets them back', async () => {

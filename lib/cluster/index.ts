@@ -9,7 +9,7 @@ import type { Transport } from '../transport/types.ts';
 import { helmRelease } from '../helm/release.ts';
 import { helmAuth, refuseOnNode, type HelmAuth } from '../helm/credentials.ts';
 import { localHelm, nodeHelm, type HelmExec } from '../helm/exec.ts';
-import { releaseStore } from '../helm/state.ts';
+import { releaseStore, type ReleaseStore } from '../helm/state.ts';
 import type { RunLock } from '../lock/index.ts';
 import { readLease, takeLease, type HeldLease } from '../lock/lease.ts';
 import { lockSettings } from '../lock/vars.ts';
@@ -30,6 +30,12 @@ export interface OpenClusterOptions {
   force?: AbortSignal;
   /** Take (a run) or read (--check) the cluster Lease; none: no lock (tests of lib/kube itself). */
   lock?: RunLock;
+  /**
+   * The run selects roles that use the cluster: start the reads they all make first (the Helm
+   * release list, discovery of the built-in kinds) as soon as the cluster is open and locked,
+   * beside the plays before them (the k3s plays open the cluster for their node waits).
+   */
+  warm?: boolean;
   /** Retry tuning for API calls (tests use short backoffs). */
   retry?: { retries?: number; minTimeoutMs?: number };
 }
@@ -49,6 +55,22 @@ async function clusterLock(api: KubeConnection, o: OpenClusterOptions): Promise<
   const holder = await readLease(api, namespace);
   if (holder) o.lock.say(`the cluster Lease ${namespace}/capstan-run is held by ${holder}: another run is changing the cluster while this check reads it, so what it reports may change`);
   return undefined;
+}
+
+/** The built-in kinds the cluster roles' first reads and waits use (discovery is per group/version). */
+const BUILT_IN_KINDS = [
+  ['v1', 'Namespace'], ['apps/v1', 'Deployment'], ['discovery.k8s.io/v1', 'EndpointSlice'], ['networking.k8s.io/v1', 'Ingress'],
+  ['apiextensions.k8s.io/v1', 'CustomResourceDefinition'], ['admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration'],
+] as const;
+
+/**
+ * Reads started early, in the background; each is awaited by the task that needs it (the release
+ * list by the first helmRelease, a kind's discovery by its first request), which meets a failure
+ * then as it would have without the head start, so none is dropped here unseen.
+ */
+function warmUp(api: KubeConnection, store: ReleaseStore): void {
+  store.prefetch?.();
+  api.discover(BUILT_IN_KINDS).catch(() => undefined);
 }
 
 /** The API connection pool, Helm's credentials, then the access (tunnel, temporary kubeconfig): each attempted. */
@@ -82,13 +104,15 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
     const transport = s.helm_on_node ? await o.transport() : undefined;
     if (transport) refuseOnNode({ repositories: s.helm_repositories, registries: s.helm_registries });
     auth = transport ? undefined : helmAuth({ repositories: s.helm_repositories, registries: s.helm_registries, env: process.env });
+    const store = releaseStore(api);
+    if (o.warm) warmUp(api, store);
     const wait = createWaiter(api);
     const deps = {
       auth,
       crdEstablished: wait.crdEstablished,
       exec: () => (exec ??= transport ? nodeHelm(s.helm_binary, transport, s.k3s_remote_kubeconfig)
         : localHelm(s.helm_binary, access.kubeconfigPath, access.context, auth?.env)),
-      store: releaseStore(api),
+      store,
       api,
       chartDir: s.helm_chart_dir,
       timeoutSeconds: s.helm_timeout,

@@ -76,6 +76,11 @@ export interface ReleaseStore {
   history(namespace: string, name: string): Promise<RevisionInfo[]>;
   /** Re-read one release after helm changed it. */
   refresh(namespace: string, name: string): Promise<DeployedRelease | undefined>;
+  /**
+   * Start the one list of every release's Secrets now (the run will ask for releases), so it
+   * overlaps other work; get() awaits it, and a failed list fails the get() as it would have.
+   */
+  prefetch?(): void;
 }
 
 export function releaseStore(api: KubeApi): ReleaseStore {
@@ -102,6 +107,10 @@ export function releaseStore(api: KubeApi): ReleaseStore {
       const { items } = await api.list('v1', 'Secret', { namespace, labelSelector: `owner=helm,name=${name}` });
       return items.map((i) => ({ revision: Number(i.metadata.labels?.['version']), status: i.metadata.labels?.['status'] ?? 'unknown' }))
         .sort((a, b) => a.revision - b.revision);
+    },
+    prefetch() {
+      // not dropped: get() awaits this same promise and answers its failure (403: one namespace)
+      load().catch(() => undefined);
     },
     async refresh(namespace, name) {
       const { items } = await api.list('v1', 'Secret', { namespace, labelSelector: `owner=helm,name=${name}` });

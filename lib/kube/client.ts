@@ -82,6 +82,25 @@ export type EvictResult = { result: 'evicted' | 'gone' } | { result: 'blocked'; 
 
 /** KubernetesObjectApi that hands back the server's JSON as is (no model classes, no renamed fields). */
 class RawObjectApi extends KubernetesObjectApi {
+  private readonly discovering = new Map<string, Promise<unknown>>();
+
+  /**
+   * Discovery of a group/version (client-node caches it per instance): concurrent first requests
+   * of one group/version wait for the one discovery request already on its way instead of each
+   * sending its own. A kind not found there is looked up again (a CRD's kind served later).
+   */
+  protected override async resource(apiVersion: string, kind: string): ReturnType<KubernetesObjectApi['resource']> {
+    const pending = this.discovering.get(apiVersion);
+    if (pending) await pending.catch(() => undefined); // its failure is that request's; this one asks again below
+    const found = super.resource(apiVersion, kind);
+    if (!pending) {
+      this.discovering.set(apiVersion, found);
+      const done = () => { if (this.discovering.get(apiVersion) === found) this.discovering.delete(apiVersion); };
+      found.then(done, done);
+    }
+    return found;
+  }
+
   protected override async processResponse<T extends KubernetesObject>(response: ResponseContext): Promise<T> {
     const text = await response.body.text();
     if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) return JSON.parse(text) as T;
@@ -217,6 +236,8 @@ export function loadKubeConfig(path: string, context?: string): PooledKubeConfig
 
 /** A connection to one cluster: close() ends its connection pool (when its KubeConfig pools). */
 export interface KubeConnection extends KubeApi {
+  /** Look these kinds up (discovery of their group/version, cached for the connection) now, so later requests need no first round trip. */
+  discover(kinds: readonly (readonly [apiVersion: string, kind: string])[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -234,6 +255,9 @@ export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): Ku
     });
   return {
     close: () => (kc instanceof PooledKubeConfig ? kc.close() : Promise.resolve()),
+    async discover(kinds) {
+      await Promise.all(kinds.map(([apiVersion, kind]) => call(`resolve ${apiVersion} ${kind}`, () => api.path(apiVersion, kind), 'api read')));
+    },
     async get(ref) {
       try {
         return await counted('api read', `get ${describeRef(ref)}`, () => api.read(ref)) as KubeObject;

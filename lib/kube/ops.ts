@@ -8,6 +8,7 @@ import type { TaskResult } from '../results.ts';
 import type { KubeApi } from './client.ts';
 import { applyWouldChange, FIELD_MANAGER } from './applied.ts';
 import { containsAll, describeObject, objectDiff } from './compare.ts';
+import { getAll, liveReader } from './get-all.ts';
 import type { KubeObject } from './types.ts';
 
 function result(changed: string[], unchanged: number, diffs: string[], check: boolean, okMsg: string): TaskResult {
@@ -22,14 +23,16 @@ function result(changed: string[], unchanged: number, diffs: string[], check: bo
 export async function applyObjects(api: KubeApi, objects: KubeObject[], o: { check: boolean; diff: boolean; force?: boolean }): Promise<TaskResult> {
   const changed: string[] = [];
   const diffs: string[] = [];
-  for (const obj of objects) {
+  const reader = await liveReader(api, objects);
+  for (const [i, obj] of objects.entries()) {
     const what = describeObject(obj);
-    const live = await api.get(obj);
+    const live = await reader.live(i);
     // no PATCH when nothing capstan manages differs (lib/kube/applied.ts, the one compare-first rule)
     if (!applyWouldChange(live, obj, FIELD_MANAGER)) continue;
     if (o.check) {
       changed.push(`${live ? 'update' : 'create'} ${what}`);
     } else {
+      reader.wrote();
       const after = await api.apply(obj, { force: o.force ?? false });
       if (live && live.metadata['resourceVersion'] === after.metadata['resourceVersion']) continue;
       changed.push(`${live ? 'updated' : 'created'} ${what}`);
@@ -51,8 +54,9 @@ export async function ensureNamespace(api: KubeApi, name: string, labels: Record
 
 export async function deleteObjects(api: KubeApi, objects: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>[], o: { check: boolean }): Promise<TaskResult> {
   const gone: string[] = [];
-  for (const obj of objects) {
-    if (o.check ? !(await api.get(obj)) : !(await api.delete(obj))) continue;
+  const present = o.check ? await getAll(api, objects) : [];
+  for (const [i, obj] of objects.entries()) {
+    if (o.check ? !present[i] : !(await api.delete(obj))) continue;
     gone.push(`delete ${describeObject(obj)}`);
   }
   if (!gone.length) return { status: 'ok', msg: `${objects.length} object${objects.length === 1 ? '' : 's'} already absent` };

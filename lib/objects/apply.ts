@@ -8,6 +8,7 @@ import { KubeError } from '../errors.ts';
 import type { KubeApi } from '../kube/client.ts';
 import { applyWouldChange, FIELD_MANAGER } from '../kube/applied.ts';
 import { describeObject, objectDiff } from '../kube/compare.ts';
+import { liveReader, type LiveReader } from '../kube/get-all.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { roleOfGroup } from './bundle/index.ts';
 import { groupOf } from './validate.ts';
@@ -41,8 +42,13 @@ function notYetServable(desired: KubeObject, o: ApplyOptions, err?: unknown): st
   return undefined;
 }
 
-export async function applyObject(api: KubeApi, desired: KubeObject, o: ApplyOptions): Promise<ObjectChange> {
-  const live = await api.get(desired);
+/** One object: compare with its live state (`live`: read already; absent: read now), then apply or dry-run. */
+export async function applyObject(api: KubeApi, desired: KubeObject, o: ApplyOptions, live?: { object: KubeObject | undefined }): Promise<ObjectChange> {
+  const found = live ? live.object : await api.get(desired);
+  return applyFound(api, desired, o, found);
+}
+
+async function applyFound(api: KubeApi, desired: KubeObject, o: ApplyOptions, live: KubeObject | undefined): Promise<ObjectChange> {
   if (!applyWouldChange(live, desired, FIELD_MANAGER)) return { object: desired, action: 'unchanged' };
   const action: ApplyAction = live ? 'update' : 'create';
   const diff = o.diff ? { diff: objectDiff(live, desired) } : {};
@@ -68,14 +74,22 @@ export interface ApplyReport {
   readonly failures: string[];
 }
 
-/** Applies each object in order; a refused object does not stop the others. */
-export async function applyAll(api: KubeApi, objects: readonly KubeObject[], o: ApplyOptions): Promise<ApplyReport> {
+/**
+ * Applies each object in order; a refused object does not stop the others. Live states are read
+ * all at once first (lib/kube/get-all.ts; read again after a write, as one after another would),
+ * or come from `read` (made for these objects).
+ */
+export async function applyAll(api: KubeApi, objects: readonly KubeObject[], o: ApplyOptions, read?: LiveReader): Promise<ApplyReport> {
   const changes: ObjectChange[] = [];
   const failures: string[] = [];
-  for (const obj of objects) {
+  const reader = read ?? await liveReader(api, objects);
+  for (const [i, obj] of objects.entries()) {
     try {
-      changes.push(await applyObject(api, obj, o));
+      const change = await applyObject(api, obj, o, { object: await reader.live(i) });
+      if (change.action !== 'unchanged' && !o.check) reader.wrote();
+      changes.push(change);
     } catch (err) {
+      if (!o.check) reader.wrote();
       if (!(err instanceof KubeError)) throw err;
       failures.push(`${describeObject(obj)}: ${err.message}${err.hint ? ` (${err.hint})` : ''}`);
     }

@@ -11,7 +11,8 @@ import { applyAll, applyObject } from './apply.ts';
 import {
   applySetId, asMember, membersState, parentObject, parentState, sameState, unionState, type ApplySetRef, type ApplySetState,
 } from './applyset.ts';
-import { pruneCandidates, pruneMembers } from './prune.ts';
+import { listMembers, pruneCandidates, pruneMembers } from './prune.ts';
+import { liveReader } from '../kube/get-all.ts';
 
 /** What the apply and prune steps read of the vars (the istio role's mesh config uses them with its own ApplySet). */
 export interface ApplySetVars {
@@ -35,14 +36,15 @@ export async function applyStep(ctx: TaskContext, vars: ApplySetVars, objects: r
   const cluster = await ctx.cluster();
   const ref = applySetRef(vars);
   const id = applySetId(ref);
-  const parent = await cluster.api.get(parentObject(ref, { groupKinds: [], namespaces: [] }));
-  if (!objects.length && !parent) return { status: 'ok', msg: 'no objects declared' };
   const members = objects.map((o) => asMember(o, id));
+  // the parent and every member read at once (the parent's write below touches no member)
+  const [parent, reader] = await Promise.all([cluster.api.get(parentObject(ref, { groupKinds: [], namespaces: [] })), liveReader(cluster.api, members)]);
+  if (!objects.length && !parent) return { status: 'ok', msg: 'no objects declared' };
   // KEP-3659: the parent lists every group-kind that may hold members before any is applied.
   await recordParent(cluster, ref, parent, unionState(parentState(parent), membersState(members, ref)), ctx.check);
-  const live = await Promise.all(objects.filter((o) => o.kind === 'Namespace').map(async (n) => [n.metadata.name, await cluster.api.get(n)] as const));
-  const newNamespaces = new Set(live.filter(([, l]) => !l).map(([n]) => n));
-  const report = await applyAll(cluster.api, members, { check: ctx.check, diff: ctx.diff, force: vars.kube_apply_force, newNamespaces });
+  const namespaces = await Promise.all(members.map(async (m, i) => (m.kind === 'Namespace' ? [m.metadata.name, await reader.live(i)] as const : undefined)));
+  const newNamespaces = new Set(namespaces.filter((n) => n && !n[1]).map((n) => n![0]));
+  const report = await applyAll(cluster.api, members, { check: ctx.check, diff: ctx.diff, force: vars.kube_apply_force, newNamespaces }, reader);
   if (report.failures.length) {
     throw new CapstanError(`${plural(report.failures.length, 'object')} refused by the API server:\n${report.failures.map((f) => `  - ${f}`).join('\n')}`);
   }
@@ -59,11 +61,16 @@ export async function pruneStep(ctx: TaskContext, vars: ApplySetVars, objects: r
   const cluster = await ctx.cluster();
   const ref = applySetRef(vars);
   const id = applySetId(ref);
-  const parent = await cluster.api.get(parentObject(ref, { groupKinds: [], namespaces: [] }));
-  if (!parent) return { status: 'ok', msg: ctx.check ? 'nothing applied yet, nothing to prune' : 'no ApplySet yet, nothing to prune' };
   const desired = membersState(objects.map((o) => asMember(o, id)), ref);
+  // the members of the kinds and namespaces declared now are listed beside the parent's read; only
+  // those the parent records beyond them (what left the vars) are listed after
+  const [parent, known] = await Promise.all([
+    cluster.api.get(parentObject(ref, { groupKinds: [], namespaces: [] })),
+    listMembers(cluster.api, ref, id, desired, objects),
+  ]);
+  if (!parent) return { status: 'ok', msg: ctx.check ? 'nothing applied yet, nothing to prune' : 'no ApplySet yet, nothing to prune' };
   const recorded = parentState(parent);
-  const { prune, kept } = await pruneCandidates(cluster.api, ref, id, unionState(recorded, desired), objects);
+  const { prune, kept } = await pruneCandidates(cluster.api, ref, id, unionState(recorded, desired), objects, known);
   const gone = await pruneMembers(cluster.api, prune, ctx.check);
   await recordParent(cluster, ref, parent, desired, ctx.check);
   const keptMsg = kept.length ? `; kept (capstan.io/prune: "false"): ${kept.map(describeObject).join(', ')}` : '';

@@ -33,16 +33,29 @@ export interface PruneCandidates {
   readonly kept: KubeObject[];
 }
 
-/** The set's members on the cluster that `desired` does not hold. */
-export async function pruneCandidates(api: KubeApi, ref: ApplySetRef, id: string, state: ApplySetState, desired: readonly KubeObject[]): Promise<PruneCandidates> {
-  const want = new Set(desired.map(identity));
-  const labelSelector = `${APPLYSET_PART_OF}=${id}`;
-  // every (kind, namespace) the parent records, listed at once (a no-op's prune is these reads only)
-  const scans = state.groupKinds.flatMap((gk) => {
+interface Scan { readonly k: KindRef; readonly namespace: string | undefined }
+
+/** The set's labelled objects of each (kind, namespace), keyed `apiVersion/kind/namespace`. */
+export type MemberLists = ReadonlyMap<string, readonly KubeObject[]>;
+
+const scanKey = ({ k, namespace }: Scan): string => `${k.apiVersion}/${k.kind}/${namespace ?? ''}`;
+
+/** Every (kind, namespace) a set in `state` may hold members in. */
+function scansOf(ref: ApplySetRef, state: ApplySetState, desired: readonly KubeObject[]): Scan[] {
+  return state.groupKinds.flatMap((gk) => {
     const k = kindRef(gk, desired);
     if (!k) return [];
     return (k.namespaced ? [ref.namespace, ...state.namespaces] : [undefined]).map((namespace) => ({ k, namespace }));
   });
+}
+
+/**
+ * Lists the set's labelled objects of every (kind, namespace) of `state` at once (a no-op's prune
+ * is these reads only), leaving out what `known` already holds.
+ */
+export async function listMembers(api: KubeApi, ref: ApplySetRef, id: string, state: ApplySetState, desired: readonly KubeObject[], known: MemberLists = new Map()): Promise<MemberLists> {
+  const labelSelector = `${APPLYSET_PART_OF}=${id}`;
+  const scans = scansOf(ref, state, desired).filter((s) => !known.has(scanKey(s)));
   const listed = await Promise.all(scans.map(async ({ k, namespace }) => {
     try {
       return (await api.list(k.apiVersion, k.kind, { ...(namespace ? { namespace } : {}), labelSelector })).items;
@@ -52,6 +65,15 @@ export async function pruneCandidates(api: KubeApi, ref: ApplySetRef, id: string
       throw err;
     }
   }));
+  return new Map([...known, ...scans.map((s, i) => [scanKey(s), listed[i]!] as const)]);
+}
+
+/** The set's members on the cluster that `desired` does not hold (`known`: lists made already, e.g. beside the parent's read). */
+export async function pruneCandidates(api: KubeApi, ref: ApplySetRef, id: string, state: ApplySetState, desired: readonly KubeObject[], known?: MemberLists): Promise<PruneCandidates> {
+  const want = new Set(desired.map(identity));
+  const lists = await listMembers(api, ref, id, state, desired, known);
+  const scans = scansOf(ref, state, desired);
+  const listed = scans.map((s) => lists.get(scanKey(s)) ?? []);
   const prune: KubeObject[] = [];
   const kept: KubeObject[] = [];
   scans.forEach(({ k }, i) => {

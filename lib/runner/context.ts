@@ -18,7 +18,7 @@ import { timedCluster } from './spans.ts';
 import { profile } from '../report/profile.ts';
 
 /** What lib/kube's openCluster takes: the host the cluster is reached through, its lazy transport, ... */
-export type OpenClusterArgs = Pick<OpenClusterOptions, 'host' | 'transport' | 'shared' | 'log' | 'signal' | 'force' | 'lock'>;
+export type OpenClusterArgs = Pick<OpenClusterOptions, 'host' | 'transport' | 'shared' | 'log' | 'signal' | 'force' | 'lock' | 'warm'>;
 
 export type ClusterHandle = Cluster & { close(): Promise<void> };
 export type OpenCluster = (args: OpenClusterArgs) => Promise<ClusterHandle>;
@@ -57,6 +57,8 @@ export class RunServices {
   private readonly facts = new Map<string, Map<string, Promise<unknown>>>();
   private cluster: Promise<ClusterHandle> | undefined;
   private clusterModule: Promise<OpenCluster> | undefined;
+  /** preloadCluster was asked: the run selects roles that use the cluster (their first reads start when it opens). */
+  private clusterWarm = false;
   private readonly hostLocks = new Map<string, HeldHostLock>();
   private readonly options: ServicesOptions;
 
@@ -133,6 +135,7 @@ export class RunServices {
 
   /** Start loading lib/cluster now (the run selects a role that uses the cluster); a failed load fails the first openCluster. */
   preloadCluster(): void {
+    this.clusterWarm = true;
     if (this.options.openCluster) return;
     this.clusterModule ??= importOpenCluster();
     // not dropped: openCluster awaits this same promise and rethrows its failure to the task
@@ -148,7 +151,7 @@ export class RunServices {
     this.cluster ??= (async () => {
       const open = this.options.openCluster ?? (await (this.clusterModule ??= importOpenCluster()));
       return profile.time('cluster open', () => open({
-        host, transport: () => this.transport(host), shared: this.shared, log, signal: this.options.signal,
+        host, transport: () => this.transport(host), shared: this.shared, log, signal: this.options.signal, warm: this.clusterWarm,
         ...(this.options.lock ? { lock: this.options.lock } : {}),
         ...(this.options.force ? { force: this.options.force } : {}),
       }));

@@ -76,7 +76,7 @@ export function crdReadiness(o: Obj | undefined): Readiness {
  * deprecated): ready when some endpoint's conditions.ready is not false (unset means ready, as
  * the API documents for consumers).
  */
-export function endpointSlicesReadiness(slices: Obj[]): Readiness {
+export function endpointSlicesReadiness(slices: readonly Obj[]): Readiness {
   if (!slices.length) return { ready: false, status: 'no EndpointSlice yet' };
   const endpoints = slices.flatMap((s) => (s as { endpoints?: { conditions?: { ready?: boolean | null } }[] }).endpoints ?? []);
   const ready = endpoints.filter((e) => e.conditions?.ready !== false).length;

@@ -33,8 +33,20 @@ export function hostService(host: string, ruleNamespace: string): { namespace: s
   return undefined;
 }
 
+/**
+ * The mesh facts, read in one round trip: the lists go out beside the look at Istio's CRD (without
+ * it there are no mesh facts, and the lists' "not served" answers are moot; with it their answers,
+ * failures included, are the facts).
+ */
 export async function meshFacts(cluster: Cluster, declared: readonly KubeObject[]): Promise<MeshFacts | undefined> {
-  if (!(await cluster.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', ISTIO_CRD))) return undefined;
+  const lists = readMesh(cluster, declared).then((facts) => ({ facts }), (err: unknown) => ({ err }));
+  const [crd, read] = await Promise.all([cluster.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', ISTIO_CRD), lists]);
+  if (!crd) return undefined;
+  if ('err' in read) throw read.err;
+  return read.facts;
+}
+
+async function readMesh(cluster: Cluster, declared: readonly KubeObject[]): Promise<MeshFacts> {
   const ruleNs = [...new Set(declared.filter((o) => o.kind === 'DestinationRule').flatMap((o) => {
     const s = hostService(String((o.spec as Obj).host), o.metadata.namespace!);
     return s ? [s.namespace] : [];

@@ -21,17 +21,38 @@ type Obj = Record<string, any>;
 
 export interface ForwardTarget { readonly pod: string; readonly port: number }
 
+/** The component's Service, or a CapstanError saying how to get it. */
+function serviceOf(svc: KubeObject | undefined, ns: string, c: Component): Obj {
+  if (!svc) throw new CapstanError(`${c}: Service ${ns}/${SERVICES[c].name} not found`, { hint: 'install it first: npm run play -- --tags observability' });
+  return svc as Obj;
+}
+
+const selectorOf = (svc: Obj): Record<string, string> => (svc['spec']?.selector ?? {}) as Record<string, string>;
+const selectorText = (svc: Obj): string => Object.entries(selectorOf(svc)).map(([k, v]) => `${k}=${String(v)}`).join(',');
+
+/**
+ * A running pod behind the Service (read already) among `pods`: a whole namespace's, matched here
+ * label by label as the API server matches a selector, or (`selected`) those the server matched.
+ */
+export function podBehind(svc: KubeObject | undefined, pods: readonly KubeObject[], ns: string, c: Component, selected = false): { pod: Obj; servicePort: Obj | undefined } {
+  const service = serviceOf(svc, ns, c);
+  const servicePort = (service['spec']?.ports ?? []).find((p: Obj) => p.port === SERVICES[c].port) ?? service['spec']?.ports?.[0];
+  const selector = Object.entries(selectorOf(service));
+  const matching = !selector.length ? [] : selected ? pods : pods.filter((p) => selector.every(([k, v]) => p.metadata.labels?.[k] === String(v)));
+  const pod = matching.find((p) => (p as Obj)['status']?.phase === 'Running') as Obj | undefined;
+  if (!pod) {
+    const sel = selectorText(service);
+    throw new CapstanError(`${c}: no running pod behind Service ${ns}/${SERVICES[c].name} (${matching.length} pods match ${sel || 'no selector'})`, { hint: `kubectl -n ${ns} get pods -l ${sel}` });
+  }
+  return { pod, servicePort };
+}
+
 /** A running pod behind the component's Service, and that Service's port entry. */
 export async function runningPod(cluster: Cluster, ns: string, c: Component): Promise<{ pod: Obj; servicePort: Obj | undefined }> {
-  const name = SERVICES[c].name;
-  const svc = await cluster.get('v1', 'Service', name, ns) as Obj | undefined;
-  if (!svc) throw new CapstanError(`${c}: Service ${ns}/${name} not found`, { hint: 'install it first: npm run play -- --tags observability' });
-  const servicePort = (svc['spec']?.ports ?? []).find((p: Obj) => p.port === SERVICES[c].port) ?? svc['spec']?.ports?.[0];
-  const selector = Object.entries(svc['spec']?.selector ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(',');
+  const svc = serviceOf(await cluster.get('v1', 'Service', SERVICES[c].name, ns), ns, c);
+  const selector = selectorText(svc);
   const pods = selector ? await cluster.list('v1', 'Pod', { namespace: ns, labelSelector: selector }) : [];
-  const pod = pods.find((p: KubeObject) => (p as Obj)['status']?.phase === 'Running') as Obj | undefined;
-  if (!pod) throw new CapstanError(`${c}: no running pod behind Service ${ns}/${name} (${pods.length} pods match ${selector || 'no selector'})`, { hint: `kubectl -n ${ns} get pods -l ${selector}` });
-  return { pod, servicePort };
+  return podBehind(svc as KubeObject, pods, ns, c, true);
 }
 
 /** A running pod behind the Service, and the pod port its service port points at. */

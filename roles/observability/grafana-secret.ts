@@ -23,7 +23,16 @@ export function grafanaAdminSecret(v: ObservabilityVars, password: string): Kube
 
 /** The password in the Secret on the cluster (registered as a secret), if any. */
 export async function currentPassword(cluster: Cluster, v: ObservabilityVars): Promise<string | undefined> {
-  const s = await cluster.get('v1', 'Secret', GRAFANA_ADMIN_SECRET.name, v.observability_namespace);
+  return passwordIn(await readAdminSecret(cluster, v));
+}
+
+/** The admin Secret as it is on the cluster. */
+export function readAdminSecret(cluster: Cluster, v: ObservabilityVars): Promise<KubeObject | undefined> {
+  return cluster.get('v1', 'Secret', GRAFANA_ADMIN_SECRET.name, v.observability_namespace);
+}
+
+/** The password in the admin Secret (read already), registered as a secret; undefined without one. */
+export function passwordIn(s: KubeObject | undefined): string | undefined {
   const data = (s as { data?: Record<string, string> } | undefined)?.data?.[GRAFANA_ADMIN_SECRET.passwordKey];
   if (!data) return undefined;
   const password = Buffer.from(data, 'base64').toString('utf8');

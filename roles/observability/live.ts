@@ -14,10 +14,10 @@
  * whether the component runs. An answer that is wrong is FAIL, naming what failed.
  */
 import { forwardPort } from '../../lib/kube/port-forward.ts';
-import type { Cluster } from '../../lib/kube/types.ts';
+import type { Cluster, KubeObject } from '../../lib/kube/types.ts';
 import type { VerifyRow } from '../../lib/role-kit/index.ts';
-import { podPort, runningPod } from './dashboard.ts';
-import { currentPassword } from './grafana-secret.ts';
+import { podBehind, podPort } from './dashboard.ts';
+import { passwordIn } from './grafana-secret.ts';
 import { GRAFANA_DATASOURCE_UID, type Component } from './releases.ts';
 import type { ObservabilityVars } from './vars.ts';
 
@@ -38,13 +38,20 @@ function readinessProbe(pod: Obj): { port: number; path: string } | undefined {
   return undefined;
 }
 
-async function probeFor(cluster: Cluster, v: ObservabilityVars, c: Component): Promise<Probe> {
-  const { pod, servicePort } = await runningPod(cluster, v.observability_namespace, c);
+/** What the verify read already, in one go: the components' Services, the namespace's pods, Grafana's admin Secret. */
+export interface LiveInputs {
+  readonly services: Readonly<Partial<Record<Component, KubeObject | undefined>>>;
+  readonly pods: readonly KubeObject[];
+  readonly grafanaSecret: KubeObject | undefined;
+}
+
+function probeFor(v: ObservabilityVars, c: Component, known: LiveInputs): Probe {
+  const { pod, servicePort } = podBehind(known.services[c], known.pods, v.observability_namespace, c);
   const name = pod['metadata'].name as string;
   const servicePodPort = () => podPort(pod, servicePort?.['targetPort'] ?? servicePort?.['port']);
   if (c === 'prometheus') return { pod: name, port: servicePodPort(), path: '/api/v1/targets?state=active' };
   if (c === 'grafana') {
-    const password = await currentPassword(cluster, v); // registered as a secret: never printed
+    const password = passwordIn(known.grafanaSecret); // registered as a secret: never printed
     const auth = `Basic ${Buffer.from(`${v.grafana_admin_user}:${password ?? ''}`).toString('base64')}`;
     return { pod: name, port: servicePodPort(), path: `/api/datasources/uid/${GRAFANA_DATASOURCE_UID}/health`, headers: { authorization: auth } };
   }
@@ -54,10 +61,10 @@ async function probeFor(cluster: Cluster, v: ObservabilityVars, c: Component): P
 }
 
 /** One request through a forward to the pod; never throws (an unreachable pod is an answer too). */
-export async function askPod(cluster: Cluster, v: ObservabilityVars, c: Component): Promise<LiveAnswer> {
+export async function askPod(cluster: Cluster, v: ObservabilityVars, c: Component, known: LiveInputs): Promise<LiveAnswer> {
   let probe: Probe;
   try {
-    probe = await probeFor(cluster, v, c);
+    probe = probeFor(v, c, known);
   } catch (err) {
     return { reached: false, reason: (err as Error).message };
   }
@@ -75,8 +82,9 @@ export async function askPod(cluster: Cluster, v: ObservabilityVars, c: Componen
   }
 }
 
-export async function liveFacts(cluster: Cluster, v: ObservabilityVars, components: readonly Component[]): Promise<Partial<Record<Component, LiveAnswer>>> {
-  return Object.fromEntries(await Promise.all(components.map(async (c) => [c, await askPod(cluster, v, c)] as const)));
+/** Every component asked at once, each through its own forward, from what was read already. */
+export async function liveFacts(cluster: Cluster, v: ObservabilityVars, components: readonly Component[], known: LiveInputs): Promise<Partial<Record<Component, LiveAnswer>>> {
+  return Object.fromEntries(await Promise.all(components.map(async (c) => [c, await askPod(cluster, v, c, known)] as const)));
 }
 
 const EXPECTED: Record<Component, [string, string]> = {

@@ -8,6 +8,7 @@
  */
 import type { Cluster, KubeObject } from '../../lib/kube/types.ts';
 import type { VerifyRow } from '../../lib/role-kit/index.ts';
+import { readAdminSecret } from './grafana-secret.ts';
 import { liveFacts, liveRow, type LiveAnswer } from './live.ts';
 import { COMPONENTS, SERVICES, type Component } from './releases.ts';
 import type { ObservabilityVars } from './vars.ts';
@@ -32,17 +33,28 @@ export function enabledComponents(v: ObservabilityVars): Component[] {
   return COMPONENTS.filter((c) => on[c]);
 }
 
+/**
+ * Everything the rows need, read at once: each component's Deployment and Service and, for the
+ * live rows, the namespace's pods (one list: the pod behind each Service is picked by its
+ * selector here) and Grafana's admin Secret; then the live requests, all at once.
+ */
 export async function verifyFacts(cluster: Cluster, v: ObservabilityVars): Promise<VerifyFacts> {
   const ns = v.observability_namespace;
-  const parts = await Promise.all(enabledComponents(v).map(async (c) => [c, await Promise.all([
-    cluster.get('apps/v1', 'Deployment', DEPLOYMENTS[c], ns),
-    cluster.get('v1', 'Service', SERVICES[c].name, ns),
-  ])] as const));
+  const live = v.observability_verify_live;
+  const [parts, pods, grafanaSecret] = await Promise.all([
+    Promise.all(enabledComponents(v).map(async (c) => [c, await Promise.all([
+      cluster.get('apps/v1', 'Deployment', DEPLOYMENTS[c], ns),
+      cluster.get('v1', 'Service', SERVICES[c].name, ns),
+    ])] as const)),
+    live ? cluster.list('v1', 'Pod', { namespace: ns }) : [],
+    live && v.observability_grafana ? readAdminSecret(cluster, v) : undefined,
+  ]);
   const deployments = Object.fromEntries(parts.map(([c, [d]]) => [c, d]));
+  const services = Object.fromEntries(parts.map(([c, [, s]]) => [c, s]));
   const available = enabledComponents(v).filter((c) => isAvailable(deployments[c]));
   return {
-    deployments, services: Object.fromEntries(parts.map(([c, [, s]]) => [c, s])),
-    ...(v.observability_verify_live ? { live: await liveFacts(cluster, v, available) } : {}),
+    deployments, services,
+    ...(live ? { live: await liveFacts(cluster, v, available, { services, pods, grafanaSecret }) } : {}),
   };
 }
 

@@ -1,12 +1,14 @@
 /**
  * The `serving routes` step: waits (bounded by serving_wait_timeout) until every backend Service a
- * route names has ready endpoints, reads the routes' facts once, and prints routes.ts's table;
+ * route names has ready endpoints (none when the first read shows them ready), reads the routes'
+ * facts then, and prints routes.ts's table;
  * a FAIL row fails the task (reported only under --check).
  */
 import { CapstanError } from '../../lib/errors.ts';
 import type { Cluster, KubeObject } from '../../lib/kube/types.ts';
 import type { TaskContext, TaskResult } from '../../lib/role.ts';
 import { formatTable } from '../../lib/role-kit/index.ts';
+import { endpointSlicesReadiness } from '../../lib/wait/status.ts';
 import { SELDON_NODEPORT_SERVICE } from '../seldon/plan.ts';
 import { ingressRoutes, routeRows, virtualServiceRoutes, type RouteFacts } from './routes.ts';
 import type { ServingVars } from './vars.ts';
@@ -48,8 +50,11 @@ async function waitEndpoints(cluster: Cluster, keys: readonly string[], ctx: Tas
 export async function routeStep(ctx: TaskContext, vars: ServingVars): Promise<TaskResult> {
   const cluster = await ctx.cluster();
   let f = await facts(cluster, vars);
-  if (!ctx.check) {
-    await waitEndpoints(cluster, Object.keys(f.slices), ctx, vars.serving_wait_timeout);
+  // a backend whose endpoints are ready in this read needs no wait (the wait's own rule, on the
+  // same read); only when one had to be waited for are the facts read again
+  const pending = Object.entries(f.slices).filter(([, items]) => !endpointSlicesReadiness(items).ready).map(([k]) => k);
+  if (!ctx.check && pending.length) {
+    await waitEndpoints(cluster, pending, ctx, vars.serving_wait_timeout);
     f = await facts(cluster, vars);
   }
   const rows = routeRows(f);

@@ -57,3 +57,18 @@ describe('RunServices.preloadCluster', () => {
     expect(services.clusterLoadStarted).toBe(false);
   });
 });
+
+describe('the cluster open of a run that selects cluster roles', () => {
+  it('is asked to warm up (start the release list and discovery) only after preloadCluster', async () => {
+    const asked: boolean[] = [];
+    const fakeOpen = async (a: { warm?: boolean }) => { asked.push(a.warm === true); return { close: async () => {} } as never; };
+    const host = { name: 'h1', groups: [], vars: {} };
+    const log = { progress: () => {}, verbose: () => {}, warn: () => {} };
+    const plain = new RunServices({ signal: new AbortController().signal, openCluster: fakeOpen });
+    await plain.openCluster(host, log);
+    const warmed = new RunServices({ signal: new AbortController().signal, openCluster: fakeOpen });
+    warmed.preloadCluster();
+    await warmed.openCluster(host, log);
+    expect(asked).toEqual([false, true]);
+  });
+});
