@@ -29,13 +29,14 @@ const keyOf = (r: PrefetchRead) => 'cmd' in r ? cmdKey(r.cmd.text, r.become) : f
 const fileCmd = (path: string): Cmd => sh`if test -e ${path}; then base64 -w0 < ${path}; else printf ABSENT; fi`;
 
 /**
- * The one remote command: each read in a subshell (`eval` of one quoted word, as the persistent
- * shell runs commands), its stdout framed by a random nonce, then its exit code and stderr.
+ * The one remote command: each read in its own subshell (the command substitution that captures
+ * its stderr: an `exit` or `cd` in it stays there), run by `eval` of one quoted word as the
+ * persistent shell runs commands, its stdout framed by a random nonce, then its exit code and stderr.
  */
 export function batchCommand(reads: readonly PrefetchRead[], nonce: string): Cmd {
   const parts = reads.map((r, i) => {
     const text = 'cmd' in r ? r.cmd.text : fileCmd(r.file).text;
-    return sh`printf '%s %d\n' ${nonce} ${String(i)}; { e=$( { ( eval ${text} ) 1>&3 3>&-; } 2>&1 ); c=$?; } 3>&1; printf '\n%s rc %d\n%s\n%s end\n' ${nonce} "$c" "$e" ${nonce}`;
+    return sh`printf '%s %d\n' ${nonce} ${String(i)}; { e=$( { eval ${text} 1>&3 3>&-; } 2>&1 ); c=$?; } 3>&1; printf '\n%s rc %d\n%s\n%s end\n' ${nonce} "$c" "$e" ${nonce}`;
   });
   return parts.reduce((a, c) => sh`${a}; ${c}`, sh`true`);
 }
