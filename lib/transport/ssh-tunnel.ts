@@ -18,8 +18,9 @@ export function tunnelOps(client: Client, host: string, dead: () => ConnectionEr
     const gone = dead();
     if (gone) throw gone;
     const sockets = new Set<Socket>();
-    // half-open: a client that ends its side still gets the rest of the reply
-    const server = createServer({ allowHalfOpen: true }, (socket) => {
+    // half-open: a client that ends its side still gets the rest of the reply; no Nagle on the
+    // local hop: holding a small write back until the last one is acked stalls each API request
+    const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
       client.forwardOut('127.0.0.1', socket.localPort ?? 0, remoteHost, remotePort, (err, stream) => {

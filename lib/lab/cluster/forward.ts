@@ -12,8 +12,10 @@ if (!dir || !host || !port || !target) {
   console.error('usage: forward.ts <cluster dir> <listen ip> <port> <target port>');
   process.exit(2);
 }
-const server = createServer((client) => {
-  const upstream = connect(Number(target), '127.0.0.1');
+// No Nagle on either side: a relay that holds a small write back until the last one is acked
+// stalls each API request on the peer's delayed ACK (a sequential GET: 7-21 ms through it, 4.5 direct).
+const server = createServer({ noDelay: true }, (client) => {
+  const upstream = connect({ port: Number(target), host: '127.0.0.1', noDelay: true });
   client.pipe(upstream).pipe(client);
   const end = () => {
     client.destroy();

@@ -160,8 +160,9 @@ async function registerNode(api: KubeAccess, name: string, kind: 'server' | 'age
 function relayApi(target: string): Promise<void> {
   const at = target.lastIndexOf(':');
   const [host, port] = [target.slice(0, at).replace(/^\[|\]$/g, ''), Number(target.slice(at + 1))];
-  const server = createNetServer((client) => {
-    const upstream = connect(port, host);
+  // no Nagle (as lib/lab/cluster/forward.ts): small writes held back stall each request on a delayed ACK
+  const server = createNetServer({ noDelay: true }, (client) => {
+    const upstream = connect({ port, host, noDelay: true });
     client.pipe(upstream).pipe(client);
     const end = () => { client.destroy(); upstream.destroy(); };
     client.on('error', end);
