@@ -1,7 +1,8 @@
 /**
- * The k3s role's tasks, in k3s-ansible's order: prerequisites on every node; the first server
- * (token, cluster-init, kubeconfig, Ready); the other servers one at a time; the agents in
- * parallel. Every node waits for its own Node to be Ready through the Kubernetes API.
+ * The k3s role's tasks, in k3s-ansible's order: prerequisites on every node (which first reads
+ * all the node's facts in one round trip: facts.ts); the first server (token, cluster-init,
+ * kubeconfig, Ready); the other servers, looked at together and changed one at a time; the agents
+ * in parallel. Every node waits for its own Node to be Ready through the Kubernetes API.
  *
  * Every host gets the same task names (the runner lines hosts up by name); a task that does not
  * apply to a host carries the reason as its skip reason.
