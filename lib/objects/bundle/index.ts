@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync, strFromU8, strToU8 } from 'fflate';
 import type { KindEntry, SchemaBundle, SchemaNode } from './build.ts';
+import { CRD_SOURCES } from './sources.ts';
 
 export type { KindEntry, SchemaBundle, SchemaNode } from './build.ts';
 
@@ -43,7 +44,11 @@ export function roleOfGroup(group: string): string | undefined {
   return schemaBundle().sources.find((s) => s.groups.includes(group))?.role;
 }
 
-/** Every role that installs CRDs the bundle knows (the objects role runs after them). */
+/**
+ * Every role that installs CRDs the bundle knows (the objects role runs after them), from the
+ * sources the bundle is generated from: the roles are known without decoding the bundle (~70 ms
+ * of every run's start, when the objects role is imported); bundle.test.ts checks they agree.
+ */
 export function crdRoles(): string[] {
-  return [...new Set(schemaBundle().sources.map((s) => s.role))];
+  return [...new Set(CRD_SOURCES.map((s) => s.role))];
 }

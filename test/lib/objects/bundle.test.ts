@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildBundle } from '../../../lib/objects/bundle/build.ts';
-import { BUNDLE_FILE, decodeBundle, kindEntry, roleOfGroup } from '../../../lib/objects/bundle/index.ts';
+import { BUNDLE_FILE, crdRoles, decodeBundle, kindEntry, roleOfGroup } from '../../../lib/objects/bundle/index.ts';
 import { readBundleInputs, stripHelm } from '../../../lib/objects/bundle/read-sources.ts';
 import { SHARED_DIR } from '../../../lib/lab/shared-dir.ts';
 
@@ -30,6 +30,10 @@ describe('schema bundle', () => {
     expect(kindEntry('v1', 'Binding')).toBeUndefined();
     expect([roleOfGroup('cert-manager.io'), roleOfGroup('mlops.seldon.io'), roleOfGroup('networking.istio.io'), roleOfGroup('metallb.io'), roleOfGroup('apps')])
       .toEqual(['cert-manager', 'seldon', 'istio', 'metallb', undefined]);
+  });
+
+  it("names the same CRD-installing roles as the shipped bundle's sources (crdRoles reads them without decoding it)", () => {
+    expect(crdRoles()).toEqual([...new Set(decodeBundle(readFileSync(BUNDLE_FILE)).sources.map((s) => s.role))]);
   });
 
   it('reads chart CRD templates by dropping Helm directives only', () => {
