@@ -28,12 +28,13 @@ import { drainNode, setUnschedulable } from './drain.ts';
 const TOKEN_KEY = 'k3s:token';
 const SERVER_QUEUE_KEY = 'k3s:server-queue';
 
-/** Install/restart/nothing, then wait for the node to be Ready (and, after a drain, uncordon it). */
+/** The installer's inputs for this node (version, arguments, source, systemd dir). */
 function specOf(s: NodeSetup): InstallSpec {
   return installSpec(s.kind, s.vars.k3s_version, splitArgs(s.kind === 'agent' ? s.vars.extra_agent_args : s.vars.extra_server_args),
     s.source.kind === 'airgap', s.vars.systemd_dir);
 }
 
+/** Install/restart/nothing, then wait for the node to be Ready (and, after a drain, uncordon it). */
 async function installAndWait(ctx: TaskContext, s: NodeSetup, token: string): Promise<ApplyNodeResult> {
   const spec = specOf(s);
   let drained = false;
