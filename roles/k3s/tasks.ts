@@ -1,7 +1,8 @@
 /**
- * The k3s role's tasks, in k3s-ansible's order: prerequisites on every node; the first server
- * (token, cluster-init, kubeconfig, Ready); the other servers one at a time; the agents in
- * parallel. Every node waits for its own Node to be Ready through the Kubernetes API.
+ * The k3s role's tasks, in k3s-ansible's order: prerequisites on every node (which first reads
+ * all the node's facts in one round trip: facts.ts); the first server (token, cluster-init,
+ * kubeconfig, Ready); the other servers, looked at together and changed one at a time; the agents
+ * in parallel. Every node waits for its own Node to be Ready through the Kubernetes API.
  *
  * Every host gets the same task names (the runner lines hosts up by name); a task that does not
  * apply to a host carries the reason as its skip reason.
@@ -27,12 +28,13 @@ import { drainNode, setUnschedulable } from './drain.ts';
 const TOKEN_KEY = 'k3s:token';
 const SERVER_QUEUE_KEY = 'k3s:server-queue';
 
-/** Install/restart/nothing, then wait for the node to be Ready (and, after a drain, uncordon it). */
+/** The installer's inputs for this node (version, arguments, source, systemd dir). */
 function specOf(s: NodeSetup): InstallSpec {
   return installSpec(s.kind, s.vars.k3s_version, splitArgs(s.kind === 'agent' ? s.vars.extra_agent_args : s.vars.extra_server_args),
     s.source.kind === 'airgap', s.vars.systemd_dir);
 }
 
+/** Install/restart/nothing, then wait for the node to be Ready (and, after a drain, uncordon it). */
 async function installAndWait(ctx: TaskContext, s: NodeSetup, token: string): Promise<ApplyNodeResult> {
   const spec = specOf(s);
   let drained = false;
