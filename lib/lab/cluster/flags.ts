@@ -47,13 +47,16 @@ export function apiserverArgs(dir: string, pki: Pki, o: { etcdPort: number; port
   ];
 }
 
+/** A fake Node's Lease duration: kwok renews it as a kubelet does (a kubelet's default). */
+export const NODE_LEASE_SECONDS = 40;
+
 /** No client-side rate limits (as kwokctl runs them): a busy test would wait on the limiter, not the server. */
 const UNLIMITED = ['--kube-api-qps=5000', '--kube-api-burst=10000'];
 
 /**
- * A fake Node's heartbeat (kwok's Lease renewals) can lag on a loaded machine; past the grace
- * period the node lifecycle controller would mark the node NotReady and its pods unready, which
- * no kwok stage undoes. Five minutes keeps that for nodes that really stop (a k3s stand-in's).
+ * A fake Node's heartbeat (kwok's Lease renewals, kwokArgs) can lag on a loaded machine; past the
+ * grace period the node lifecycle controller would mark the node NotReady and its pods unready,
+ * which no kwok stage undoes. Five minutes keeps that for nodes that really stop (a k3s stand-in's).
  */
 export function controllerManagerArgs(dir: string, pki: Pki): string[] {
   return [
@@ -68,11 +71,19 @@ export function schedulerArgs(dir: string): string[] {
   return [`--kubeconfig=${join(dir, 'kube-scheduler.kubeconfig')}`, '--secure-port=0', '--leader-elect=false', ...UNLIMITED];
 }
 
-/** kwok with its kubelet server on 127.0.0.1:kubeletPort (the Nodes' kubelet endpoint), TLS with the API server's certificate. */
+/**
+ * kwok with its kubelet server on 127.0.0.1:kubeletPort (the Nodes' kubelet endpoint), TLS with the
+ * API server's certificate. --node-lease-duration-seconds: kwok renews each fake Node's Lease in
+ * kube-node-lease as a kubelet does (40 s, a kubelet's default; kwokctl sets it too). Without it
+ * kwok renews no Lease and refreshes a Node's status only every ~5 minutes, so each cycle the node
+ * lifecycle controller saw the nodes lost past its grace period and marked every pod unready, and
+ * nothing marked them ready again: a lab kept up for 5 minutes broke (pods of a no-op rerun never Ready).
+ */
 export function kwokArgs(dir: string, r: Ranges, pki: Pki, kubeletPort: number): string[] {
   return [
     `--kubeconfig=${join(dir, 'kwok.kubeconfig')}`, '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
     `--cidr=${r.pods}`, `--node-ip=${r.nodeIp(1)}`, `--node-port=${kubeletPort}`, `--server-address=${KUBELET_ADDRESS}:${kubeletPort}`,
     `--tls-cert-file=${pki.serverCert}`, `--tls-private-key-file=${pki.serverKey}`, `--enable-crds=${KWOK_CRD_KINDS.join(',')}`,
+    `--node-lease-duration-seconds=${NODE_LEASE_SECONDS}`,
   ];
 }

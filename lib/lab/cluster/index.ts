@@ -18,7 +18,7 @@ import { auditPolicy, capstanClusterAdmin, fakeNode, kubeconfigText } from './ma
 import { KUBELET_ADDRESS } from './port-forward.ts';
 import { freePort, healthz, residentMiB, startProcess, waitFor } from './processes.ts';
 import { addNeverReady, applyStages, kwokCrds, setNeverReady } from './stages.ts';
-import { addUnreachableRoute, allocateCluster, cleanupStaleClusters, saveState, teardownState, type ClusterState } from './state.ts';
+import { addUnreachableRoute, allocateCluster, cleanupStaleClusters, saveState, teardownState, teardownStateAsync, type ClusterState } from './state.ts';
 import { binaryPath } from './versions.ts';
 
 export interface ClusterOptions {
@@ -154,7 +154,7 @@ function handle(s: ClusterState, pki: Pki, r: Ranges, api: ClusterApi, server: s
     neverReady: (kind, namespace, name) => addNeverReady(api, `${namespace}/${kind}/${name}`),
     clearNeverReady: () => setNeverReady(api, []),
     async down() {
-      teardownState(s);
+      await teardownStateAsync(s);
       live.delete(s.id);
     },
   };

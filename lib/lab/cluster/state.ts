@@ -124,29 +124,43 @@ function childrenOf(pid: number): number[] {
 
 const cell = new Int32Array(new SharedArrayBuffer(4));
 
-/** SIGTERM the cluster's own PIDs, SIGKILL what is left after graceMs. Synchronous (exit handlers). */
-export function endProcesses(s: ClusterState, graceMs = 3000): void {
+/** The cluster's own PIDs, in the order to end them. */
+function processesToEnd(s: ClusterState): number[] {
   // Reverse start order: kwok and the controllers before the API server, etcd last; with
   // their children (MetalLB's controller under its runner), which name the directory too.
-  const ours = [...s.processes].reverse().flatMap((p) => [...childrenOf(p.pid), p.pid]).filter((pid) => isOurs(pid, s.dir));
-  endPids(`cluster ${s.id}`, ours, graceMs);
+  return [...s.processes].reverse().flatMap((p) => [...childrenOf(p.pid), p.pid]).filter((pid) => isOurs(pid, s.dir));
+}
+
+/** SIGTERM the cluster's own PIDs, SIGKILL what is left after graceMs. Synchronous (exit handlers). */
+export function endProcesses(s: ClusterState, graceMs = 3000): void {
+  endPids(`cluster ${s.id}`, processesToEnd(s), graceMs);
+}
+
+function signalPids(sig: NodeJS.Signals, pids: readonly number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
+  }
 }
 
 /** SIGTERM these PIDs (recorded when they were started), SIGKILL what is left after graceMs. Synchronous. */
 export function endPids(who: string, pids: number[], graceMs: number): void {
-  const signal = (sig: NodeJS.Signals, targets: number[]) => {
-    for (const pid of targets) {
-      try {
-        process.kill(pid, sig);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-      }
-    }
-  };
-  signal('SIGTERM', pids);
+  signalPids('SIGTERM', pids);
   const left = waitGone(pids, graceMs);
-  signal('SIGKILL', left);
+  signalPids('SIGKILL', left);
   const stuck = waitGone(left, 5000);
+  if (stuck.length > 0) throw new Error(`${who}: PIDs ${stuck.join(', ')} still alive after SIGKILL`);
+}
+
+/** endPids that leaves the event loop running while the processes end (down(): a Ctrl-C meanwhile is seen). */
+export async function endPidsAsync(who: string, pids: number[], graceMs: number): Promise<void> {
+  signalPids('SIGTERM', pids);
+  const left = await waitGoneAsync(pids, graceMs);
+  signalPids('SIGKILL', left);
+  const stuck = await waitGoneAsync(left, 5000);
   if (stuck.length > 0) throw new Error(`${who}: PIDs ${stuck.join(', ')} still alive after SIGKILL`);
 }
 
@@ -161,13 +175,38 @@ function waitGone(pids: number[], ms: number): number[] {
   return left;
 }
 
-/** Remove everything the cluster made. Idempotent and synchronous. */
-export function teardownState(s: ClusterState): void {
-  // Programs started later against the cluster (cert-manager's controller) are in state.json only.
+async function waitGoneAsync(pids: number[], ms: number): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  let left = pids.filter(isAlive);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    left = left.filter(isAlive);
+  }
+  return left;
+}
+
+/** With the programs started later against the cluster (cert-manager's controller), which are in state.json only. */
+function withLaterProcesses(s: ClusterState): ClusterState {
   const onDisk = readState(s.dir);
-  endProcesses(onDisk?.id === s.id ? { ...s, processes: onDisk.processes } : s);
+  return onDisk?.id === s.id ? { ...s, processes: onDisk.processes } : s;
+}
+
+function removeRouteAndFolder(s: ClusterState): void {
   if (s.route) run(['ip', 'route', 'del', 'unreachable', s.route]);
   rmSync(s.dir, { recursive: true, force: true });
+}
+
+/** Remove everything the cluster made. Idempotent and synchronous (exit handlers). */
+export function teardownState(s: ClusterState): void {
+  endProcesses(withLaterProcesses(s));
+  removeRouteAndFolder(s);
+}
+
+/** teardownState for down(): the same, with the event loop running while the processes end. */
+export async function teardownStateAsync(s: ClusterState): Promise<void> {
+  const all = withLaterProcesses(s);
+  await endPidsAsync(`cluster ${s.id}`, processesToEnd(all), 3000);
+  removeRouteAndFolder(s);
 }
 
 /** How old a folder is, or undefined when it vanished meanwhile. */

@@ -12,6 +12,8 @@ import { cleanupStaleClusters, isAlive, listClusters, readState, saveState } fro
 import { startCluster } from '../../../lib/lab/cluster/index.ts';
 import { portForwardObject } from '../../../lib/lab/cluster/port-forward.ts';
 import { askThrough, tcpStandIn } from '../../support/tcp-stand-in.ts';
+import { NODE_LEASE_SECONDS } from '../../../lib/lab/cluster/flags.ts';
+import { pollUntil } from '../../../lib/lab/lab-sys.ts';
 
 const run = promisify(execFile);
 const c = useCluster({ lbIps: false }); // LoadBalancer IPs: test/lib/wait and the helm suites
@@ -45,6 +47,18 @@ describe('real control plane', () => {
     const slices = JSON.parse(await kubectl(['-n', 'work', 'get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'json'])).items as any[];
     expect(slices.flatMap((s) => s.endpoints ?? []).filter((e: any) => e.conditions.ready)).toHaveLength(2);
   });
+
+  it('kwok renews each fake Node\'s Lease in kube-node-lease, as a kubelet does (the node controller then keeps the nodes and their pods Ready)', async () => {
+    const nodes = (await c().list('v1', 'Node')).map((node) => node.metadata.name);
+    expect(nodes).toHaveLength(3);
+    const renewed = async () => new Map((await c().list('coordination.k8s.io/v1', 'Lease', 'kube-node-lease'))
+      .map((l) => [l.metadata.name, { holder: l.spec?.holderIdentity, duration: l.spec?.leaseDurationSeconds, at: l.spec?.renewTime }]));
+    const first = await pollUntil('a Lease for every fake Node', async () => { const m = await renewed(); return nodes.every((n) => m.has(n)) ? m : undefined; }, 30_000, 500);
+    // held by kwok's own identity (a kubelet holds its node's with the node's name)
+    for (const n of nodes) expect(first.get(n)).toMatchObject({ holder: expect.stringMatching(/\S/), duration: NODE_LEASE_SECONDS });
+    // renewed again well within the duration (a kubelet renews at a quarter of it): bounded wait
+    await pollUntil('every Lease renewed', async () => { const m = await renewed(); return nodes.every((n) => m.get(n)!.at !== first.get(n)!.at) || undefined; }, NODE_LEASE_SECONDS * 1000, 1000);
+  }, 90_000);
 
   it('keeps a never-ready workload unready while others become Ready', async () => {
     await c().faults.neverReady('Deployment', 'work', 'stuck');
