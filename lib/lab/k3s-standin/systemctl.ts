@@ -18,20 +18,34 @@ function unitName(arg: string | undefined): string {
   return (arg ?? '').replace(/\.service$/, '');
 }
 
+/** A process's state letter and start time (clock ticks since boot), from /proc/<pid>/stat; undefined when it is gone. */
+function procStat(pid: number): { state: string; started: string } | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return { state: fields[0] ?? '', started: fields[19] ?? '' };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The unit's process, as this systemctl recorded it when it started it: its PID and its start
+ * time (so a PID the kernel has since given to another process is never signalled).
+ */
 function pidOf(unit: string): number | undefined {
   const file = `${STANDIN_STATE_DIR}/${unit}.pid`;
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8').trim());
-  return alive(pid) ? pid : undefined;
+  const startedFile = `${STANDIN_STATE_DIR}/${unit}.started`;
+  const recorded = existsSync(startedFile) ? readFileSync(startedFile, 'utf8').trim() : undefined;
+  const now = procStat(pid);
+  return now && alive(pid) && now.started === recorded ? pid : undefined;
 }
 
 /** Running and not a zombie (an exited service process waits for its reaper, which may be slow). */
 function alive(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
+  const now = procStat(pid);
+  return now !== undefined && now.state !== 'Z';
 }
 
 /** systemd EnvironmentFile syntax, as the role writes it: KEY="value" (\\ and \" escaped). */
@@ -73,6 +87,7 @@ async function start(unit: string): Promise<void> {
   const child = spawn('/usr/local/bin/k3s', args, { detached: true, stdio: ['ignore', log, log], env, cwd: '/' });
   closeSync(log);
   writeFileSync(`${STANDIN_STATE_DIR}/${unit}.pid`, `${child.pid}\n`);
+  writeFileSync(`${STANDIN_STATE_DIR}/${unit}.started`, `${procStat(child.pid!)?.started ?? ''}\n`);
   await new Promise<void>((resolve, reject) => {
     const watcher = watch(STANDIN_STATE_DIR, () => { if (existsSync(ready)) done(); });
     const timer = setTimeout(() => fail(`timed out after ${START_TIMEOUT_MS / 1000}s`), START_TIMEOUT_MS);

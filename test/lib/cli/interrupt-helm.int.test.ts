@@ -97,7 +97,7 @@ function capstan(vars: Record<string, unknown>, presses: ((events: Event[]) => b
   });
   child.stderr.on('data', (d: Buffer) => { stderr += String(d); });
   const poll = setInterval(check, 25);
-  const bound = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 90_000);
+  const bound = setTimeout(() => child.kill('SIGKILL'), 90_000); // a backstop: the PID this test started
   return new Promise((done) => child.once('exit', (code, signal) => {
     clearInterval(poll);
     clearTimeout(bound);
