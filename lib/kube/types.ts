@@ -72,6 +72,8 @@ export interface Waiter {
   podsReady(namespace: string, labelSelector: string, o: WaitOptions): Promise<void>;
   jobComplete(namespace: string, name: string, o: WaitOptions): Promise<void>;
   nodesReady(names: string[], o: WaitOptions): Promise<void>;
+  /** Waits until these pods (by uid) are gone from `node`: evicted pods terminating (a drain). */
+  podsGone(node: string, pods: readonly Pick<KubeObject, 'metadata'>[], o: WaitOptions): Promise<void>;
   /** Waits until the object is healthy by its kind's rule (lib/wait/health.ts); returns its status. */
   healthy(object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>, o: WaitOptions): Promise<string>;
 }

@@ -31,6 +31,7 @@ function timedWaiter(w: Waiter, sink: SpanSink): Waiter {
     podsReady: (ns, selector, o) => t(`pods ${at(ns, selector)}`, () => w.podsReady(ns, selector, o)),
     jobComplete: (ns, name, o) => t(`job ${at(ns, name)}`, () => w.jobComplete(ns, name, o)),
     nodesReady: (names, o) => t(`nodes ${names.join(', ')}`, () => w.nodesReady(names, o)),
+    podsGone: (node, pods, o) => t(`pods evicted from ${node}`, () => w.podsGone(node, pods, o)),
     healthy: (obj, o) => t(`${obj.kind.toLowerCase()} ${obj.metadata.namespace ? at(obj.metadata.namespace, obj.metadata.name) : obj.metadata.name}`, () => w.healthy(obj, o)),
   };
 }

@@ -86,6 +86,17 @@ export function createWaiter(api: KubeApi): Waiter {
       });
       return (await waitFor(api, spec, o))!;
     },
+    async podsGone(node, pods, o) {
+      const uids = new Set(pods.map((p) => p.metadata['uid'] as string));
+      await waitFor(api, {
+        resource: `pods evicted from ${node}`, apiVersion: 'v1', kind: 'Pod', query: { fieldSelector: `spec.nodeName=${node}` },
+        evaluate: (items) => {
+          const left = items.filter((i) => uids.has(i.metadata['uid'] as string)).map((i) => `${i.metadata.namespace}/${i.metadata.name}`);
+          return left.length ? { ready: false, status: `${left.join(', ')} still terminating` } : { ready: true, status: 'gone' };
+        },
+        eventNames: pods.map((p) => p.metadata.name),
+      }, o);
+    },
     async nodesReady(names, o) {
       await waitFor(api, {
         resource: `nodes ${names.join(', ')}`, apiVersion: 'v1', kind: 'Node', query: {},

@@ -7,9 +7,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../../lib/kube/object.ts';
+import { HealthTimeoutError } from '../../lib/errors.ts';
 import type { TaskContext } from '../../lib/role.ts';
 
-/** How often a refused eviction, and a pod still terminating, is looked at again (kubectl drain: 5 s / 1 s). */
+/** How often a refused eviction is asked again (kubectl drain: 5 s). */
 const RETRY_MS = 2000;
 
 export async function setUnschedulable(ctx: TaskContext, node: string, unschedulable: boolean): Promise<void> {
@@ -61,20 +62,15 @@ async function evictOne(ctx: TaskContext, evict: Evict, pod: KubeObject, node: s
   }
 }
 
-/** Evicted pods terminate (grace period): wait until each is gone, as kubectl drain does. */
+/** Evicted pods terminate (grace period): wait until each is gone, as kubectl drain does (a watch, lib/wait). */
 async function untilGone(ctx: TaskContext, pods: readonly KubeObject[], node: string, deadline: number, timeoutSeconds: number): Promise<void> {
   const cluster = await ctx.cluster();
-  let left = [...pods];
-  while (left.length) {
-    const still = await Promise.all(left.map(async (p) => {
-      const live = await cluster.api.get({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: p.metadata.namespace, name: p.metadata.name } });
-      return live !== undefined && live.metadata['uid'] === p.metadata['uid'];
-    }));
-    left = left.filter((_, i) => still[i]);
-    if (!left.length) return;
-    if (Date.now() + RETRY_MS > deadline) {
-      throw new Error(`draining ${node}: ${left.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).join(', ')} still terminating after ${timeoutSeconds}s; fix: look at the pod's finalizers and grace period, or raise k3s_upgrade_drain_timeout`);
-    }
-    await sleep(RETRY_MS, undefined, { signal: ctx.signal });
+  try {
+    await cluster.wait.podsGone(node, pods, {
+      timeoutSeconds: Math.max(1, Math.ceil((deadline - Date.now()) / 1000)), log: (m) => ctx.log.progress(m), ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+  } catch (err) {
+    if (!(err instanceof HealthTimeoutError)) throw err;
+    throw new Error(`draining ${node}: ${err.lastStatus} after ${timeoutSeconds}s; fix: look at the pod's finalizers and grace period, or raise k3s_upgrade_drain_timeout`, { cause: err });
   }
 }
