@@ -4,11 +4,30 @@
  * and `_meta.hostvars` with each host's merged inventory vars (templates left unrendered,
  * inline vault values as `{"__ansible_vault": ciphertext}`). formatAnsibleJson prints it the
  * way Ansible does (keys sorted, 4-space indent) so a user can diff the two outputs.
+ *
+ * The shape is ansible-core 2.19's, the release pip installs today: `_meta.profile` names its
+ * output format, and the names 2.19 sets itself (INTERNAL_STATIC_VARS: `role_name`, `hostvars`,
+ * `inventory_hostname`...) are left out of every host's vars even when the inventory sets them.
+ * Debian's 2.14 differs by design on both: it prints no profile and drops a shorter list (`omit`
+ * included, `role_name` not).
  */
 import type { GroupNode } from './model.ts';
 import type { VarLayer } from './types.ts';
 
 type Json = Record<string, unknown>;
+
+/** ansible-core 2.19's `_meta.profile` (its `_inventory_legacy` encoder's name). */
+export const LIST_PROFILE = 'inventory_legacy';
+
+/** ansible-core 2.19's constants.INTERNAL_STATIC_VARS: what ansible-inventory removes from a host's vars. */
+export const INTERNAL_VARS: ReadonlySet<string> = new Set([
+  'ansible_async_path', 'ansible_collection_name', 'ansible_config_file', 'ansible_dependent_role_names', 'ansible_diff_mode',
+  'ansible_facts', 'ansible_forks', 'ansible_inventory_sources', 'ansible_limit', 'ansible_play_batch', 'ansible_play_hosts',
+  'ansible_play_hosts_all', 'ansible_play_role_names', 'ansible_playbook_python', 'ansible_role_name', 'ansible_role_names',
+  'ansible_run_tags', 'ansible_skip_tags', 'ansible_verbosity', 'ansible_version', 'inventory_dir', 'inventory_file',
+  'inventory_hostname', 'inventory_hostname_short', 'groups', 'group_names', 'hostvars', 'playbook_dir', 'play_hosts',
+  'role_name', 'role_names', 'role_path', 'role_uuid',
+]);
 
 /** What the listing reads of a loaded inventory (lib/inventory/inventory.ts implements it). */
 export interface ListableInventory {
@@ -38,14 +57,15 @@ export function toAnsibleList(inv: ListableInventory): Json {
     const vars = toAnsibleHost(inv, host);
     if (Object.keys(vars).length) hostvars[host] = vars;
   }
-  results._meta = { hostvars };
+  results._meta = { hostvars, profile: LIST_PROFILE };
   return results;
 }
 
-/** A host's inventory vars merged by precedence (maps replace), as `ansible-inventory --host`. */
+/** A host's inventory vars merged by precedence (maps replace), as `ansible-inventory --host`; without 2.19's internal names. */
 export function toAnsibleHost(inv: ListableInventory, host: string): Json {
   const merged: Json = {};
   for (const layer of inv.rawLayersOf(host)) Object.assign(merged, layer.vars);
+  for (const name of INTERNAL_VARS) delete merged[name];
   return JSON.parse(JSON.stringify(merged)) as Json;
 }
 

@@ -36,7 +36,7 @@ export function resolvedAnsibleHost(inv: Inventory, host: string, options: Resol
 }
 
 export function resolvedAnsibleList(inv: Inventory, options: ResolveOptions = {}): Resolved<Record<string, unknown>> {
-  const list = inv.toAnsibleList() as Record<string, unknown>;
+  const list = inv.toAnsibleList() as Record<string, unknown> & { _meta?: Record<string, unknown> };
   const hostvars: Record<string, unknown> = {};
   const problems: Problem[] = [];
   for (const host of inv.hosts) {
@@ -44,5 +44,5 @@ export function resolvedAnsibleList(inv: Inventory, options: ResolveOptions = {}
     if (Object.keys(r.data).length) hostvars[host] = r.data;
     problems.push(...r.problems);
   }
-  return { data: { ...list, _meta: { hostvars } }, problems };
+  return { data: { ...list, _meta: { ...list._meta, hostvars } }, problems };
 }
