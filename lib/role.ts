@@ -5,7 +5,7 @@
  * and applies it unless ctx.check is set.
  */
 import type { Problem } from './errors.ts';
-import type { Transport } from './transport/types.ts';
+import type { PrefetchRead, Transport } from './transport/types.ts';
 import type { PlatformVars } from './vars/platform.ts';
 import type { VarDefs, VarsOf } from './vars/schema.ts';
 
@@ -77,6 +77,14 @@ export interface Task {
    * (an offline task never connects).
    */
   readonly usesHost?: boolean;
+  /**
+   * The read-only probes `run` makes on its host (lib/steps' `reads.*`, e.g.
+   * `reads: () => reads.putFile(args)`). Pure, no I/O. The runner reads those of a host's next
+   * tasks that all declare them in ONE remote command before the first of them
+   * (lib/runner/prefetch.ts): a no-op run is then one command per host. Declaring reads says the
+   * task changes hosts only through ctx.transport(). A probe not listed reads the host itself.
+   */
+  reads?(ctx: TaskContext): readonly PrefetchRead[];
   /** Offline description for --plan. No I/O. */
   describe?(): PlanEntry[];
   run(ctx: TaskContext): Promise<TaskResult>;

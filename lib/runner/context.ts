@@ -60,6 +60,8 @@ export class RunServices {
   /** preloadCluster was asked: the run selects roles that use the cluster (their first reads start when it opens). */
   private clusterWarm = false;
   private readonly hostLocks = new Map<string, HeldHostLock>();
+  /** Open transports, with their change count when they were handed to the run (after the lock take). */
+  private readonly opened = new Map<string, { t: Transport; base: number }>();
   private readonly options: ServicesOptions;
 
   constructor(options: ServicesOptions) {
@@ -94,7 +96,22 @@ export class RunServices {
   private open(host: HostInfo): Promise<Transport> {
     const o: OpenTransportOptions = { ...this.options.ssh, signal: this.options.signal, acceptNewHostKeys: this.options.acceptNewHostKeys ?? false };
     const opened = this.options.openTransport ? this.options.openTransport(host, o) : openTransport(connectionSpec(host.name, host.vars), o);
-    return opened.then((tr) => this.lockHost(host, tr));
+    return opened.then((tr) => this.lockHost(host, tr)).then((tr) => {
+      this.opened.set(host.name, { t: tr, base: tr.changeCount?.() ?? 0 });
+      return tr;
+    });
+  }
+
+  /** Calls that may have changed a host, on every transport of the run since it was opened (the lock take not counted). */
+  changeCount(): number {
+    let n = 0;
+    for (const { t, base } of this.opened.values()) n += (t.changeCount?.() ?? base) - base;
+    return n;
+  }
+
+  /** Every host drops its prefetched answers (lib/runner/prefetch.ts). */
+  forgetPrefetched(): void {
+    for (const { t } of this.opened.values()) t.forgetPrefetched?.();
   }
 
   /** A failed open is not cached: the host is marked unreachable and runs nothing more anyway. */
@@ -178,6 +195,7 @@ export class RunServices {
       }, () => undefined));
     }
     this.hostLocks.clear();
+    this.opened.clear();
     this.cluster = undefined;
     this.transports.clear();
     const results = await Promise.allSettled(closing);

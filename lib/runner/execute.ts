@@ -11,6 +11,7 @@ import { Stats } from '../report/events.ts';
 import type { Reporter } from '../report/events.ts';
 import { batchesOf } from './batches.ts';
 import { RunServices, taskContext } from './context.ts';
+import { PlayPrefetch } from './prefetch.ts';
 import type { HostTask, PreparedHost, PreparedPlay, PreparedRun } from './prepare.ts';
 
 export interface ExecuteOptions {
@@ -83,10 +84,12 @@ class PlayRun {
    */
   private readonly forks: ReturnType<typeof pLimit>;
   private readonly slots = new Map<string, { users: number; entered: Promise<void>; free: () => void }>();
+  private readonly prefetch: PlayPrefetch;
 
-  constructor(p: PreparedPlay, run: PreparedRun, o: ExecuteOptions, stats: Stats, down: Set<string>) {
+  constructor(p: PreparedPlay, run: PreparedRun, o: ExecuteOptions, stats: Stats, down: Set<string>, steps: readonly Step[]) {
     this.p = p; this.run = run; this.o = o; this.stats = stats; this.down = down;
     this.forks = pLimit(Math.max(1, o.forks ?? Math.min(50, p.hosts.length)));
+    this.prefetch = new PlayPrefetch(steps);
   }
 
   private targets(step: Step): PreparedHost[] {
@@ -114,6 +117,7 @@ class PlayRun {
       check: this.o.check, diff: this.o.diff, role: step.role, task: step.name, reporter: this.o.reporter, signal: this.o.signal,
     }, this.o.services);
     try {
+      await this.prefetch.before(step, h.info.name, ctx);
       const result = await task.run(ctx);
       report(result.status, result);
     } catch (err) {
@@ -157,7 +161,17 @@ class PlayRun {
     this.o.reporter.emit({ type: 'task_end', ...ids, duration_ms: Date.now() - started });
   }
 
+  /** The batch's steps; then, if any host changed something, every host's prefetched answers are dropped. */
   async batch(steps: Step[]): Promise<void> {
+    const changes = this.o.services.changeCount();
+    try {
+      await this.steps(steps);
+    } finally {
+      if (this.o.services.changeCount() !== changes) this.o.services.forgetPrefetched();
+    }
+  }
+
+  private async steps(steps: Step[]): Promise<void> {
     if (steps.length === 1) return this.step(steps[0]!);
     const done = new Map<string, Promise<void>>();
     const start = (s: Step): Promise<void> => {
@@ -200,8 +214,9 @@ export async function executeRun(run: PreparedRun, o: ExecuteOptions): Promise<S
     o.reporter.emit({ type: 'play_start', play: p.play.name, hosts, ...(p.skipped ? { skipped: p.skipped } : {}) });
     for (const h of hosts) stats.of(h);
     if (p.skipped) continue;
-    const playRun = new PlayRun(p, run, o, stats, down);
-    for (const b of batches(mergeSteps(p.hosts))) {
+    const steps = mergeSteps(p.hosts);
+    const playRun = new PlayRun(p, run, o, stats, down, steps);
+    for (const b of batches(steps)) {
       if (o.signal.aborted) break;
       if (!playRun.alive()) {
         o.reporter.emit({ type: 'warning', message: 'NO MORE HOSTS LEFT' });

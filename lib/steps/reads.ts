@@ -7,7 +7,8 @@
  *   await putFile(ctx, a); await sysctl(ctx, b);                      // no more on a no-op
  *
  * A read listed here that a step no longer makes costs nothing but its place in the batch; a
- * probe a step makes that is not listed runs on its own, as without prefetch.
+ * probe a step makes that is not listed runs on its own, as without prefetch. A task that lists
+ * its reads as Task.reads has the runner do the prefetch for it (lib/runner/prefetch.ts).
  */
 import type { TaskContext } from '../role.ts';
 import { sh, type Cmd } from '../shell.ts';
@@ -45,6 +46,8 @@ export const modulesLoadFile = (name: string): string => `/etc/modules-load.d/${
 
 /** The reads of each step, by the step's own arguments. */
 export const reads = {
+  /** A read-only command: `fact(ctx, key, cmd, …)` or `command(ctx, cmd, { readOnly: true })`. */
+  command: (cmd: Cmd, o: Become = {}): CmdRead[] => [{ cmd, ...as(o) }],
   putFile: (a: { path: string } & Become): CmdRead[] => [pathProbe(a.path, { ...a, checksum: true })],
   ensureDirectory: (a: { path: string } & Become): CmdRead[] => [pathProbe(a.path, a)],
   ensureLine: (a: { path: string } & Become): CmdRead[] => [lineProbe(a.path, a)],

@@ -10,7 +10,8 @@
  *
  * An answer is used once (a read listed twice answers twice). Every answer is dropped as soon as
  * anything else runs or is put through this transport (it may have changed what was read), and
- * by the next prefetch; a prefetch that overlapped such a change keeps nothing. A command's
+ * by the next prefetch and by forgetPrefetched(); a prefetch that overlapped such a change keeps
+ * nothing. changeCount() counts those calls (not the answered or read-only ones). A command's
  * answer is its exit code, stdout and stderr, whatever the code; a file that could not be read
  * (a directory, no permission) keeps nothing: the caller's own `get` reads it and says why.
  */
@@ -74,7 +75,10 @@ export function withPrefetch(inner: Omit<Transport, 'must' | 'prefetch'>): Trans
   let answers = new Map<string, Answer[]>();
   /** Bumped by every call that may change the host: a prefetch that saw it bump keeps nothing. */
   let generation = 0;
-  const changes = () => { generation++; answers = new Map(); };
+  /** Calls that may have changed the host (changeCount). */
+  let changed = 0;
+  const forget = () => { generation++; answers = new Map(); };
+  const changes = () => { changed++; forget(); };
   const take = (key: string): Answer | undefined => {
     const queue = answers.get(key);
     const a = queue?.shift();
@@ -128,6 +132,8 @@ export function withPrefetch(inner: Omit<Transport, 'must' | 'prefetch'>): Trans
       return inner.get(path, o);
     },
     prefetch,
+    forgetPrefetched: forget,
+    changeCount: () => changed,
     async close() {
       changes();
       return inner.close();

@@ -79,6 +79,13 @@ export interface Transport {
    * (lib/transport/prefetch.ts). Optional: without it, each call reads for itself.
    */
   prefetch?(reads: readonly PrefetchRead[]): Promise<void>;
+  /** Drop every prefetched answer now (the runner: another host of the play changed, and may be this machine). */
+  forgetPrefetched?(): void;
+  /**
+   * How many calls that may change the host went through so far (every `run` without readOnly,
+   * `put`, `close`): the runner compares it across a task to know whether any host changed.
+   */
+  changeCount?(): number;
   /** Close the connection (idempotent). */
   close(): Promise<void>;
 }

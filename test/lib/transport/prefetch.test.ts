@@ -64,6 +64,24 @@ describe('prefetch', () => {
     }
   });
 
+  it('forgetPrefetched() drops every answer, also of a prefetch still running; changeCount() counts only calls that may change the host', async () => {
+    const { t, sent } = countingTransport();
+    const c = sh`echo x`;
+    await t.prefetch!([{ cmd: c }]);
+    t.forgetPrefetched!();
+    await t.run(c, { readOnly: true });
+    expect(sent).toHaveLength(2);
+    const pending = t.prefetch!([{ cmd: sh`sleep 0.2` }, { cmd: c }]);
+    t.forgetPrefetched!();
+    await pending;
+    await t.run(c, { readOnly: true });
+    expect(sent).toHaveLength(4);
+    expect(t.changeCount!()).toBe(0); // prefetches, answered and read-only calls, forgets
+    await t.run(sh`true`);
+    await t.put(join(dir, 'counted'), 'c');
+    expect(t.changeCount!()).toBe(2);
+  });
+
   it('a change while the prefetch runs keeps none of its answers', async () => {
     const { t, sent } = countingTransport();
     const c = sh`echo x`;
