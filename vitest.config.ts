@@ -22,7 +22,7 @@ export default defineConfig({
     // capstan reads /etc/ssh/ssh_config, /etc/ssh/ssh_known_hosts and /etc/ansible/ansible.cfg
     // under CAPSTAN_SYSCONFDIR: no test reads the machine's own (tests that need them write temp ones)
     // NODE_COMPILE_CACHE: every capstan CLI a test starts (node lib/cli/play.ts ..., bin/capstan.js)
-    // reuses Node's on-disk compile cache, as the npm scripts and bin do for users (lib/cli/compile-cache.ts):
+    // reuses Node's on-disk compile cache, as the npm scripts and bin do for users (lib/cli/compile-cache.mjs):
     // without it each start type-strips ~110 modules again (0.8 s → 0.35 s CPU per `play --help`).
     env: { CAPSTAN_SYSCONFDIR: '/nonexistent/capstan-tests-sysconfdir', NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') },
     // each worker's host lock file is its own (CAPSTAN_LOCK_PATH), not the machine's /run/lock/capstan.lock

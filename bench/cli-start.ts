@@ -26,7 +26,7 @@ const cases: [string, string[]][] = [
   ['capstan --version (node bin/capstan.js --version)', ['node', join(PROJECT, 'bin', 'capstan.js'), '--version']],
   // started by the machine's Node (Debian's 20), the launcher starts the pinned Node for the answer
   ...(existsSync(SYSTEM_NODE) ? [[`capstan --version on the machine's Node (${SYSTEM_NODE} bin/capstan.js --version)`, [SYSTEM_NODE, join(PROJECT, 'bin', 'capstan.js'), '--version']] as [string, string[]]] : []),
-  ['pinned node lib/cli/main.ts --version (no launcher)', [PINNED, '--import', join(PROJECT, 'lib/cli/compile-cache.ts'), join(PROJECT, 'lib/cli/main.ts'), '--version']],
+  ['pinned node lib/cli/main.ts --version (no launcher)', [PINNED, '--import', join(PROJECT, 'lib/cli/compile-cache.mjs'), join(PROJECT, 'lib/cli/main.ts'), '--version']],
   ['node -e 0 (Node on PATH)', ['node', '-e', '0']],
   ['node -e 0 (pinned Node 24)', [PINNED, '-e', '0']],
 ];

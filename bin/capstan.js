@@ -72,7 +72,7 @@ if (versionOnly) {
   if (root.split(path.sep).indexOf('node_modules') >= 0) {
     args.push('--disable-warning=ExperimentalWarning', '--import', url.pathToFileURL(path.join(root, 'bin', 'strip-types-hook.mjs')).href);
   }
-  args.push('--import', url.pathToFileURL(path.join(root, 'lib', 'cli', 'compile-cache.ts')).href, path.join(root, 'lib', 'cli', 'main.ts'));
+  args.push('--import', url.pathToFileURL(path.join(root, 'lib', 'cli', 'compile-cache.mjs')).href, path.join(root, 'lib', 'cli', 'main.ts'));
   args = args.concat(argv);
 }
 

@@ -58,7 +58,7 @@ const capstan: Tool = {
   run: (c, dir, major) => {
     const inventory = inventoryCopy(dir, c.kubeconfig, kubeBinaries(major).helm);
     // As `npm run play` starts it: with the compile-cache preload.
-    return timed(process.execPath, ['--import', join(PROJECT_DIR, 'lib/cli/compile-cache.ts'), join(PROJECT_DIR, 'lib/cli/play.ts'), '--inventory', inventory, ...TAGS, '--json', '--profile'],
+    return timed(process.execPath, ['--import', join(PROJECT_DIR, 'lib/cli/compile-cache.mjs'), join(PROJECT_DIR, 'lib/cli/play.ts'), '--inventory', inventory, ...TAGS, '--json', '--profile'],
       { cwd: PROJECT_DIR, timeoutMs: RUN_TIMEOUT_MS, env: { ...process.env, KUBECONFIG: c.kubeconfig } });
   },
   unchanged: (t) => { const r = capstanRecap(t.stdout); return r.changed === 0 && r.failed === 0; },

@@ -67,7 +67,7 @@ try {
   k.writeVars(siteVars(subnet, kubeBinaries(MAJOR).helm, out));
   say(`lab ${k.lab.dir}: ${k.servers.length} servers, ${k.agents.length} agents, 1 load balancer; control plane ${c.id}; pod stages pinned to ${POD_READY_MS} ms`);
 
-  const playArgs = ['--import', join(PROJECT_DIR, 'lib/cli/compile-cache.ts'), join(PROJECT_DIR, 'lib/cli/play.ts'), '--inventory', k.inventoryDir];
+  const playArgs = ['--import', join(PROJECT_DIR, 'lib/cli/compile-cache.mjs'), join(PROJECT_DIR, 'lib/cli/play.ts'), '--inventory', k.inventoryDir];
   const play = () => timed(process.execPath, [...playArgs, '--json', '--profile'], { cwd: PROJECT_DIR, timeoutMs: RUN_TIMEOUT_MS });
   const first = await play();
   const firstRecap = capstanRecap(first.stdout);

@@ -97,7 +97,7 @@ export function runCase(c: BadInputCase, dir: string): Promise<CaseRun> {
   const args = c.args.map((a) => a.replaceAll('{inv}', inv));
   const invArgs = c.inventory === null ? [] : ['-i', c.inventory === '.' ? inv : join(inv, c.inventory)];
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(CAPSTAN_|ANSIBLE_|KUBECONFIG$|SSH_AUTH_SOCK$)/.test(k)));
-  const child = spawn(NODE, [`--max-old-space-size=${MEMORY_CAP_MB}`, '--import', GUARD, '--import', './lib/cli/compile-cache.ts',
+  const child = spawn(NODE, [`--max-old-space-size=${MEMORY_CAP_MB}`, '--import', GUARD, '--import', './lib/cli/compile-cache.mjs',
     'lib/cli/play.ts', ...invArgs, ...args], {
     cwd: PROJECT_DIR, env: { ...env, HOME: dir, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
     ...(c.uid !== undefined ? { uid: c.uid, gid: c.uid } : {}),
