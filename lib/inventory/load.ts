@@ -6,7 +6,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { InventoryError, shownPath } from '../errors.ts';
+import { InventoryError, type Problem, shownPath } from '../errors.ts';
 import { hostileValues } from './hostile.ts';
 import { parseIni } from './ini.ts';
 import { LoadedInventory, type VarsFiles } from './inventory.ts';
@@ -33,7 +33,7 @@ export async function loadInventory(spec: string, options: LoadOptions): Promise
   const display = (path: string): string => shownPath(path, options.projectDir);
   const warnings: string[] = [...located.warnings];
   const ctx: LoadContext = { keyring: options.vault, display, problems: [], warnings };
-  const model = new InventoryModel();
+  let model = new InventoryModel();
   const read: string[] = [];
   for (const file of located.sources) {
     const source = display(file);
@@ -43,8 +43,13 @@ export async function loadInventory(spec: string, options: LoadOptions): Promise
       warnings.push(`${source}: not read: ${parsed.skip}; Ansible skips it with a warning too: move it out of the inventory folder, or fix it`);
       continue;
     }
+    // the first file of a folder was parsed into a model of its own already (to see whether it is one): take it
+    if (read.length === 0 && 'ini' in parsed && parsed.model) {
+      model = parsed.model;
+      ctx.problems.push(...parsed.problems);
+      if (parsed.encrypted) registerModelStrings(model);
+    } else fillModel(parsed, source, model, ctx);
     read.push(file);
-    fillModel(parsed, source, model, ctx);
   }
   if (located.folder && read.length === 0 && ctx.problems.length === 0) {
     ctx.problems.push({ file: display(located.dir), key: '', message: 'no file in this folder is an inventory (see the warnings): add a hosts file (INI, or YAML as hosts.yml)' });
@@ -66,8 +71,28 @@ export async function loadInventory(spec: string, options: LoadOptions): Promise
   return new LoadedInventory({ dir: located.dir, hostsFile, hostsSource, sources: read, model, files, warnings });
 }
 
-/** One inventory file, parsed as Ansible's plugins would take it (YAML or INI). */
-type Parsed = { yaml: unknown; encrypted: boolean } | { ini: string; encrypted: boolean } | { skip: string };
+/**
+ * One inventory file, parsed as Ansible's plugins would take it (YAML or INI). An INI file of a
+ * folder comes parsed into a model of its own (`model`, `problems`), from the check that it is one.
+ */
+type Parsed = { yaml: unknown; encrypted: boolean }
+  | { ini: string; encrypted: boolean; model?: InventoryModel; problems: Problem[] }
+  | { skip: string };
+
+/**
+ * Text whose first line that says anything is a whole INI section header (`[servers]`, `[k3s:children]`):
+ * YAML reads that as a flow list, and a document that starts with a flow list on its own line
+ * is never a mapping, so Ansible's yaml plugin refuses it and INI reads it. Spares parsing a
+ * 10,000-line INI file as YAML first.
+ */
+function startsWithIniSection(text: string): boolean {
+  for (const line of text.split('\n', 50)) {
+    const t = line.trim();
+    if (t === '' || t.startsWith('#') || t.startsWith(';')) continue;
+    return /^\[[^\]\[{}:,#\s]+(?::\w+)?\]$/.test(t);
+  }
+  return false;
+}
 
 /**
  * Reads and decrypts one inventory file and decides its format as Ansible's plugin chain does:
@@ -80,38 +105,42 @@ function readHostsFile(path: string, source: string, ctx: LoadContext, inFolder:
   if (!read) return undefined;
   const { text, encrypted } = read;
   const ext = extname(path);
-  if (!YAML_EXTENSIONS.includes(ext) && ext !== '') return iniOrSkip(text, encrypted, inFolder);
+  if (!YAML_EXTENSIONS.includes(ext) && ext !== '') return iniOrSkip(text, source, encrypted, inFolder);
+  if (ext === '' && startsWithIniSection(text)) return iniOrSkip(text, source, encrypted, inFolder);
   let data: unknown;
   try {
     data = parseAnsibleYaml(text, ctx.warnings ? { source, warnings: ctx.warnings } : undefined);
   } catch (e) {
-    if (ext === '' && !(e instanceof YamlSizeError)) return iniOrSkip(text, encrypted, inFolder);
+    if (ext === '' && !(e instanceof YamlSizeError)) return iniOrSkip(text, source, encrypted, inFolder);
     ctx.problems.push({ file: source, key: yamlWhere(e), message: yamlProblem(e, 'fix the YAML syntax') });
     return undefined;
   }
-  if (ext === '' && !isMapping(data)) return iniOrSkip(text, encrypted, inFolder);
+  if (ext === '' && !isMapping(data)) return iniOrSkip(text, source, encrypted, inFolder);
   const notInventory = inFolder ? notAnInventory(data) : undefined;
   return notInventory ? { skip: notInventory } : { yaml: data, encrypted };
 }
 
-function iniOrSkip(text: string, encrypted: boolean, inFolder: boolean): Parsed {
+function iniOrSkip(text: string, source: string, encrypted: boolean, inFolder: boolean): Parsed {
   if (inFolder) {
     // a file whose every line fails as INI (a README, a script, a manifest) is not an inventory
     const scratch = new InventoryModel();
-    const problems = parseIni(text, '', scratch);
+    const problems = parseIni(text, source, scratch);
     if (problems.length && scratch.hosts.size === 0 && scratch.groups.size === 2) {
       return { skip: `neither a YAML nor an INI inventory (as INI: ${problems[0]!.message})` };
     }
+    return { ini: text, encrypted, model: scratch, problems };
   }
-  return { ini: text, encrypted };
+  return { ini: text, encrypted, problems: [] };
 }
 
 function fillModel(parsed: Exclude<Parsed, { skip: string }>, source: string, model: InventoryModel, ctx: LoadContext): void {
   ctx.problems.push(...('yaml' in parsed ? parseYamlInventory(parsed.yaml, source, model) : parseIni(parsed.ini, source, model)));
-  if (parsed.encrypted) {
-    // every value of an encrypted hosts file is a secret (host and group names are not)
-    for (const node of [...model.groups.values(), ...model.hosts.values()]) registerStrings(node.vars);
-  }
+  if (parsed.encrypted) registerModelStrings(model);
+}
+
+/** Every value of an encrypted hosts file is a secret (host and group names are not). */
+function registerModelStrings(model: InventoryModel): void {
+  for (const node of [...model.groups.values(), ...model.hosts.values()]) registerStrings(node.vars);
 }
 
 /** Reads group_vars/<g> for every group and host_vars/<h> for every host; warns about the rest. */
@@ -124,7 +153,7 @@ async function loadVarsDirs(dir: string, model: InventoryModel, ctx: LoadContext
     for (const name of names) {
       if (!present.has(name) && !present.has(`${name}.yml`) && !present.has(`${name}.yaml`) && !present.has(`${name}.json`)) continue;
       const onError = (path: string, e: unknown) => ctx.problems.push(listProblem(ctx.display(path), e));
-      const layers = findVarsFiles(base, name, onError).map((p) => loadVarsFile(p, ctx));
+      const layers = findVarsFiles(base, name, onError, present).map((p) => loadVarsFile(p, ctx));
       out.set(name, layers.filter((l): l is VarLayer => l !== undefined));
     }
     return out;

@@ -10,6 +10,7 @@ import type { Inventory, ResolvedVars, ResolveOptions, Source, VarLayer } from '
 import { OMIT } from './jinja/values.ts';
 import { PLAY_VAR_NAMES, playVar, type PlayVars } from './play-vars.ts';
 import { VaultText } from './yaml-ansible.ts';
+import { layerWinners, PER_HOST, Stack, type Winner } from './winners.ts';
 
 function inventorySources(inv: Inventory): readonly string[] {
   return (inv as { sources?: readonly string[] }).sources ?? [inv.hostsFile];
@@ -24,34 +25,6 @@ function isHost(inv: Inventory, host: string): boolean {
   return set.has(host);
 }
 
-interface Winner {
-  layer: VarLayer;
-  value: unknown;
-}
-
-/** The winning inventory value of each var, per host's layer stack (shared by every resolver). */
-const inventoryWinners = new WeakMap<readonly VarLayer[], Map<string, Winner>>();
-
-function winnersOf(layers: readonly VarLayer[]): Map<string, Winner> {
-  let map = inventoryWinners.get(layers);
-  if (!map) {
-    map = new Map();
-    for (const layer of layers) {
-      for (const k in layer.vars) map.set(k, { layer, value: layer.vars[k] });
-    }
-    inventoryWinners.set(layers, map);
-  }
-  return map;
-}
-
-/** The winning value of each var over some layers (role defaults, or -e), later layers winning. */
-function layerWinners(layers: readonly VarLayer[]): Map<string, Winner> {
-  const map = new Map<string, Winner>();
-  for (const layer of layers) {
-    for (const k in layer.vars) map.set(k, { layer, value: layer.vars[k] });
-  }
-  return map;
-}
 const NO_PLAY: PlayVars = {};
 const resolvers = new WeakMap<Inventory, WeakMap<readonly VarLayer[], WeakMap<readonly VarLayer[], WeakMap<PlayVars, Resolver>>>>();
 
@@ -65,11 +38,22 @@ class Resolver {
   /** Role defaults (below the inventory) and -e (above it): the same for every host, built once. */
   readonly defaults: Map<string, Winner>;
   readonly extra: Map<string, Winner>;
+  private readonly stacks = new WeakMap<readonly VarLayer[], Stack>();
+  /** `hostvars`: one view for every host of the resolver. */
+  readonly hostvars: Record<string, unknown>;
   constructor(inv: Inventory, options: ResolveOptions) {
     this.inv = inv;
     this.options = options;
     this.defaults = layerWinners(options.roleDefaults ?? NONE);
     this.extra = layerWinners(options.extraVars ?? NONE);
+    this.hostvars = hostvarsProxy(this);
+  }
+
+  /** The winners of a group set's layers over the role defaults, shared by the hosts in that group set. */
+  stackOf(shared: readonly VarLayer[]): Stack {
+    let stack = this.stacks.get(shared);
+    if (!stack) this.stacks.set(shared, (stack = new Stack(shared, this.defaults)));
+    return stack;
   }
 
   host(name: string): HostVars {
@@ -108,12 +92,14 @@ export function resolveHost(inv: Inventory, host: string, options: ResolveOption
 const MAGIC: ReadonlySet<string> = new Set(['inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'hostvars', 'inventory_dir', 'inventory_file', ...PLAY_VAR_NAMES]);
 
 /**
- * One host's vars. Precedence is three maps looked up in turn, -e, then the inventory's winners
- * (shared by every resolver of the host), then role defaults (shared by every host): 10,000 hosts
- * do not each copy the defaults of every selected role.
+ * One host's vars. Precedence is three maps looked up in turn: -e, the host's own vars (inline,
+ * host_vars/), then its group set's Stack (group layers over role defaults, shared by every host
+ * in the same groups): 10,000 hosts do not each copy the defaults of every selected role or the
+ * group_vars they share, and a value without a template is rendered once for all of them.
  */
 class HostVars implements ResolvedVars {
-  private readonly inventory: Map<string, Winner>;
+  private readonly stack: Stack;
+  private readonly own: Map<string, Winner> | undefined;
   private readonly done = new Map<string, unknown>();
   private namesCache: readonly string[] | undefined;
 
@@ -123,26 +109,38 @@ class HostVars implements ResolvedVars {
   constructor(resolver: Resolver, host: string) {
     this.resolver = resolver;
     this.host = host;
-    this.inventory = winnersOf(resolver.inv.layersOf(host));
+    const inv = resolver.inv;
+    const own = inv.sharedLayersOf && inv.ownLayersOf ? inv.ownLayersOf(host) : NONE;
+    this.stack = resolver.stackOf(inv.sharedLayersOf ? inv.sharedLayersOf(host) : inv.layersOf(host));
+    this.own = own.length ? layerWinners(own) : undefined;
   }
 
   private winner(name: string): Winner | undefined {
-    return this.resolver.extra.get(name) ?? this.inventory.get(name) ?? this.resolver.defaults.get(name);
+    const { extra } = this.resolver;
+    return (extra.size ? extra.get(name) : undefined) ?? this.own?.get(name) ?? this.stack.winners.get(name);
   }
 
   /** Every var name, in the order a Map filled with role defaults, then the inventory, then -e would hold them. */
   get names(): readonly string[] {
     if (this.namesCache) return this.namesCache;
-    const { defaults, extra } = this.resolver;
-    if (defaults.size === 0 && extra.size === 0) return (this.namesCache = [...this.inventory.keys()]);
-    const names = [...defaults.keys()];
-    for (const k of this.inventory.keys()) if (!defaults.has(k)) names.push(k);
-    for (const k of extra.keys()) if (!defaults.has(k) && !this.inventory.has(k)) names.push(k);
-    return (this.namesCache = names);
+    const { extra } = this.resolver;
+    const { own, stack } = this;
+    if (!own && extra.size === 0) return (this.namesCache = stack.names);
+    const names = [...stack.names];
+    if (own) for (const k of own.keys()) if (!stack.winners.has(k)) names.push(k);
+    for (const k of extra.keys()) if (!stack.winners.has(k) && !own?.has(k)) names.push(k);
+    return (this.namesCache = Object.freeze(names));
+  }
+
+  sharedBy(names: ReadonlySet<string>): object | undefined {
+    const { extra } = this.resolver;
+    if (extra.size) for (const k of extra.keys()) if (names.has(k)) return undefined;
+    if (this.own) for (const k of this.own.keys()) if (names.has(k)) return undefined;
+    return this.stack.allFixed(names) ? this.stack : undefined;
   }
 
   has(name: string): boolean {
-    return this.resolver.extra.has(name) || this.inventory.has(name) || this.resolver.defaults.has(name);
+    return this.resolver.extra.has(name) || this.own?.has(name) === true || this.stack.winners.has(name);
   }
 
   sourceOf(name: string): Source {
@@ -181,12 +179,14 @@ class HostVars implements ResolvedVars {
 
   /** The rendered value; JinjaError (tagged with the var it happened in) on failure. */
   lookup(name: string): unknown {
-    if (this.done.has(name)) return this.done.get(name);
     const winner = this.winner(name);
     if (!winner) {
       if (MAGIC.has(name)) return this.magic(name);
       throw new UndefinedError(`'${name}' is undefined`);
     }
+    const fixed = winner.fixed();
+    if (fixed !== PER_HOST) return fixed;
+    if (this.done.has(name)) return this.done.get(name);
     const stack = this.resolver.resolving;
     const at = stack.findIndex((r) => r.host === this.host && r.name === name);
     if (at >= 0) {
@@ -235,17 +235,25 @@ class HostVars implements ResolvedVars {
     };
   }
 
+  private groupNames: readonly string[] | undefined;
+  private viewCache: Record<string, unknown> | undefined;
+
+  /** `hostvars['h']`: this host's vars as a read-only view. */
+  view(): Record<string, unknown> {
+    return (this.viewCache ??= varsProxy(this));
+  }
+
   private magic(name: string): unknown {
     const inv = this.resolver.inv;
     switch (name) {
       case 'inventory_hostname': return this.host;
       // as Ansible: an IP address is kept whole
       case 'inventory_hostname_short': return /^[\d.]+$|:/.test(this.host) ? this.host : this.host.split('.')[0];
-      case 'group_names': return inv.groupsOf(this.host).filter((g) => g !== 'all').sort();
+      case 'group_names': return (this.groupNames ??= Object.freeze(inv.groupsOf(this.host).filter((g) => g !== 'all').sort()));
       case 'groups': return inv.groups;
       case 'inventory_dir': return inv.dir;
       case 'inventory_file': return inv.hostsFile;
-      case 'hostvars': return hostvarsProxy(this.resolver);
+      case 'hostvars': return this.resolver.hostvars;
       default: return playVar(name, this.resolver.options.play, inventorySources(inv));
     }
   }
@@ -254,7 +262,7 @@ class HostVars implements ResolvedVars {
 /** `hostvars['h']['x']`: each host resolved lazily on access. */
 function hostvarsProxy(resolver: Resolver): Record<string, unknown> {
   return new Proxy({}, {
-    get: (_t, host) => (typeof host === 'string' ? varsProxy(resolver.host(host)) : undefined),
+    get: (_t, host) => (typeof host === 'string' ? resolver.host(host).view() : undefined),
     has: (_t, host) => typeof host === 'string' && isHost(resolver.inv, host),
     ownKeys: () => [...resolver.inv.hosts],
     getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),

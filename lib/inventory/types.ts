@@ -31,6 +31,13 @@ export interface Inventory {
    */
   layersOf(host: string): readonly VarLayer[];
   /**
+   * layersOf split in two, `[...sharedLayersOf(h), ...ownLayersOf(h)]`: the layers of the host's
+   * groups (the same array for every host in the same groups, so what is worked out from them is
+   * worked out once per group set, not per host), and the host's own (inline vars, host_vars/).
+   */
+  sharedLayersOf?(host: string): readonly VarLayer[];
+  ownLayersOf?(host: string): readonly VarLayer[];
+  /**
    * Things Ansible ignores without a word but that are probably mistakes, e.g. a
    * `group_vars/k3s-cluster.yml` when the group is `k3s_cluster` ("did you mean"). Print them.
    */
@@ -61,4 +68,11 @@ export interface ResolvedVars {
   sourceOf(name: string): Source;
   /** Every var rendered (collects every rendering problem and throws them all at once). */
   all(): Record<string, unknown>;
+  /**
+   * An object that is the same for every host whose `names` have the same values from the same
+   * sources, none of them rendered per host (no template, no vault value, none set by the host
+   * itself or -e); undefined when that is not so. What is worked out from those vars alone (their
+   * validation) can be kept under it and reused for the next host.
+   */
+  sharedBy?(names: ReadonlySet<string>): object | undefined;
 }

@@ -54,10 +54,15 @@ function dirFiles(dir: string, onError: ListProblem): string[] {
   return out;
 }
 
-/** The vars files for one entity (`group_vars/<name>` or `host_vars/<name>`), in load order. */
-export function findVarsFiles(base: string, name: string, onError: ListProblem): string[] {
+/**
+ * The vars files for one entity (`group_vars/<name>` or `host_vars/<name>`), in load order.
+ * `present`, the names listed in `base`, spares a stat of each candidate that is not there.
+ */
+export function findVarsFiles(base: string, name: string, onError: ListProblem, present?: ReadonlySet<string>): string[] {
   if (name.startsWith('/')) return [];
+  const listed = present && !name.includes('/') ? present : undefined;
   for (const ext of EXTENSIONS) {
+    if (listed && !listed.has(name + ext)) continue;
     const path = join(base, name + ext);
     const k = pathKind(path);
     if (k === 'dir') return dirFiles(path, onError);

@@ -6,6 +6,7 @@
  * `!vault |` scalars become VaultText (decrypted later), `!unsafe` scalars UnsafeText (never templated).
  */
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type ScalarTag, type Tags } from 'yaml';
+import { FlatYaml } from './yaml-flat.ts';
 
 /** An inline `!vault |` value: the ciphertext, and the plaintext once decrypted. */
 export class VaultText {
@@ -153,10 +154,15 @@ function duplicateKeyWarnings(doc: ReturnType<typeof parseDocument>, text: strin
 }
 
 /**
- * Parse one YAML document as Ansible would. Throws the `yaml` package's error (with line/col) on
+ * Parse one YAML document as Ansible would (a flat one through yaml-flat.ts). Throws the `yaml` package's error (with line/col) on
  * bad YAML. With `warnings`, a key given twice in a mapping adds Ansible's warning there.
  */
+let flat: FlatYaml | undefined;
+
 export function parseAnsibleYaml(text: string, warn?: { source: string; warnings: string[] }): unknown {
+  // one `key: value` a line (most host_vars files): the same values without a syntax tree
+  const quick = (flat ??= new FlatYaml(ansibleTags)).parse(text);
+  if (quick) return quick;
   const doc = parseDocument(text, { version: '1.1', customTags: ansibleTags, uniqueKeys: false, merge: true });
   if (doc.errors.length) throw doc.errors[0];
   if (warn) warn.warnings.push(...duplicateKeyWarnings(doc, text, warn.source));

@@ -124,25 +124,66 @@ function varEntries(role: Pick<Role, 'vars'>): [string, VarDefs[string]][] {
   return entries;
 }
 
-/** Parse every var of each role for one host; returns typed vars for roles that parsed cleanly. */
-export function parseRoleVars(roles: readonly Pick<Role, 'name' | 'vars'>[], resolved: ResolvedVars): RoleVarsResult {
+/** One role's verdict on one host: its typed vars (frozen; undefined when a var did not parse) and its problems. */
+interface RoleVerdict {
+  readonly typed: Readonly<Record<string, unknown>> | undefined;
+  readonly problems: readonly Problem[];
+}
+
+type RoleTable = Pick<Role, 'name' | 'vars'>;
+
+/** The names a role's verdict reads: its vars, and the switch that lets secrets be plain. */
+const namesCache = new WeakMap<RoleTable, ReadonlySet<string>>();
+function verdictNames(role: RoleTable): ReadonlySet<string> {
+  let names = namesCache.get(role);
+  if (!names) namesCache.set(role, (names = new Set([...Object.keys(role.vars), ALLOW_PLAIN_SECRETS])));
+  return names;
+}
+
+/**
+ * Verdicts kept per role and ResolvedVars.sharedBy key: hosts whose role vars are the same values
+ * from the same files (group_vars and defaults, nothing of their own, no template) get the same
+ * verdict, so 10,000 hosts in 200 groups are parsed 200 times. Problems name only files and keys,
+ * never the host, so they are the same on each.
+ */
+const verdicts = new WeakMap<RoleTable, WeakMap<object, RoleVerdict>>();
+
+function roleVerdict(role: RoleTable, resolved: ResolvedVars): RoleVerdict {
+  const key = resolved.sharedBy?.(verdictNames(role));
+  if (!key) return parseRole(role, resolved);
+  let byKey = verdicts.get(role);
+  if (!byKey) verdicts.set(role, (byKey = new WeakMap()));
+  let verdict = byKey.get(key);
+  if (!verdict) byKey.set(key, (verdict = parseRole(role, resolved)));
+  return verdict;
+}
+
+function parseRole(role: RoleTable, resolved: ResolvedVars): RoleVerdict {
+  const problems: Problem[] = [];
+  const typed: Record<string, unknown> = {};
+  let clean = true;
+  for (const [name, def] of varEntries(role)) {
+    const read = readVar(name, role, resolved, problems);
+    if (!read.ok) { clean = false; continue; }
+    if (read.value === undefined && def.optional) { typed[name] = undefined; continue; }
+    if (def.secret) problems.push(...plainSecretProblems(name, read.value, resolved));
+    const parsed = parseVarValue(def.schema, read.value, (v) => cachedParse(def.schema, v));
+    if (parsed.success) { typed[name] = parsed.data; continue; }
+    clean = false;
+    const file = resolved.has(name) ? resolved.sourceOf(name) : roleDefaultsSource(role.name);
+    for (const d of describeIssues(name, parsed.error.issues, read.value)) problems.push({ file, ...d });
+  }
+  return { typed: clean ? Object.freeze(typed) : undefined, problems };
+}
+
+/** Parse every var of each role for one host; returns typed vars (read-only) for roles that parsed cleanly. */
+export function parseRoleVars(roles: readonly RoleTable[], resolved: ResolvedVars): RoleVarsResult {
   const vars = new Map<string, Record<string, unknown>>();
   const problems: Problem[] = [];
   for (const role of roles) {
-    const typed: Record<string, unknown> = {};
-    let clean = true;
-    for (const [name, def] of varEntries(role)) {
-      const read = readVar(name, role, resolved, problems);
-      if (!read.ok) { clean = false; continue; }
-      if (read.value === undefined && def.optional) { typed[name] = undefined; continue; }
-      if (def.secret) problems.push(...plainSecretProblems(name, read.value, resolved));
-      const parsed = parseVarValue(def.schema, read.value, (v) => cachedParse(def.schema, v));
-      if (parsed.success) { typed[name] = parsed.data; continue; }
-      clean = false;
-      const file = resolved.has(name) ? resolved.sourceOf(name) : roleDefaultsSource(role.name);
-      for (const d of describeIssues(name, parsed.error.issues, read.value)) problems.push({ file, ...d });
-    }
-    if (clean) vars.set(role.name, typed);
+    const verdict = roleVerdict(role, resolved);
+    problems.push(...verdict.problems);
+    if (verdict.typed) vars.set(role.name, verdict.typed);
   }
   return { vars, problems };
 }

@@ -125,6 +125,19 @@ export function renderValue(value: unknown, scope: Scope, templates = true): unk
   }
 }
 
+/**
+ * A value renderValue renders without looking at any var (no template text, no vault value, no
+ * Undefined, only plain lists and maps of those): its rendering is the same on every host.
+ */
+export function isStaticValue(value: unknown): boolean {
+  if (typeof value === 'string') return !hasTemplate(value);
+  if (value === null || typeof value !== 'object') return true;
+  if (value === OMIT) return false;
+  if (value instanceof UnsafeText || value instanceof YamlTimestamp) return true;
+  if (!isPlainData(value)) return false;
+  return Array.isArray(value) ? value.every(isStaticValue) : Object.values(value).every(isStaticValue);
+}
+
 /** Data the YAML parser or JSON made, safe to share frozen. */
 function isPlainData(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
