@@ -83,6 +83,7 @@ export interface Task {
    * tasks that all declare them in ONE remote command before the first of them
    * (lib/runner/prefetch.ts): a no-op run is then one command per host. Declaring reads says the
    * task changes hosts only through ctx.transport(). A probe not listed reads the host itself.
+   * A task with reads uses its host (as `usesHost`: connected at the run's start).
    */
   reads?(ctx: TaskContext): readonly PrefetchRead[];
   /** Offline description for --plan. No I/O. */

@@ -1,4 +1,7 @@
 // Pure parts of lib/helm: the idempotence rule, helm 3/4 flags, chart identity, release decoding.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { resolveChart, localChartId, ociChartName } from '../lib/helm/chart.ts';
@@ -83,6 +86,20 @@ describe('chart sources', () => {
     expect(resolveChart({ repo: 'https://r.example', name: 'base', version: '1.30.3' }, charts).args).toEqual([`${charts}/istio-base`]);
     expect(() => resolveChart({ repo: 'https://r.example', name: 'base', version: '1.29.0' }, charts))
       .toThrow(/has no chart base 1.29.0; it has base 1.30.3/);
+  });
+  it('reads the charts whose file names fit first: a broken chart elsewhere in the folder is not read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capstan-chartdir-'));
+    try {
+      for (const [folder, text] of [['aaa-broken', 'name: [unclosed'], ['istio-base', 'name: base\nversion: 1.30.3\n'], ['zzz', 'name: other\nversion: 1.0.0\n']]) {
+        mkdirSync(join(dir, folder!));
+        writeFileSync(join(dir, folder!, 'Chart.yaml'), text!);
+      }
+      expect(resolveChart({ repo: 'https://r.example', name: 'base', version: '1.30.3' }, dir).args).toEqual([join(dir, 'istio-base')]);
+      // a version no file has: every chart is read to say what there is, and the broken one is named
+      expect(() => resolveChart({ repo: 'https://r.example', name: 'base', version: '9.9.9' }, dir)).toThrow(/aaa-broken/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { InputError } from '../lib/errors.ts';
-import { parseManifests, renderString, renderTemplate, templatePath } from '../lib/render/index.ts';
+import { compiledTemplateCount, parseManifests, renderString, renderTemplate, templatePath } from '../lib/render/index.ts';
 
 const projectDir = resolve(import.meta.dirname, 'fixtures/runner/render');
 const inventoryDir = resolve(projectDir, 'inv');
@@ -27,6 +27,18 @@ describe('templates', () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).problems[0]).toMatchObject({ file: 'templates/demo/cm.yaml.hbs', key: 'ns.name' });
     expect(() => renderString('{{#each items}}{{port}}{{/each}}', { items: [{}] }, 't.hbs')).toThrow(/t\.hbs › port/);
+  });
+
+  it('compiles a template text once however often it renders, each render with its own data and errors', () => {
+    const text = '{{name}} has {{#each ports}}{{port}} {{/each}}';
+    const before = compiledTemplateCount();
+    expect(renderString(text, { name: 'a', ports: [{ port: 1 }] }, 'k.hbs')).toBe('a has 1 ');
+    expect(renderString(text, { name: 'b', ports: [{ port: 2 }, { port: 3 }] }, 'k.hbs')).toBe('b has 2 3 ');
+    expect(compiledTemplateCount()).toBe(before + 1);
+    // strict mode still applies to the kept template: a later render missing a value fails, named
+    expect(() => renderString(text, { name: 'c', ports: [{}] }, 'k.hbs')).toThrow(/k\.hbs › port/);
+    expect(renderString(`${text}.`, { name: 'd', ports: [] }, 'k.hbs')).toBe('d has .');
+    expect(compiledTemplateCount()).toBe(before + 2);
   });
 
   it('names a template that does not exist', () => {

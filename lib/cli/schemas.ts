@@ -8,8 +8,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, InputError } from '../errors.ts';
-import { buildBundle } from '../objects/bundle/build.ts';
-import { BUNDLE_FILE, decodeBundle, encodeBundle } from '../objects/bundle/index.ts';
+import { buildBundle, encodeBundle } from '../objects/bundle/build.ts';
+import { BUNDLE_FILE, decodeBundle } from '../objects/bundle/index.ts';
 import { readBundleInputs } from '../objects/bundle/read-sources.ts';
 import { parseCli, reportError, runIfMain, type CliIO } from './args.ts';
 

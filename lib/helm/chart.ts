@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { gunzipSync } from 'fflate';
+import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { HelmError } from '../errors.ts';
 import type { ChartSource } from '../kube/types.ts';
@@ -42,26 +42,54 @@ function chartYamlFromTgz(file: string): string {
 export function localChartId(path: string): ChartId {
   if (!existsSync(path)) throw new HelmError(`chart ${path} does not exist`);
   const text = statSync(path).isDirectory() ? readFileSync(join(path, 'Chart.yaml'), 'utf8') : chartYamlFromTgz(path);
-  const meta = parse(text) as { name?: unknown; version?: unknown } | null;
+  let meta: { name?: unknown; version?: unknown } | null;
+  try {
+    meta = parse(text) as typeof meta;
+  } catch (err) {
+    throw new HelmError(`${path}: its Chart.yaml is not valid YAML: ${(err as Error).message.split('\n')[0]}`, { hint: 'fix or remove that chart' });
+  }
   if (typeof meta?.name !== 'string' || meta.version === undefined) throw new HelmError(`${path}: Chart.yaml has no name or version`);
   return { name: meta.name, version: String(meta.version) };
 }
 
-const dirIndexes = new Map<string, { path: string; id: ChartId }[]>();
+const chartIds = new Map<string, ChartId>();
+const dirEntries = new Map<string, string[]>();
 
-/** Every chart (directory or .tgz) directly under `dir`, with its name and version; cached. */
-function chartsIn(dir: string): { path: string; id: ChartId }[] {
-  let index = dirIndexes.get(dir);
-  if (index) return index;
+/** A local chart's name and version, read once per path in a run. */
+function cachedChartId(path: string): ChartId {
+  let id = chartIds.get(path);
+  if (!id) { id = localChartId(path); chartIds.set(path, id); }
+  return id;
+}
+
+/** Every chart (directory or .tgz) directly under `dir`; cached. */
+function chartPathsIn(dir: string): string[] {
+  let paths = dirEntries.get(dir);
+  if (paths) return paths;
   if (!existsSync(dir)) throw new HelmError(`helm_chart_dir ${dir} does not exist`);
-  index = [];
+  paths = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    const isChart = entry.isDirectory() ? existsSync(join(path, 'Chart.yaml')) : entry.name.endsWith('.tgz');
-    if (isChart) index.push({ path, id: localChartId(path) });
+    if (entry.isDirectory() ? existsSync(join(path, 'Chart.yaml')) : entry.name.endsWith('.tgz')) paths.push(path);
   }
-  dirIndexes.set(dir, index);
-  return index;
+  dirEntries.set(dir, paths);
+  return paths;
+}
+
+/**
+ * The order charts are read in when looking for `want`: the file names that usually hold it
+ * first (`<name>/`, `<name>-<version>.tgz` as helm pull writes, then any name containing it, like
+ * istio-base for `base`), so a run reads one Chart.yaml per release instead of every chart's
+ * (and inflates no other .tgz). Which chart is found does not depend on this order: each is
+ * matched by its Chart.yaml name and version.
+ */
+function likelyFirst(paths: readonly string[], want: ChartId): string[] {
+  const rank = (p: string) => {
+    const n = basename(p);
+    if (n === want.name || n === `${want.name}-${want.version}.tgz`) return 0;
+    return n.includes(want.name) ? 1 : 2;
+  };
+  return [...paths].sort((a, b) => rank(a) - rank(b));
 }
 
 export function ociChartName(ref: string): string {
@@ -70,10 +98,10 @@ export function ociChartName(ref: string): string {
 
 /** Finds the wanted chart in helm_chart_dir, by Chart.yaml name and version. */
 function fromChartDir(dir: string, want: ChartId): ResolvedChart {
-  const charts = chartsIn(resolve(dir));
-  const hit = charts.find((c) => c.id.name === want.name && c.id.version === want.version);
-  if (hit) return { id: hit.id, args: [hit.path], from: `${want.name} ${want.version} from ${hit.path}` };
-  const others = charts.filter((c) => c.id.name === want.name).map((c) => `${c.id.version} (${c.path})`);
+  const paths = chartPathsIn(resolve(dir));
+  const hit = likelyFirst(paths, want).find((p) => { const id = cachedChartId(p); return id.name === want.name && id.version === want.version; });
+  if (hit) return { id: cachedChartId(hit), args: [hit], from: `${want.name} ${want.version} from ${hit}` };
+  const others = paths.map((path) => ({ path, id: cachedChartId(path) })).filter((c) => c.id.name === want.name).map((c) => `${c.id.version} (${c.path})`);
   throw new HelmError(`helm_chart_dir ${dir} has no chart ${want.name} ${want.version}` +
     (others.length ? `; it has ${want.name} ${others.join(', ')}` : ''), {
     hint: `put ${want.name}-${want.version}.tgz (helm pull) into ${dir}, or pin the version found there`,

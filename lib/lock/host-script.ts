@@ -7,7 +7,9 @@
  * go of its lock by itself; the file keeps its record, which the next run reports as a stale
  * lock it took over. The lock is reentrant for the run that holds it: a second inventory host on
  * the same machine (local hosts, two names for one address) shares it instead of waiting on it.
- * Output lines start with `capstan-lock: ` (see host.ts).
+ * Output lines start with `capstan-lock: ` (see host.ts). Taking a free lock and letting it go
+ * start only flock, setsid and tail on the host (the rest are bash builtins: every process a
+ * host starts costs a fork and an exec, and a run takes the lock on every host).
  */
 
 /** Take the lock (waiting up to CAPSTAN_LOCK_WAIT seconds), or with CAPSTAN_LOCK_MODE=read only look. */
@@ -20,7 +22,9 @@ if [ "$CAPSTAN_LOCK_MODE" = read ]; then
   if flock -n 9; then echo 'capstan-lock: free'; else echo 'capstan-lock: held'; cat -- "$lock"; echo 'capstan-lock: end'; fi
   exit 0
 fi
-mkdir -p -- "$(dirname -- "$lock")" || exit 3
+dir=$CAPSTAN_LOCK_DIR
+[ -n "$dir" ] || dir=$(dirname -- "$lock")
+[ -d "$dir" ] || mkdir -p -- "$dir" || exit 3
 exec 9>>"$lock" || exit 3
 if ! flock -n 9; then
   # This run may already hold it (two inventory hosts on one machine: local hosts, aliases): then it
@@ -40,16 +44,20 @@ if ! flock -n 9; then
   echo 'capstan-lock: waiting for the holder to let go ...........................................'
   if [ "$CAPSTAN_LOCK_WAIT" -eq 0 ] || ! flock -w "$CAPSTAN_LOCK_WAIT" 9; then exit 75; fi
 fi
-old=$(cat -- "$lock")
+old=
+IFS= read -r -d '' old <"$lock"
 record() { printf 'id=%s\nowner=%s\npid=%s\nstarted=%s\ncontroller_pid=%s\n' "$CAPSTAN_RUN_ID" "$CAPSTAN_RUN_OWNER" "$1" "$CAPSTAN_RUN_STARTED" "$CAPSTAN_RUN_PID" >"$lock"; }
 record "$$" || exit 3
 w=$CAPSTAN_LOCK_WATCH
 if [ -z "$w" ]; then
   p=$$ n=0
   while [ -n "$p" ] && [ "$p" -gt 1 ] && [ "$n" -lt 64 ]; do
-    case $(cat "/proc/$p/comm" 2>/dev/null) in sshd*) w=$p; break ;; esac
-    p=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$p/status" 2>/dev/null)
-    n=$((n + 1))
+    c=
+    read -r c 2>/dev/null <"/proc/$p/comm"
+    case $c in sshd*) w=$p; break ;; esac
+    q=
+    while read -r k v; do [ "$k" = PPid: ] && { q=$v; break; }; done 2>/dev/null <"/proc/$p/status"
+    p=$q n=$((n + 1))
   done
 fi
 [ -n "$w" ] && [ -d "/proc/$w" ] || { : >"$lock"; echo "capstan-lock: found no sshd session process to tie the lock to" >&2; exit 4; }
@@ -73,11 +81,12 @@ fi
 export const RELEASE_SCRIPT = String.raw`
 lock=$CAPSTAN_LOCK
 [ -e "$lock" ] || exit 0
-grep -qxF -- "id=$CAPSTAN_RUN_ID" "$lock" || exit 0
-h=$(sed -n 's/^pid=//p' "$lock")
+mine= h=
+while IFS== read -r k v || [ -n "$k" ]; do case $k in id) [ "$v" = "$CAPSTAN_RUN_ID" ] && mine=1 ;; pid) h=$v ;; esac; done <"$lock"
+[ -n "$mine" ] || exit 0
 : >"$lock" || exit 3
 [ -z "$h" ] || kill "$h" 2>/dev/null || true
-# done when the holder is gone and the lock is free (bounded), so the next run finds it free
-exec 8<"$lock" && flock -w 5 8 && flock -u 8
+# done when the holder is gone and the lock is free (bounded), so the next run finds it free; closing fd 8 lets go
+exec 8<"$lock" && flock -w 5 8 && exec 8<&-
 echo 'capstan-lock: released'
 `;

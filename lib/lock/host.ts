@@ -6,6 +6,7 @@
  * shares it (reentrant). --check only reads it. See host-script.ts for
  * the shell side and docs/reliability.md.
  */
+import { posix } from 'node:path';
 import { ConnectionError, LockError } from '../errors.ts';
 import { raw, sh } from '../shell.ts';
 import type { Transport } from '../transport/types.ts';
@@ -46,7 +47,7 @@ const holderText = (h: HostHolder, host: string) => describeHolder({ ...h, where
 
 function env(run: RunIdentity, s: LockSettings, mode: 'take' | 'read', watch: string): Record<string, string> {
   return {
-    CAPSTAN_LOCK: s.capstan_lock_path, CAPSTAN_LOCK_MODE: mode, CAPSTAN_LOCK_WAIT: String(s.capstan_lock_timeout),
+    CAPSTAN_LOCK: s.capstan_lock_path, CAPSTAN_LOCK_DIR: posix.dirname(s.capstan_lock_path), CAPSTAN_LOCK_MODE: mode, CAPSTAN_LOCK_WAIT: String(s.capstan_lock_timeout),
     CAPSTAN_LOCK_WATCH: watch, CAPSTAN_RUN_ID: run.id, CAPSTAN_RUN_OWNER: run.owner,
     CAPSTAN_RUN_STARTED: run.started, CAPSTAN_RUN_PID: String(run.pid),
   };

@@ -114,15 +114,16 @@ export async function takeLease(api: KubeApi, run: RunIdentity, o: LeaseOptions)
     const expiry = live ? expiresAt(live) : 0;
     const free = !live || expiry <= now() || live.spec?.holderIdentity === run.id;
     if (free) {
+      let written: LeaseObject;
       try {
-        await (live ? api.replace(claim(run, o.namespace, now(), live)) : api.create(claim(run, o.namespace, now())));
+        written = await (live ? api.replace(claim(run, o.namespace, now(), live)) : api.create(claim(run, o.namespace, now()))) as LeaseObject;
       } catch (err) {
         if (conflict(err)) continue; // another run wrote it first: look again
         if (err instanceof KubeError && err.status === 404) throw new LockError(`cannot create the Lease ${o.namespace}/${LOCK_LEASE_NAME}: ${err.message}`, { hint: 'set capstan_lock_namespace to a namespace that exists (default kube-system)' });
         throw err;
       }
       if (live && expiry > 0 && live.spec?.holderIdentity !== run.id) o.say(`took over the cluster Lease ${o.namespace}/${LOCK_LEASE_NAME} from ${holderOf(live)}: it stopped renewing (expired ${new Date(expiry).toISOString()})`);
-      return holdLease(api, run, o);
+      return holdLease(api, run, o, written);
     }
     if (now() >= deadline) throw waitingTooLong(live, o);
     if (!told) o.say(`the cluster Lease ${o.namespace}/${LOCK_LEASE_NAME} is held by ${holderOf(live)}; waiting up to ${o.timeoutSeconds}s (capstan_lock_timeout)`);
@@ -132,18 +133,41 @@ export async function takeLease(api: KubeApi, run: RunIdentity, o: LeaseOptions)
   throw new LockError(`gave up taking the cluster Lease ${o.namespace}/${LOCK_LEASE_NAME}: it kept changing`);
 }
 
-/** Renew every third of the duration until released; a lost Lease is said, not hidden. */
-function holdLease(api: KubeApi, run: RunIdentity, o: LeaseOptions): HeldLease {
+/**
+ * Renew every third of the duration until released; a lost Lease is said, not hidden. Renewals
+ * and the release write over the Lease as this run last wrote it (its resourceVersion): one
+ * request each. Only when that write conflicts (someone else wrote the Lease since) or finds it
+ * gone is it read again, to see who holds it now.
+ */
+function holdLease(api: KubeApi, run: RunIdentity, o: LeaseOptions, written: LeaseObject): HeldLease {
   const now = o.now ?? Date.now;
+  let mine: LeaseObject | undefined = written;
+  /** Who held the Lease when a write found this run no longer does. */
+  let lostTo: LeaseObject | undefined;
+  /** Write `change(basis)` over what this run last wrote; after a conflict, over the live Lease if this run still holds it. */
+  const writeOver = async (change: (basis: LeaseObject) => LeaseObject): Promise<'written' | 'lost'> => {
+    if (mine) {
+      try {
+        mine = await api.replace(change(mine)) as LeaseObject;
+        return 'written';
+      } catch (err) {
+        if (!conflict(err) && !(err instanceof KubeError && err.status === 404)) throw err;
+      }
+    }
+    const live = await api.get(ref(o.namespace)) as LeaseObject | undefined;
+    mine = undefined;
+    if (live?.spec?.holderIdentity !== run.id) {
+      lostTo = live;
+      return 'lost';
+    }
+    mine = await api.replace(change(live)) as LeaseObject;
+    return 'written';
+  };
   let renewing: Promise<void> = Promise.resolve();
   const renew = async () => {
-    const live = await api.get(ref(o.namespace)) as LeaseObject | undefined;
-    if (live?.spec?.holderIdentity !== run.id) {
-      o.say(`lost the cluster Lease ${o.namespace}/${LOCK_LEASE_NAME}: it is now held by ${live ? holderOf(live) : 'nobody (deleted)'}`);
-      clearInterval(timer);
-      return;
-    }
-    await api.replace(claim(run, o.namespace, now(), live));
+    if (await writeOver((basis) => claim(run, o.namespace, now(), basis)) === 'written') return;
+    o.say(`lost the cluster Lease ${o.namespace}/${LOCK_LEASE_NAME}: it is now held by ${lostTo ? holderOf(lostTo) : 'nobody (deleted)'}`);
+    clearInterval(timer);
   };
   const timer = setInterval(() => {
     renewing = renewing.then(renew).catch((err: unknown) => o.say(`renewing the cluster Lease failed: ${err instanceof Error ? err.message : String(err)}`));
@@ -153,10 +177,10 @@ function holdLease(api: KubeApi, run: RunIdentity, o: LeaseOptions): HeldLease {
     async release() {
       clearInterval(timer);
       await renewing;
-      const live = await api.get(ref(o.namespace)) as LeaseObject | undefined;
-      if (live?.spec?.holderIdentity !== run.id) return;
-      const { holderIdentity: _gone, ...spec } = live.spec;
-      await api.replace({ ...live, spec: { ...spec, renewTime: microTime(now()) } });
+      await writeOver((basis) => {
+        const { holderIdentity: _gone, ...spec } = basis.spec ?? {};
+        return { ...basis, spec: { ...spec, renewTime: microTime(now()) } };
+      });
     },
   };
 }

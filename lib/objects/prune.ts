@@ -49,23 +49,52 @@ function scansOf(ref: ApplySetRef, state: ApplySetState, desired: readonly KubeO
   });
 }
 
+/** A kind the server no longer serves (its CRD was removed) has no members left to prune. */
+const kindGone = (err: unknown) => err instanceof KubeError && !!err.hint?.includes('CustomResourceDefinition');
+const forbidden = (err: unknown) => err instanceof KubeError && err.status === 403;
+
+/**
+ * The set's labelled objects of one kind in each of `scans`' namespaces. A namespaced kind looked
+ * for in several namespaces is ONE list across namespaces, split by namespace (only the
+ * namespaces asked for are kept, as with one list each); a user who may not list across
+ * namespaces (403) gets one list per namespace, as kubectl's ApplySet prune does.
+ */
+async function listKind(api: KubeApi, scans: readonly Scan[], labelSelector: string): Promise<(readonly KubeObject[])[]> {
+  const k = scans[0]!.k;
+  const one = async (namespace: string | undefined): Promise<KubeObject[]> => {
+    try {
+      return (await api.list(k.apiVersion, k.kind, { ...(namespace ? { namespace } : {}), labelSelector })).items;
+    } catch (err) {
+      if (kindGone(err)) return [];
+      throw err;
+    }
+  };
+  if (!k.namespaced || scans.length < 2) return Promise.all(scans.map((s) => one(s.namespace)));
+  let all: KubeObject[];
+  try {
+    all = await one(undefined);
+  } catch (err) {
+    if (!forbidden(err)) throw err;
+    return Promise.all(scans.map((s) => one(s.namespace)));
+  }
+  return scans.map((s) => all.filter((o) => o.metadata.namespace === s.namespace));
+}
+
 /**
  * Lists the set's labelled objects of every (kind, namespace) of `state` at once (a no-op's prune
  * is these reads only), leaving out what `known` already holds.
  */
 export async function listMembers(api: KubeApi, ref: ApplySetRef, id: string, state: ApplySetState, desired: readonly KubeObject[], known: MemberLists = new Map()): Promise<MemberLists> {
   const labelSelector = `${APPLYSET_PART_OF}=${id}`;
-  const scans = scansOf(ref, state, desired).filter((s) => !known.has(scanKey(s)));
-  const listed = await Promise.all(scans.map(async ({ k, namespace }) => {
-    try {
-      return (await api.list(k.apiVersion, k.kind, { ...(namespace ? { namespace } : {}), labelSelector })).items;
-    } catch (err) {
-      // A kind the server no longer serves (its CRD was removed) has no members left to prune.
-      if (err instanceof KubeError && err.hint?.includes('CustomResourceDefinition')) return [];
-      throw err;
-    }
-  }));
-  return new Map([...known, ...scans.map((s, i) => [scanKey(s), listed[i]!] as const)]);
+  const byKind = new Map<string, Scan[]>();
+  for (const s of scansOf(ref, state, desired)) {
+    if (known.has(scanKey(s))) continue;
+    const kindKey = `${s.k.apiVersion}/${s.k.kind}`;
+    byKind.set(kindKey, [...(byKind.get(kindKey) ?? []), s]);
+  }
+  const groups = [...byKind.values()];
+  const listed = await Promise.all(groups.map((scans) => listKind(api, scans, labelSelector)));
+  return new Map([...known, ...groups.flatMap((scans, g) => scans.map((s, i) => [scanKey(s), listed[g]![i]!] as const))]);
 }
 
 /** The set's members on the cluster that `desired` does not hold (`known`: lists made already, e.g. beside the parent's read). */

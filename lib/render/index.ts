@@ -57,10 +57,31 @@ function renderError(err: unknown, file: string, source: string): InputError {
   return new InputError([{ file, key: '', message }], 'template error');
 }
 
+/**
+ * Compiled templates by their text: handlebars compiles a template on its first render, and the
+ * same text (templates/object.yaml.hbs for every object of a run) renders many times. Bounded: a
+ * run renders a few dozen distinct templates; past the bound the oldest is dropped.
+ */
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+const COMPILED_MAX = 256;
+
+function compiledTemplate(source: string): Handlebars.TemplateDelegate {
+  let t = compiled.get(source);
+  if (!t) {
+    t = hb.compile(source, { strict: true, noEscape: true });
+    if (compiled.size >= COMPILED_MAX) compiled.delete(compiled.keys().next().value!);
+    compiled.set(source, t);
+  }
+  return t;
+}
+
+/** How many distinct template texts are compiled and kept (tests). */
+export const compiledTemplateCount = (): number => compiled.size;
+
 /** Render handlebars text strictly; `file` names the template in errors. */
 export function renderString(source: string, data: unknown, file: string): string {
   try {
-    return hb.compile(source, { strict: true, noEscape: true })(data);
+    return compiledTemplate(source)(data);
   } catch (err) {
     throw renderError(err, file, source);
   }

@@ -29,14 +29,17 @@ export function templateData(obj: KubeObject): Record<string, unknown> {
   return { ...obj, fields };
 }
 
+/** The project's generic template, read once: it is part of capstan, not of the inventory. */
+let genericText: string | undefined;
+
 function renderOne(role: string, obj: KubeObject, inventoryDir: string | undefined): { text: string; file: string } {
   const file = templateFile(obj.kind);
   const override = inventoryDir ? join(inventoryDir, 'templates', role, file) : undefined;
   if (override && existsSync(override)) {
     return { text: renderTemplate(role, file, templateData(obj), { projectDir: PROJECT_DIR, inventoryDir: inventoryDir! }), file: `templates/${role}/${file}` };
   }
-  const generic = join(PROJECT_DIR, OBJECT_TEMPLATE);
-  return { text: renderString(readFileSync(generic, 'utf8'), templateData(obj), OBJECT_TEMPLATE), file: OBJECT_TEMPLATE };
+  genericText ??= readFileSync(join(PROJECT_DIR, OBJECT_TEMPLATE), 'utf8');
+  return { text: renderString(genericText, templateData(obj), OBJECT_TEMPLATE), file: OBJECT_TEMPLATE };
 }
 
 /** Render each object through its template; every bad template is reported at once. */

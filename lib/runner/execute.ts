@@ -191,13 +191,13 @@ class PlayRun {
   }
 }
 
-/** Hosts that a task of a play that runs will run commands on (Task.usesHost), in play order. */
+/** Hosts that a task of a play that runs will run commands on (Task.usesHost, or reads to prefetch), in play order. */
 function hostsUsed(run: PreparedRun): PreparedHost['info'][] {
   const hosts = new Map<string, PreparedHost['info']>();
   for (const p of run.plays) {
     if (p.skipped) continue;
     for (const h of p.hosts) {
-      if (h.tasks.some((ht) => ht.task.usesHost && ht.task.skipReason === undefined)) hosts.set(h.info.name, h.info);
+      if (h.tasks.some((ht) => (ht.task.usesHost || ht.task.reads) && ht.task.skipReason === undefined)) hosts.set(h.info.name, h.info);
     }
   }
   return [...hosts.values()];

@@ -13,18 +13,12 @@
 import type { TaskContext } from '../role.ts';
 import { sh, type Cmd } from '../shell.ts';
 import type { CommandResult, PrefetchRead, Transport } from '../transport/types.ts';
+import { pathProbe, type CmdRead } from './path-probe.ts';
 
-/** A read-only command, with the become it runs with. */
-export type CmdRead = { readonly cmd: Cmd; readonly become?: boolean };
+export { pathProbe, type CmdRead };
 
 type Become = { become?: boolean };
 const as = (o: Become) => o.become === undefined ? {} : { become: o.become };
-
-/** Mode, owner, group and (with checksum) the sha256 of what is at `path`. */
-export function pathProbe(path: string, o: Become & { checksum?: boolean } = {}): CmdRead {
-  const sum = o.checksum ? sh`; if test -f ${path}; then sha256sum -- ${path}; fi` : sh``;
-  return { cmd: sh`if test -e ${path} || test -L ${path}; then stat -c '%F|%a|%U|%G' -- ${path}${sum}; else echo absent; fi`, ...as(o) };
-}
 
 /** A file's mode, owner, group and text (ensureLine). */
 export function lineProbe(path: string, o: Become = {}): CmdRead {

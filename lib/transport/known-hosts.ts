@@ -5,7 +5,7 @@
  * Pure functions plus one append for accept-new.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface KnownHostEntry {
@@ -100,8 +100,18 @@ export function knownKeyTypes(entries: readonly KnownHostEntry[], name: string):
   return [...new Set(entries.filter((e) => !e.marker && hostsFieldMatches(e.hosts, name)).map((e) => e.keyType))];
 }
 
-export function readKnownHosts(file: string): KnownHostEntry[] {
-  return existsSync(file) ? parseKnownHosts(readFileSync(file, 'utf8')) : [];
+/** Parsed files, kept while the file's inode, size and mtime stay the same (a run connects to every host: parse once). */
+const parsed = new Map<string, { stamp: string; entries: readonly KnownHostEntry[] }>();
+
+export function readKnownHosts(file: string): readonly KnownHostEntry[] {
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st) return [];
+  const stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
+  const kept = parsed.get(file);
+  if (kept?.stamp === stamp) return kept.entries;
+  const entries = parseKnownHosts(readFileSync(file, 'utf8'));
+  parsed.set(file, { stamp, entries });
+  return entries;
 }
 
 /** The exact known_hosts line for a key. */

@@ -14,6 +14,8 @@
  * nothing. changeCount() counts those calls (not the answered or read-only ones). A command's
  * answer is its exit code, stdout and stderr, whatever the code; a file that could not be read
  * (a directory, no permission) keeps nothing: the caller's own `get` reads it and says why.
+ * Reads that carry the same ReadMerge key run as one part of the batch (lib/steps' path probes:
+ * one `stat` for all paths), split back into each read's own answer.
  */
 import { randomBytes } from 'node:crypto';
 import { sh, type Cmd } from '../shell.ts';
@@ -30,16 +32,42 @@ const keyOf = (r: PrefetchRead) => 'cmd' in r ? cmdKey(r.cmd.text, r.become) : f
 const fileCmd = (path: string): Cmd => sh`if test -e ${path}; then base64 -w0 < ${path}; else printf ABSENT; fi`;
 
 /**
- * The one remote command: each read in its own subshell (the command substitution that captures
+ * The one remote command: each part in its own subshell (the command substitution that captures
  * its stderr: an `exit` or `cd` in it stays there), run by `eval` of one quoted word as the
  * persistent shell runs commands, its stdout framed by a random nonce, then its exit code and stderr.
  */
-export function batchCommand(reads: readonly PrefetchRead[], nonce: string): Cmd {
+export function batchCommand(reads: readonly (PrefetchRead | Cmd)[], nonce: string): Cmd {
   const parts = reads.map((r, i) => {
-    const text = 'cmd' in r ? r.cmd.text : fileCmd(r.file).text;
+    const text = 'text' in r ? r.text : 'cmd' in r ? r.cmd.text : fileCmd(r.file).text;
     return sh`printf '%s %d\n' ${nonce} ${String(i)}; { e=$( { eval ${text} 1>&3 3>&-; } 2>&1 ); c=$?; } 3>&1; printf '\n%s rc %d\n%s\n%s end\n' ${nonce} "$c" "$e" ${nonce}`;
   });
   return parts.reduce((a, c) => sh`${a}; ${c}`, sh`true`);
+}
+
+/** One part of the batch: its command, and the reads its result answers (by key). */
+interface Part {
+  cmd: Cmd;
+  answers(result: CommandResult): [string, Answer | undefined][];
+}
+
+/** The batch's parts: reads of one merge key (two or more) as one part, every other read its own. */
+export function batchParts(reads: readonly PrefetchRead[]): Part[] {
+  const parts: Part[] = [];
+  const merged = new Map<string, Extract<PrefetchRead, { cmd: Cmd }>[]>();
+  for (const r of reads) {
+    if ('cmd' in r && r.merge) merged.set(r.merge.key, [...(merged.get(r.merge.key) ?? []), r]);
+  }
+  for (const r of reads) {
+    const group = 'cmd' in r && r.merge ? merged.get(r.merge.key)! : undefined;
+    if (group && group.length > 1) {
+      if (group[0] !== r) continue;
+      const { cmd, split } = group[0]!.merge!.combine(group.map((g) => g.merge!.data));
+      parts.push({ cmd, answers: (result) => { const each = split(result); return group.map((g, i) => [keyOf(g), each[i] && { kind: 'cmd', result: each[i] }]); } });
+    } else {
+      parts.push({ cmd: 'cmd' in r ? r.cmd : fileCmd(r.file), answers: (result) => [[keyOf(r), toAnswer(r, result)]] });
+    }
+  }
+  return parts;
 }
 
 /** The answers in `out`, by read index; a read whose frame is missing or malformed has none. */
@@ -104,12 +132,12 @@ export function withPrefetch(inner: Omit<Transport, 'must' | 'prefetch'>): Trans
     for (const r of reads) byBecome.set(r.become, [...(byBecome.get(r.become) ?? []), r]);
     for (const [become, group] of byBecome) {
       const seen = generation;
-      const unique = [...new Map(group.map((r) => [keyOf(r), r])).values()];
+      const parts = batchParts([...new Map(group.map((r) => [keyOf(r), r])).values()]);
       const nonce = `__capstan_facts_${randomBytes(9).toString('hex')}__`;
-      const out = await inner.run(batchCommand(unique, nonce), become === undefined ? {} : { become });
+      const out = await inner.run(batchCommand(parts.map((p) => p.cmd), nonce), become === undefined ? {} : { become });
       if (out.code !== 0 || generation !== seen) continue;
-      const parsed = parseBatch(out.stdout, unique.length, nonce);
-      const byKey = new Map(unique.map((r, i) => [keyOf(r), parsed[i] && toAnswer(r, parsed[i])]));
+      const parsed = parseBatch(out.stdout, parts.length, nonce);
+      const byKey = new Map(parts.flatMap((p, i) => (parsed[i] ? p.answers(parsed[i]) : [])));
       for (const r of group) {
         const a = byKey.get(keyOf(r));
         if (a) answers.set(keyOf(r), [...(answers.get(keyOf(r)) ?? []), a]);

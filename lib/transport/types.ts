@@ -28,8 +28,21 @@ export interface RunOptions {
 
 /** One read for Transport.prefetch: a read-only command, or a file's content (as `get` returns it). */
 export type PrefetchRead =
-  | { readonly cmd: Cmd; readonly become?: boolean }
+  | { readonly cmd: Cmd; readonly become?: boolean; readonly merge?: ReadMerge }
   | { readonly file: string; readonly become?: boolean };
+
+/**
+ * Reads of one kind that one command answers together (lib/steps' path probes: one `stat` and
+ * one `sha256sum` for every path instead of two processes each). Reads with the same `key` and
+ * become in one prefetch are merged: `combine` gets each one's `data`, in order, and returns the
+ * command and how its result splits into each read's own — exactly what that read's command
+ * prints alone, or undefined when it cannot be sure (then that read runs on its own later).
+ */
+export interface ReadMerge {
+  readonly key: string;
+  readonly data: unknown;
+  combine(data: readonly unknown[]): { cmd: Cmd; split(r: CommandResult): readonly (CommandResult | undefined)[] };
+}
 
 export interface MustOptions extends RunOptions {
   /** What to do next, shown under the error when the command fails. */

@@ -10,6 +10,7 @@
  *   await verifyFacts(kube.cluster, vars);
  *   expect(kube.waves()).toBe(1);
  */
+import { KubeError } from '../../lib/errors.ts';
 import type { KubeApi, ListQuery, ObjectRef } from '../../lib/kube/client.ts';
 import { applyObjects, deleteObjects, ensureNamespace } from '../../lib/kube/ops.ts';
 import type { Cluster, KubeObject } from '../../lib/kube/types.ts';
@@ -41,7 +42,12 @@ function matches(o: KubeObject, q: ListQuery): boolean {
   return pairs(q.fieldSelector).every(([k, v]) => k !== 'metadata.name' || o.metadata.name === v);
 }
 
-export function countingKubeFake(objects: readonly KubeObject[]): CountingKubeFake {
+export interface CountingKubeFakeOptions {
+  /** Kinds this fake's user may list only namespace by namespace: a list across namespaces answers 403. */
+  readonly forbidListAcrossNamespaces?: readonly string[];
+}
+
+export function countingKubeFake(objects: readonly KubeObject[], o: CountingKubeFakeOptions = {}): CountingKubeFake {
   const store = new Map(objects.map((o) => [keyOf(o), structuredClone(o)]));
   const requests: CountedRequest[] = [];
   let answered = 0;
@@ -60,10 +66,13 @@ export function countingKubeFake(objects: readonly KubeObject[]): CountingKubeFa
   let version = 1;
   const api: KubeApi = {
     get: (ref) => send('get', keyOf(ref), () => structuredClone(store.get(keyOf(ref)))),
-    list: (apiVersion, kind, q = {}) => send('list', `${apiVersion}/${kind} ${JSON.stringify(q)}`, () => ({
+    list: (apiVersion, kind, q = {}) => send('list', `${apiVersion}/${kind} ${JSON.stringify(q)}`, () => {
+      if (!q.namespace && o.forbidListAcrossNamespaces?.includes(kind)) throw new KubeError(`list ${kind}: forbidden at the cluster scope`, 403);
+      return {
       items: [...store.values()].filter((o) => o.apiVersion === apiVersion && o.kind === kind && matches(o, q)).map((o) => structuredClone(o)),
       resourceVersion: String(version),
-    })),
+      };
+    }),
     apply: (obj) => send('apply', keyOf(obj), () => {
       const next = { ...structuredClone(obj), metadata: { ...obj.metadata, resourceVersion: String(++version) } };
       store.set(keyOf(obj), next);

@@ -6,6 +6,7 @@
  * formats, list/patch markers and `status` are dropped, and only definitions a kind reaches are
  * kept, so the bundle stays small enough to ship in the repo.
  */
+import { gzipSync, strToU8 } from 'fflate';
 import { BUILTIN_ENUMS } from './sources.ts';
 
 type Json = Record<string, any>;
@@ -184,4 +185,12 @@ export function buildBundle(inputs: BundleInputs): SchemaBundle {
     crds(c.crds, i, bundle);
   });
   return sorted(bundle) as SchemaBundle;
+}
+
+/**
+ * The bundle's bytes: deterministic gzip (fixed mtime) of its JSON. Here, beside the builder, so
+ * that a run (which only decodes it: lib/objects/bundle/index.ts) never loads fflate.
+ */
+export function encodeBundle(b: SchemaBundle): Uint8Array {
+  return gzipSync(strToU8(`${JSON.stringify(b)}\n`), { level: 9, mtime: 0 });
 }

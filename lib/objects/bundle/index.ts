@@ -4,7 +4,7 @@
  * have only the repo, so validation reads this file and nothing else. Loaded once, on first use.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync, gzipSync, strFromU8, strToU8 } from 'fflate';
+import { gunzipSync } from 'node:zlib';
 import type { KindEntry, SchemaBundle, SchemaNode } from './build.ts';
 import { CRD_SOURCES } from './sources.ts';
 
@@ -12,13 +12,9 @@ export type { KindEntry, SchemaBundle, SchemaNode } from './build.ts';
 
 export const BUNDLE_FILE = new URL('./schemas.json.gz', import.meta.url);
 
-/** The bundle's bytes: deterministic gzip (fixed mtime) of its JSON. */
-export function encodeBundle(b: SchemaBundle): Uint8Array {
-  return gzipSync(strToU8(`${JSON.stringify(b)}\n`), { level: 9, mtime: 0 });
-}
-
+/** Decoded with Node's zlib (native: a few ms less than fflate's JavaScript inflate, on every run that validates objects). */
 export function decodeBundle(bytes: Uint8Array): SchemaBundle {
-  return JSON.parse(strFromU8(gunzipSync(bytes))) as SchemaBundle;
+  return JSON.parse(gunzipSync(bytes).toString('utf8')) as SchemaBundle;
 }
 
 let loaded: SchemaBundle | undefined;

@@ -57,6 +57,25 @@ describe('cluster Lease', () => {
     await got.release();
   });
 
+  it('releasing is one request (a write over what the run last wrote); after another run wrote the Lease, it is read and left to that run', async () => {
+    const lockRequests = (mark: number) => c().requests.slice(mark).filter((r) => isLock(r.path)).map((r) => r.method);
+    const held = await takeLease(api, newRunIdentity(), { namespace: NS, timeoutSeconds: 0, ...said() });
+    let mark = c().requests.length;
+    await held.release();
+    expect(lockRequests(mark)).toEqual(['PUT']);
+    expect((await lease()).spec.holderIdentity).toBeUndefined();
+
+    const again = await takeLease(api, newRunIdentity(), { namespace: NS, timeoutSeconds: 0, ...said() });
+    // another run takes it over behind this one's back (as after this run stopped renewing)
+    const live = await api.get({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: LOCK_LEASE_NAME, namespace: NS } });
+    await api.replace({ ...live!, spec: { ...(live!['spec'] as object), holderIdentity: 'other-run' } });
+    mark = c().requests.length;
+    await again.release();
+    expect(lockRequests(mark)).toEqual(['PUT', 'GET']); // the write conflicts (409); the read shows it is not ours
+    expect((await lease()).spec.holderIdentity).toBe('other-run');
+    await api.delete({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: LOCK_LEASE_NAME, namespace: NS } });
+  });
+
   it('an expired Lease (its holder stopped renewing) is taken over, and it says whose it was', async () => {
     const dead = newRunIdentity();
     const held = await takeLease(api, dead, { namespace: NS, timeoutSeconds: 0, ...said(), now: () => Date.now() - 120_000 });

@@ -41,7 +41,25 @@ describe('ApplySet steps in a no-op', () => {
     const kube = countingKubeFake([parentObject(ref, membersState([...members, gone], ref)), ...members, gone]);
     expect((await pruneStep(ctx(kube), vars, declared)).msg).toBe('pruned secret apps/old');
     const secretLists = kube.requests.filter((r) => r.verb === 'list' && r.what.startsWith('v1/Secret'));
-    expect(secretLists.map((r) => r.wave)).toEqual([2, 2]);
+    // one list across namespaces for the parent's namespace and apps, not one each
+    expect(secretLists.map((r) => [r.wave, r.what])).toEqual([[2, `v1/Secret {"labelSelector":"applyset.kubernetes.io/part-of=${id}"}`]]);
+    expect(kube.count('delete')).toBe(1);
+  });
+
+  it('prune: members of a namespace the parent does not record are left alone, though the list across namespaces sees them', async () => {
+    const gone = asMember({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'old', namespace: 'apps' } }, id);
+    const elsewhere = asMember({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'other', namespace: 'not-recorded' } }, id);
+    const kube = countingKubeFake([parentObject(ref, membersState([...members, gone], ref)), ...members, gone, elsewhere]);
+    expect((await pruneStep(ctx(kube), vars, declared)).msg).toBe('pruned secret apps/old');
+    expect(kube.count('delete')).toBe(1);
+  });
+
+  it('prune: a user who may not list across namespaces (403) lists namespace by namespace, and prunes the same', async () => {
+    const gone = asMember({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'old', namespace: 'apps' } }, id);
+    const kube = countingKubeFake([parentObject(ref, membersState([...members, gone], ref)), ...members, gone], { forbidListAcrossNamespaces: ['Secret'] });
+    expect((await pruneStep(ctx(kube), vars, declared)).msg).toBe('pruned secret apps/old');
+    const secretLists = kube.requests.filter((r) => r.verb === 'list' && r.what.startsWith('v1/Secret'));
+    expect(secretLists.map((r) => [r.wave, JSON.parse(r.what.slice('v1/Secret '.length)).namespace ?? '(all)'])).toEqual([[2, '(all)'], [3, 'kube-system'], [3, 'apps']]);
     expect(kube.count('delete')).toBe(1);
   });
 });

@@ -20,12 +20,15 @@ async function run(vars: Record<string, unknown>, o: { check?: boolean } = {}) {
   const inventory = await loadInventory(resolve(fixtures, 'inventory', 'multi'), { projectDir });
   const sent = new Map<string, string[]>();
   const events: RunEvent[] = [];
+  const opened: string[] = [];
+  let openedAtPlayStart: string[] | undefined;
   const outcome = await runPlaybook({
     projectDir, playbook: resolve(fixtures, 'playbooks/reads.ts'),
     source: { inventory, resolve: (h, ro) => resolveHost(inventory, h, ro) },
     extraVars: [{ source: '-e', vars }], check: o.check ?? false,
-    reporter: { emit: (e) => events.push(e) },
+    reporter: { emit: (e) => { if (e.type === 'play_start') openedAtPlayStart ??= [...opened]; events.push(e); } },
     openTransport: async (host) => {
+      opened.push(host.name);
       const c = countingTransport(host.name);
       sent.set(host.name, c.sent);
       return c.t;
@@ -36,7 +39,7 @@ async function run(vars: Record<string, unknown>, o: { check?: boolean } = {}) {
     const e = events.find((x) => x.type === 'task_result' && x.task === task && x.host === host);
     return e?.type === 'task_result' ? e.status : undefined;
   };
-  return { outcome, commands, status };
+  return { outcome, commands, status, openedAtPlayStart };
 }
 
 describe('runner prefetch', () => {
@@ -51,6 +54,11 @@ describe('runner prefetch', () => {
       expect(['kernel', 'dir', 'file', 'line', 'shared'].map((t) => again.status(t, host))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
       expect(again.commands(host), again.commands(host).join('\n---\n')).toHaveLength(1);
     }
+  });
+
+  it('hosts whose tasks declare reads are connected at the run\'s start, all at once (as Task.usesHost)', async () => {
+    const { openedAtPlayStart } = await run({ reads_dir: join(dir, 'warm') });
+    expect(openedAtPlayStart?.sort()).toEqual(['n1', 'n2', 'n3', 'n4']);
   });
 
   it('--check reads once per host and writes nothing: the real run after it still changes', async () => {
