@@ -11,6 +11,7 @@ import { OMIT } from './jinja/values.ts';
 import { PLAY_VAR_NAMES, playVar, type PlayVars } from './play-vars.ts';
 import { VaultText } from './yaml-ansible.ts';
 import { layerWinners, PER_HOST, Stack, type Winner } from './winners.ts';
+import { deepFreeze, type Deps, Frame } from './shared-renders.ts';
 
 function inventorySources(inv: Inventory): readonly string[] {
   return (inv as { sources?: readonly string[] }).sources ?? [inv.hostsFile];
@@ -23,6 +24,14 @@ function isHost(inv: Inventory, host: string): boolean {
   let set = hostSets.get(inv);
   if (!set) hostSets.set(inv, (set = new Set(inv.hosts)));
   return set.has(host);
+}
+
+/** A host's own winners, per its own layers (the inventory keeps one array per host): shared by every resolver of the host. */
+const ownCache = new WeakMap<readonly VarLayer[], Map<string, Winner>>();
+function ownWinners(own: readonly VarLayer[]): Map<string, Winner> {
+  let map = ownCache.get(own);
+  if (!map) ownCache.set(own, (map = layerWinners(own)));
+  return map;
 }
 
 const NO_PLAY: PlayVars = {};
@@ -101,6 +110,9 @@ class HostVars implements ResolvedVars {
   private readonly stack: Stack;
   private readonly own: Map<string, Winner> | undefined;
   private readonly done = new Map<string, unknown>();
+  /** What each rendered var depended on (shared-renders.ts), for the renders that read it. */
+  private readonly depsOf = new Map<string, Deps>();
+  private readonly frames: Frame[] = [];
   private namesCache: readonly string[] | undefined;
 
   private readonly resolver: Resolver;
@@ -112,7 +124,7 @@ class HostVars implements ResolvedVars {
     const inv = resolver.inv;
     const own = inv.sharedLayersOf && inv.ownLayersOf ? inv.ownLayersOf(host) : NONE;
     this.stack = resolver.stackOf(inv.sharedLayersOf ? inv.sharedLayersOf(host) : inv.layersOf(host));
-    this.own = own.length ? layerWinners(own) : undefined;
+    this.own = own.length ? ownWinners(own) : undefined;
   }
 
   private winner(name: string): Winner | undefined {
@@ -177,6 +189,11 @@ class HostVars implements ResolvedVars {
     return { file: this.sourceOf(at) || this.sourceOf(name), key: at, message: e.message + fix, host: this.host };
   }
 
+  /** Whether -e or the host itself (inline vars, host_vars/) sets the var: then it is not the group set's. */
+  private overrides(name: string): boolean {
+    return this.resolver.extra.has(name) || this.own?.has(name) === true;
+  }
+
   /** The rendered value; JinjaError (tagged with the var it happened in) on failure. */
   lookup(name: string): unknown {
     const winner = this.winner(name);
@@ -187,6 +204,18 @@ class HostVars implements ResolvedVars {
     const fixed = winner.fixed();
     if (fixed !== PER_HOST) return fixed;
     if (this.done.has(name)) return this.done.get(name);
+    const groupSets = !this.overrides(name);
+    const shared = groupSets ? this.stack.renders.get(name) : undefined;
+    if (shared && !shared.deps.some((d) => this.overrides(d))) {
+      this.done.set(name, shared.value);
+      this.depsOf.set(name, shared.deps);
+      return shared.value;
+    }
+    return this.render(name, winner, groupSets);
+  }
+
+  /** Renders a var's template for this host, noting what it read; keeps it for the group set when it may (shared-renders.ts). */
+  private render(name: string, winner: Winner, groupSets: boolean): unknown {
     const stack = this.resolver.resolving;
     const at = stack.findIndex((r) => r.host === this.host && r.name === name);
     if (at >= 0) {
@@ -194,18 +223,35 @@ class HostVars implements ResolvedVars {
       throw new JinjaError(`recursive loop detected in template: ${chain.join(' → ')}: break the cycle`, name);
     }
     stack.push({ host: this.host, name });
+    const frame = new Frame(groupSets);
+    this.frames.push(frame);
+    let deps: Deps = false;
     try {
       let value = renderValue(winner.value, this.scope());
       // `x: "{{ y | default(omit) }}"` means x is not given here: the layer below applies (a role default)
-      if (value === OMIT) value = this.below(name, winner.layer);
-      this.done.set(name, value);
+      if (value === OMIT) {
+        frame.ok = false;
+        value = this.below(name, winner.layer);
+      }
+      deps = frame.result(value);
+      this.done.set(name, deps ? deepFreeze(value) : value);
+      if (deps && groupSets) this.stack.renders.set(name, { value, deps });
       return value;
     } catch (e) {
       if (e instanceof JinjaError && e.varName === undefined) e.varName = name;
+      // what failed depends on the names it read too (a `default(...)` around this var reads it)
+      deps = frame.ok ? frame.deps : false;
       throw e;
     } finally {
       stack.pop();
+      this.frames.pop();
+      this.depsOf.set(name, deps);
     }
+  }
+
+  /** A template of this host looked at `name`: the render under way depends on it. */
+  private note(name: string): void {
+    this.frames.at(-1)?.note(name, this.overrides(name), this.depsOf.get(name));
   }
 
   /** The value of `name` from the highest layer under `layer` (for an omitted value). */
@@ -226,8 +272,17 @@ class HostVars implements ResolvedVars {
 
   private scope(): Scope {
     return this.scopeCache ??= {
-      lookup: (n) => this.lookup(n),
-      has: (n) => this.has(n) || MAGIC.has(n),
+      lookup: (n) => {
+        try {
+          return this.lookup(n);
+        } finally {
+          this.note(n);
+        }
+      },
+      has: (n) => {
+        this.note(n);
+        return this.has(n) || MAGIC.has(n);
+      },
       vault: (v: VaultText) => {
         if (v.plaintext === undefined) throw new JinjaError('encrypted with Ansible Vault and no vault password was given: pass --vault-password-file, or set CAPSTAN_VAULT_PASSWORD or ANSIBLE_VAULT_PASSWORD_FILE');
         return v.plaintext;

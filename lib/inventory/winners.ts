@@ -8,6 +8,7 @@
  * hosts do not each render, memoise and hold the role defaults and group_vars they share.
  */
 import { isStaticValue, renderValue, type Scope } from './jinja/render.ts';
+import type { SharedRender } from './shared-renders.ts';
 import type { VarLayer } from './types.ts';
 
 const PENDING: unique symbol = Symbol('not rendered yet');
@@ -58,6 +59,8 @@ export class Stack {
   readonly winners: ReadonlyMap<string, Winner>;
   /** Role defaults' names, then the group layers' that are not among them, first seen first. */
   readonly names: readonly string[];
+  /** Templates rendered once for every host of the set (shared-renders.ts). */
+  readonly renders = new Map<string, SharedRender>();
   private readonly fixedFor = new WeakMap<ReadonlySet<string>, boolean>();
   constructor(shared: readonly VarLayer[], defaults: ReadonlyMap<string, Winner>) {
     this.winners = layerWinners(shared, defaults);

@@ -6,7 +6,8 @@
 import type { Problem } from '../errors.ts';
 import { InputError } from '../errors.ts';
 import type { ResolvedVars, VarLayer } from '../inventory/types.ts';
-import type { HostInfo, PlatformView, Role, ValidateContext } from '../role.ts';
+import type { HostInfo, PlatformView, Role } from '../role.ts';
+import { runRoleValidators as runChecks } from './role-validators.ts';
 import type { PlatformVars } from './platform.ts';
 import type { z } from 'zod';
 import type { VarDefs } from './schema.ts';
@@ -192,51 +193,13 @@ export function parseRoleVars(roles: readonly RoleTable[], resolved: ResolvedVar
 let defaultPlatform: PlatformVars | undefined;
 const platformWithDefaults = (): PlatformVars => (defaultPlatform ??= Object.freeze(platformDefaultVars()));
 
-/**
- * The roles' typed vars as one read-only record, a later role's var winning (as Object.assign of
- * them would), without copying them: validators read a key or two of it, on every host.
- */
-function mergedView(parts: readonly Record<string, unknown>[]): Readonly<Record<string, unknown>> {
-  const owner = (key: string | symbol) => {
-    for (let i = parts.length - 1; i >= 0; i--) if (Object.hasOwn(parts[i]!, key)) return parts[i];
-    return undefined;
-  };
-  return new Proxy({}, {
-    get: (_t, key) => owner(key)?.[key as string],
-    has: (_t, key) => owner(key) !== undefined,
-    ownKeys: () => [...new Set(parts.flatMap((p) => Object.keys(p)))],
-    getOwnPropertyDescriptor: (_t, key) => {
-      const o = owner(key);
-      return o ? { value: o[key as string], enumerable: true, configurable: true, writable: false } : undefined;
-    },
-    set: () => false,
-    defineProperty: () => false,
-    deleteProperty: () => false,
-  });
-}
-
-/** Run each role's own cross-field checks on its typed vars. */
+/** Run each role's own cross-field checks on its typed vars (remembered per group set: role-validators.ts). */
 export function runRoleValidators(
   roles: readonly Role[], typed: Map<string, Record<string, unknown>>, host: HostInfo, resolved: ResolvedVars,
   view: PlatformView = { platform: platformWithDefaults(), platformRoles: roles },
-  groups: Readonly<Record<string, readonly string[]>> = {},
+  groups?: Readonly<Record<string, readonly string[]>>,
 ): Problem[] {
-  const ctx: ValidateContext = {
-    platform: view.platform, platformRoles: view.platformRoles, host, groups, selectedRoles: roles.map((r) => r.name),
-    allVars: mergedView(roles.map((r) => typed.get(r.name) ?? {})),
-    sourceOf: (name: string) => resolved.has(name) ? resolved.sourceOf(name) : '',
-  };
-  const problems: Problem[] = [];
-  for (const role of roles) {
-    const vars = typed.get(role.name);
-    if (!vars || !role.validate) continue;
-    try {
-      problems.push(...role.validate(vars as never, ctx));
-    } catch (err) {
-      problems.push({ file: '', key: role.name, message: `validate() of role ${role.name} threw: ${err instanceof Error ? err.message : String(err)}` });
-    }
-  }
-  return problems;
+  return runChecks(roles, typed, host, resolved, view, groups);
 }
 
 /** First words that say nothing about which role a var belongs to. */
@@ -265,23 +228,41 @@ function computePrefixes(role: Role): string[] {
   return [...new Set([`${role.name.replace(/-/g, '_')}_`, ...shared])];
 }
 
+/** What unknownKeys says about one name that no loaded role declares: a foreign layout's name, or an unknown one with a role's prefix. */
+type NameVerdict = { readonly foreign: string } | { readonly unknown: string } | null;
+
+/** Verdicts per name, for one set of loaded roles' names and one selection: hosts share most names. */
+const nameVerdicts = new WeakMap<ReadonlySet<string>, WeakMap<readonly Role[], Map<string, NameVerdict>>>();
+
+function nameVerdict(name: string, prefixes: readonly string[], known: ReadonlySet<string>): NameVerdict {
+  const foreign = foreignVarMessage(name);
+  // another k3s-ansible layout's name (techno-tim's k3s_token...): say the capstan var
+  if (foreign) return { foreign };
+  if (!prefixes.some((p) => name.startsWith(p))) return null;
+  const suggestion = closest(name, [...known]);
+  return { unknown: `unknown variable; ${suggestion ? `did you mean ${suggestion}?` : 'no role uses it; remove it or check the spelling (npm run doc -- <role>)'}` };
+}
+
 /** Unknown keys that start with a selected role's prefix; `known` are the var names of every loaded role. */
 export function unknownKeys(selected: readonly Role[], known: ReadonlySet<string>, resolved: ResolvedVars): Problem[] {
-  const prefixes = selected.flatMap(rolePrefixes);
+  let bySelection = nameVerdicts.get(known);
+  if (!bySelection) nameVerdicts.set(known, (bySelection = new WeakMap()));
+  let verdicts = bySelection.get(selected);
+  if (!verdicts) bySelection.set(selected, (verdicts = new Map()));
+  let prefixes: string[] | undefined;
   const problems: Problem[] = [];
   for (const name of resolved.names) {
-    const foreign = known.has(name) ? undefined : foreignVarMessage(name);
-    if (foreign) {
-      // another k3s-ansible layout's name (techno-tim's k3s_token...): say the capstan var
-      problems.push({ file: resolved.sourceOf(name), key: name, message: foreign });
+    if (known.has(name)) continue;
+    let verdict = verdicts.get(name);
+    if (verdict === undefined) verdicts.set(name, (verdict = nameVerdict(name, (prefixes ??= selected.flatMap(rolePrefixes)), known)));
+    if (verdict === null) continue;
+    const source = resolved.sourceOf(name);
+    if ('foreign' in verdict) {
+      problems.push({ file: source, key: name, message: verdict.foreign });
       continue;
     }
-    if (known.has(name) || !prefixes.some((p) => name.startsWith(p))) continue;
-    const source = resolved.sourceOf(name);
     if (source.startsWith('role defaults (') || source === PLATFORM_DEFAULTS_SOURCE) continue;
-    const suggestion = closest(name, [...known]);
-    const fix = suggestion ? `did you mean ${suggestion}?` : 'no role uses it; remove it or check the spelling (npm run doc -- <role>)';
-    problems.push({ file: source, key: name, message: `unknown variable; ${fix}` });
+    problems.push({ file: source, key: name, message: verdict.unknown });
   }
   return problems;
 }

@@ -10,7 +10,7 @@ import jmespath from 'jmespath';
 import { JinjaError } from './errors.ts';
 import { IP_FILTERS } from './ipaddr.ts';
 import { compareVersions } from './version.ts';
-import { defined, equal, isMapping, iterate, str, typeName, Undefined } from './values.ts';
+import { defined, equal, impurity, isMapping, iterate, str, typeName, Undefined } from './values.ts';
 
 type Filter = (value: unknown, args: unknown[], kwargs: Record<string, unknown>) => unknown;
 
@@ -141,6 +141,7 @@ export const ANSIBLE_FILTERS: Record<string, Filter> = {
     }
   },
   random: (v, [start, step]) => {
+    impurity.calls++;
     if (typeof v === 'number') {
       const from = start === undefined ? 0 : Number(start);
       const by = Number(step ?? 1);
@@ -152,7 +153,7 @@ export const ANSIBLE_FILTERS: Record<string, Filter> = {
     if (!items.length) throw new JinjaError('random: the sequence is empty');
     return items[randomInt(items.length)];
   },
-  shuffle: (v) => { const items = [...iterate(v, 'shuffle')]; for (let i = items.length - 1; i > 0; i--) { const j = randomInt(i + 1); [items[i], items[j]] = [items[j], items[i]]; } return items; },
+  shuffle: (v) => { impurity.calls++; const items = [...iterate(v, 'shuffle')]; for (let i = items.length - 1; i > 0; i--) { const j = randomInt(i + 1); [items[i], items[j]] = [items[j], items[i]]; } return items; },
   extract: (v, args) => extract(v, args),
   subelements: (v, args) => subelements(v, args),
   urlsplit: (v, args) => urlsplit(v, args),

@@ -17,17 +17,24 @@ export interface Scope extends Lookup {
   vault(v: VaultText): string;
 }
 
-const cache = new Map<string, TNode[]>();
+/** A compiled template; `plain` when it is only text and `{{ expr }}` (no statement needs locals). */
+interface Compiled {
+  readonly nodes: TNode[];
+  readonly plain: boolean;
+}
+
+const cache = new Map<string, Compiled>();
 const MAX_CACHE = 50_000;
 
 function hasTemplate(s: string): boolean {
   return s.includes('{{') || s.includes('{%') || s.includes('{#');
 }
 
-function compile(text: string): TNode[] {
+function compile(text: string): Compiled {
   let t = cache.get(text);
   if (t) return t;
-  t = compileTemplate(text);
+  const nodes = compileTemplate(text);
+  t = { nodes, plain: nodes.every((n) => n.k === 'text' || n.k === 'expr') };
   if (cache.size >= MAX_CACHE) cache.clear();
   cache.set(text, t);
   return t;
@@ -90,11 +97,21 @@ function renderFor(n: Extract<TNode, { k: 'for' }>, scope: Lookup, locals: Map<s
 export function renderString(text: string, scope: Scope): unknown {
   if (!hasTemplate(text)) return text;
   const t = compile(text);
+  if (t.plain) return renderPlain(t.nodes, scope);
   const pieces: Piece[] = [];
-  renderNodes(t, scope, new Map(), pieces);
+  renderNodes(t.nodes, scope, new Map(), pieces);
   // one expression and nothing else (statements write no text) keeps its native type, as 2.19
   if (pieces.length === 1 && 'value' in pieces[0]!) return finish(defined(pieces[0].value), scope);
   return pieces.map((p) => ('text' in p ? p.text : str(p.value))).join('');
+}
+
+/** Text and `{{ expr }}` only (most templates): what renderNodes would give, without its locals and pieces. */
+function renderPlain(nodes: readonly TNode[], scope: Scope): unknown {
+  const first = nodes[0];
+  if (nodes.length === 1 && first?.k === 'expr') return finish(defined(evaluate(first.node, scope)), scope);
+  let out = '';
+  for (const n of nodes) out += n.k === 'text' ? n.text : str(evaluate((n as Extract<TNode, { k: 'expr' }>).node, scope));
+  return out;
 }
 
 /** A lone expression's value, with any template text it produced rendered too (as Ansible's recursive templating). */

@@ -18,6 +18,12 @@ export class Undefined {
   }
 }
 
+/**
+ * How many times a template called something whose answer differs from call to call (`random`,
+ * `shuffle`): a render that saw it change is not reused for another host (lib/inventory/shared-renders.ts).
+ */
+export const impurity = { calls: 0 };
+
 /** Ansible's `omit`: a value that, where a var or an item ends up, means "not given". */
 export const OMIT = Object.freeze({ __omit__: true });
 export const OMIT_TEXT = '__omit_place_holder__capstan';
