@@ -83,28 +83,53 @@ export interface ReleaseStore {
   prefetch?(): void;
 }
 
+const secretRef = (namespace: string, name: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { namespace, name } });
+
+/**
+ * Helm's release state, read as `helm status` would but from metadata first: the one list of
+ * every release's Secrets asks for their labels only (helm keeps up to 10 revisions a release,
+ * each Secret holding the whole chart: a list of bodies is megabytes), and only the latest
+ * revision of a release the run asks for is read whole and decoded.
+ */
 export function releaseStore(api: KubeApi): ReleaseStore {
   let all: Promise<Map<string, KubeObject>> | undefined;
-  const decoded = new Map<string, DeployedRelease | undefined>();
-  const load = () => (all ??= api.list('v1', 'Secret', { labelSelector: 'owner=helm' }).then((r) => latestSecrets(r.items)));
+  const decoded = new Map<string, Promise<DeployedRelease | undefined>>();
+  const load = () => (all ??= api.list('v1', 'Secret', { labelSelector: 'owner=helm', metadataOnly: true }).then((r) => latestSecrets(r.items)));
+  /** The latest revision's Secret whole, decoded; a Secret gone since the list (helm just replaced it) is looked up again. */
+  const read = async (namespace: string, name: string, latest: KubeObject | undefined): Promise<DeployedRelease | undefined> => {
+    if (!latest) return undefined;
+    const secret = 'data' in latest ? latest : await api.get(secretRef(namespace, latest.metadata.name));
+    return secret ? decodeRelease(secret) : fresh(namespace, name);
+  };
+  const fresh = async (namespace: string, name: string): Promise<DeployedRelease | undefined> => {
+    const { items } = await api.list('v1', 'Secret', { namespace, labelSelector: `owner=helm,name=${name}`, metadataOnly: true });
+    const latest = latestSecrets(items).get(key(namespace, name));
+    const secret = latest && ('data' in latest ? latest : await api.get(secretRef(namespace, latest.metadata.name)));
+    return secret ? decodeRelease(secret) : undefined;
+  };
   const store: ReleaseStore = {
-    async get(namespace, name) {
+    get(namespace, name) {
       const k = key(namespace, name);
-      if (decoded.has(k)) return decoded.get(k);
-      let all: Map<string, KubeObject>;
-      try {
-        all = await load();
-      } catch (err) {
-        // A user who may not list Secrets cluster-wide: read this release's namespace only.
-        if ((err as { status?: number }).status === 403) return store.refresh(namespace, name);
-        throw err;
+      let release = decoded.get(k);
+      if (!release) {
+        release = (async () => {
+          let latest: Map<string, KubeObject>;
+          try {
+            latest = await load();
+          } catch (err) {
+            // A user who may not list Secrets cluster-wide: read this release's namespace only.
+            if ((err as { status?: number }).status === 403) return fresh(namespace, name);
+            throw err;
+          }
+          return read(namespace, name, latest.get(k));
+        })();
+        release.catch(() => { if (decoded.get(k) === release) decoded.delete(k); });
+        decoded.set(k, release);
       }
-      const secret = all.get(k);
-      decoded.set(k, secret ? decodeRelease(secret) : undefined);
-      return decoded.get(k);
+      return release;
     },
     async history(namespace, name) {
-      const { items } = await api.list('v1', 'Secret', { namespace, labelSelector: `owner=helm,name=${name}` });
+      const { items } = await api.list('v1', 'Secret', { namespace, labelSelector: `owner=helm,name=${name}`, metadataOnly: true });
       return items.map((i) => ({ revision: Number(i.metadata.labels?.['version']), status: i.metadata.labels?.['status'] ?? 'unknown' }))
         .sort((a, b) => a.revision - b.revision);
     },
@@ -113,10 +138,9 @@ export function releaseStore(api: KubeApi): ReleaseStore {
       load().catch(() => undefined);
     },
     async refresh(namespace, name) {
-      const { items } = await api.list('v1', 'Secret', { namespace, labelSelector: `owner=helm,name=${name}` });
-      const secret = latestSecrets(items).get(key(namespace, name));
-      const release = secret ? decodeRelease(secret) : undefined;
+      const release = fresh(namespace, name);
       decoded.set(key(namespace, name), release);
+      release.catch(() => decoded.delete(key(namespace, name)));
       return release;
     },
   };

@@ -36,6 +36,12 @@ export interface ListQuery {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
+  /**
+   * Only each item's metadata (the server's PartialObjectMetadataList, as `kubectl get
+   * --output=name` asks for): labels and names without the bodies, e.g. Helm's release Secrets,
+   * whose data is the whole chart. API fakes may answer whole objects.
+   */
+  metadataOnly?: boolean;
 }
 
 export interface ListResult {
@@ -131,6 +137,15 @@ class RawObjectApi extends KubernetesObjectApi {
     for (const [k, v] of Object.entries(query)) ctx.setQueryParam(k, v);
     ctx.setBody(JSON.stringify(obj));
     return this.requestPromise(ctx) as Promise<KubeObject>;
+  }
+
+  /** A list of only the items' metadata (PartialObjectMetadataList). */
+  async listMetadata(apiVersion: string, kind: string, q: ListQuery): Promise<unknown> {
+    const ctx = this.configuration.baseServer.makeRequestContext(await this.path(apiVersion, kind, q.namespace), HttpMethod.GET);
+    ctx.setHeaderParam('Accept', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json;q=0.9');
+    if (q.labelSelector) ctx.setQueryParam('labelSelector', q.labelSelector);
+    if (q.fieldSelector) ctx.setQueryParam('fieldSelector', q.fieldSelector);
+    return this.requestPromise(ctx);
   }
 
   path(apiVersion: string, kind: string, namespace?: string): Promise<string> {
@@ -268,8 +283,8 @@ export function connectKube(kc: KubeConfig, retryOptions: RetryOptions = {}): Ku
       }
     },
     async list(apiVersion, kind, q = {}) {
-      const res = await call(`list ${kind}`, () =>
-        api.list(apiVersion, kind, q.namespace, undefined, undefined, undefined, q.fieldSelector, q.labelSelector), 'api read');
+      const res = await call(`list ${kind}`, (): Promise<unknown> => q.metadataOnly ? api.listMetadata(apiVersion, kind, q)
+        : api.list(apiVersion, kind, q.namespace, undefined, undefined, undefined, q.fieldSelector, q.labelSelector), 'api read');
       const raw = res as unknown as { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
       // A real API server's list items carry no apiVersion/kind (only the list does): give them
       // theirs, as kubectl does, so an item can be handed on as an object (to delete, describe, apply).

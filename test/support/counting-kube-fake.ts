@@ -4,7 +4,8 @@
  * had answered when it was sent, so requests sent together share a wave and a request sent after
  * another's answer is the next one. Every answer comes on a later turn of the event loop, as a
  * server's would. For tests that pin how a task reads ("a no-op verify is 2 waves, 10 requests"),
- * not what a real API server answers (that is the *.int.test.ts suites' job).
+ * not what a real API server answers (that is the *.int.test.ts suites' job). A `metadataOnly` list
+ * answers each item's metadata only, as a PartialObjectMetadataList does.
  *
  *   const kube = countingKubeFake([deployment, service]);
  *   await verifyFacts(kube.cluster, vars);
@@ -69,7 +70,8 @@ export function countingKubeFake(objects: readonly KubeObject[], o: CountingKube
     list: (apiVersion, kind, q = {}) => send('list', `${apiVersion}/${kind} ${JSON.stringify(q)}`, () => {
       if (!q.namespace && o.forbidListAcrossNamespaces?.includes(kind)) throw new KubeError(`list ${kind}: forbidden at the cluster scope`, 403);
       return {
-      items: [...store.values()].filter((o) => o.apiVersion === apiVersion && o.kind === kind && matches(o, q)).map((o) => structuredClone(o)),
+      items: [...store.values()].filter((o) => o.apiVersion === apiVersion && o.kind === kind && matches(o, q))
+        .map((o) => (q.metadataOnly ? { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: structuredClone(o.metadata) } : structuredClone(o))),
       resourceVersion: String(version),
       };
     }),

@@ -1,6 +1,7 @@
-// Helm's release state read from its Secrets (lib/helm/state.ts): one list for every release of the
-// run, started early by prefetch() (the cluster's warm-up) and awaited by the first get(); a failed
-// early list fails that get as a late one would. On the COUNTING FAKE API (test/support/counting-kube-fake.ts).
+// Helm's release state read from its Secrets (lib/helm/state.ts): one list of every release's labels
+// for the run, started early by prefetch() (the cluster's warm-up) and awaited by the first get(),
+// then the latest revision of each release asked for read whole; a failed early list fails that get
+// as a late one would. On the COUNTING FAKE API (test/support/counting-kube-fake.ts).
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { releaseStore } from '../../../lib/helm/state.ts';
@@ -14,15 +15,33 @@ function releaseSecret(name: string, namespace: string, version: number): KubeOb
 }
 
 describe('release store', () => {
-  it('prefetch starts the one list; later gets of every release use it', async () => {
-    const kube = countingKubeFake([releaseSecret('metallb', 'metallb-system', 1), releaseSecret('istiod', 'istio-system', 2)]);
+  it('prefetch starts the one list (labels only); a get reads the latest revision of its release whole, once', async () => {
+    const kube = countingKubeFake([
+      releaseSecret('metallb', 'metallb-system', 1),
+      ...[1, 2, 3].map((v) => releaseSecret('istiod', 'istio-system', v)),
+      releaseSecret('unasked', 'other', 1),
+    ]);
     const store = releaseStore(kube.api);
     store.prefetch?.();
-    expect(kube.count('list')).toBe(1);
+    expect(kube.requests.map((r) => r.what)).toEqual(['v1/Secret {"labelSelector":"owner=helm","metadataOnly":true}']);
     expect((await store.get('metallb-system', 'metallb'))?.revision).toBe(1);
-    expect((await store.get('istio-system', 'istiod'))?.revision).toBe(2);
+    const [a, b] = await Promise.all([store.get('istio-system', 'istiod'), store.get('istio-system', 'istiod')]);
+    expect([a?.revision, b?.revision]).toEqual([3, 3]);
     expect(await store.get('x', 'none')).toBeUndefined();
     expect(kube.count('list')).toBe(1);
+    // only the latest revision of each release asked for, each once; no other Secret's body
+    expect(kube.requests.filter((r) => r.verb === 'get').map((r) => r.what))
+      .toEqual(['v1/Secret/metallb-system/sh.helm.release.v1.metallb.v1', 'v1/Secret/istio-system/sh.helm.release.v1.istiod.v3']);
+  });
+
+  it('history and refresh read labels, and refresh the latest revision whole', async () => {
+    const kube = countingKubeFake([1, 2].map((v) => releaseSecret('istiod', 'istio-system', v)));
+    const store = releaseStore(kube.api);
+    expect(await store.history('istio-system', 'istiod')).toEqual([{ revision: 1, status: 'unknown' }, { revision: 2, status: 'unknown' }]);
+    expect((await store.refresh('istio-system', 'istiod'))?.revision).toBe(2);
+    expect((await store.get('istio-system', 'istiod'))?.revision).toBe(2); // kept from the refresh
+    expect(kube.requests.filter((r) => r.verb === 'get').map((r) => r.what)).toEqual(['v1/Secret/istio-system/sh.helm.release.v1.istiod.v2']);
+    expect(kube.requests.filter((r) => r.verb === 'list').every((r) => r.what.includes('"metadataOnly":true'))).toBe(true);
   });
 
   it('a failed early list is the first get\'s failure', async () => {

@@ -50,15 +50,12 @@ describe('runner prefetch', () => {
     expect(first.status('file', 'n1')).toBe('changed');
     const again = await run(vars);
     expect(again.outcome.exitCode).toBe(0);
+    // hosts whose tasks declare reads are connected at the run's start, all at once (as Task.usesHost)
+    expect(again.openedAtPlayStart?.sort()).toEqual(['n1', 'n2', 'n3', 'n4']);
     for (const host of ['n1', 'n2', 'n3', 'n4']) {
       expect(['kernel', 'dir', 'file', 'line', 'shared'].map((t) => again.status(t, host))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
       expect(again.commands(host), again.commands(host).join('\n---\n')).toHaveLength(1);
     }
-  });
-
-  it('hosts whose tasks declare reads are connected at the run\'s start, all at once (as Task.usesHost)', async () => {
-    const { openedAtPlayStart } = await run({ reads_dir: join(dir, 'warm') });
-    expect(openedAtPlayStart?.sort()).toEqual(['n1', 'n2', 'n3', 'n4']);
   });
 
   it('--check reads once per host and writes nothing: the real run after it still changes', async () => {

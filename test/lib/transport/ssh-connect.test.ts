@@ -1,5 +1,5 @@
 // lib/transport/ssh-connect.ts: TCP_NODELAY from the first byte of the handshake (a TCP STAND-IN on loopback that speaks no SSH).
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, Socket, type Server } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe('connectSsh', () => {
   it('turns Nagle off as it connects, before the key exchange and authentication (each a small round trip)', async () => {
-    const setNoDelay = vi.spyOn(ssh2.Client.prototype, 'setNoDelay');
+    const setNoDelay = vi.spyOn(Socket.prototype, 'setNoDelay');
     const { private: privateKey } = ssh2.utils.generateKeyPairSync('ed25519');
     writeFileSync(join(dir, 'id'), privateKey, { mode: 0o600 });
     try {
