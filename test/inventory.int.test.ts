@@ -59,12 +59,14 @@ describe('INI values as Ansible reads them (shlex + literal_eval)', () => {
     ['5', 5], ['-3', -3], ['1.5', 1.5], ['0x10', 16], ['True', true], ['None', null], ['yes', 'yes'], ['true', 'true'],
     ["'quoted'", 'quoted'], ['[1, "two"]', [1, 'two']], ["{'a': (1, 2)}", { a: [1, 2] }], ['010', '010'],
     ['192.168.1.10', '192.168.1.10'], ['a b c', 'a b c'], ['5 # comment', 5], ['"a" "b"', 'ab'], ['1_000', 1000],
+    ['0', 0], ['00', 0], ['1.2.', '1.2.'], ['10.0.0', '10.0.0'], ['1.5e3', 1500], ['6443', 6443],
   ])('literal_eval(%s)', (text, value) => {
     expect(pythonValue(text)).toEqual(value);
   });
 
   it('splits host lines as shlex does', () => {
     expect(shlexSplit(`h a=1 b="x y" c='q' d=a\\ b # gone`)).toEqual(['h', 'a=1', 'b=x y', 'c=q', 'd=a b']);
+    expect(shlexSplit(' h  a=1\tb=10.0.0.1 ')).toEqual(['h', 'a=1', 'b=10.0.0.1']);
   });
 });
 

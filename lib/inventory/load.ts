@@ -14,7 +14,7 @@ import { locateInventory } from './locate.ts';
 import { InventoryModel } from './model.ts';
 import { orphanWarnings } from './orphans.ts';
 import type { VarLayer } from './types.ts';
-import { decryptInline, findVarsFiles, type LoadContext, loadVarsFile, readInventoryText, registerStrings } from './vars-files.ts';
+import { decryptInline, direntKind, findVarsFiles, type Listing, type LoadContext, loadVarsFile, readInventoryText, registerStrings } from './vars-files.ts';
 import type { VaultKeyring } from './vault.ts';
 import { listProblem } from './read-file.ts';
 import { parseAnsibleYaml, YamlSizeError, yamlProblem, yamlWhere } from './yaml-ansible.ts';
@@ -148,7 +148,7 @@ async function loadVarsDirs(dir: string, model: InventoryModel, ctx: LoadContext
   const read = async (sub: string, names: readonly string[], what: 'group' | 'host'): Promise<Map<string, VarLayer[]>> => {
     const base = join(dir, sub);
     const present = await listNames(base, ctx);
-    warnings.push(...orphanWarnings(base, ctx.display(base), present, names, what));
+    warnings.push(...orphanWarnings(base, ctx.display(base), present.keys(), names, what));
     const out = new Map<string, VarLayer[]>();
     for (const name of names) {
       if (!present.has(name) && !present.has(`${name}.yml`) && !present.has(`${name}.yaml`) && !present.has(`${name}.json`)) continue;
@@ -163,13 +163,13 @@ async function loadVarsDirs(dir: string, model: InventoryModel, ctx: LoadContext
   return { groups, hosts };
 }
 
-/** The names in a vars folder; none when it does not exist. Any other failure is a problem. */
-async function listNames(dir: string, ctx: LoadContext): Promise<Set<string>> {
+/** The entries of a vars folder and their kinds; none when it does not exist. Any other failure is a problem. */
+async function listNames(dir: string, ctx: LoadContext): Promise<Listing> {
   try {
-    return new Set(await readdir(dir));
+    return new Map((await readdir(dir, { withFileTypes: true })).map((d) => [d.name, direntKind(d)]));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code !== 'ENOENT') ctx.problems.push(listProblem(ctx.display(dir), err));
-    return new Set();
+    return new Map();
   }
 }

@@ -9,7 +9,7 @@ import { pathKind } from './vars-files.ts';
 
 const VARS_EXTENSIONS = ['.yml', '.yaml', '.json'];
 
-export function orphanWarnings(base: string, shown: string, entries: ReadonlySet<string>, known: readonly string[], what: 'group' | 'host'): string[] {
+export function orphanWarnings(base: string, shown: string, entries: Iterable<string>, known: readonly string[], what: 'group' | 'host'): string[] {
   const knownSet = new Set(known);
   const warnings: string[] = [];
   for (const entry of [...entries].sort()) {

@@ -7,6 +7,8 @@
 
 /** Python's shlex.split(line, comments=True) in POSIX mode. Throws on an unclosed quote. */
 export function shlexSplit(line: string): string[] {
+  // no quote, escape or comment (most host lines): words between blanks
+  if (!/['"\\#]/.test(line)) return line.split(/[ \t\r\n]+/).filter((t) => t !== '');
   const tokens: string[] = [];
   let token = '';
   let inToken = false;
@@ -51,6 +53,9 @@ const NOT_LITERAL = Symbol('not a literal');
 export function pythonValue(text: string): unknown {
   // fast path: a bare word (not True/False/None, not a string prefix) is never a literal
   if (/^[A-Za-z_]/.test(text) && !/^(?:True|False|None)\s*(?:#.*)?$/.test(text) && !/^[rRbBuU]{0,2}['"]/.test(text)) return text;
+  // an IPv4 address (digits and two or more dots) is never one; a plain decimal integer is that number
+  if (/^\d+\.\d+\.[\d.]*$/.test(text)) return text;
+  if (/^(?:0|[1-9]\d*)$/.test(text)) return Number(text);
   const parser = new LiteralParser(text.replace(/^[ \t]+/, ''));
   try {
     const value = parser.value();

@@ -109,11 +109,13 @@ const MAGIC: ReadonlySet<string> = new Set(['inventory_hostname', 'inventory_hos
 class HostVars implements ResolvedVars {
   private readonly stack: Stack;
   private readonly own: Map<string, Winner> | undefined;
-  private readonly done = new Map<string, unknown>();
+  /** Rendered values of this host's templates (made on the first; most hosts of a group set render none). */
+  private doneMap: Map<string, unknown> | undefined;
   /** What each rendered var depended on (shared-renders.ts), for the renders that read it. */
-  private readonly depsOf = new Map<string, Deps>();
-  private readonly frames: Frame[] = [];
+  private depsMap: Map<string, Deps> | undefined;
+  private frames: Frame[] | undefined;
   private namesCache: readonly string[] | undefined;
+  private tailCache: readonly string[] | undefined;
 
   private readonly resolver: Resolver;
   readonly host: string;
@@ -135,13 +137,24 @@ class HostVars implements ResolvedVars {
   /** Every var name, in the order a Map filled with role defaults, then the inventory, then -e would hold them. */
   get names(): readonly string[] {
     if (this.namesCache) return this.namesCache;
+    const tail = this.tail();
+    return (this.namesCache = tail.length ? Object.freeze([...this.stack.names, ...tail]) : this.stack.names);
+  }
+
+  nameParts(): readonly (readonly string[])[] {
+    const tail = this.tail();
+    return tail.length ? [this.stack.names, tail] : [this.stack.names];
+  }
+
+  /** The names after the group set's: the host's own, then -e's, each not seen before. */
+  private tail(): readonly string[] {
+    if (this.tailCache) return this.tailCache;
     const { extra } = this.resolver;
     const { own, stack } = this;
-    if (!own && extra.size === 0) return (this.namesCache = stack.names);
-    const names = [...stack.names];
-    if (own) for (const k of own.keys()) if (!stack.winners.has(k)) names.push(k);
-    for (const k of extra.keys()) if (!stack.winners.has(k) && !own?.has(k)) names.push(k);
-    return (this.namesCache = Object.freeze(names));
+    const tail: string[] = [];
+    if (own) for (const k of own.keys()) if (!stack.winners.has(k)) tail.push(k);
+    for (const k of extra.keys()) if (!stack.winners.has(k) && !own?.has(k)) tail.push(k);
+    return (this.tailCache = tail);
   }
 
   sharedBy(names: ReadonlySet<string>): object | undefined {
@@ -203,12 +216,13 @@ class HostVars implements ResolvedVars {
     }
     const fixed = winner.fixed();
     if (fixed !== PER_HOST) return fixed;
-    if (this.done.has(name)) return this.done.get(name);
+    const done = this.doneMap;
+    if (done?.has(name)) return done.get(name);
     const groupSets = !this.overrides(name);
     const shared = groupSets ? this.stack.renders.get(name) : undefined;
     if (shared && !shared.deps.some((d) => this.overrides(d))) {
-      this.done.set(name, shared.value);
-      this.depsOf.set(name, shared.deps);
+      (this.doneMap ??= new Map()).set(name, shared.value);
+      (this.depsMap ??= new Map()).set(name, shared.deps);
       return shared.value;
     }
     return this.render(name, winner, groupSets);
@@ -224,7 +238,8 @@ class HostVars implements ResolvedVars {
     }
     stack.push({ host: this.host, name });
     const frame = new Frame(groupSets);
-    this.frames.push(frame);
+    const frames = (this.frames ??= []);
+    frames.push(frame);
     let deps: Deps = false;
     try {
       let value = renderValue(winner.value, this.scope());
@@ -234,7 +249,7 @@ class HostVars implements ResolvedVars {
         value = this.below(name, winner.layer);
       }
       deps = frame.result(value);
-      this.done.set(name, deps ? deepFreeze(value) : value);
+      (this.doneMap ??= new Map()).set(name, deps ? deepFreeze(value) : value);
       if (deps && groupSets) this.stack.renders.set(name, { value, deps });
       return value;
     } catch (e) {
@@ -244,14 +259,14 @@ class HostVars implements ResolvedVars {
       throw e;
     } finally {
       stack.pop();
-      this.frames.pop();
-      this.depsOf.set(name, deps);
+      frames.pop();
+      (this.depsMap ??= new Map()).set(name, deps);
     }
   }
 
   /** A template of this host looked at `name`: the render under way depends on it. */
   private note(name: string): void {
-    this.frames.at(-1)?.note(name, this.overrides(name), this.depsOf.get(name));
+    this.frames?.at(-1)?.note(name, this.overrides(name), this.depsMap?.get(name));
   }
 
   /** The value of `name` from the highest layer under `layer` (for an omitted value). */

@@ -61,6 +61,12 @@ export interface ResolveOptions {
 export interface ResolvedVars {
   /** Every var name visible to the host. */
   readonly names: readonly string[];
+  /**
+   * `names` in consecutive parts, in order: the first (role defaults and the group set's vars) is
+   * the same array for every host of a group set, so a walk over every name of many hosts can
+   * work the first part out once per group set; the rest are the host's own (and -e).
+   */
+  nameParts?(): readonly (readonly string[])[];
   /** The rendered value; throws InventoryError naming file and key on an undefined reference. */
   get(name: string): unknown;
   has(name: string): boolean;

@@ -5,7 +5,7 @@
  * `<name>.json`. Each file is one layer; empty files are skipped. Vault-encrypted files and
  * inline `!vault` values are decrypted here and registered as secrets.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Problem } from '../errors.ts';
 import { registerSecret } from '../secrets.ts';
@@ -34,20 +34,29 @@ export function pathKind(path: string): 'file' | 'dir' | undefined {
 /** Where a vars folder that cannot be listed is reported. */
 export type ListProblem = (path: string, error: unknown) => void;
 
+/** The kinds of a folder's entries, from its listing (a symlink or anything odd: undefined, stat it). */
+export type Listing = ReadonlyMap<string, 'file' | 'dir' | undefined>;
+
+/** A listing entry's kind without a stat when the listing says it (regular file, folder). */
+export function direntKind(d: Dirent): 'file' | 'dir' | undefined {
+  return d.isFile() ? 'file' : d.isDirectory() ? 'dir' : undefined;
+}
+
 function dirFiles(dir: string, onError: ListProblem): string[] {
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = readdirSync(dir).sort();
+    entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (e) {
     onError(dir, e);
     return [];
   }
   const out: string[] = [];
-  for (const name of names) {
+  for (const entry of entries) {
+    const name = entry.name;
     if (name.startsWith('.') || name.endsWith('~')) continue;
     const ext = extname(name);
     const full = join(dir, name);
-    const k = pathKind(full);
+    const k = direntKind(entry) ?? pathKind(full);
     if (k === 'dir' && !ext) out.push(...dirFiles(full, onError));
     else if (k === 'file' && (!ext || EXTENSIONS.includes(ext))) out.push(full);
   }
@@ -56,15 +65,15 @@ function dirFiles(dir: string, onError: ListProblem): string[] {
 
 /**
  * The vars files for one entity (`group_vars/<name>` or `host_vars/<name>`), in load order.
- * `present`, the names listed in `base`, spares a stat of each candidate that is not there.
+ * `listing`, the entries of `base`, spares a stat of each candidate (absent, file or folder).
  */
-export function findVarsFiles(base: string, name: string, onError: ListProblem, present?: ReadonlySet<string>): string[] {
+export function findVarsFiles(base: string, name: string, onError: ListProblem, listing?: Listing): string[] {
   if (name.startsWith('/')) return [];
-  const listed = present && !name.includes('/') ? present : undefined;
+  const listed = listing && !name.includes('/') ? listing : undefined;
   for (const ext of EXTENSIONS) {
     if (listed && !listed.has(name + ext)) continue;
     const path = join(base, name + ext);
-    const k = pathKind(path);
+    const k = listed?.get(name + ext) ?? pathKind(path);
     if (k === 'dir') return dirFiles(path, onError);
     if (k === 'file') return [path];
   }

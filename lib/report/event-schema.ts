@@ -9,8 +9,9 @@
  */
 import { z } from 'zod';
 import type { RunEvent } from './events.ts';
+import { EVENT_SCHEMA_VERSION } from './event-version.ts';
 
-export const EVENT_SCHEMA_VERSION = 1;
+export { EVENT_SCHEMA_VERSION };
 
 const status = z.enum(['ok', 'changed', 'skipped', 'failed', 'unreachable']);
 const hostStats = z.object({

@@ -4,7 +4,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mask, maskDeep } from '../secrets.ts';
-import { EVENT_SCHEMA_VERSION } from './event-schema.ts';
+import { EVENT_SCHEMA_VERSION } from './event-version.ts';
 import type { Output, Reporter, RunEvent } from './events.ts';
 
 /** One event as one line of text (masked), with its envelope. */

@@ -231,8 +231,14 @@ function computePrefixes(role: Role): string[] {
 /** What unknownKeys says about one name that no loaded role declares: a foreign layout's name, or an unknown one with a role's prefix. */
 type NameVerdict = { readonly foreign: string } | { readonly unknown: string } | null;
 
-/** Verdicts per name, for one set of loaded roles' names and one selection: hosts share most names. */
-const nameVerdicts = new WeakMap<ReadonlySet<string>, WeakMap<readonly Role[], Map<string, NameVerdict>>>();
+/** Per set of loaded roles' names and selection: each name's verdict, and each shared names part's names that have one. */
+interface NameVerdicts {
+  readonly byName: Map<string, NameVerdict>;
+  readonly flagged: WeakMap<readonly string[], readonly string[]>;
+  prefixes: string[] | undefined;
+}
+
+const nameVerdicts = new WeakMap<ReadonlySet<string>, WeakMap<readonly Role[], NameVerdicts>>();
 
 function nameVerdict(name: string, prefixes: readonly string[], known: ReadonlySet<string>): NameVerdict {
   const foreign = foreignVarMessage(name);
@@ -243,27 +249,35 @@ function nameVerdict(name: string, prefixes: readonly string[], known: ReadonlyS
   return { unknown: `unknown variable; ${suggestion ? `did you mean ${suggestion}?` : 'no role uses it; remove it or check the spelling (npm run doc -- <role>)'}` };
 }
 
+function verdictOf(name: string, v: NameVerdicts, selected: readonly Role[], known: ReadonlySet<string>): NameVerdict {
+  if (known.has(name)) return null;
+  let verdict = v.byName.get(name);
+  if (verdict === undefined) v.byName.set(name, (verdict = nameVerdict(name, (v.prefixes ??= selected.flatMap(rolePrefixes)), known)));
+  return verdict;
+}
+
 /** Unknown keys that start with a selected role's prefix; `known` are the var names of every loaded role. */
 export function unknownKeys(selected: readonly Role[], known: ReadonlySet<string>, resolved: ResolvedVars): Problem[] {
   let bySelection = nameVerdicts.get(known);
   if (!bySelection) nameVerdicts.set(known, (bySelection = new WeakMap()));
-  let verdicts = bySelection.get(selected);
-  if (!verdicts) bySelection.set(selected, (verdicts = new Map()));
-  let prefixes: string[] | undefined;
+  let v = bySelection.get(selected);
+  if (!v) bySelection.set(selected, (v = { byName: new Map(), flagged: new WeakMap(), prefixes: undefined }));
   const problems: Problem[] = [];
-  for (const name of resolved.names) {
-    if (known.has(name)) continue;
-    let verdict = verdicts.get(name);
-    if (verdict === undefined) verdicts.set(name, (verdict = nameVerdict(name, (prefixes ??= selected.flatMap(rolePrefixes)), known)));
-    if (verdict === null) continue;
-    const source = resolved.sourceOf(name);
-    if ('foreign' in verdict) {
-      problems.push({ file: source, key: name, message: verdict.foreign });
-      continue;
+  const parts = resolved.nameParts?.() ?? [resolved.names];
+  parts.forEach((part, i) => {
+    // the first part is shared by a group set's hosts: its names with a verdict are found once
+    let names = i === 0 ? v.flagged.get(part) : undefined;
+    if (!names) {
+      names = part.filter((n) => verdictOf(n, v, selected, known) !== null);
+      if (i === 0) v.flagged.set(part, names);
     }
-    if (source.startsWith('role defaults (') || source === PLATFORM_DEFAULTS_SOURCE) continue;
-    problems.push({ file: source, key: name, message: verdict.unknown });
-  }
+    for (const name of names) {
+      const verdict = verdictOf(name, v, selected, known)!;
+      const source = resolved.sourceOf(name);
+      if ('foreign' in verdict) problems.push({ file: source, key: name, message: verdict.foreign });
+      else if (!source.startsWith('role defaults (') && source !== PLATFORM_DEFAULTS_SOURCE) problems.push({ file: source, key: name, message: verdict.unknown });
+    }
+  });
   return problems;
 }
 

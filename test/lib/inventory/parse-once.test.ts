@@ -7,10 +7,15 @@ import { parseIni } from '../../../lib/inventory/ini.ts';
 import { loadInventory } from '../../../lib/inventory/index.ts';
 import { parseAnsibleYaml } from '../../../lib/inventory/yaml-ansible.ts';
 import { InventoryError } from '../../../lib/errors.ts';
+import { statSync } from 'node:fs';
 
 vi.mock('../../../lib/inventory/ini.ts', async (original) => {
   const m = await original<typeof import('../../../lib/inventory/ini.ts')>();
   return { ...m, parseIni: vi.fn(m.parseIni) };
+});
+vi.mock('node:fs', async (original) => {
+  const m = await original<typeof import('node:fs')>();
+  return { ...m, statSync: vi.fn(m.statSync) };
 });
 vi.mock('../../../lib/inventory/yaml-ansible.ts', async (original) => {
   const m = await original<typeof import('../../../lib/inventory/yaml-ansible.ts')>();
@@ -35,6 +40,7 @@ afterAll(async () => {
 beforeEach(() => {
   vi.mocked(parseIni).mockClear();
   vi.mocked(parseAnsibleYaml).mockClear();
+  vi.mocked(statSync).mockClear();
 });
 
 const yamlTexts = () => vi.mocked(parseAnsibleYaml).mock.calls.map((c) => c[0]);
@@ -51,6 +57,17 @@ describe('loading an inventory folder', () => {
     expect(inv.layersOf('w1').map((l) => l.source)).toEqual(['ini/group_vars/web.yml', 'ini/hosts', 'ini/host_vars/w1.yml']);
     expect(vi.mocked(parseIni)).toHaveBeenCalledTimes(1);
     expect(yamlTexts().sort()).toEqual(['tier: back\n', 'tier: front\n', 'x: 1\n']);
+  });
+
+  it('finds group_vars/ and host_vars/ files from the folder listings, without a stat per file', async () => {
+    const files: Record<string, string> = { hosts: `[web]\n${Array.from({ length: 30 }, (_, i) => `w${i}`).join('\n')}\n`, 'group_vars/web/a.yml': 'a: 1\n', 'group_vars/web/b.yml': 'b: 2\n' };
+    for (let i = 0; i < 30; i += 2) files[`host_vars/w${i}.yml`] = `n: ${i}\n`;
+    const dir = await tree('listed', files);
+    const inv = await loadInventory(dir, { projectDir: tmp });
+    expect(inv.layersOf('w4').map((l) => l.source)).toEqual(['listed/group_vars/web/a.yml', 'listed/group_vars/web/b.yml', 'listed/host_vars/w4.yml']);
+    expect(inv.layersOf('w5').map((l) => l.source)).toEqual(['listed/group_vars/web/a.yml', 'listed/group_vars/web/b.yml']);
+    // the -i path and the folder's hosts file; none of the 17 vars files or their folders
+    expect(vi.mocked(statSync).mock.calls.length).toBeLessThanOrEqual(2);
   });
 
   it('still names the hosts file and line of a bad INI line, from that one parse', async () => {

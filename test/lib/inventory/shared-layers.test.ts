@@ -68,5 +68,10 @@ describe('hosts in the same groups', () => {
     expect(w2.names).toEqual(['mem', 'replicas', 'pools', 'label', 'plain', 'tier', 'port_note']);
     expect(w2.all()).toEqual({ mem: '256Mi', replicas: 1, pools: [{ name: 'a', addresses: ['10.0.0.1-10.0.0.9'] }], label: 'w2-x', plain: 'text', tier: 'front', port_note: 'own' });
     expect(resolveHost(inv, 'w1', { roleDefaults: defaults }).names).toBe(resolveHost(inv, 'w1', { roleDefaults: defaults }).names);
+    // in parts: the group set's names, one array for all its hosts, then the host's own
+    const parts = w2.nameParts!();
+    expect(parts[0]).toBe(resolveHost(inv, 'w1', { roleDefaults: defaults }).nameParts!()[0]);
+    expect(parts.flat()).toEqual(w2.names);
+    expect(w3.nameParts!().flat()).toEqual(w3.names);
   });
 });
