@@ -34,6 +34,9 @@ describe('known_hosts', () => {
     expect(hostsFieldMatches('a,10.0.0.1', '10.0.0.1')).toBe(true);
     expect(hostsFieldMatches('10.0.0.*', '10.0.0.7')).toBe(true);
     expect(hostsFieldMatches('10.0.0.*,!10.0.0.7', '10.0.0.7')).toBe(false);
+    expect(hostsFieldMatches('Node1.Example,other', 'node1.example')).toBe(true); // names match case-insensitively, as OpenSSH's
+    expect(hostsFieldMatches('node1.example', 'node1.example.org')).toBe(false);
+    expect(hostsFieldMatches('node1.*,!NODE1.bad', 'node1.bad')).toBe(false);
     expect(hostsFieldMatches(hashed('10.0.0.1'), '10.0.0.1')).toBe(true);
     expect(hostsFieldMatches(hashed('10.0.0.1'), '10.0.0.2')).toBe(false);
     expect(knownHostName('h', 22)).toBe('h');

@@ -58,6 +58,12 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`, 'i');
 }
 
+/** One pattern against a name, case-insensitively; a pattern without wildcards is compared as a string (no RegExp per line and host). */
+function patternMatches(pattern: string, name: string): boolean {
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern.length === name.length && pattern.toLowerCase() === name.toLowerCase();
+  return globToRegExp(pattern).test(name);
+}
+
 function hashedMatch(field: string, name: string): boolean {
   const [, kind, salt, hash] = field.split('|');
   if (kind !== '1' || !salt || !hash) return false;
@@ -70,7 +76,7 @@ export function hostsFieldMatches(field: string, name: string): boolean {
   let matched = false;
   for (const pattern of field.split(',')) {
     const negated = pattern.startsWith('!');
-    if (globToRegExp(negated ? pattern.slice(1) : pattern).test(name)) {
+    if (patternMatches(negated ? pattern.slice(1) : pattern, name)) {
       if (negated) return false;
       matched = true;
     }
