@@ -12,6 +12,7 @@
  * included, `role_name` not).
  */
 import type { GroupNode } from './model.ts';
+import { isRawJson } from './python-float.ts';
 import type { VarLayer } from './types.ts';
 
 type Json = Record<string, unknown>;
@@ -66,13 +67,32 @@ export function toAnsibleHost(inv: ListableInventory, host: string): Json {
   const merged: Json = {};
   for (const layer of inv.rawLayersOf(host)) Object.assign(merged, layer.vars);
   for (const name of INTERNAL_VARS) delete merged[name];
-  return JSON.parse(JSON.stringify(merged)) as Json;
+  return jsonValue(merged) as Json;
+}
+
+/** What JSON.parse(JSON.stringify(v)) gives, but a float kept as Python prints it (python-float.ts). */
+function jsonValue(value: unknown): unknown {
+  let v = value;
+  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON(): unknown }).toJSON();
+  if (isRawJson(v)) return v;
+  if (Array.isArray(v)) return v.map((x) => jsonValue(x) ?? null);
+  if (v !== null && typeof v === 'object') {
+    const out: Json = {};
+    for (const k of Object.keys(v)) {
+      const x = jsonValue((v as Json)[k]);
+      if (x !== undefined) out[k] = x;
+    }
+    return out;
+  }
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  return typeof v === 'function' || typeof v === 'symbol' ? undefined : v;
 }
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
     const obj = (typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON(): unknown }).toJSON() : value) as Json;
+    if (isRawJson(obj)) return obj;
     if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return sortKeys(obj);
     return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, sortKeys(obj[k])]));
   }

@@ -7,6 +7,7 @@
 import type { Problem } from '../errors.ts';
 import { expandHostPattern } from './host-pattern.ts';
 import type { InventoryModel } from './model.ts';
+import { inventoryFloat } from './python-float.ts';
 import { pythonValue, shlexSplit } from './python-literal.ts';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
@@ -103,7 +104,7 @@ function parseHostLine(model: InventoryModel, group: string, line: string): void
   for (const t of tokens.slice(1)) {
     const eq = t.indexOf('=');
     if (eq < 0) throw new Error(`expected key=value host variable, got "${t}": write it as ${t}=<value>`);
-    vars.push([t.slice(0, eq), pythonValue(t.slice(eq + 1))]);
+    vars.push([t.slice(0, eq), iniValue(t.slice(eq + 1))]);
   }
   for (const host of hosts) {
     model.addHost(host, group, port);
@@ -114,7 +115,13 @@ function parseHostLine(model: InventoryModel, group: string, line: string): void
 function parseVarLine(model: InventoryModel, group: string, line: string): void {
   const eq = line.indexOf('=');
   if (eq < 0) throw new Error(`expected key=value in [${group}:vars], got "${line}"`);
-  model.setGroupVar(group, line.slice(0, eq).trim(), pythonValue(line.slice(eq + 1).trim()));
+  model.setGroupVar(group, line.slice(0, eq).trim(), iniValue(line.slice(eq + 1).trim()));
+}
+
+/** literal_eval's value, a float kept as one for --list (`ratio=1.0`: python-float.ts). */
+function iniValue(text: string): unknown {
+  const v = pythonValue(text);
+  return typeof v === 'number' && /^[-+]?[\d_]*\.?[\d_]*(?:[eE][-+]?\d[\d_]*)?\s*(?:#.*)?$/.test(text) && /[.eE]/.test(text.replace(/#.*/, '')) ? inventoryFloat(v) : v;
 }
 
 function parseChildLine(model: InventoryModel, pending: Map<string, Pending>, group: string, line: string, lineNo: number): void {

@@ -10,7 +10,8 @@ import type { Inventory, ResolvedVars, ResolveOptions, Source, VarLayer } from '
 import { OMIT } from './jinja/values.ts';
 import { PLAY_VAR_NAMES, playVar, type PlayVars } from './play-vars.ts';
 import { VaultText } from './yaml-ansible.ts';
-import { layerWinners, PER_HOST, Stack, type Winner } from './winners.ts';
+import { layerWinners, ownWinners, PER_HOST, Stack, type Winner } from './winners.ts';
+import { hostvarsView, varsView } from './hostvars-view.ts';
 import { deepFreeze, type Deps, Frame } from './shared-renders.ts';
 
 function inventorySources(inv: Inventory): readonly string[] {
@@ -24,14 +25,6 @@ function isHost(inv: Inventory, host: string): boolean {
   let set = hostSets.get(inv);
   if (!set) hostSets.set(inv, (set = new Set(inv.hosts)));
   return set.has(host);
-}
-
-/** A host's own winners, per its own layers (the inventory keeps one array per host): shared by every resolver of the host. */
-const ownCache = new WeakMap<readonly VarLayer[], Map<string, Winner>>();
-function ownWinners(own: readonly VarLayer[]): Map<string, Winner> {
-  let map = ownCache.get(own);
-  if (!map) ownCache.set(own, (map = layerWinners(own)));
-  return map;
 }
 
 const NO_PLAY: PlayVars = {};
@@ -55,7 +48,7 @@ class Resolver {
     this.options = options;
     this.defaults = layerWinners(options.roleDefaults ?? NONE);
     this.extra = layerWinners(options.extraVars ?? NONE);
-    this.hostvars = hostvarsProxy(this);
+    this.hostvars = hostvarsView({ hosts: inv.hosts, isHost: (h) => isHost(inv, h), view: (h) => this.host(h).view() });
   }
 
   /** The winners of a group set's layers over the role defaults, shared by the hosts in that group set. */
@@ -310,7 +303,7 @@ class HostVars implements ResolvedVars {
 
   /** `hostvars['h']`: this host's vars as a read-only view. */
   view(): Record<string, unknown> {
-    return (this.viewCache ??= varsProxy(this));
+    return (this.viewCache ??= varsView({ lookup: (n) => this.lookup(n), has: (n) => this.has(n) || MAGIC.has(n), names: () => this.names }));
   }
 
   private magic(name: string): unknown {
@@ -327,23 +320,4 @@ class HostVars implements ResolvedVars {
       default: return playVar(name, this.resolver.options.play, inventorySources(inv));
     }
   }
-}
-
-/** `hostvars['h']['x']`: each host resolved lazily on access. */
-function hostvarsProxy(resolver: Resolver): Record<string, unknown> {
-  return new Proxy({}, {
-    get: (_t, host) => (typeof host === 'string' ? resolver.host(host).view() : undefined),
-    has: (_t, host) => typeof host === 'string' && isHost(resolver.inv, host),
-    ownKeys: () => [...resolver.inv.hosts],
-    getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),
-  });
-}
-
-function varsProxy(h: HostVars): Record<string, unknown> {
-  return new Proxy({}, {
-    get: (_t, name) => (typeof name === 'string' ? h.lookup(name) : undefined),
-    has: (_t, name) => typeof name === 'string' && (h.has(name) || MAGIC.has(name)),
-    ownKeys: () => [...h.names],
-    getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),
-  });
 }

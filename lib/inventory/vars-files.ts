@@ -11,6 +11,7 @@ import type { Problem } from '../errors.ts';
 import { registerSecret } from '../secrets.ts';
 import { nulProblems } from './hostile.ts';
 import { readRegularFile, UnreadableFileError } from './read-file.ts';
+import { FloatValue } from './python-float.ts';
 import type { VarLayer } from './types.ts';
 import { decryptVault, isVaultText, type VaultKeyring } from './vault.ts';
 import { parseAnsibleYaml, VaultText, YamlSizeError, YamlTimestamp, yamlProblem, yamlWhere } from './yaml-ansible.ts';
@@ -165,12 +166,13 @@ export function decryptInline(value: unknown, source: string, path: string, ctx:
 }
 
 /**
- * A copy with each VaultText replaced by its plaintext and each YamlTimestamp by its text (what
- * the run sees). UnsafeText stays: the renderer passes it through untemplated.
+ * A copy with each VaultText replaced by its plaintext, each YamlTimestamp by its text and each
+ * FloatValue by its number (what the run sees). UnsafeText stays: the renderer passes it through untemplated.
  */
 export function plainValue(value: unknown): unknown {
   if (value instanceof VaultText) return value.plaintext ?? value;
   if (value instanceof YamlTimestamp) return value.text;
+  if (value instanceof FloatValue) return value.value;
   if (Array.isArray(value)) return value.some(hasVault) ? value.map(plainValue) : value;
   if (value && typeof value === 'object' && hasVault(value)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainValue(v)]));
@@ -179,7 +181,7 @@ export function plainValue(value: unknown): unknown {
 }
 
 function hasVault(value: unknown): boolean {
-  if (value instanceof VaultText || value instanceof YamlTimestamp) return true;
+  if (value instanceof VaultText || value instanceof YamlTimestamp || value instanceof FloatValue) return true;
   if (Array.isArray(value)) return value.some(hasVault);
   if (value && typeof value === 'object') return Object.values(value).some(hasVault);
   return false;

@@ -78,3 +78,11 @@ export class Stack {
     return fixed;
   }
 }
+
+/** A host's own winners, per its own layers (the inventory keeps one array per host): shared by every resolver of the host. */
+const ownCache = new WeakMap<readonly VarLayer[], Map<string, Winner>>();
+export function ownWinners(own: readonly VarLayer[]): Map<string, Winner> {
+  let map = ownCache.get(own);
+  if (!map) ownCache.set(own, (map = layerWinners(own)));
+  return map;
+}

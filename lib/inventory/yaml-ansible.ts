@@ -1,12 +1,13 @@
 /**
  * YAML as Ansible reads it (PyYAML's YAML 1.1 resolvers, through the `yaml` package):
  * booleans are exactly yes/no/on/off/true/false in their three spellings (not `y`/`n`), `010` is
- * octal 8, `09` stays a string, a float needs a dot, dates stay strings and datetimes become
+ * octal 8, `09` stays a string, a float needs a dot (and stays one for --list: python-float.ts), dates stay strings and datetimes become
  * YamlTimestamp (printed as Ansible prints them), `<<` merge keys work and duplicate keys keep the last value.
  * `!vault |` scalars become VaultText (decrypted later), `!unsafe` scalars UnsafeText (never templated).
  */
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type ScalarTag, type Tags } from 'yaml';
 import { FlatYaml } from './yaml-flat.ts';
+import { inventoryFloat } from './python-float.ts';
 
 /** An inline `!vault |` value: the ciphertext, and the plaintext once decrypted. */
 export class VaultText {
@@ -97,7 +98,7 @@ function resolveFloat(source: string): number {
 const ansibleScalars: ScalarTag[] = [
   { tag: 'tag:yaml.org,2002:bool', default: true, test: BOOL, identify: (v) => typeof v === 'boolean', resolve: (s) => /^(?:yes|true|on)$/i.test(s) as never },
   { tag: 'tag:yaml.org,2002:int', default: true, test: INT, identify: (v) => Number.isInteger(v), resolve: (s) => resolveInt(s) },
-  { tag: 'tag:yaml.org,2002:float', default: true, test: FLOAT, identify: (v) => typeof v === 'number', resolve: (s) => resolveFloat(s) },
+  { tag: 'tag:yaml.org,2002:float', default: true, test: FLOAT, identify: (v) => typeof v === 'number', resolve: (s) => inventoryFloat(resolveFloat(s)) as never },
   { tag: '!vault', resolve: (s) => new VaultText(s) as never },
   { tag: 'tag:yaml.org,2002:timestamp', default: true, test: TIMESTAMP, identify: (v) => v instanceof YamlTimestamp, resolve: (s) => resolveTimestamp(s) as never },
   { tag: '!unsafe', resolve: (s) => new UnsafeText(s) as never },

@@ -6,6 +6,7 @@
 import type { Problem } from '../errors.ts';
 import { expandHostPattern } from './host-pattern.ts';
 import type { InventoryModel } from './model.ts';
+import { FloatValue } from './python-float.ts';
 
 type Data = Record<string, unknown>;
 
@@ -91,6 +92,7 @@ function parseHosts(model: InventoryModel, group: string, hosts: Data, path: str
   }
 }
 
-function describe(v: unknown): string {
+function describe(value: unknown): string {
+  const v = value instanceof FloatValue ? value.value : value;
   return Array.isArray(v) ? 'a list' : `${typeof v} ${JSON.stringify(v)}`;
 }
