@@ -107,6 +107,20 @@ describe('ssh transport: commands', () => {
       expect(ps.stdout.trim()).toBe('');
     });
   });
+
+  it('hostTimeout false: no timeout process on the host (the command bounds itself), and still given up after timeoutMs', async () => {
+    await withTransport('sh1', async (t) => {
+      // the parent of the persistent shell's subshell is the sshd session; under `timeout` it is timeout
+      const parent = sh`read -r c </proc/$PPID/comm; echo "$c"`;
+      expect((await t.run(parent, { timeoutMs: 5_000 })).stdout.trim()).toBe('timeout');
+      expect((await t.run(parent, { timeoutMs: 5_000, hostTimeout: false })).stdout.trim()).toMatch(/^sshd/);
+      const r = await t.run(sh`sleep 27.1828; echo never`, { timeoutMs: 400, hostTimeout: false });
+      expect(r).toMatchObject({ code: null, timedOut: true, stdout: '' });
+      expect(r.durationMs).toBeLessThan(2000);
+      // the transport goes on: the next command opens another shell
+      expect((await t.run(sh`echo after`)).stdout).toBe('after\n');
+    });
+  });
 });
 
 describe('ssh transport: files', () => {

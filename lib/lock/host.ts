@@ -76,7 +76,8 @@ function heldWatcher(host: string, s: LockSettings, say: (m: string) => void): (
 export async function takeHostLock(t: Transport, run: RunIdentity, s: LockSettings, o: HostLockOptions): Promise<HeldHostLock> {
   const watch = t.kind === 'local' ? String(process.pid) : '';
   const r = await t.run(sh`${raw(ACQUIRE_SCRIPT)}`, {
-    env: env(run, s, 'take', watch), timeoutMs: (s.capstan_lock_timeout + 30) * 1000, onStdout: heldWatcher(t.host, s, o.say),
+    // the script bounds its waits (flock -w capstan_lock_timeout): no `timeout` process on the host
+    env: env(run, s, 'take', watch), timeoutMs: (s.capstan_lock_timeout + 30) * 1000, hostTimeout: false, onStdout: heldWatcher(t.host, s, o.say),
     ...(o.signal ? { signal: o.signal } : {}),
   });
   const held = lockBlock(r.stdout, 'held');
@@ -104,7 +105,7 @@ export async function takeHostLock(t: Transport, run: RunIdentity, s: LockSettin
     async release() {
       let out;
       try {
-        out = await t.run(sh`${raw(RELEASE_SCRIPT)}`, { env: env(run, s, 'take', watch), timeoutMs: 30_000 });
+        out = await t.run(sh`${raw(RELEASE_SCRIPT)}`, { env: env(run, s, 'take', watch), timeoutMs: 30_000, hostTimeout: false });
       } catch (err) {
         // The connection is gone: the holder ended with the session, and the lock with it.
         if (err instanceof ConnectionError) return;
@@ -117,7 +118,7 @@ export async function takeHostLock(t: Transport, run: RunIdentity, s: LockSettin
 
 /** --check: who holds this host's lock now, or undefined when nobody does. Writes nothing. */
 export async function readHostLock(t: Transport, run: RunIdentity, s: LockSettings): Promise<string | undefined> {
-  const r = await t.run(sh`${raw(ACQUIRE_SCRIPT)}`, { env: env(run, s, 'read', ''), timeoutMs: 30_000 });
+  const r = await t.run(sh`${raw(ACQUIRE_SCRIPT)}`, { env: env(run, s, 'read', ''), timeoutMs: 30_000, hostTimeout: false });
   if (r.code !== 0) throw new LockError(`${t.host}: could not read the lock ${s.capstan_lock_path} (exit ${r.code ?? 'killed'}): ${r.stderr.trim()}`);
   const held = lockBlock(r.stdout, 'held');
   return held ? holderText(held, t.host) : undefined;

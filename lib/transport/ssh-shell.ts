@@ -71,7 +71,11 @@ class RemoteShell {
         },
       };
       // the remote `timeout` ends the command; if the host does not answer, give up on this shell
-      if (o.timeoutMs !== undefined) p.timer = setTimeout(() => { p.timedOut = true; this.close(); }, o.timeoutMs + 2_000);
+      // (at once when there is no remote `timeout`: hostTimeout false)
+      if (o.timeoutMs !== undefined) {
+        const grace = o.hostTimeout === false ? 0 : 2_000;
+        p.timer = setTimeout(() => { p.timedOut = true; this.close(); }, o.timeoutMs + grace);
+      }
       const abort = () => this.close();
       o.signal?.addEventListener('abort', abort, { once: true });
       this.pending = p;

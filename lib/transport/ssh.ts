@@ -69,7 +69,9 @@ export async function openSshTransport(spec: ConnectionSpec, options: SshTranspo
     return limit(() => profile.time('remote command', async () => {
       const shell = await shells.acquire();
       if (!shell) return execOnChannel(deps, text, o);
-      return shell.run(shellCommand(cmd, remoteOptions(o, useBecome), become), o);
+      // hostTimeout false: no `timeout` on the host; the shell's own deadline gives up (ssh-shell.ts)
+      const { timeoutMs: _, ...untimed } = o;
+      return shell.run(shellCommand(cmd, remoteOptions(o.hostTimeout === false ? untimed : o, useBecome), become), o);
     }));
   }
 

@@ -7,6 +7,13 @@ import type { Cmd } from '../shell.ts';
 export interface RunOptions {
   /** Kill the command after this long; the result then has code null and timedOut true. */
   timeoutMs?: number;
+  /**
+   * false: the command bounds every wait itself (the host lock's scripts: `flock -w`), so the
+   * host needs no `timeout` process around it (two processes less on the host); after timeoutMs
+   * the transport only stops waiting (SSH: the persistent shell is closed), with the same result.
+   * Default true: the host's `timeout -s KILL` ends the command.
+   */
+  hostTimeout?: boolean;
   /** Extra environment variables for the command. */
   env?: Record<string, string>;
   /** Written to the command's stdin, then stdin is closed. */

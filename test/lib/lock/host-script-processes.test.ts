@@ -7,7 +7,11 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readHostLock, takeHostLock } from '../../../lib/lock/host.ts';
 import { ACQUIRE_SCRIPT, RELEASE_SCRIPT } from '../../../lib/lock/host-script.ts';
+import type { Cmd } from '../../../lib/shell.ts';
+import { withMust } from '../../../lib/transport/must.ts';
+import type { RunOptions } from '../../../lib/transport/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'capstan-lock-processes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,5 +60,21 @@ describe('host lock scripts', () => {
     expect(await startedWith(4)).toEqual(['flock', 'flock', 'setsid', 'tail']);
     session.stdin.end();
     await new Promise((r) => session.on('close', r));
+  });
+
+  it('go through the transport with a deadline but no `timeout` process on the host (hostTimeout false: they bound their own waits)', async () => {
+    const seen: RunOptions[] = [];
+    // a FAKE transport: answers the take as acquired, records each call's options
+    const t = withMust({
+      host: 'h', kind: 'ssh' as const,
+      run: async (_: Cmd, o: RunOptions = {}) => { seen.push(o); return { code: 0, stdout: 'capstan-lock: acquired 7\n', stderr: '', timedOut: false, durationMs: 0 }; },
+      put: async () => {}, get: async () => undefined, close: async () => {},
+    });
+    const run = { id: 'r', owner: 'o', started: 's', pid: 1 };
+    const settings = { capstan_lock_timeout: 5, capstan_lock_path: '/run/lock/capstan.lock', capstan_lock_namespace: 'kube-system' };
+    const held = await takeHostLock(t, run, settings, { say: () => {} });
+    await held.release();
+    await readHostLock(t, run, settings);
+    expect(seen.map((o) => [o.hostTimeout, typeof o.timeoutMs])).toEqual([[false, 'number'], [false, 'number'], [false, 'number']]);
   });
 });
