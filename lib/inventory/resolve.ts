@@ -27,6 +27,8 @@ function isHost(inv: Inventory, host: string): boolean {
   return set.has(host);
 }
 
+/** A render that threw: its deps are kept (a default() around it depends on them), no value. */
+const FAILED: unique symbol = Symbol('render failed');
 const NO_PLAY: PlayVars = {};
 const resolvers = new WeakMap<Inventory, WeakMap<readonly VarLayer[], WeakMap<readonly VarLayer[], WeakMap<PlayVars, Resolver>>>>();
 
@@ -102,10 +104,12 @@ const MAGIC: ReadonlySet<string> = new Set(['inventory_hostname', 'inventory_hos
 class HostVars implements ResolvedVars {
   private readonly stack: Stack;
   private readonly own: Map<string, Winner> | undefined;
-  /** Rendered values of this host's templates (made on the first; most hosts of a group set render none). */
-  private doneMap: Map<string, unknown> | undefined;
-  /** What each rendered var depended on (shared-renders.ts), for the renders that read it. */
-  private depsMap: Map<string, Deps> | undefined;
+  /**
+   * This host's rendered templates, each with what it depended on (shared-renders.ts) for the
+   * renders that read it; FAILED for one that threw (only its deps kept). Made on the first: most
+   * hosts of a group set take shared renders.
+   */
+  private rendered: Map<string, { readonly value: unknown; readonly deps: Deps }> | undefined;
   private frames: Frame[] | undefined;
   private namesCache: readonly string[] | undefined;
   private tailCache: readonly string[] | undefined;
@@ -177,12 +181,15 @@ class HostVars implements ResolvedVars {
   all(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const problems: Problem[] = [];
-    for (const name of this.names) {
-      try {
-        out[name] = this.lookup(name);
-      } catch (e) {
-        if (e instanceof JinjaError) problems.push(this.problem(name, e));
-        else throw e;
+    // by parts: the group set's names array and the host's own, not a copy of both per host
+    for (const part of this.nameParts()) {
+      for (const name of part) {
+        try {
+          out[name] = this.lookup(name);
+        } catch (e) {
+          if (e instanceof JinjaError) problems.push(this.problem(name, e));
+          else throw e;
+        }
       }
     }
     if (problems.length) throw new InventoryError(problems, `cannot resolve vars of host ${this.host}`);
@@ -209,13 +216,12 @@ class HostVars implements ResolvedVars {
     }
     const fixed = winner.fixed();
     if (fixed !== PER_HOST) return fixed;
-    const done = this.doneMap;
-    if (done?.has(name)) return done.get(name);
+    const done = this.rendered?.get(name);
+    if (done && done.value !== FAILED) return done.value;
     const groupSets = !this.overrides(name);
     const shared = groupSets ? this.stack.renders.get(name) : undefined;
     if (shared && !shared.deps.some((d) => this.overrides(d))) {
-      (this.doneMap ??= new Map()).set(name, shared.value);
-      (this.depsMap ??= new Map()).set(name, shared.deps);
+      (this.rendered ??= new Map()).set(name, shared);
       return shared.value;
     }
     return this.render(name, winner, groupSets);
@@ -234,6 +240,7 @@ class HostVars implements ResolvedVars {
     const frames = (this.frames ??= []);
     frames.push(frame);
     let deps: Deps = false;
+    let result: unknown = FAILED;
     try {
       let value = renderValue(winner.value, this.scope());
       // `x: "{{ y | default(omit) }}"` means x is not given here: the layer below applies (a role default)
@@ -242,7 +249,7 @@ class HostVars implements ResolvedVars {
         value = this.below(name, winner.layer);
       }
       deps = frame.result(value);
-      (this.doneMap ??= new Map()).set(name, deps ? deepFreeze(value) : value);
+      result = deps ? deepFreeze(value) : value;
       if (deps && groupSets) this.stack.renders.set(name, { value, deps });
       return value;
     } catch (e) {
@@ -253,13 +260,13 @@ class HostVars implements ResolvedVars {
     } finally {
       stack.pop();
       frames.pop();
-      (this.depsMap ??= new Map()).set(name, deps);
+      (this.rendered ??= new Map()).set(name, { value: result, deps });
     }
   }
 
   /** A template of this host looked at `name`: the render under way depends on it. */
   private note(name: string): void {
-    this.frames?.at(-1)?.note(name, this.overrides(name), this.depsMap?.get(name));
+    this.frames?.at(-1)?.note(name, this.overrides(name), this.rendered?.get(name)?.deps);
   }
 
   /** The value of `name` from the highest layer under `layer` (for an omitted value). */

@@ -73,5 +73,7 @@ describe('hosts in the same groups', () => {
     expect(parts[0]).toBe(resolveHost(inv, 'w1', { roleDefaults: defaults }).nameParts!()[0]);
     expect(parts.flat()).toEqual(w2.names);
     expect(w3.nameParts!().flat()).toEqual(w3.names);
+    expect(Object.keys(w3.all())).toEqual(w3.names);
+    expect(Object.keys(w2.all())).toEqual(w2.names);
   });
 });
