@@ -47,14 +47,18 @@ export type OpenCluster = Cluster & {
 };
 
 /** The run's Lease (held until close), or for --check a warning when another run holds it. */
-async function clusterLock(api: KubeConnection, o: OpenClusterOptions): Promise<HeldLease | undefined> {
-  if (!o.lock) return undefined;
+/** The run's Lease, and whether another live run held it when this one first looked (it waited). */
+async function clusterLock(api: KubeConnection, o: OpenClusterOptions): Promise<{ lease: HeldLease | undefined; waited: boolean }> {
+  if (!o.lock) return { lease: undefined, waited: false };
   const { settings } = lockSettings(o.host.vars);
   const namespace = settings.capstan_lock_namespace;
-  if (o.lock.mode === 'take') return takeLease(api, o.lock.run, { namespace, timeoutSeconds: settings.capstan_lock_timeout, say: o.lock.say, signal: o.signal });
+  if (o.lock.mode === 'take') {
+    const lease = await takeLease(api, o.lock.run, { namespace, timeoutSeconds: settings.capstan_lock_timeout, say: o.lock.say, signal: o.signal });
+    return { lease, waited: lease.waited };
+  }
   const holder = await readLease(api, namespace);
   if (holder) o.lock.say(`the cluster Lease ${namespace}/capstan-run is held by ${holder}: another run is changing the cluster while this check reads it, so what it reports may change`);
-  return undefined;
+  return { lease: undefined, waited: false };
 }
 
 /** The built-in kinds the cluster roles' first reads and waits use (discovery is per group/version). */
@@ -99,13 +103,21 @@ export async function openCluster(o: OpenClusterOptions): Promise<OpenCluster> {
   try {
     const kc = loadKubeConfig(access.kubeconfigPath, access.context);
     const api = connection = connectKube(kc, { ...o.retry, onRetry: (m) => o.log.verbose(m) });
-    const lease = await clusterLock(api, o);
+    // the warm-up's reads go out beside the Lease's: they only read, and what they read is used
+    // only once the Lease is held. A run that had to wait for another run's Lease reads the
+    // releases again (that run changed them meanwhile); discovery stays good (new kinds are
+    // looked up again when first asked for).
+    let store = releaseStore(api);
+    if (o.warm) warmUp(api, store);
+    const { lease, waited } = await clusterLock(api, o);
+    if (waited) {
+      store = releaseStore(api);
+      if (o.warm) store.prefetch?.();
+    }
     let exec: HelmExec | undefined;
     const transport = s.helm_on_node ? await o.transport() : undefined;
     if (transport) refuseOnNode({ repositories: s.helm_repositories, registries: s.helm_registries });
     auth = transport ? undefined : helmAuth({ repositories: s.helm_repositories, registries: s.helm_registries, env: process.env });
-    const store = releaseStore(api);
-    if (o.warm) warmUp(api, store);
     const wait = createWaiter(api);
     const deps = {
       auth,

@@ -31,6 +31,8 @@ export interface LeaseOptions {
 }
 
 export interface HeldLease {
+  /** Another live run held the Lease when this one first looked: this run waited for it (what it read before may be stale). */
+  readonly waited: boolean;
   release(): Promise<void>;
 }
 
@@ -123,7 +125,7 @@ export async function takeLease(api: KubeApi, run: RunIdentity, o: LeaseOptions)
         throw err;
       }
       if (live && expiry > 0 && live.spec?.holderIdentity !== run.id) o.say(`took over the cluster Lease ${o.namespace}/${LOCK_LEASE_NAME} from ${holderOf(live)}: it stopped renewing (expired ${new Date(expiry).toISOString()})`);
-      return holdLease(api, run, o, written);
+      return holdLease(api, run, o, written, told);
     }
     if (now() >= deadline) throw waitingTooLong(live, o);
     if (!told) o.say(`the cluster Lease ${o.namespace}/${LOCK_LEASE_NAME} is held by ${holderOf(live)}; waiting up to ${o.timeoutSeconds}s (capstan_lock_timeout)`);
@@ -139,7 +141,7 @@ export async function takeLease(api: KubeApi, run: RunIdentity, o: LeaseOptions)
  * request each. Only when that write conflicts (someone else wrote the Lease since) or finds it
  * gone is it read again, to see who holds it now.
  */
-function holdLease(api: KubeApi, run: RunIdentity, o: LeaseOptions, written: LeaseObject): HeldLease {
+function holdLease(api: KubeApi, run: RunIdentity, o: LeaseOptions, written: LeaseObject, waited: boolean): HeldLease {
   const now = o.now ?? Date.now;
   let mine: LeaseObject | undefined = written;
   /** Who held the Lease when a write found this run no longer does. */
@@ -174,6 +176,7 @@ function holdLease(api: KubeApi, run: RunIdentity, o: LeaseOptions, written: Lea
   }, (LEASE_SECONDS / 3) * 1000);
   timer.unref();
   return {
+    waited,
     async release() {
       clearInterval(timer);
       await renewing;

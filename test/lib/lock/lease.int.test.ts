@@ -51,6 +51,7 @@ describe('cluster Lease', () => {
     const started = Date.now();
     const taking = takeLease(api, second, { namespace: NS, timeoutSeconds: 20, say: (m) => { out.say(m); void held.release(); } });
     const got = await taking;
+    expect([held.waited, got.waited]).toEqual([false, true]); // what it read before may be stale: openCluster reads again
     expect(Date.now() - started).toBeLessThan(10_000); // woken by the watch, not by the 20 s bound
     expect(out.lines).toEqual([expect.stringMatching(new RegExp(`held by run ${first.id} .*; waiting up to 20s \\(capstan_lock_timeout\\)`))]);
     expect((await lease()).spec.holderIdentity).toBe(second.id);
