@@ -89,7 +89,8 @@ const secretRef = (namespace: string, name: string) => ({ apiVersion: 'v1', kind
  * Helm's release state, read as `helm status` would but from metadata first: the one list of
  * every release's Secrets asks for their labels only (helm keeps up to 10 revisions a release,
  * each Secret holding the whole chart: a list of bodies is megabytes), and only the latest
- * revision of a release the run asks for is read whole and decoded.
+ * revision of a release is read whole and decoded: each as the run asks for it, or all at once
+ * after the list when the run warms up (prefetch).
  */
 export function releaseStore(api: KubeApi): ReleaseStore {
   let all: Promise<Map<string, KubeObject>> | undefined;
@@ -134,8 +135,19 @@ export function releaseStore(api: KubeApi): ReleaseStore {
         .sort((a, b) => a.revision - b.revision);
     },
     prefetch() {
-      // not dropped: get() awaits this same promise and answers its failure (403: one namespace)
-      load().catch(() => undefined);
+      // not dropped: get() awaits this same promise and answers its failure (403: one namespace).
+      // Once the labels are in, the latest revision of every release is read at once, in the
+      // background (what the run's release tasks will ask for, one after another otherwise); a
+      // read that fails is forgotten, and that release's get() reads it again and meets the failure.
+      load().then((latest) => {
+        for (const [k, meta] of latest) {
+          if (decoded.has(k)) continue;
+          const { namespace = '', labels = {} } = meta.metadata;
+          const release = read(namespace, labels['name'] ?? '', meta);
+          release.catch(() => { if (decoded.get(k) === release) decoded.delete(k); });
+          decoded.set(k, release);
+        }
+      }, () => undefined);
     },
     async refresh(namespace, name) {
       const release = fresh(namespace, name);

@@ -15,16 +15,15 @@ function releaseSecret(name: string, namespace: string, version: number): KubeOb
 }
 
 describe('release store', () => {
-  it('prefetch starts the one list (labels only); a get reads the latest revision of its release whole, once', async () => {
+  it('without a warm-up: the one list (labels only) at the first get; a get reads the latest revision of its release whole, once', async () => {
     const kube = countingKubeFake([
       releaseSecret('metallb', 'metallb-system', 1),
       ...[1, 2, 3].map((v) => releaseSecret('istiod', 'istio-system', v)),
       releaseSecret('unasked', 'other', 1),
     ]);
     const store = releaseStore(kube.api);
-    store.prefetch?.();
-    expect(kube.requests.map((r) => r.what)).toEqual(['v1/Secret {"labelSelector":"owner=helm","metadataOnly":true}']);
     expect((await store.get('metallb-system', 'metallb'))?.revision).toBe(1);
+    expect(kube.requests[0]!.what).toBe('v1/Secret {"labelSelector":"owner=helm","metadataOnly":true}');
     const [a, b] = await Promise.all([store.get('istio-system', 'istiod'), store.get('istio-system', 'istiod')]);
     expect([a?.revision, b?.revision]).toEqual([3, 3]);
     expect(await store.get('x', 'none')).toBeUndefined();
@@ -32,6 +31,19 @@ describe('release store', () => {
     // only the latest revision of each release asked for, each once; no other Secret's body
     expect(kube.requests.filter((r) => r.verb === 'get').map((r) => r.what))
       .toEqual(['v1/Secret/metallb-system/sh.helm.release.v1.metallb.v1', 'v1/Secret/istio-system/sh.helm.release.v1.istiod.v3']);
+  });
+
+  it('prefetch reads the latest revision of every release once the labels are in; gets then send nothing', async () => {
+    const kube = countingKubeFake([releaseSecret('metallb', 'metallb-system', 1), ...[1, 2].map((v) => releaseSecret('istiod', 'istio-system', v))]);
+    const store = releaseStore(kube.api);
+    store.prefetch?.();
+    for (let i = 0; i < 50 && kube.count('get') < 2; i++) await new Promise((r) => setImmediate(r)); // the background reads (bounded)
+    expect(kube.requests.filter((r) => r.verb === 'get').map((r) => [r.what, r.wave]))
+      .toEqual([['v1/Secret/metallb-system/sh.helm.release.v1.metallb.v1', 2], ['v1/Secret/istio-system/sh.helm.release.v1.istiod.v2', 2]]);
+    const sent = kube.requests.length;
+    expect((await store.get('istio-system', 'istiod'))?.revision).toBe(2);
+    expect((await store.get('metallb-system', 'metallb'))?.revision).toBe(1);
+    expect(kube.requests.length).toBe(sent);
   });
 
   it('history and refresh read labels, and refresh the latest revision whole', async () => {
