@@ -20,6 +20,7 @@ import { startCluster, type AuditWrite, type Cluster } from '../../lib/lab/clust
 import { startFaultProxy, type FaultProxy, type ProxyFaults, type ProxyRequest } from '../../lib/lab/cluster/fault-proxy.ts';
 import { kubeconfigText } from '../../lib/lab/cluster/manifests.ts';
 import { sharedCluster } from '../../lib/lab/cluster/shared.ts';
+import { connectKube, loadKubeConfig, type KubeApi } from '../../lib/kube/client.ts';
 
 export interface TestCluster {
   readonly backend: 'real';
@@ -115,5 +116,29 @@ export function useCluster(o: TestClusterOptions = {}): () => TestCluster {
   return () => {
     if (!c) throw new Error('useCluster: the cluster is not started (use it inside tests, after beforeAll)');
     return c;
+  };
+}
+
+/**
+ * A namespace of the test file's own on its cluster (`<prefix>-<pid>`: files sharing the run's
+ * cluster never meet), made in beforeAll and deleted in afterAll, with a lib/kube client as
+ * user `capstan` (short retry backoffs).
+ */
+export function useTestNamespace(c: () => TestCluster, prefix: string): { readonly name: string; api(): KubeApi } {
+  const name = `${prefix}-${process.pid}`;
+  let api: KubeApi | undefined;
+  beforeAll(async () => {
+    api = connectKube(loadKubeConfig(c().kubeconfig), { minTimeoutMs: 20 });
+    await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  });
+  afterAll(async () => {
+    await api?.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  });
+  return {
+    name,
+    api: () => {
+      if (!api) throw new Error('useTestNamespace: the namespace is made in beforeAll; use it inside a test');
+      return api;
+    },
   };
 }

@@ -2,24 +2,16 @@
 // of this file's own): the warm-up's reads (Helm's release list, discovery) go out beside the run
 // Lease's requests instead of after them; a run that had to wait for another run's Lease reads the
 // releases again, since that run may have changed them meanwhile.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openCluster } from '../../../lib/cluster/index.ts';
-import { connectKube, loadKubeConfig, type KubeApi } from '../../../lib/kube/client.ts';
 import { newRunIdentity } from '../../../lib/lock/identity.ts';
 import { takeLease } from '../../../lib/lock/lease.ts';
 import type { TaskLog } from '../../../lib/role.ts';
-import { useCluster } from '../../support/cluster.ts';
+import { useCluster, useTestNamespace } from '../../support/cluster.ts';
 
 const c = useCluster({ shared: true });
-const NS = `open-${process.pid}`;
-let api: KubeApi;
-beforeAll(async () => {
-  api = connectKube(loadKubeConfig(c().kubeconfig), { minTimeoutMs: 20 });
-  await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-});
-afterAll(async () => {
-  await api?.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-});
+const ns = useTestNamespace(c, 'open');
+const NS = ns.name;
 
 const log: TaskLog = { progress: () => {}, verbose: () => {}, warn: () => {} };
 const open = (said: string[] = []) => openCluster({
@@ -51,7 +43,7 @@ describe('openCluster', () => {
   });
 
   it('a run that waited for another run\'s Lease reads the releases again once it holds it', async () => {
-    const other = await takeLease(api, newRunIdentity(), { namespace: NS, timeoutSeconds: 0, say: () => {} });
+    const other = await takeLease(ns.api(), newRunIdentity(), { namespace: NS, timeoutSeconds: 0, say: () => {} });
     const said: string[] = [];
     const mark = c().requests.length;
     const opening = open(said);

@@ -1,14 +1,11 @@
 // Role checks and unknown-key verdicts at scale, counted: role.validate runs once per group set when it reads only its vars, other roles' vars and sources (role-validators.ts), per host when it reads ctx.host or something differs; a misspelt key's "did you mean" is worked out once per name (closest() counted through a spy); every host still gets its own problems.
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadInventory, resolveHost } from '../../../lib/inventory/index.ts';
-import type { LoadedInventory } from '../../../lib/inventory/index.ts';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { resolveHost } from '../../../lib/inventory/index.ts';
 import { defineRole, type Role, type ValidateContext } from '../../../lib/role.ts';
 import { closest } from '../../../lib/vars/suggest.ts';
 import * as t from '../../../lib/vars/types.ts';
 import { defaultLayers, parseRoleVars, runRoleValidators, unknownKeys } from '../../../lib/vars/validate.ts';
+import { useInventoryFiles } from '../../support/inventory-files.ts';
 
 vi.mock('../../../lib/vars/suggest.ts', async (original) => {
   const m = await original<typeof import('../../../lib/vars/suggest.ts')>();
@@ -23,26 +20,14 @@ const other = defineRole({ name: 'other', description: 'other', tags: ['other'],
 const roles = [demo, other] as unknown as Role[];
 const known = new Set(['demo_memory', 'other_mode']);
 
-let tmp: string;
-let inv: LoadedInventory;
-beforeAll(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'capstan-validators-once-test-'));
-  const hosts = (g: string, n: number) => [`[${g}]`, ...Array.from({ length: n }, (_, i) => `${g}${i}`)];
-  const files: Record<string, string> = {
-    hosts: [...hosts('big', 20), ...hosts('tiny', 20)].join('\n'),
-    'group_vars/all.yml': 'demo_memroy: 2Gi\n',
-    'group_vars/big.yml': 'demo_memory: 1Gi\n',
-    'host_vars/big5.yml': 'other_mode: large\n',
-  };
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(dirname(join(tmp, path)), { recursive: true });
-    await writeFile(join(tmp, path), content);
-  }
-  inv = await loadInventory(tmp, { projectDir: tmp });
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
+const hosts = (g: string, n: number) => [`[${g}]`, ...Array.from({ length: n }, (_, i) => `${g}${i}`)];
+const files: Record<string, string> = {
+  hosts: [...hosts('big', 20), ...hosts('tiny', 20)].join('\n'),
+  'group_vars/all.yml': 'demo_memroy: 2Gi\n',
+  'group_vars/big.yml': 'demo_memory: 1Gi\n',
+  'host_vars/big5.yml': 'other_mode: large\n',
+};
+const inventory = useInventoryFiles('validators-once', files);
 beforeEach(() => {
   demoCheck.mockClear();
   otherCheck.mockClear();
@@ -51,10 +36,10 @@ beforeEach(() => {
 
 function validateAll(names: ReadonlySet<string> = known) {
   const roleDefaults = defaultLayers(roles);
-  return new Map(inv.hosts.map((h) => {
-    const resolved = resolveHost(inv, h, { roleDefaults });
+  return new Map(inventory().hosts.map((h) => {
+    const resolved = resolveHost(inventory(), h, { roleDefaults });
     const parsed = parseRoleVars(roles, resolved);
-    const info = { name: h, groups: inv.groupsOf(h).filter((g) => g !== 'all'), vars: {} };
+    const info = { name: h, groups: inventory().groupsOf(h).filter((g) => g !== 'all'), vars: {} };
     return [h, [...parsed.problems, ...runRoleValidators(roles, parsed.vars, info, resolved), ...unknownKeys(roles, names, resolved)]];
   }));
 }

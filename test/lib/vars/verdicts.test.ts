@@ -1,13 +1,11 @@
 // Role var validation at scale (parseRoleVars' verdicts kept per group set): hosts in the same groups are parsed once, counted through a counting ResolvedVars; a host's own value, -e or a template gets its own verdict; every problem still names the file and key the value came from.
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadInventory, resolveHost } from '../../../lib/inventory/index.ts';
-import type { LoadedInventory, ResolvedVars, ResolveOptions } from '../../../lib/inventory/index.ts';
+import { describe, expect, it } from 'vitest';
+import { resolveHost } from '../../../lib/inventory/index.ts';
+import type { ResolvedVars, ResolveOptions } from '../../../lib/inventory/index.ts';
 import { defineRole } from '../../../lib/role.ts';
 import * as t from '../../../lib/vars/types.ts';
 import { defaultLayers, parseRoleVars } from '../../../lib/vars/validate.ts';
+import { useInventoryFiles } from '../../support/inventory-files.ts';
 
 const role = defineRole({
   name: 'demo', description: 'demo', tags: ['demo'],
@@ -19,27 +17,15 @@ const role = defineRole({
   tasks: () => [],
 });
 
-let tmp: string;
-let inv: LoadedInventory;
-beforeAll(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'capstan-verdicts-test-'));
-  const hosts = (g: string, n: number) => [`[${g}]`, ...Array.from({ length: n }, (_, i) => `${g}${i} ansible_host=10.0.0.${i + 1}`)];
-  const files: Record<string, string> = {
-    hosts: [...hosts('ok', 20), ...hosts('bad', 20), ...hosts('tmpl', 5)].join('\n'),
-    'group_vars/ok.yml': 'demo_memory: 256Mi\n',
-    'group_vars/bad.yml': 'demo_http_nodeport: 40000\n',
-    'group_vars/tmpl.yml': 'demo_label: "{{ inventory_hostname }}"\n',
-    'host_vars/ok3.yml': 'demo_memory: 512MB\n',
-  };
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(dirname(join(tmp, path)), { recursive: true });
-    await writeFile(join(tmp, path), content);
-  }
-  inv = await loadInventory(tmp, { projectDir: tmp });
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
+const hosts = (g: string, n: number) => [`[${g}]`, ...Array.from({ length: n }, (_, i) => `${g}${i} ansible_host=10.0.0.${i + 1}`)];
+const files: Record<string, string> = {
+  hosts: [...hosts('ok', 20), ...hosts('bad', 20), ...hosts('tmpl', 5)].join('\n'),
+  'group_vars/ok.yml': 'demo_memory: 256Mi\n',
+  'group_vars/bad.yml': 'demo_http_nodeport: 40000\n',
+  'group_vars/tmpl.yml': 'demo_label: "{{ inventory_hostname }}"\n',
+  'host_vars/ok3.yml': 'demo_memory: 512MB\n',
+};
+const inventory = useInventoryFiles('verdicts', files);
 
 /** The real resolved vars, counting the values validation reads (a counting stand-in around them). */
 function countingResolved(r: ResolvedVars, count: { gets: number }): ResolvedVars {
@@ -53,7 +39,7 @@ function countingResolved(r: ResolvedVars, count: { gets: number }): ResolvedVar
 
 function validateAll(options: ResolveOptions) {
   const count = { gets: 0 };
-  const results = new Map(inv.hosts.map((h) => [h, parseRoleVars([role], countingResolved(resolveHost(inv, h, options), count))]));
+  const results = new Map(inventory().hosts.map((h) => [h, parseRoleVars([role], countingResolved(resolveHost(inventory(), h, options), count))]));
   return { count, results };
 }
 
@@ -87,9 +73,9 @@ describe('role var verdicts per group set', () => {
 
   it('without sharedBy (another ResolvedVars) parses every host as before', () => {
     const count = { gets: 0 };
-    for (const h of inv.hosts) {
-      const { sharedBy: _, ...plain } = countingResolved(resolveHost(inv, h, { roleDefaults: defaultLayers([role]) }), count);
-      parseRoleVars([role], { ...plain, names: resolveHost(inv, h).names });
+    for (const h of inventory().hosts) {
+      const { sharedBy: _, ...plain } = countingResolved(resolveHost(inventory(), h, { roleDefaults: defaultLayers([role]) }), count);
+      parseRoleVars([role], { ...plain, names: resolveHost(inventory(), h).names });
     }
     expect(count.gets).toBe(40 * 2 + 5 * 3);
   });
