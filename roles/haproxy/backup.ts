@@ -21,10 +21,21 @@ function stamp(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
 }
 
-/** Back up the live config before it is replaced; returns the backup's path. */
+/**
+ * Back up the live config before it is replaced; returns the backup's path. Two deploys within
+ * one second (a quick rerun, a password rotation) must not overwrite the first one's backup: a
+ * name already taken moves on to the next second (names keep their format and still sort by time).
+ */
 export async function writeBackup(r: BackupTarget, path: string, current: string, now = new Date()): Promise<string> {
-  const old = (await r.t.get(path, { become: r.become }))?.toString('utf8') ?? '';
-  const backup = `${path}.${stamp(now)}.bak`;
+  const [live, taken] = await Promise.all([r.t.get(path, { become: r.become }), listBackups(r, path)]);
+  const old = live?.toString('utf8') ?? '';
+  const exists = new Set(taken);
+  let t = now.getTime();
+  let backup = `${path}.${stamp(new Date(t))}.bak`;
+  for (let i = 0; exists.has(backup) && i < 3600; i++) {
+    t += 1000;
+    backup = `${path}.${stamp(new Date(t))}.bak`;
+  }
   await r.t.put(backup, withoutRotatedSecrets(old, current), { mode: 0o600, become: r.become });
   return backup;
 }
