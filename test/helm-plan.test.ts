@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { resolveChart, localChartId, ociChartName } from '../lib/helm/chart.ts';
 import { helmNotReady, waitProgress } from '../lib/helm/diagnose.ts';
-import { helmMessage, parseHelmMajor } from '../lib/helm/exec.ts';
+import { helmFailure, helmMessage, parseHelmMajor } from '../lib/helm/exec.ts';
 import { templateArgs, uninstallArgs, upgradeArgs } from '../lib/helm/flags.ts';
 import { changedPaths, planRelease } from '../lib/helm/plan.ts';
 import { decodeRelease, latestSecrets, type DeployedRelease } from '../lib/helm/state.ts';
@@ -114,6 +114,14 @@ describe('release Secrets', () => {
     const latest = latestSecrets([secret('a', 2, { ...rel, version: 2 }), secret('a', 3, rel), secret('b', 1, { ...rel, name: 'b' })]);
     expect([...latest.keys()]).toEqual(['ns/a', 'ns/b']);
     expect(decodeRelease(latest.get('ns/a')!)).toEqual({ name: 'a', namespace: 'ns', revision: 3, status: 'deployed', chart: { name: 'c', version: '1.0.0' }, values: {}, manifest: 'm' });
+  });
+});
+
+describe('helm ended by a signal', () => {
+  it('names the signal instead of "exit null"', () => {
+    expect(helmFailure('helm upgrade --install gw', { code: null, signal: 'SIGTERM', stdout: '', stderr: '' }, 'controller').message)
+      .toBe('helm upgrade --install gw failed: helm was ended by SIGTERM, which capstan did not send');
+    expect(helmFailure('helm upgrade --install gw', { code: 1, stdout: '', stderr: '' }, 'controller').message).toBe('helm upgrade --install gw failed: exit 1');
   });
 });
 

@@ -16,6 +16,8 @@ export interface HelmOutput {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** The signal that ended helm, when one did (code is null then). */
+  signal?: NodeJS.Signals | null;
 }
 
 export interface HelmExec {
@@ -72,10 +74,10 @@ export function localHelm(binary: string, kubeconfig: string, context?: string, 
     child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT'
       ? new HelmError(`helm not found: ${binary}`, { hint: 'install helm, set helm_binary, or set helm_on_node: true to run it on the server' })
       : e));
-    child.on('close', (code) => {
+    child.on('close', (code, ended) => {
       clearTimeout(backstop);
       signal?.removeEventListener('abort', stop);
-      resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+      resolve({ code, signal: ended, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
     });
   });
   // each helm process counted for --profile (a no-op run should start none)
@@ -127,7 +129,8 @@ export function helmMessage(stderr: string): string {
 
 /** helm's own message for a failed command (masked), as a HelmError. */
 export function helmFailure(what: string, r: HelmOutput, where: string): HelmError {
-  const msg = mask(helmMessage(r.stderr) || `exit ${r.code}`);
+  // a helm ended by a signal says nothing itself: name the signal (capstan sends one only when it stops helm)
+  const msg = mask(helmMessage(r.stderr) || (r.code === null && r.signal ? `helm was ended by ${r.signal}, which capstan did not send` : `exit ${r.code}`));
   const hint = /another operation \(install\/upgrade\/rollback\) is in progress/.test(r.stderr)
     ? 'a helm outside this run is working on the release, or one was stopped half-way: once no helm runs, run capstan again; it recovers a stuck release by itself (docs/reliability.md)'
     : undefined;
