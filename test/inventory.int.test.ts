@@ -1,12 +1,13 @@
 // Inventory loading (INI/YAML, group_vars, precedence, Jinja), compared with ansible-inventory (needs Ansible).
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InventoryError } from '../lib/errors.ts';
 import { formatAnsibleJson, loadInventory, parseExtraVars, resolveHost } from '../lib/inventory/index.ts';
 import { expandHostPattern } from '../lib/inventory/host-pattern.ts';
 import { pythonValue, shlexSplit } from '../lib/inventory/python-literal.ts';
+import { writeFiles } from './support/inventory-files.ts';
 
 const projectDir = join(import.meta.dirname, '..');
 const fixture = (name: string) => `test/fixtures/inventory/${name}`;
@@ -20,14 +21,7 @@ afterAll(async () => {
 });
 
 /** Writes files (path → content) into a fresh folder under tmp; returns the folder. */
-async function tree(name: string, files: Record<string, string>): Promise<string> {
-  const root = join(tmp, name);
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), content);
-  }
-  return root;
-}
+const tree = (name: string, files: Record<string, string>): Promise<string> => writeFiles(join(tmp, name), files);
 
 async function problemsOf(p: Promise<unknown>): Promise<string[]> {
   const err = await p.then(() => undefined, (e: unknown) => e);

@@ -11,14 +11,18 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { loadInventory, type LoadedInventory } from '../../lib/inventory/index.ts';
 
+/** Writes `files` (path under `root` → content) into `root`, making folders as needed; returns `root`. */
+export async function writeFiles(root: string, files: Readonly<Record<string, string>>): Promise<string> {
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), content);
+  }
+  return root;
+}
+
 /** Writes `files` under a new temporary folder; returns its path. */
 export async function writeInventoryFiles(name: string, files: Readonly<Record<string, string>>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `capstan-${name}-test-`));
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), content);
-  }
-  return dir;
+  return writeFiles(await mkdtemp(join(tmpdir(), `capstan-${name}-test-`)), files);
 }
 
 /** The loaded inventory of `files`, written and loaded before the file's tests and removed after them. */

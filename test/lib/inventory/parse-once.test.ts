@@ -1,13 +1,14 @@
 // Loading reads each file once (counted through spies on the parsers): the INI hosts file of a folder is parsed once (not once to see it is an inventory and again to read it), and an extensionless file that starts with an INI section is not parsed as YAML first; what is read stays the same.
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseIni } from '../../../lib/inventory/ini.ts';
 import { loadInventory } from '../../../lib/inventory/index.ts';
 import { parseAnsibleYaml } from '../../../lib/inventory/yaml-ansible.ts';
 import { InventoryError } from '../../../lib/errors.ts';
 import { statSync } from 'node:fs';
+import { writeFiles } from '../../support/inventory-files.ts';
 
 vi.mock('../../../lib/inventory/ini.ts', async (original) => {
   const m = await original<typeof import('../../../lib/inventory/ini.ts')>();
@@ -23,14 +24,8 @@ vi.mock('../../../lib/inventory/yaml-ansible.ts', async (original) => {
 });
 
 let tmp: string;
-async function tree(name: string, files: Record<string, string>): Promise<string> {
-  const root = join(tmp, name);
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), content);
-  }
-  return root;
-}
+/** Writes files (path → content) into a fresh folder under tmp; returns the folder. */
+const tree = (name: string, files: Record<string, string>): Promise<string> => writeFiles(join(tmp, name), files);
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'capstan-parse-once-test-'));
 });
