@@ -97,15 +97,19 @@ export function releaseStore(api: KubeApi): ReleaseStore {
   const decoded = new Map<string, Promise<DeployedRelease | undefined>>();
   const load = () => (all ??= api.list('v1', 'Secret', { labelSelector: 'owner=helm', metadataOnly: true }).then((r) => latestSecrets(r.items)));
   /** The latest revision's Secret whole, decoded; a Secret gone since the list (helm just replaced it) is looked up again. */
+  /** A release Secret whole: as listed when the list had bodies (an API fake), else read by name (undefined: gone since). */
+  const whole = (namespace: string, listed: KubeObject) =>
+    ('data' in listed ? Promise.resolve(listed) : api.get(secretRef(namespace, listed.metadata.name)));
   const read = async (namespace: string, name: string, latest: KubeObject | undefined): Promise<DeployedRelease | undefined> => {
     if (!latest) return undefined;
-    const secret = 'data' in latest ? latest : await api.get(secretRef(namespace, latest.metadata.name));
+    const secret = await whole(namespace, latest);
     return secret ? decodeRelease(secret) : fresh(namespace, name);
   };
+  /** The release's latest revision listed again in its namespace (a Secret gone between list and read does not loop). */
   const fresh = async (namespace: string, name: string): Promise<DeployedRelease | undefined> => {
     const { items } = await api.list('v1', 'Secret', { namespace, labelSelector: `owner=helm,name=${name}`, metadataOnly: true });
     const latest = latestSecrets(items).get(key(namespace, name));
-    const secret = latest && ('data' in latest ? latest : await api.get(secretRef(namespace, latest.metadata.name)));
+    const secret = latest && (await whole(namespace, latest));
     return secret ? decodeRelease(secret) : undefined;
   };
   const store: ReleaseStore = {
